@@ -1,0 +1,1 @@
+"""LAA performance dashboard: store, import, rules and reports for a Local Strategic Partnership."""

@@ -1,0 +1,89 @@
+"""The quarterly import: read → validate → compare with the store → write, all in one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, select
+
+from dashboard.importer.plan import ImportPlan, make_plan
+from dashboard.importer.problems import ImportProblem, ImportRejected
+from dashboard.importer.read import read_table
+from dashboard.importer.validate import parse_table
+from dashboard.importer.write import RollbackRefused, rollback_batch, write_plan
+from dashboard.settings import get_settings
+from dashboard.store.engine import writing
+from dashboard.store.models import UploadBatch
+from dashboard.store.schema import upgrade
+
+__all__ = [
+    "ImportOutcome",
+    "ImportPlan",
+    "ImportProblem",
+    "ImportRejected",
+    "RollbackRefused",
+    "already_loaded",
+    "import_bytes",
+    "rollback",
+]
+
+
+@dataclass
+class ImportOutcome:
+    plan: ImportPlan
+    batch_id: int | None
+    """None when nothing was written: a dry run, or a file that matches what is stored."""
+    dry_run: bool
+
+    def summary(self) -> dict:
+        return {
+            **self.plan.summary(),
+            "batch": self.batch_id,
+            "dry_run": self.dry_run,
+            "warnings": [w.message() for w in self.plan.warnings],
+        }
+
+
+def import_bytes(
+    engine: Engine,
+    data: bytes,
+    file_name: str,
+    uploaded_by: str,
+    *,
+    dry_run: bool = False,
+    area: str | None = None,
+) -> ImportOutcome:
+    """Import one file. Raises ImportRejected with every problem, having written nothing."""
+    upgrade(engine)
+    parsed = parse_table(read_table(data, file_name))
+    checksum = hashlib.sha256(data).hexdigest()
+    # The plan is made under the write lock, so two uploads at once cannot both create the same board.
+    with writing(engine) as conn:
+        plan = make_plan(conn, parsed, file_name, checksum, area, get_settings().default_area)
+        if plan.problems:
+            raise ImportRejected(plan.problems)
+        if dry_run or not plan.has_changes:
+            conn.rollback()
+            return ImportOutcome(plan, None, dry_run)
+        batch_id = write_plan(conn, plan, uploaded_by)
+    return ImportOutcome(plan, batch_id, dry_run)
+
+
+def already_loaded(engine: Engine, data: bytes) -> bool:
+    """True when a batch with these exact bytes is stored and not rolled back."""
+    upgrade(engine)
+    checksum = hashlib.sha256(data).hexdigest()
+    with engine.connect() as conn:
+        found = conn.scalar(
+            select(UploadBatch.id).where(
+                UploadBatch.checksum == checksum, UploadBatch.rolled_back_at.is_(None)
+            )
+        )
+    return found is not None
+
+
+def rollback(engine: Engine, batch_id: int, by: str) -> dict:
+    """Undo one upload batch. Raises RollbackRefused saying why not."""
+    with writing(engine) as conn:
+        return rollback_batch(conn, batch_id, by)

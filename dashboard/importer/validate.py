@@ -1,0 +1,283 @@
+"""Check every cell of a RawTable against the import format; collect every problem, not just the first."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from dashboard.importer.problems import ImportProblem
+from dashboard.importer.read import RawTable
+from dashboard.periods import PERIOD_FORMATS, BadPeriod, parse_period
+from dashboard.rules import parse_polarity, parse_status
+
+REQUIRED = ("indicator_code", "theme_board", "period")
+TARGET_FIELDS = (
+    "indicator_name",
+    "theme_board",
+    "target_type",
+    "lead_partner",
+    "polarity",
+    "tolerance_pct",
+    "unit",
+)
+VALUE_FIELDS = ("target", "actual", "rag", "commentary", "remedial_action")
+OPTIONAL = (
+    "indicator_name",
+    "area",
+    "target_type",
+    "lead_partner",
+    "polarity",
+    "tolerance_pct",
+    "target",
+    "actual",
+    "rag",
+    "commentary",
+    "remedial_action",
+    "unit",
+)
+KNOWN = REQUIRED + OPTIONAL
+TARGET_TYPES = ("designated", "mandatory education", "local", "stretch", "safeguarding")
+NUMBER_FIX = "write a plain number such as 1200, 1,200, 12.5 or 12%, or leave the cell empty"
+
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_NI_CODE = re.compile(r"^NI\s*0*(\d+)$")
+
+
+@dataclass
+class ParsedFile:
+    rows: pd.DataFrame
+    """One row per file row: line, area, indicator_code, period_end, period_label and each present column."""
+    present: set[str]
+    problems: list[ImportProblem] = field(default_factory=list)
+    warnings: list[ImportProblem] = field(default_factory=list)
+
+
+def column_key(name: str) -> str:
+    """'Indicator Code ' → 'indicator_code': header names are case- and space-insensitive."""
+    return "_".join(str(name).strip().lower().replace("-", " ").replace("_", " ").split())
+
+
+def normalise_code(code: str) -> str:
+    """'ni117', ' NI  117 ' → 'NI 117'; other codes upper-cased with single spaces."""
+    text = " ".join(str(code).split()).upper()
+    m = _NI_CODE.match(text)
+    return f"NI {int(m.group(1))}" if m else text
+
+
+def parse_table(table: RawTable) -> ParsedFile:
+    """Header and cells → typed rows, or problems naming line, column, value and the fix."""
+    problems = list(table.problems)
+    if problems:
+        return ParsedFile(pd.DataFrame(), set(), problems)
+    columns, header_problems, warnings = _read_header(table)
+    problems += header_problems
+    if not table.rows:
+        problems.append(
+            ImportProblem(
+                table.header_line,
+                None,
+                None,
+                "the file has a header but no rows",
+                "add one row per target per period under the header",
+            )
+        )
+    if problems:
+        return ParsedFile(pd.DataFrame(), set(columns), problems, warnings)
+    frame, shape_problems = _cells(table, columns)
+    problems += shape_problems
+    rows, cell_problems = _typed(frame)
+    problems += cell_problems
+    return ParsedFile(rows, set(columns) - {"line"}, problems, warnings)
+
+
+def _read_header(table: RawTable) -> tuple[dict[str, int], list[ImportProblem], list[ImportProblem]]:
+    columns: dict[str, int] = {}
+    problems: list[ImportProblem] = []
+    warnings: list[ImportProblem] = []
+    line = table.header_line
+    for index, name in enumerate(table.header):
+        key = column_key(name)
+        if not key:
+            if any(index < len(r) and r[index].strip() for r in table.rows):
+                warnings.append(
+                    ImportProblem(
+                        line,
+                        f"#{index + 1}",
+                        "",
+                        "this column has no name, so it is not imported",
+                        "give it one of the known column names, or delete it",
+                    )
+                )
+            continue
+        if key in columns:
+            problems.append(
+                ImportProblem(
+                    line, key, name, "the column appears twice in the header", "keep one of the two columns"
+                )
+            )
+        elif key not in KNOWN:
+            near = difflib.get_close_matches(key, KNOWN, n=1)
+            hint = f"rename it to {near[0]}" if near else f"use one of: {', '.join(KNOWN)}; or delete it"
+            warnings.append(
+                ImportProblem(
+                    line, key, name, "this column is not part of the import format and is not imported", hint
+                )
+            )
+        else:
+            columns[key] = index
+    for name in REQUIRED:
+        if name not in columns:
+            problems.append(
+                ImportProblem(
+                    line,
+                    name,
+                    None,
+                    "a required column is missing from the header",
+                    f"add a column named {name} (required: {', '.join(REQUIRED)})",
+                )
+            )
+    return columns, problems, warnings
+
+
+def _cells(table: RawTable, columns: dict[str, int]) -> tuple[pd.DataFrame, list[ImportProblem]]:
+    width = len(table.header)
+    problems: list[ImportProblem] = []
+    keep_rows, keep_lines = [], []
+    for line, record in zip(table.lines, table.rows, strict=True):
+        if len(record) > width and any(c.strip() for c in record[width:]):
+            problems.append(
+                ImportProblem(
+                    line,
+                    None,
+                    None,
+                    f"the row has {len(record)} values but the header names {width} columns",
+                    "put commas or semicolons inside a value in double quotes, or remove the extra values",
+                )
+            )
+            continue
+        keep_rows.append(record + [""] * (width - len(record)))
+        keep_lines.append(line)
+    data = {key: [r[i].strip() for r in keep_rows] for key, i in columns.items()}
+    frame = pd.DataFrame(data, dtype=object)
+    frame["line"] = keep_lines
+    return frame, problems
+
+
+def _typed(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[ImportProblem]]:
+    problems: list[ImportProblem] = []
+    out = pd.DataFrame({"line": frame["line"].to_numpy()})
+    lines = frame["line"].to_numpy()
+
+    def report(column: str, mask: np.ndarray, problem: str, fix: str) -> None:
+        for line, value in zip(lines[mask], frame[column].to_numpy()[mask], strict=True):
+            problems.append(ImportProblem(int(line), column, value, problem, fix))
+
+    for column in ("indicator_code", "theme_board"):
+        blank = (frame[column] == "").to_numpy()
+        report(column, blank, f"{column} is required on every row", f"fill in the {column.replace('_', ' ')}")
+    out["indicator_code"] = frame["indicator_code"].map(normalise_code)
+    out["theme_board"] = frame["theme_board"].map(lambda s: " ".join(s.split()))
+
+    period, bad = _map_unique(frame["period"], _period_or_error)
+    report("period", bad, "not a period", f"use {PERIOD_FORMATS}")
+    out["period_end"] = [p.end if p else None for p in period]
+    out["period_label"] = [p.label if p else None for p in period]
+
+    out["area"] = frame["area"].map(lambda s: " ".join(s.split()) or None) if "area" in frame else None
+    for column in ("indicator_name", "lead_partner", "commentary", "remedial_action", "unit"):
+        if column in frame:
+            out[column] = frame[column].map(lambda s: s or None)
+    if "target_type" in frame:
+        types, bad = _map_unique(frame["target_type"], _target_type_or_error)
+        report(
+            "target_type",
+            bad,
+            "not a target type",
+            f"use one of: {', '.join(TARGET_TYPES)}, or leave it empty",
+        )
+        out["target_type"] = types
+    if "polarity" in frame:
+        polarity, bad = _map_unique(frame["polarity"], _polarity_or_error)
+        report(
+            "polarity", bad, "not a polarity", "use higher_is_better or lower_is_better, or leave it empty"
+        )
+        out["polarity"] = polarity
+    if "rag" in frame:
+        rag, bad = _map_unique(frame["rag"], _status_or_error)
+        report(
+            "rag",
+            bad,
+            "not a status word",
+            "use red, amber, green or data awaited (or R, A, G, DA), or leave it empty to rate from the actual",
+        )
+        out["rag"] = rag
+    for column in ("target", "actual", "tolerance_pct"):
+        if column in frame:
+            numbers, bad = parse_numbers(frame[column])
+            report(column, bad, "not a number", NUMBER_FIX)
+            if column == "tolerance_pct":
+                negative = (numbers < 0).fillna(False).to_numpy() & ~bad
+                report(
+                    column,
+                    negative,
+                    "a tolerance cannot be negative",
+                    "write the amber band as a % of target, e.g. 5",
+                )
+            out[column] = numbers.astype(object).where(numbers.notna(), None)
+    problems.sort(key=lambda p: (p.line or 0, KNOWN.index(p.column) if p.column in KNOWN else 99))
+    return out, problems
+
+
+def parse_numbers(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Cells as Excel writes them ('1,200', '12%', ' £3 ') → floats; the mask marks cells that are not numbers."""
+    text = raw.astype(str).str.strip().str.replace("£", "", regex=False).str.replace(" ", "", regex=False)
+    text = text.str.removesuffix("%")
+    has_comma = text.str.contains(",", regex=False)
+    thousands = has_comma & text.str.match(_THOUSANDS)
+    text = text.where(~thousands, text.str.replace(",", "", regex=False))
+    numbers = pd.to_numeric(text.where(text != "", None), errors="coerce").astype(float)
+    nonblank = (raw.astype(str).str.strip() != "").to_numpy()
+    finite = np.isfinite(numbers.to_numpy())
+    bad = (nonblank & ~finite) | (has_comma & ~thousands).to_numpy()
+    numbers = numbers.where(~bad, np.nan)
+    return numbers, bad
+
+
+def _map_unique(series: pd.Series, parse: Callable[[str], tuple[object, bool]]) -> tuple[list, np.ndarray]:
+    """Parse each distinct cell once (files repeat periods, boards and statuses on every row)."""
+    cache = {value: parse(value) for value in pd.unique(series)}
+    parsed = [cache[v] for v in series]
+    return [p[0] for p in parsed], np.array([p[1] for p in parsed], dtype=bool)
+
+
+def _period_or_error(text: str) -> tuple[object, bool]:
+    try:
+        return parse_period(text), False
+    except BadPeriod:
+        return None, True
+
+
+def _target_type_or_error(text: str) -> tuple[object, bool]:
+    if not text:
+        return None, False
+    word = " ".join(text.lower().replace("_", " ").split())
+    return (word, False) if word in TARGET_TYPES else (None, True)
+
+
+def _polarity_or_error(text: str) -> tuple[object, bool]:
+    if not text:
+        return None, False
+    polarity = parse_polarity(text)
+    return (polarity.value, False) if polarity else (None, True)
+
+
+def _status_or_error(text: str) -> tuple[object, bool]:
+    if not text:
+        return None, False
+    status = parse_status(text)
+    return (status.value, False) if status else (None, True)

@@ -1,0 +1,239 @@
+"""Store an import plan in one transaction, set-based; undo a batch."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pandas as pd
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
+
+from dashboard.importer.plan import VALUE_COLUMN, ImportPlan
+from dashboard.importer.validate import TARGET_FIELDS
+from dashboard.store.models import Area, PeriodValue, Target, TargetChange, ThemeBoard, UploadBatch
+
+SETTINGS = [f for f in TARGET_FIELDS if f != "theme_board"]
+VALUES = ["period_label", *VALUE_COLUMN.values()]
+
+
+class RollbackRefused(Exception):
+    pass
+
+
+def write_plan(conn: Connection, plan: ImportPlan, uploaded_by: str) -> int:
+    """Insert the batch, new areas, boards and targets, and new versions; returns the batch id."""
+    now = datetime.now(UTC)
+    counts = plan.summary()
+    batch_id = conn.execute(
+        insert(UploadBatch).returning(UploadBatch.id),
+        {
+            "uploaded_by": uploaded_by,
+            "uploaded_at": now,
+            "file_name": plan.file_name,
+            "checksum": plan.checksum,
+            **{k: v for k, v in counts.items() if k != "file_name"},
+        },
+    ).scalar_one()
+    area_ids = _ensure_areas(conn, plan.targets["area"].unique().tolist())
+    board_ids = _ensure_boards(conn, plan.targets, area_ids)
+    target_ids = _write_targets(conn, plan.targets, area_ids, board_ids, batch_id)
+    _write_values(conn, plan.values, target_ids, batch_id)
+    return batch_id
+
+
+def _ensure_areas(conn: Connection, names: list[str]) -> dict[str, int]:
+    have = dict(conn.execute(select(Area.name, Area.id).where(Area.name.in_(names))).all())
+    missing = [n for n in names if n not in have]
+    if missing:
+        conn.execute(insert(Area), [{"name": n} for n in missing])
+        have = dict(conn.execute(select(Area.name, Area.id).where(Area.name.in_(names))).all())
+    return have
+
+
+def _ensure_boards(
+    conn: Connection, targets: pd.DataFrame, area_ids: dict[str, int]
+) -> dict[tuple[int, str], int]:
+    wanted = targets[["area", "theme_board"]].drop_duplicates()
+    stored = conn.execute(
+        select(ThemeBoard.area_id, ThemeBoard.name, ThemeBoard.id, ThemeBoard.position)
+    ).all()
+    have = {(a, n): i for a, n, i, _ in stored}
+    next_position = {a: p for a, _, _, p in sorted(stored, key=lambda r: r[3])}
+    new = []
+    for area, board in wanted.itertuples(index=False):
+        key = (area_ids[area], board)
+        if key not in have and key not in {(b["area_id"], b["name"]) for b in new}:
+            position = next_position.get(key[0], -1) + 1
+            next_position[key[0]] = position
+            new.append({"area_id": key[0], "name": board, "position": position})
+    if new:
+        conn.execute(insert(ThemeBoard), new)
+        have = {
+            (a, n): i for a, n, i in conn.execute(select(ThemeBoard.area_id, ThemeBoard.name, ThemeBoard.id))
+        }
+    return have
+
+
+def _settings_row(row, board_id: int) -> dict:
+    out = {f: _plain(getattr(row, f)) for f in SETTINGS}
+    out["theme_board_id"] = board_id
+    return out
+
+
+def _write_targets(
+    conn: Connection,
+    targets: pd.DataFrame,
+    area_ids: dict[str, int],
+    board_ids: dict[tuple[int, str], int],
+    batch_id: int,
+) -> dict[tuple[str, str], int]:
+    new, changed, changes = [], [], []
+    positions = dict(conn.execute(select(Target.area_id, Target.position).order_by(Target.position)).all())
+    for row in targets.itertuples(index=False):
+        area_id = area_ids[row.area]
+        settings = _settings_row(row, board_ids[(area_id, row.theme_board)])
+        if row.kind == "new":
+            positions[area_id] = positions.get(area_id, -1) + 1
+            new.append(
+                {
+                    "area_id": area_id,
+                    "indicator_code": row.indicator_code,
+                    "position": positions[area_id],
+                    **settings,
+                }
+            )
+        elif row.kind == "changed":
+            before = {f: _plain(getattr(row, f"stored_{f}")) for f in SETTINGS}
+            before["theme_board_id"] = int(row.stored_theme_board_id)
+            changed.append({"tid": int(row.target_id), **settings})
+            changes.append(
+                {"batch_id": batch_id, "target_id": int(row.target_id), "before": before, "after": settings}
+            )
+    if new:
+        conn.execute(insert(Target), new)
+    if changed:
+        columns = {f: bindparam(f) for f in [*SETTINGS, "theme_board_id"]}
+        conn.execute(update(Target).where(Target.id == bindparam("tid")).values(columns), changed)
+    ids = {
+        (area, code): tid
+        for area, code, tid in conn.execute(
+            select(Area.name, Target.indicator_code, Target.id)
+            .join(Area, Area.id == Target.area_id)
+            .where(Target.area_id.in_(list(area_ids.values())))
+        )
+    }
+    created = [
+        {
+            "batch_id": batch_id,
+            "target_id": ids[(r.area, r.indicator_code)],
+            "before": None,
+            "after": _settings_row(r, board_ids[(area_ids[r.area], r.theme_board)]),
+        }
+        for r in targets[targets["kind"] == "new"].itertuples(index=False)
+    ]
+    if created or changes:
+        conn.execute(insert(TargetChange), created + changes)
+    return ids
+
+
+def _write_values(
+    conn: Connection, values: pd.DataFrame, target_ids: dict[tuple[str, str], int], batch_id: int
+) -> None:
+    moving = values[values["kind"] != "unchanged"]
+    superseded = [{"vid": int(v), "batch": batch_id} for v in moving["value_id"].dropna()]
+    if superseded:
+        conn.execute(
+            update(PeriodValue)
+            .where(PeriodValue.id == bindparam("vid"))
+            .values(is_current=False, superseded_by_batch_id=bindparam("batch")),
+            superseded,
+        )
+    if len(moving):
+        columns = ["area", "indicator_code", "period_end", *VALUES]
+        records = [
+            {
+                "target_id": target_ids[(r[0], r[1])],
+                "period_end": r[2],
+                **{c: _plain(v) for c, v in zip(VALUES, r[3:], strict=True)},
+                "batch_id": batch_id,
+                "is_current": True,
+            }
+            for r in moving[columns].itertuples(index=False, name=None)
+        ]
+        conn.execute(insert(PeriodValue), records)
+
+
+def rollback_batch(conn: Connection, batch_id: int, by: str) -> dict:
+    """Undo one batch: its versions stop being current, the ones it replaced come back, created targets go."""
+    batch = conn.execute(select(UploadBatch).where(UploadBatch.id == batch_id)).scalar_one_or_none()
+    if batch is None:
+        raise RollbackRefused(f"there is no upload batch {batch_id}; `laa batches` lists them")
+    if batch.rolled_back_at is not None:
+        raise RollbackRefused(
+            f"batch {batch_id} was already rolled back on {batch.rolled_back_at:%Y-%m-%d %H:%M}"
+        )
+    later = _later_batches_in_the_way(conn, batch_id)
+    if later:
+        names = ", ".join(str(b) for b in later)
+        raise RollbackRefused(
+            f"batch {batch_id} cannot be rolled back while later batch(es) {names} change the same targets: "
+            f"roll back {names} first"
+        )
+    restored = conn.execute(
+        update(PeriodValue)
+        .where(PeriodValue.batch_id == batch_id, PeriodValue.is_current)
+        .values(is_current=False)
+    ).rowcount
+    conn.execute(
+        update(PeriodValue)
+        .where(PeriodValue.superseded_by_batch_id == batch_id)
+        .values(is_current=True, superseded_by_batch_id=None)
+    )
+    changes = conn.execute(
+        select(TargetChange.target_id, TargetChange.before).where(TargetChange.batch_id == batch_id)
+    ).all()
+    created = [t for t, before in changes if before is None]
+    for target_id, before in changes:
+        if before is not None:
+            conn.execute(update(Target).where(Target.id == target_id).values(**before))
+    if created:
+        conn.execute(delete(PeriodValue).where(PeriodValue.target_id.in_(created)))
+        conn.execute(delete(TargetChange).where(TargetChange.target_id.in_(created)))
+        conn.execute(delete(Target).where(Target.id.in_(created)))
+    used = select(Target.theme_board_id)
+    conn.execute(delete(ThemeBoard).where(ThemeBoard.id.not_in(used)))
+    conn.execute(
+        update(UploadBatch)
+        .where(UploadBatch.id == batch_id)
+        .values(rolled_back_at=datetime.now(UTC), rolled_back_by=by)
+    )
+    return {"batch": batch_id, "values_withdrawn": restored, "targets_removed": len(created)}
+
+
+def _later_batches_in_the_way(conn: Connection, batch_id: int) -> list[int]:
+    """Active later batches that replaced this batch's values, or touched targets it created or changed."""
+    active_later = select(UploadBatch.id).where(
+        UploadBatch.id > batch_id, UploadBatch.rolled_back_at.is_(None)
+    )
+    replaced = select(PeriodValue.superseded_by_batch_id).where(
+        PeriodValue.batch_id == batch_id, PeriodValue.superseded_by_batch_id.in_(active_later)
+    )
+    touched = select(TargetChange.target_id).where(TargetChange.batch_id == batch_id)
+    on_targets = select(PeriodValue.batch_id).where(
+        PeriodValue.target_id.in_(touched), PeriodValue.batch_id.in_(active_later)
+    )
+    settings = select(TargetChange.batch_id).where(
+        TargetChange.target_id.in_(touched), TargetChange.batch_id.in_(active_later)
+    )
+    found = set(conn.scalars(replaced)) | set(conn.scalars(on_targets)) | set(conn.scalars(settings))
+    return sorted(b for b in found if b is not None)
+
+
+def _plain(value):
+    """numpy and pandas scalars → what the database driver takes; NaN → NULL."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value

@@ -1,0 +1,94 @@
+"""Load one area's targets and figures from the store, ready for the breakdown functions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from dashboard.breakdown import status_as_at
+from dashboard.periods import Period, parse_period, quarter_of
+from dashboard.store.models import Target
+from dashboard.store.queries import (
+    NoSuchArea,
+    current_values_frame,
+    resolve_area,
+    targets_frame,
+    value_versions,
+)
+from dashboard.store.schema import is_ready
+
+__all__ = ["NoData", "NoSuchArea", "Position", "load_position", "target_history"]
+
+
+class NoData(LookupError):
+    """The store holds nothing yet."""
+
+
+NO_DATA = "no data yet: run `laa demo` for the sample partnership, or `laa import FILE` for your own"
+
+
+@dataclass
+class Position:
+    area_id: int
+    area: str
+    targets: pd.DataFrame
+    values: pd.DataFrame
+
+    def statuses(self, as_at: Period | None = None) -> pd.DataFrame:
+        return status_as_at(self.targets, self.values, as_at.end if as_at else None)
+
+    def quarters(self) -> list[Period]:
+        """Every financial quarter from the first to the last period held, oldest first."""
+        if self.values.empty:
+            return []
+        ends = sorted({quarter_of(d) for d in self.values["period_end"]})
+        out = [ends[0]]
+        while out[-1] < ends[-1]:
+            nxt = quarter_of(out[-1].end + pd.Timedelta(days=1))
+            out.append(nxt)
+        return out
+
+    def latest_quarter(self) -> Period | None:
+        quarters = self.quarters()
+        return quarters[-1] if quarters else None
+
+
+def load_position(engine: Engine, area: str | None = None) -> Position:
+    """Raises NoData on an empty store and NoSuchArea for an area that is not held."""
+    if not is_ready(engine):
+        raise NoData(NO_DATA)
+    with engine.connect() as conn:
+        found = resolve_area(conn, area)
+        if found is None:
+            raise NoData(NO_DATA)
+        area_id, name = found
+        return Position(area_id, name, targets_frame(conn, [area_id]), current_values_frame(conn, [area_id]))
+
+
+def as_at_period(text: str | None) -> Period | None:
+    return parse_period(text) if text else None
+
+
+def target_history(engine: Engine, position: Position, code: str) -> tuple[pd.Series, pd.DataFrame]:
+    """One target's settings and every stored version of every period, each rated by the target's rules."""
+    from dashboard.breakdown import rate_frame
+    from dashboard.importer.validate import normalise_code
+
+    wanted = normalise_code(code)
+    match = position.targets[position.targets["indicator_code"] == wanted]
+    if match.empty:
+        raise LookupError(f"no target {wanted!r} in {position.area}")
+    target = match.iloc[0]
+    with engine.connect() as conn:
+        versions = value_versions(conn, int(target["target_id"]))
+    versions["polarity"] = target["polarity"]
+    versions["tolerance_pct"] = target["tolerance_pct"]
+    versions["status"] = rate_frame(versions) if len(versions) else pd.Series(dtype=object)
+    return target, versions
+
+
+def target_count(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return len(conn.execute(select(Target.id)).all())

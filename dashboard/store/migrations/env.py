@@ -1,0 +1,16 @@
+"""Alembic environment: runs on the connection handed over by dashboard.store.schema."""
+
+from alembic import context
+
+from dashboard.store.models import Base
+
+config = context.config
+connection = config.attributes.get("connection")
+if connection is None:  # pragma: no cover - only when someone runs the alembic command by hand
+    from dashboard.store.engine import get_engine
+
+    connection = get_engine().connect()
+
+context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,120 @@
+"""The store: areas, theme boards, targets, versioned period values and upload batches."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Area(Base):
+    """A partnership area (one LSP, one LAA)."""
+
+    __tablename__ = "areas"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class ThemeBoard(Base):
+    __tablename__ = "theme_boards"
+    __table_args__ = (UniqueConstraint("area_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    """Order of first appearance, so tables list boards as the partnership does."""
+
+
+class Target(Base):
+    """One indicator in one area, owned by one board."""
+
+    __tablename__ = "targets"
+    __table_args__ = (UniqueConstraint("area_id", "indicator_code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
+    indicator_code: Mapped[str] = mapped_column(String(100))
+    indicator_name: Mapped[str | None] = mapped_column(Text)
+    theme_board_id: Mapped[int] = mapped_column(ForeignKey("theme_boards.id"))
+    target_type: Mapped[str | None] = mapped_column(String(100))
+    lead_partner: Mapped[str | None] = mapped_column(String(200))
+    polarity: Mapped[str | None] = mapped_column(String(20))
+    tolerance_pct: Mapped[float | None] = mapped_column(Double)
+    unit: Mapped[str | None] = mapped_column(String(50))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class UploadBatch(Base):
+    """One import: who, when, which file, what it did; rolled_back_at once undone."""
+
+    __tablename__ = "upload_batches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uploaded_by: Mapped[str] = mapped_column(String(200))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    file_name: Mapped[str] = mapped_column(String(500))
+    checksum: Mapped[str] = mapped_column(String(64))
+    rows_read: Mapped[int] = mapped_column(Integer)
+    rows_new: Mapped[int] = mapped_column(Integer)
+    rows_changed: Mapped[int] = mapped_column(Integer)
+    rows_unchanged: Mapped[int] = mapped_column(Integer)
+    targets_new: Mapped[int] = mapped_column(Integer, default=0)
+    targets_changed: Mapped[int] = mapped_column(Integer, default=0)
+    rolled_back_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    rolled_back_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class TargetChange(Base):
+    """What a batch did to a target's settings: before is None when the batch created the target."""
+
+    __tablename__ = "target_changes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("upload_batches.id"), index=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"), index=True)
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict] = mapped_column(JSON)
+
+
+class PeriodValue(Base):
+    """One version of one target's figures for one period; exactly one version per key is current."""
+
+    __tablename__ = "period_values"
+    __table_args__ = (
+        Index(
+            "uq_period_values_current",
+            "target_id",
+            "period_end",
+            unique=True,
+            sqlite_where=text("is_current"),
+            postgresql_where=text("is_current"),
+        ),
+        Index("ix_period_values_target_period", "target_id", "period_end"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"))
+    period_end: Mapped[date] = mapped_column(Date)
+    period_label: Mapped[str] = mapped_column(String(20))
+    target_value: Mapped[float | None] = mapped_column(Double)
+    actual: Mapped[float | None] = mapped_column(Double)
+    reported_status: Mapped[str | None] = mapped_column(String(20))
+    commentary: Mapped[str | None] = mapped_column(Text)
+    remedial_action: Mapped[str | None] = mapped_column(Text)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("upload_batches.id"), index=True)
+    is_current: Mapped[bool] = mapped_column(Boolean)
+    superseded_by_batch_id: Mapped[int | None] = mapped_column(ForeignKey("upload_batches.id"))

@@ -1,0 +1,164 @@
+"""Reads from the store as pandas frames: one query each, never one per row."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Connection, func, select
+
+from dashboard.store.models import Area, PeriodValue, Target, TargetChange, ThemeBoard, UploadBatch
+
+TARGET_COLUMNS = [
+    "target_id",
+    "area_id",
+    "area",
+    "indicator_code",
+    "indicator_name",
+    "theme_board_id",
+    "theme_board",
+    "board_position",
+    "target_type",
+    "lead_partner",
+    "polarity",
+    "tolerance_pct",
+    "unit",
+    "position",
+]
+VALUE_COLUMNS = [
+    "value_id",
+    "target_id",
+    "period_end",
+    "period_label",
+    "target_value",
+    "actual",
+    "reported_status",
+    "commentary",
+    "remedial_action",
+    "batch_id",
+]
+
+
+class NoSuchArea(LookupError):
+    pass
+
+
+def area_names(conn: Connection) -> list[str]:
+    return list(conn.scalars(select(Area.name).order_by(Area.id)))
+
+
+def resolve_area(conn: Connection, area: str | None) -> tuple[int, str] | None:
+    """The area asked for (case-insensitive), or the only one stored; None when the store has none."""
+    rows = conn.execute(select(Area.id, Area.name).order_by(Area.id)).all()
+    if area:
+        for row in rows:
+            if row.name.casefold() == " ".join(area.split()).casefold():
+                return row.id, row.name
+        known = ", ".join(r.name for r in rows) or "none yet"
+        raise NoSuchArea(f"no area named {area!r} (areas held: {known})")
+    if not rows:
+        return None
+    if len(rows) > 1:
+        raise NoSuchArea(
+            f"several areas are held ({', '.join(r.name for r in rows)}): choose one with --area"
+        )
+    return rows[0].id, rows[0].name
+
+
+def targets_frame(conn: Connection, area_ids: list[int]) -> pd.DataFrame:
+    """Every target of these areas with its board, in the partnership's order."""
+    stmt = (
+        select(
+            Target.id.label("target_id"),
+            Target.area_id,
+            Area.name.label("area"),
+            Target.indicator_code,
+            Target.indicator_name,
+            Target.theme_board_id,
+            ThemeBoard.name.label("theme_board"),
+            ThemeBoard.position.label("board_position"),
+            Target.target_type,
+            Target.lead_partner,
+            Target.polarity,
+            Target.tolerance_pct,
+            Target.unit,
+            Target.position,
+        )
+        .join(Area, Area.id == Target.area_id)
+        .join(ThemeBoard, ThemeBoard.id == Target.theme_board_id)
+        .where(Target.area_id.in_(area_ids))
+        .order_by(ThemeBoard.position, Target.position)
+    )
+    return _frame(conn, stmt, TARGET_COLUMNS)
+
+
+def current_values_frame(conn: Connection, area_ids: list[int]) -> pd.DataFrame:
+    """The current version of every period value of these areas' targets."""
+    stmt = (
+        select(
+            PeriodValue.id.label("value_id"),
+            PeriodValue.target_id,
+            PeriodValue.period_end,
+            PeriodValue.period_label,
+            PeriodValue.target_value,
+            PeriodValue.actual,
+            PeriodValue.reported_status,
+            PeriodValue.commentary,
+            PeriodValue.remedial_action,
+            PeriodValue.batch_id,
+        )
+        .join(Target, Target.id == PeriodValue.target_id)
+        .where(Target.area_id.in_(area_ids), PeriodValue.is_current)
+        .order_by(PeriodValue.target_id, PeriodValue.period_end)
+    )
+    frame = _frame(conn, stmt, VALUE_COLUMNS)
+    frame["period_end"] = pd.to_datetime(frame["period_end"]).dt.date
+    return frame
+
+
+def value_versions(conn: Connection, target_id: int) -> pd.DataFrame:
+    """Every stored version of every period of one target, oldest first, with its upload batch."""
+    stmt = (
+        select(
+            PeriodValue.id.label("value_id"),
+            PeriodValue.period_end,
+            PeriodValue.period_label,
+            PeriodValue.target_value,
+            PeriodValue.actual,
+            PeriodValue.reported_status,
+            PeriodValue.commentary,
+            PeriodValue.remedial_action,
+            PeriodValue.is_current,
+            PeriodValue.batch_id,
+            UploadBatch.uploaded_at.label("recorded_at"),
+            UploadBatch.uploaded_by.label("recorded_by"),
+            UploadBatch.file_name,
+            UploadBatch.rolled_back_at,
+        )
+        .join(UploadBatch, UploadBatch.id == PeriodValue.batch_id)
+        .where(PeriodValue.target_id == target_id)
+        .order_by(PeriodValue.period_end, PeriodValue.id)
+    )
+    columns = [
+        "value_id", "period_end", "period_label", "target_value", "actual", "reported_status", "commentary",
+        "remedial_action", "is_current", "batch_id", "recorded_at", "recorded_by", "file_name", "rolled_back_at",
+    ]  # fmt: skip
+    frame = _frame(conn, stmt, columns)
+    frame["period_end"] = pd.to_datetime(frame["period_end"]).dt.date
+    return frame
+
+
+def batches_frame(conn: Connection) -> pd.DataFrame:
+    """Every upload, newest first."""
+    table = UploadBatch.__table__
+    stmt = select(table).order_by(table.c.id.desc())
+    return _frame(conn, stmt, [c.name for c in table.columns])
+
+
+def target_change_count(conn: Connection, batch_id: int) -> int:
+    return (
+        conn.scalar(select(func.count()).select_from(TargetChange).where(TargetChange.batch_id == batch_id))
+        or 0
+    )
+
+
+def _frame(conn: Connection, stmt, columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame.from_records(list(conn.execute(stmt)), columns=columns)
