@@ -25,11 +25,7 @@ def rate_frame(frame: pd.DataFrame) -> pd.Series:
     """Rule 1 for every row of a frame with reported_status, actual, target_value, polarity, tolerance_pct."""
     actual = pd.to_numeric(frame["actual"], errors="coerce").to_numpy(dtype=float)
     target = pd.to_numeric(frame["target_value"], errors="coerce").to_numpy(dtype=float)
-    tol = (
-        pd.to_numeric(frame["tolerance_pct"], errors="coerce")
-        .fillna(DEFAULT_TOLERANCE_PCT)
-        .to_numpy(dtype=float)
-    )
+    tol = pd.to_numeric(frame["tolerance_pct"], errors="coerce").fillna(DEFAULT_TOLERANCE_PCT).to_numpy(dtype=float)
     sign = np.where(frame["polarity"].to_numpy(dtype=object) == Polarity.LOWER_IS_BETTER.value, -1.0, 1.0)
     with np.errstate(invalid="ignore"):
         margin = sign * (actual - target)
@@ -96,9 +92,7 @@ def rank_boards(breakdown: pd.DataFrame, basis: str = "all") -> pd.DataFrame:
     for rank, row in enumerate(rows, start=1):
         row["rank"] = rank
         del row["_key"]
-    return pd.DataFrame(
-        rows, columns=["rank", "theme_board", "green_amber_pct", "red_pct", "targets", "rated"]
-    )
+    return pd.DataFrame(rows, columns=["rank", "theme_board", "green_amber_pct", "red_pct", "targets", "rated"])
 
 
 def bases_disagree(breakdown: pd.DataFrame) -> list[str]:

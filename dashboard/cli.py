@@ -34,9 +34,7 @@ app = typer.Typer(
 
 DEMO_FILES = ("haringey_demo.csv", "haringey_corrections.csv")
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, csv or json")]
-AreaOpt = Annotated[
-    str | None, typer.Option("--area", help="the partnership area (default: the only one held)")
-]
+AreaOpt = Annotated[str | None, typer.Option("--area", help="the partnership area (default: the only one held)")]
 AsAtOpt = Annotated[str | None, typer.Option("--as-at", help="a period such as 2009/10 Q2 (default: latest)")]
 
 
@@ -112,9 +110,7 @@ def import_(
     """Import a quarter's file: all or nothing. Exit 0 when stored (or nothing to change), 1 when rejected."""
     if not file.is_file():
         raise UserError(f"no such file: {file}")
-    outcome = import_bytes(
-        _engine(), file.read_bytes(), file.name, by or _login(), dry_run=dry_run, area=area
-    )
+    outcome = import_bytes(_engine(), file.read_bytes(), file.name, by or _login(), dry_run=dry_run, area=area)
     s = outcome.summary()
     for warning in s["warnings"]:
         typer.echo(f"warning: {warning}", err=True)
@@ -155,9 +151,7 @@ def summary(fmt: FormatOpt = Format.table, area: AreaOpt = None, as_at: AsAtOpt 
     }
     headers |= {c: c.title() for c in ("red", "amber", "green")}
     headers |= {f"{c}_pct": f"{c.title()} %" for c in ("red", "amber", "green")}
-    _emit(
-        fmt, payload, frame, headers, footer=f"\n{position.area}, as at {as_at or 'the latest period held'}"
-    )
+    _emit(fmt, payload, frame, headers, footer=f"\n{position.area}, as at {as_at or 'the latest period held'}")
 
 
 @app.command()
@@ -272,9 +266,7 @@ def history(
         target, versions = target_history(engine, position, code)
     except LookupError as exc:
         raise UserError(str(exc.args[0])) from exc
-    versions = versions.rename(
-        columns={"period_label": "period", "target_value": "target", "is_current": "current"}
-    )
+    versions = versions.rename(columns={"period_label": "period", "target_value": "target", "is_current": "current"})
     versions["current"] = versions["current"].astype(bool)
     versions["rolled_back"] = versions["rolled_back_at"].notna()
     columns = [
@@ -384,7 +376,7 @@ def main() -> None:
         typer.echo(str(exc), err=True)
         sys.exit(2)
     except OperationalError as exc:
-        typer.echo(f"error: cannot use the database: {exc.orig}", err=True)
+        typer.echo(f"error: cannot use the database: {' '.join(str(exc.orig).split())}", err=True)
         sys.exit(3)
     except SQLAlchemyError as exc:
         typer.echo(f"error: the database refused the request: {exc.__class__.__name__}", err=True)

@@ -32,10 +32,7 @@ def plain(value):
 
 
 def records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
-    return [
-        {c: plain(v) for c, v in zip(columns, row, strict=True)}
-        for row in frame[columns].itertuples(index=False)
-    ]
+    return [{c: plain(v) for c, v in zip(columns, row, strict=True)} for row in frame[columns].itertuples(index=False)]
 
 
 def to_json(payload: dict) -> str:
@@ -51,10 +48,7 @@ def to_table(frame: pd.DataFrame, headers: dict[str, str] | None = None) -> str:
     if frame.empty:
         return "(nothing to show)"
     shown = frame.rename(columns=headers or {})
-    cells = [
-        [_cell(v, c) for v, c in zip(row, frame.columns, strict=True)]
-        for row in frame.itertuples(index=False)
-    ]
+    cells = [[_cell(v, c) for v, c in zip(row, frame.columns, strict=True)] for row in frame.itertuples(index=False)]
     names = [str(c) for c in shown.columns]
     widths = [max(len(n), *(len(r[i]) for r in cells)) for i, n in enumerate(names)]
     numeric = [all(_is_number(r[i]) for r in cells) for i in range(len(names))]

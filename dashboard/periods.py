@@ -13,9 +13,7 @@ _YEAR = re.compile(r"^(\d{4})\s*/\s*(\d{2}|\d{4})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]00:00(?::00)?)?$")
 
-PERIOD_FORMATS = (
-    "a quarter like 2009/10 Q3, a year like 2008/09, a month like 2009-11 or an end date like 2009-11-30"
-)
+PERIOD_FORMATS = "a quarter like 2009/10 Q3, a year like 2008/09, a month like 2009-11 or an end date like 2009-11-30"
 
 
 @dataclass(frozen=True, order=True)

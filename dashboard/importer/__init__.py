@@ -76,9 +76,7 @@ def already_loaded(engine: Engine, data: bytes) -> bool:
     checksum = hashlib.sha256(data).hexdigest()
     with engine.connect() as conn:
         found = conn.scalar(
-            select(UploadBatch.id).where(
-                UploadBatch.checksum == checksum, UploadBatch.rolled_back_at.is_(None)
-            )
+            select(UploadBatch.id).where(UploadBatch.checksum == checksum, UploadBatch.rolled_back_at.is_(None))
         )
     return found is not None
 

@@ -88,9 +88,7 @@ def make_plan(
     return plan
 
 
-def _areas(
-    conn: Connection, cells: pd.Series, area: str | None, default_area: str, plan: ImportPlan
-) -> pd.Series:
+def _areas(conn: Connection, cells: pd.Series, area: str | None, default_area: str, plan: ImportPlan) -> pd.Series:
     """Each row's area: its own cell, else the area chosen for the upload, else the only one held."""
     stored = area_names(conn)
     by_key = {name.casefold(): name for name in stored}
@@ -117,9 +115,7 @@ def _areas(
 
 def _canonical_boards(conn: Connection, rows: pd.DataFrame) -> pd.Series:
     """Board names match what is stored whatever their case and spacing; otherwise the file's first spelling."""
-    stored = conn.execute(
-        select(Area.name, ThemeBoard.name).join(ThemeBoard, ThemeBoard.area_id == Area.id)
-    ).all()
+    stored = conn.execute(select(Area.name, ThemeBoard.name).join(ThemeBoard, ThemeBoard.area_id == Area.id)).all()
     spelling = {(a, b.casefold()): b for a, b in stored}
     for a, b in zip(rows["area"], rows["theme_board"], strict=True):
         spelling.setdefault((a, b.casefold()), b)
@@ -198,9 +194,7 @@ def _merge_targets(conn: Connection, rows: pd.DataFrame, present: set[str]) -> p
     """One row per target: stored settings overridden by every column the file has."""
     in_file = rows.drop_duplicates(subset=["area", "indicator_code"], keep="first")
     area_ids = _area_ids(conn, in_file["area"].unique().tolist())
-    stored = _prefixed(
-        targets_frame(conn, list(area_ids.values())), keep=["area", "indicator_code", "target_id"]
-    )
+    stored = _prefixed(targets_frame(conn, list(area_ids.values())), keep=["area", "indicator_code", "target_id"])
     file_fields = [c for c in TARGET_FIELDS if c in present]
     merged = in_file[["area", "indicator_code", "line", *file_fields]].merge(
         stored, on=["area", "indicator_code"], how="left"
@@ -216,13 +210,9 @@ def _merge_targets(conn: Connection, rows: pd.DataFrame, present: set[str]) -> p
     return merged.reset_index(drop=True)
 
 
-def _merge_values(
-    conn: Connection, rows: pd.DataFrame, targets: pd.DataFrame, present: set[str]
-) -> pd.DataFrame:
+def _merge_values(conn: Connection, rows: pd.DataFrame, targets: pd.DataFrame, present: set[str]) -> pd.DataFrame:
     """One row per key: stored figures overridden by every column the file has."""
-    keyed = rows.merge(
-        targets[["area", "indicator_code", "target_id"]], on=["area", "indicator_code"], how="left"
-    )
+    keyed = rows.merge(targets[["area", "indicator_code", "target_id"]], on=["area", "indicator_code"], how="left")
     area_ids = list(_area_ids(conn, keyed["area"].unique().tolist()).values())
     stored = _prefixed(current_values_frame(conn, area_ids), keep=["target_id", "period_end", "value_id"])
     merged = keyed.merge(stored, on=["target_id", "period_end"], how="left")

@@ -48,9 +48,7 @@ def _decode(data: bytes) -> tuple[str, str]:
 
 def _read_csv(data: bytes) -> RawTable:
     if not data.strip():
-        return _unreadable(
-            "the file is empty", "export the sheet again with a header row and one row per target"
-        )
+        return _unreadable("the file is empty", "export the sheet again with a header row and one row per target")
     text, encoding = _decode(data)
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(DELIMITERS, key=first.count)
@@ -77,9 +75,7 @@ def _read_xlsx(data: bytes) -> RawTable:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged or mislabelled file
-        return _unreadable(
-            "the file is not a readable .xlsx workbook", "open it in Excel and save it as .xlsx again"
-        )
+        return _unreadable("the file is not a readable .xlsx workbook", "open it in Excel and save it as .xlsx again")
     sheet = book.worksheets[0]
     header: list[str] | None = None
     header_line = 1
@@ -96,9 +92,7 @@ def _read_xlsx(data: bytes) -> RawTable:
             lines.append(number)
     book.close()
     if header is None:
-        return _unreadable(
-            "the workbook's first sheet is empty", "put the header row and the data on the first sheet"
-        )
+        return _unreadable("the workbook's first sheet is empty", "put the header row and the data on the first sheet")
     return RawTable(header, rows, lines, header_line, "xlsx", "")
 
 

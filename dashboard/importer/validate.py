@@ -116,17 +116,13 @@ def _read_header(table: RawTable) -> tuple[dict[str, int], list[ImportProblem], 
             continue
         if key in columns:
             problems.append(
-                ImportProblem(
-                    line, key, name, "the column appears twice in the header", "keep one of the two columns"
-                )
+                ImportProblem(line, key, name, "the column appears twice in the header", "keep one of the two columns")
             )
         elif key not in KNOWN:
             near = difflib.get_close_matches(key, KNOWN, n=1)
             hint = f"rename it to {near[0]}" if near else f"use one of: {', '.join(KNOWN)}; or delete it"
             warnings.append(
-                ImportProblem(
-                    line, key, name, "this column is not part of the import format and is not imported", hint
-                )
+                ImportProblem(line, key, name, "this column is not part of the import format and is not imported", hint)
             )
         else:
             columns[key] = index
@@ -203,9 +199,7 @@ def _typed(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[ImportProblem]]:
         out["target_type"] = types
     if "polarity" in frame:
         polarity, bad = _map_unique(frame["polarity"], _polarity_or_error)
-        report(
-            "polarity", bad, "not a polarity", "use higher_is_better or lower_is_better, or leave it empty"
-        )
+        report("polarity", bad, "not a polarity", "use higher_is_better or lower_is_better, or leave it empty")
         out["polarity"] = polarity
     if "rag" in frame:
         rag, bad = _map_unique(frame["rag"], _status_or_error)

@@ -49,13 +49,9 @@ def _ensure_areas(conn: Connection, names: list[str]) -> dict[str, int]:
     return have
 
 
-def _ensure_boards(
-    conn: Connection, targets: pd.DataFrame, area_ids: dict[str, int]
-) -> dict[tuple[int, str], int]:
+def _ensure_boards(conn: Connection, targets: pd.DataFrame, area_ids: dict[str, int]) -> dict[tuple[int, str], int]:
     wanted = targets[["area", "theme_board"]].drop_duplicates()
-    stored = conn.execute(
-        select(ThemeBoard.area_id, ThemeBoard.name, ThemeBoard.id, ThemeBoard.position)
-    ).all()
+    stored = conn.execute(select(ThemeBoard.area_id, ThemeBoard.name, ThemeBoard.id, ThemeBoard.position)).all()
     have = {(a, n): i for a, n, i, _ in stored}
     next_position = {a: p for a, _, _, p in sorted(stored, key=lambda r: r[3])}
     new = []
@@ -67,9 +63,7 @@ def _ensure_boards(
             new.append({"area_id": key[0], "name": board, "position": position})
     if new:
         conn.execute(insert(ThemeBoard), new)
-        have = {
-            (a, n): i for a, n, i in conn.execute(select(ThemeBoard.area_id, ThemeBoard.name, ThemeBoard.id))
-        }
+        have = {(a, n): i for a, n, i in conn.execute(select(ThemeBoard.area_id, ThemeBoard.name, ThemeBoard.id))}
     return have
 
 
@@ -105,9 +99,7 @@ def _write_targets(
             before = {f: _plain(getattr(row, f"stored_{f}")) for f in SETTINGS}
             before["theme_board_id"] = int(row.stored_theme_board_id)
             changed.append({"tid": int(row.target_id), **settings})
-            changes.append(
-                {"batch_id": batch_id, "target_id": int(row.target_id), "before": before, "after": settings}
-            )
+            changes.append({"batch_id": batch_id, "target_id": int(row.target_id), "before": before, "after": settings})
     if new:
         conn.execute(insert(Target), new)
     if changed:
@@ -168,9 +160,7 @@ def rollback_batch(conn: Connection, batch_id: int, by: str) -> dict:
     if batch is None:
         raise RollbackRefused(f"there is no upload batch {batch_id}; `laa batches` lists them")
     if batch.rolled_back_at is not None:
-        raise RollbackRefused(
-            f"batch {batch_id} was already rolled back on {batch.rolled_back_at:%Y-%m-%d %H:%M}"
-        )
+        raise RollbackRefused(f"batch {batch_id} was already rolled back on {batch.rolled_back_at:%Y-%m-%d %H:%M}")
     later = _later_batches_in_the_way(conn, batch_id)
     if later:
         names = ", ".join(str(b) for b in later)
@@ -179,9 +169,7 @@ def rollback_batch(conn: Connection, batch_id: int, by: str) -> dict:
             f"roll back {names} first"
         )
     restored = conn.execute(
-        update(PeriodValue)
-        .where(PeriodValue.batch_id == batch_id, PeriodValue.is_current)
-        .values(is_current=False)
+        update(PeriodValue).where(PeriodValue.batch_id == batch_id, PeriodValue.is_current).values(is_current=False)
     ).rowcount
     conn.execute(
         update(PeriodValue)
@@ -211,9 +199,7 @@ def rollback_batch(conn: Connection, batch_id: int, by: str) -> dict:
 
 def _later_batches_in_the_way(conn: Connection, batch_id: int) -> list[int]:
     """Active later batches that replaced this batch's values, or touched targets it created or changed."""
-    active_later = select(UploadBatch.id).where(
-        UploadBatch.id > batch_id, UploadBatch.rolled_back_at.is_(None)
-    )
+    active_later = select(UploadBatch.id).where(UploadBatch.id > batch_id, UploadBatch.rolled_back_at.is_(None))
     replaced = select(PeriodValue.superseded_by_batch_id).where(
         PeriodValue.batch_id == batch_id, PeriodValue.superseded_by_batch_id.in_(active_later)
     )

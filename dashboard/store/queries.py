@@ -57,9 +57,7 @@ def resolve_area(conn: Connection, area: str | None) -> tuple[int, str] | None:
     if not rows:
         return None
     if len(rows) > 1:
-        raise NoSuchArea(
-            f"several areas are held ({', '.join(r.name for r in rows)}): choose one with --area"
-        )
+        raise NoSuchArea(f"several areas are held ({', '.join(r.name for r in rows)}): choose one with --area")
     return rows[0].id, rows[0].name
 
 
@@ -154,10 +152,7 @@ def batches_frame(conn: Connection) -> pd.DataFrame:
 
 
 def target_change_count(conn: Connection, batch_id: int) -> int:
-    return (
-        conn.scalar(select(func.count()).select_from(TargetChange).where(TargetChange.batch_id == batch_id))
-        or 0
-    )
+    return conn.scalar(select(func.count()).select_from(TargetChange).where(TargetChange.batch_id == batch_id)) or 0
 
 
 def _frame(conn: Connection, stmt, columns: list[str]) -> pd.DataFrame:

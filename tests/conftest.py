@@ -1,0 +1,174 @@
+"""Fixtures: an empty store on SQLite and on a real PostgreSQL server, and the populated demo store."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import itertools
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from dashboard.settings import SAMPLE_DATA, get_settings
+from dashboard.store.engine import get_engine
+
+ROOT = Path(__file__).resolve().parent.parent
+BACKENDS = ["sqlite", "postgresql"]
+_db_numbers = itertools.count(1)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _postgres_bin() -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name))
+    return found[-1].parent if found else None
+
+
+def _as_postgres_user(cmd: list[str]) -> list[str]:
+    # PostgreSQL refuses to run as root; CI and developer machines here are root.
+    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A PostgreSQL server of Debian's package on a free loopback port, for this test session only."""
+    bindir = _postgres_bin()
+    if bindir is None or not shutil.which("runuser"):
+        if os.environ.get("LAA_REQUIRE_POSTGRES"):
+            pytest.fail("PostgreSQL is not installed: scripts/test installs Debian's postgresql package")
+        pytest.skip("PostgreSQL is not installed (set up by scripts/test)")
+    datadir = Path(tempfile.mkdtemp(prefix="laa-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(datadir, "postgres", "postgres")
+    port = free_port()
+    run = dict(check=True, capture_output=True, cwd="/")
+    subprocess.run(
+        _as_postgres_user(
+            [
+                str(bindir / "initdb"),
+                "-D",
+                str(datadir / "data"),
+                "-U",
+                "laa",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ]
+        ),
+        **run,
+    )
+    options = f"-p {port} -k {datadir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+    subprocess.run(
+        _as_postgres_user(
+            [
+                str(bindir / "pg_ctl"),
+                "-D",
+                str(datadir / "data"),
+                "-o",
+                options,
+                "-l",
+                str(datadir / "log"),
+                "-w",
+                "start",
+            ]
+        ),
+        **run,
+    )
+    try:
+        yield f"postgresql+psycopg://laa@127.0.0.1:{port}"
+    finally:
+        subprocess.run(
+            _as_postgres_user([str(bindir / "pg_ctl"), "-D", str(datadir / "data"), "-m", "immediate", "stop"]),
+            capture_output=True,
+            cwd="/",
+        )
+        shutil.rmtree(datadir, ignore_errors=True)
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, tmp_path) -> Iterator[str]:
+    """An empty database: a fresh SQLite file, or a fresh database on the PostgreSQL server."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'laa.sqlite3'}"
+        return
+    server = request.getfixturevalue("postgres_server")
+    name = f"laa_test_{os.getpid()}_{next(_db_numbers)}"
+    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"{server}/{name}"
+    finally:
+        get_engine.cache_clear()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def engine(db_url: str, monkeypatch) -> Iterator[Engine]:
+    """The engine the package itself uses for db_url (LAA_DATABASE_URL points at it too)."""
+    monkeypatch.setenv("LAA_DATABASE_URL", db_url)
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    eng = get_engine(db_url)
+    yield eng
+    eng.dispose()
+    get_engine.cache_clear()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def demo(engine: Engine) -> Engine:
+    """The populated store: the Haringey demo partnership loaded as `laa demo` loads it."""
+    result = laa("demo")
+    assert result.code == 0, result.err
+    return engine
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    def json(self):
+        import json
+
+        return json.loads(self.out)
+
+
+def laa(*args: str) -> Run:
+    """Run the `laa` command in this process (LAA_DATABASE_URL as the test set it)."""
+    from dashboard.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    argv = sys.argv
+    sys.argv = ["laa", *args]
+    code = 0
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            main()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        sys.argv = argv
+    return Run(code, out.getvalue(), err.getvalue())
+
+
+def sample(name: str) -> Path:
+    return SAMPLE_DATA / name
