@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from dashboard.breakdown import status_as_at
 from dashboard.periods import Period, parse_period, quarter_of
-from dashboard.store.models import Target
 from dashboard.store.queries import (
     NoSuchArea,
     current_values_frame,
@@ -87,8 +86,3 @@ def target_history(engine: Engine, position: Position, code: str) -> tuple[pd.Se
     versions["tolerance_pct"] = target["tolerance_pct"]
     versions["status"] = rate_frame(versions) if len(versions) else pd.Series(dtype=object)
     return target, versions
-
-
-def target_count(engine: Engine) -> int:
-    with engine.connect() as conn:
-        return len(conn.execute(select(Target.id)).all())

@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import Connection, select
 
 from dashboard.importer.problems import ImportProblem
-from dashboard.importer.validate import TARGET_FIELDS, VALUE_FIELDS, ParsedFile
+from dashboard.importer.validate import KNOWN, TARGET_FIELDS, VALUE_FIELDS, ParsedFile
 from dashboard.store.models import Area, ThemeBoard
 from dashboard.store.queries import area_names, current_values_frame, targets_frame
 
@@ -84,8 +84,14 @@ def make_plan(
     plan.targets = _merge_targets(conn, rows, parsed.present)
     plan.values = _merge_values(conn, rows, plan.targets, parsed.present)
     plan.problems += _unratable(plan.values, bad_lines)
-    plan.problems.sort(key=lambda p: (p.line or 0, p.column or ""))
+    plan.problems.sort(key=_problem_order)
     return plan
+
+
+def _problem_order(problem: ImportProblem) -> tuple[int, int]:
+    """File order: by line, then by the column's place in the import format."""
+    column = KNOWN.index(problem.column) if problem.column in KNOWN else len(KNOWN)
+    return problem.line or 0, column
 
 
 def _areas(conn: Connection, cells: pd.Series, area: str | None, default_area: str, plan: ImportPlan) -> pd.Series:

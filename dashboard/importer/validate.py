@@ -180,7 +180,9 @@ def _typed(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[ImportProblem]]:
     out["theme_board"] = frame["theme_board"].map(lambda s: " ".join(s.split()))
 
     period, bad = _map_unique(frame["period"], _period_or_error)
-    report("period", bad, "not a period", f"use {PERIOD_FORMATS}")
+    blank = (frame["period"] == "").to_numpy()
+    report("period", blank, "period is required on every row", f"fill in the period: {PERIOD_FORMATS}")
+    report("period", bad & ~blank, "not a period", f"use {PERIOD_FORMATS}")
     out["period_end"] = [p.end if p else None for p in period]
     out["period_label"] = [p.label if p else None for p in period]
 
