@@ -368,6 +368,8 @@ def main() -> None:
         typer.echo(f"rejected: {len(exc.problems)} problem(s) in the file; nothing was written.", err=True)
         for problem in exc.problems:
             typer.echo(f"  {problem.message()}", err=True)
+        for warning in exc.warnings:
+            typer.echo(f"warning: {warning.message()}", err=True)
         sys.exit(1)
     except (UserError, NoSuchArea, RollbackRefused) as exc:
         typer.echo(f"error: {exc}", err=True)

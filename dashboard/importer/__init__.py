@@ -62,7 +62,7 @@ def import_bytes(
     with writing(engine) as conn:
         plan = make_plan(conn, parsed, file_name, checksum, area, get_settings().default_area)
         if plan.problems:
-            raise ImportRejected(plan.problems)
+            raise ImportRejected(plan.problems, plan.warnings)
         if dry_run or not plan.has_changes:
             conn.rollback()
             return ImportOutcome(plan, None, dry_run)

@@ -78,8 +78,9 @@ def make_plan(
     if rows["area"].isna().any():
         return plan
     rows["theme_board"] = _canonical_boards(conn, rows)
-    plan.problems += _target_conflicts(rows, parsed.present)
-    rows, duplicates = _drop_duplicate_keys(rows, parsed.present)
+    bad_cells = {(p.line, p.column) for p in plan.problems}
+    plan.problems += _target_conflicts(rows, parsed.present, bad_cells)
+    rows, duplicates = _drop_duplicate_keys(rows, parsed.present, bad_cells)
     plan.problems += duplicates
     plan.targets = _merge_targets(conn, rows, parsed.present)
     plan.values = _merge_values(conn, rows, plan.targets, parsed.present)
@@ -97,7 +98,7 @@ def _problem_order(problem: ImportProblem) -> tuple[int, int]:
 def _areas(conn: Connection, cells: pd.Series, area: str | None, default_area: str, plan: ImportPlan) -> pd.Series:
     """Each row's area: its own cell, else the area chosen for the upload, else the only one held."""
     stored = area_names(conn)
-    by_key = {name.casefold(): name for name in stored}
+    by_key = {name_key(name): name for name in stored}
     if area:
         fallback = area
     elif len(stored) == 1:
@@ -116,19 +117,24 @@ def _areas(conn: Connection, cells: pd.Series, area: str | None, default_area: s
             )
         )
     filled = cells.where(cells.notna(), fallback)
-    return filled.map(lambda name: by_key.get(name.casefold(), name) if isinstance(name, str) else None)
+    return filled.map(lambda name: by_key.get(name_key(name), name) if isinstance(name, str) else None)
 
 
 def _canonical_boards(conn: Connection, rows: pd.DataFrame) -> pd.Series:
     """Board names match what is stored whatever their case and spacing; otherwise the file's first spelling."""
     stored = conn.execute(select(Area.name, ThemeBoard.name).join(ThemeBoard, ThemeBoard.area_id == Area.id)).all()
-    spelling = {(a, b.casefold()): b for a, b in stored}
+    spelling = {(a, name_key(b)): b for a, b in stored}
     for a, b in zip(rows["area"], rows["theme_board"], strict=True):
-        spelling.setdefault((a, b.casefold()), b)
+        spelling.setdefault((a, name_key(b)), b)
     return pd.Series(
-        [spelling[(a, b.casefold())] for a, b in zip(rows["area"], rows["theme_board"], strict=True)],
+        [spelling[(a, name_key(b))] for a, b in zip(rows["area"], rows["theme_board"], strict=True)],
         index=rows.index,
     )
+
+
+def name_key(name: str) -> str:
+    """Names match whatever their case, spacing or apostrophe (Excel turns ' into ’)."""
+    return " ".join(name.replace("\u2019", "'").replace("\u2018", "'").split()).casefold()
 
 
 def _same(a: pd.Series, b: pd.Series) -> np.ndarray:
@@ -138,20 +144,24 @@ def _same(a: pd.Series, b: pd.Series) -> np.ndarray:
     return equal | (a_null & b_null)
 
 
-def _first_disagreement(rows: pd.DataFrame, keys: list[str], column: str) -> pd.DataFrame:
-    """Rows whose column differs from the first row of their key, with that first row's line and value."""
+def _first_disagreement(rows: pd.DataFrame, keys: list[str], column: str, bad_cells: set) -> pd.DataFrame:
+    """Every row whose column differs from the first row of its key, with that first row's line and value.
+
+    Cells already reported as unreadable take no part: their parsed value is empty, not what the file says."""
+    readable = [(line, column) not in bad_cells for line in rows["line"]]
+    rows = rows[readable]
     first = rows.groupby(keys, sort=False, dropna=False)[[column, "line"]].transform("first")
     differs = ~_same(rows[column], first[column])
     out = rows.loc[differs, [*keys, column, "line"]].copy()
     out["first_line"] = first.loc[differs, "line"]
     out["first_value"] = first.loc[differs, column]
-    return out.drop_duplicates(subset=keys)
+    return out
 
 
-def _target_conflicts(rows: pd.DataFrame, present: set[str]) -> list[ImportProblem]:
+def _target_conflicts(rows: pd.DataFrame, present: set[str], bad_cells: set) -> list[ImportProblem]:
     problems = []
     for column in (f for f in TARGET_FIELDS if f in present):
-        for r in _first_disagreement(rows, ["area", "indicator_code"], column).itertuples():
+        for r in _first_disagreement(rows, ["area", "indicator_code"], column, bad_cells).itertuples():
             value, first = getattr(r, column), r.first_value
             problems.append(
                 ImportProblem(
@@ -166,12 +176,14 @@ def _target_conflicts(rows: pd.DataFrame, present: set[str]) -> list[ImportProbl
     return problems
 
 
-def _drop_duplicate_keys(rows: pd.DataFrame, present: set[str]) -> tuple[pd.DataFrame, list[ImportProblem]]:
-    """Identical repeats of a key are dropped; two different rows for one key are both named."""
+def _drop_duplicate_keys(
+    rows: pd.DataFrame, present: set[str], bad_cells: set
+) -> tuple[pd.DataFrame, list[ImportProblem]]:
+    """Identical repeats of a key are dropped; different rows for one key are each named with the first."""
     problems = []
     dup = rows[rows.duplicated(subset=KEY, keep=False)]
     for column in (c for c in VALUE_FIELDS if c in present) if len(dup) else ():
-        for r in _first_disagreement(dup, KEY, column).itertuples():
+        for r in _first_disagreement(dup, KEY, column, bad_cells).itertuples():
             problems.append(
                 ImportProblem(
                     int(r.line),

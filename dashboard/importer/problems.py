@@ -32,6 +32,7 @@ class ImportProblem:
 class ImportRejected(Exception):
     """The file has problems; nothing was written."""
 
-    def __init__(self, problems: list[ImportProblem]):
+    def __init__(self, problems: list[ImportProblem], warnings: list[ImportProblem] | None = None):
         self.problems = problems
+        self.warnings = warnings or []
         super().__init__(f"{len(problems)} problem(s) in the file; nothing was written")

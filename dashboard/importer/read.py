@@ -46,9 +46,10 @@ def _decode(data: bytes) -> tuple[str, str]:
         return data.decode("cp1252", errors="replace"), "windows-1252"
 
 
+EMPTY_FIX = "export the sheet again with a header row and one row per target"
+
+
 def _read_csv(data: bytes) -> RawTable:
-    if not data.strip():
-        return _unreadable("the file is empty", "export the sheet again with a header row and one row per target")
     text, encoding = _decode(data)
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(DELIMITERS, key=first.count)
@@ -66,7 +67,9 @@ def _read_csv(data: bytes) -> RawTable:
                 rows.append(record)
                 lines.append(start)
         start = reader.line_num + 1
-    return RawTable(header or [], rows, lines, header_line, encoding, delimiter)
+    if header is None:  # nothing but blanks, a BOM or bare delimiters: what Excel saves for an empty sheet
+        return _unreadable("the file is empty", EMPTY_FIX)
+    return RawTable(header, rows, lines, header_line, encoding, delimiter)
 
 
 def _read_xlsx(data: bytes) -> RawTable:

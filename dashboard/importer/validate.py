@@ -141,17 +141,19 @@ def _read_header(table: RawTable) -> tuple[dict[str, int], list[ImportProblem], 
 
 
 def _cells(table: RawTable, columns: dict[str, int]) -> tuple[pd.DataFrame, list[ImportProblem]]:
+    # A surplus cell, even an empty one, is most often a value split by an unquoted comma (1,690): every cell
+    # after it has moved one column to the right, so the row cannot be trusted.
     width = len(table.header)
     problems: list[ImportProblem] = []
     keep_rows, keep_lines = [], []
     for line, record in zip(table.lines, table.rows, strict=True):
-        if len(record) > width and any(c.strip() for c in record[width:]):
+        if len(record) > width:
             problems.append(
                 ImportProblem(
                     line,
                     None,
                     None,
-                    f"the row has {len(record)} values but the header names {width} columns",
+                    f"the row has {len(record)} values but the header names {len(table.header)} columns",
                     "put commas or semicolons inside a value in double quotes, or remove the extra values",
                 )
             )

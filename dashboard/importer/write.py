@@ -156,7 +156,7 @@ def _write_values(
 
 def rollback_batch(conn: Connection, batch_id: int, by: str) -> dict:
     """Undo one batch: its versions stop being current, the ones it replaced come back, created targets go."""
-    batch = conn.execute(select(UploadBatch).where(UploadBatch.id == batch_id)).scalar_one_or_none()
+    batch = conn.execute(select(UploadBatch.__table__).where(UploadBatch.id == batch_id)).one_or_none()
     if batch is None:
         raise RollbackRefused(f"there is no upload batch {batch_id}; `laa batches` lists them")
     if batch.rolled_back_at is not None:
@@ -187,8 +187,8 @@ def rollback_batch(conn: Connection, batch_id: int, by: str) -> dict:
         conn.execute(delete(PeriodValue).where(PeriodValue.target_id.in_(created)))
         conn.execute(delete(TargetChange).where(TargetChange.target_id.in_(created)))
         conn.execute(delete(Target).where(Target.id.in_(created)))
-    used = select(Target.theme_board_id)
-    conn.execute(delete(ThemeBoard).where(ThemeBoard.id.not_in(used)))
+    conn.execute(delete(ThemeBoard).where(ThemeBoard.id.not_in(select(Target.theme_board_id))))
+    conn.execute(delete(Area).where(Area.id.not_in(select(ThemeBoard.area_id)), Area.id.not_in(select(Target.area_id))))
     conn.execute(
         update(UploadBatch)
         .where(UploadBatch.id == batch_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -31,9 +33,9 @@ def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
         # Let SQLAlchemy's "begin" event issue BEGIN itself, so writers can take the lock up front.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
         cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cur.execute("PRAGMA foreign_keys=ON")
+        _use_wal(cur, busy_timeout_ms)
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -44,6 +46,22 @@ def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def _use_wal(cur, busy_timeout_ms: int) -> None:
+    """Switch a new database file to WAL once; the mode is kept in the file.
+
+    Switching needs the file to itself and does not wait on the busy timeout, so two processes opening a
+    brand-new file at the same moment retry here instead of failing."""
+    deadline = time.monotonic() + busy_timeout_ms / 1000
+    while cur.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return  # switched, or a database that cannot use WAL (in memory) and says which mode it kept
+        except sqlite3.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 @contextmanager

@@ -10,6 +10,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from dashboard.store.engine import writing
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -29,14 +31,17 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine) -> str:
-    """Bring the schema to the newest revision; returns it. Safe to run again."""
-    if current_revision(engine) == head_revision():
-        return head_revision()
-    with engine.connect().execution_options(laa_write=True) as conn, conn.begin():
-        cfg = _config()
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
-    return head_revision()
+    """Bring the schema to the newest revision; returns it. Safe to run again, and from two processes at once."""
+    head = head_revision()
+    if current_revision(engine) == head:
+        return head
+    with writing(engine) as conn:
+        # Another process may have migrated while this one waited for the lock.
+        if MigrationContext.configure(conn).get_current_revision() != head:
+            cfg = _config()
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    return head
 
 
 def is_ready(engine: Engine) -> bool:
