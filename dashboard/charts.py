@@ -1,0 +1,213 @@
+"""Plotly figures for the dashboard. One colour-blind-safe palette (Okabe–Ito), and never colour alone:
+every status also carries its symbol and word, and a fill pattern in stacked bars."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.breakdown import COUNT_COLUMNS
+from dashboard.rules import DEFAULT_TOLERANCE_PCT, STATUS_SYMBOL, STATUSES, Polarity, Status, amber_floor
+
+# The same colours are the theme in .streamlit/config.toml (redColor, orangeColor, greenColor, grayColor).
+STATUS_COLOURS = {
+    Status.RED: "#D55E00",  # vermilion
+    Status.AMBER: "#E69F00",  # orange
+    Status.GREEN: "#009E73",  # bluish green
+    Status.DATA_AWAITED: "#999999",  # grey
+}
+STATUS_PATTERNS = {Status.RED: "x", Status.AMBER: "/", Status.GREEN: "", Status.DATA_AWAITED: "."}
+STATUS_MARKERS = {
+    Status.RED: "x",
+    Status.AMBER: "triangle-up",
+    Status.GREEN: "circle",
+    Status.DATA_AWAITED: "circle-open",
+}
+TARGET_COLOUR = "#0072B2"  # blue
+ACTUAL_COLOUR = "#000000"
+BAND_COLOUR = "rgba(230, 159, 0, 0.18)"
+FONT = dict(family="sans-serif", size=13)
+
+
+def status_name(status: Status) -> str:
+    """'✖ red': the legend and hover name of a status."""
+    return f"{STATUS_SYMBOL[status]} {status.value}"
+
+
+def board_mix(boards: pd.DataFrame) -> go.Figure:
+    """Each board's red/amber/green/data-awaited mix as a 100% stacked bar, boards in the partnership's order."""
+    fig = go.Figure()
+    names = boards["theme_board"].tolist()
+    for column, status in COUNT_COLUMNS.items():
+        counts = boards[column].astype(int).tolist()
+        shares = boards[f"{column}_pct"].astype(float).tolist()
+        fig.add_trace(
+            go.Bar(
+                y=names,
+                x=shares,
+                orientation="h",
+                name=status_name(status),
+                marker=dict(
+                    color=STATUS_COLOURS[status],
+                    pattern=dict(
+                        shape=STATUS_PATTERNS[status],
+                        fillmode="overlay",
+                        fgcolor="rgba(255,255,255,0.55)",
+                        solidity=0.25,
+                    ),
+                    line=dict(color="white", width=1),
+                ),
+                text=[str(c) if c else "" for c in counts],
+                textposition="inside",
+                insidetextanchor="middle",
+                customdata=list(zip(counts, boards["targets"].astype(int).tolist(), strict=True)),
+                hovertemplate="%{y}<br>" + status_name(status) + ": %{customdata[0]} of %{customdata[1]} "
+                "targets (%{x:.1f}%)<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        barmode="stack",
+        height=70 + 42 * max(len(names), 1),
+        xaxis=dict(title="% of the board's targets (numbers in the bars are targets)", range=[0, 100]),
+        yaxis=dict(autorange="reversed"),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, traceorder="normal"),
+        margin=dict(l=10, r=10, t=40, b=40),
+        font=FONT,
+    )
+    return fig
+
+
+def mix_trend(mix: pd.DataFrame) -> go.Figure:
+    """The partnership's status mix as at each quarter (from movement.mix_over_time), stacked to 100%."""
+    fig = go.Figure()
+    for status in STATUSES:
+        rows = mix[mix["status"] == status.value]
+        fig.add_trace(
+            go.Bar(
+                x=rows["period_label"].tolist(),
+                y=rows["pct"].astype(float).tolist(),
+                name=status_name(status),
+                marker=dict(
+                    color=STATUS_COLOURS[status],
+                    pattern=dict(
+                        shape=STATUS_PATTERNS[status],
+                        fillmode="overlay",
+                        fgcolor="rgba(255,255,255,0.55)",
+                        solidity=0.25,
+                    ),
+                    line=dict(color="white", width=1),
+                ),
+                text=[str(int(t)) for t in rows["targets"]],
+                textposition="inside",
+                customdata=rows["targets"].astype(int).tolist(),
+                hovertemplate="%{x}<br>" + status_name(status) + ": %{customdata} targets (%{y:.1f}%)<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        barmode="stack",
+        height=360,
+        yaxis=dict(title="% of all targets", range=[0, 100]),
+        xaxis=dict(title="as at the end of each quarter", type="category"),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, traceorder="normal"),
+        margin=dict(l=10, r=10, t=40, b=40),
+        font=FONT,
+    )
+    return fig
+
+
+def target_history(target: pd.Series, versions: pd.DataFrame) -> go.Figure:
+    """Actual against target over the periods, the amber tolerance band shaded, each point marked by status;
+    superseded versions of a corrected value shown as hollow points."""
+    current = versions[versions["is_current"].astype(bool)].sort_values("period_end")
+    old = versions[~versions["is_current"].astype(bool)]
+    polarity = Polarity(target["polarity"]) if _given(target.get("polarity")) else Polarity.HIGHER_IS_BETTER
+    tol = float(target["tolerance_pct"]) if _given(target.get("tolerance_pct")) else DEFAULT_TOLERANCE_PCT
+    fig = go.Figure()
+
+    with_target = current[pd.to_numeric(current["target_value"], errors="coerce").notna()]
+    x = with_target["period_label"].tolist()
+    goal = pd.to_numeric(with_target["target_value"]).astype(float).tolist()
+    floor = [amber_floor(t, tol, polarity) for t in goal]
+    if x:
+        fig.add_trace(go.Scatter(x=x, y=floor, mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip"))
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=goal,
+                mode="lines",
+                line=dict(width=0),
+                fill="tonexty",
+                fillcolor=BAND_COLOUR,
+                name=f"{STATUS_SYMBOL[Status.AMBER]} amber band ({tol:g}% of target)",
+                hoverinfo="skip",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=goal,
+                mode="lines+markers",
+                line=dict(color=TARGET_COLOUR, dash="dash", width=2),
+                marker=dict(symbol="line-ew-open", size=12, color=TARGET_COLOUR),
+                name="target",
+                hovertemplate="%{x}<br>target %{y}<extra></extra>",
+            )
+        )
+    has_actual = current[pd.to_numeric(current["actual"], errors="coerce").notna()]
+    fig.add_trace(
+        go.Scatter(
+            x=has_actual["period_label"].tolist(),
+            y=pd.to_numeric(has_actual["actual"]).astype(float).tolist(),
+            mode="lines",
+            line=dict(color=ACTUAL_COLOUR, width=2),
+            name="actual",
+            hoverinfo="skip",
+        )
+    )
+    for status in STATUSES:
+        rows = has_actual[has_actual["status"] == status.value]
+        if rows.empty:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=rows["period_label"].tolist(),
+                y=pd.to_numeric(rows["actual"]).astype(float).tolist(),
+                mode="markers",
+                marker=dict(
+                    symbol=STATUS_MARKERS[status],
+                    size=14,
+                    color=STATUS_COLOURS[status],
+                    line=dict(color=ACTUAL_COLOUR, width=1),
+                ),
+                name=f"actual: {status_name(status)}",
+                hovertemplate="%{x}<br>actual %{y}<br>" + status_name(status) + "<extra></extra>",
+            )
+        )
+    old = old[pd.to_numeric(old["actual"], errors="coerce").notna()]
+    if len(old):
+        fig.add_trace(
+            go.Scatter(
+                x=old["period_label"].tolist(),
+                y=pd.to_numeric(old["actual"]).astype(float).tolist(),
+                mode="markers",
+                marker=dict(symbol="diamond-open", size=12, color=ACTUAL_COLOUR),
+                name="earlier version (corrected since)",
+                hovertemplate="%{x}<br>earlier version: %{y}<extra></extra>",
+            )
+        )
+    order = current["period_label"].tolist()
+    fig.update_layout(
+        height=380,
+        xaxis=dict(type="category", categoryorder="array", categoryarray=order, title="period"),
+        yaxis=dict(title=str(target.get("unit") or "") if _given(target.get("unit")) else ""),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, traceorder="normal"),
+        margin=dict(l=10, r=10, t=50, b=40),
+        font=FONT,
+    )
+    return fig
+
+
+def _given(value) -> bool:
+    if value is None or value is pd.NA:
+        return False
+    return not (isinstance(value, float) and value != value) and str(value).strip() != ""

@@ -1,0 +1,290 @@
+"""What the pages show, as plain frames and sentences: headers with status words, links, the rows of each list.
+No streamlit here; the pages only lay these out."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+import pandas as pd
+
+from dashboard.breakdown import COUNT_COLUMNS, bases_disagree, exceptions, shortfall_frame
+from dashboard.importer.problems import ImportProblem
+from dashboard.movement import DIRECTION_ARROW, Direction
+from dashboard.rules import STATUS_SYMBOL, STATUSES, Status
+
+STATUS_ORDER = {s.value: i for i, s in enumerate(STATUSES)}  # red first: worst first
+TARGET_PAGE = "target"
+BOARD_PAGE = "board"
+
+NO_DATA_MESSAGE = (
+    "No data yet. Upload the quarter's CSV or Excel file on the Upload page, "
+    "or load the sample partnership with `laa demo` on the command line."
+)
+
+
+def status_label(status: str | None) -> str:
+    """'✖ red', '▲ amber', '✔ green', '… data awaited': never colour alone."""
+    s = Status(status) if status else Status.DATA_AWAITED
+    return f"{STATUS_SYMBOL[s]} {s.value}"
+
+
+def count_header(column: str) -> str:
+    status = COUNT_COLUMNS[column]
+    return f"{STATUS_SYMBOL[status]} {status.value.capitalize()}"
+
+
+def breakdown_table(boards: pd.DataFrame, total: dict) -> pd.DataFrame:
+    """Haringey's Table 1 and Table 2 side by side with a Total row; every status column headed by its word."""
+    frame = pd.concat([boards, pd.DataFrame([{"theme_board": "Total", **total}])], ignore_index=True)
+    out = pd.DataFrame({"Theme board": frame["theme_board"], "Targets": frame["targets"].astype(int)})
+    for column in COUNT_COLUMNS:
+        out[count_header(column)] = frame[column].astype(int)
+    for column in COUNT_COLUMNS:
+        out[f"{count_header(column)} %"] = frame[f"{column}_pct"].astype(float)
+    return out
+
+
+def breakdown_cell_status(header: str) -> Status | None:
+    """Which status a breakdown column shows (for colouring its cells), from its header."""
+    for column, status in COUNT_COLUMNS.items():
+        if header.startswith(count_header(column)):
+            return status
+    return None
+
+
+BASIS_LABELS = {"all": "All targets", "rated": "Rated targets only"}
+
+
+def ranking_table(ranked: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Rank": ranked["rank"].astype(int),
+            "Theme board": ranked["theme_board"],
+            "✔▲ Green or amber %": ranked["green_amber_pct"],
+            "✖ Red %": ranked["red_pct"],
+            "Targets": ranked["targets"].astype(int),
+            "Rated": ranked["rated"].astype(int),
+        }
+    )
+
+
+def ranking_sentence(basis: str) -> str:
+    if basis == "all":
+        of = "of all their targets (a data-awaited target counts against its board, as the Haringey auditors counted)"
+    else:
+        of = "of their rated targets only (data-awaited targets are left out)"
+    return (
+        f"Boards are ranked by the share of targets green or amber, {of}; "
+        "ties go to the lower red share, then to the name."
+    )
+
+
+def bases_note(boards: pd.DataFrame, basis: str) -> str:
+    moved = bases_disagree(boards)
+    other = BASIS_LABELS["rated" if basis == "all" else "all"].lower()
+    if not moved:
+        return f"Ranking on {other} gives the same order."
+    return f"Ranking on {other} orders these boards differently: {', '.join(moved)}."
+
+
+def target_params(code: str) -> dict[str, str]:
+    return {"target": code}
+
+
+def target_url(code: str) -> str:
+    """A link to the target page relative to any page of the app: 'target?target=NI+117'."""
+    return f"{TARGET_PAGE}?{urlencode(target_params(code))}"
+
+
+def board_url(board: str) -> str:
+    return f"{BOARD_PAGE}?{urlencode({'board': board})}"
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&^])")
+
+
+def md_escape(text) -> str:
+    """Data placed inside Markdown shows as the literal text: no links, HTML, LaTeX, emoji or colour directives."""
+    if text is None or (isinstance(text, float) and text != text):
+        return ""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+def number(value) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    value = float(value)
+    return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def board_rows(
+    statuses: pd.DataFrame,
+    compared: pd.DataFrame,
+    trends: dict[int, list],
+    board: str,
+    show_all: bool = False,
+    target_types: list[str] | None = None,
+    lead_partners: list[str] | None = None,
+) -> pd.DataFrame:
+    """One board's targets for its chair: red only, worst shortfall first (exception mode), or every status
+    red → amber → green → data awaited; filtered by target type and lead partner when given."""
+    if show_all:
+        rows = statuses[statuses["theme_board"].str.casefold() == board.casefold()]
+        rows = rows.assign(shortfall_pct=shortfall_frame(rows), _order=rows["status"].map(STATUS_ORDER))
+        rows = rows.sort_values(
+            ["_order", "shortfall_pct", "position"], ascending=[True, False, True], na_position="last"
+        )
+    else:
+        rows = exceptions(statuses, Status.RED, board)
+    if target_types:
+        rows = rows[rows["target_type"].isin(target_types)]
+    if lead_partners:
+        rows = rows[rows["lead_partner"].isin(lead_partners)]
+    directions = compared.set_index("target_id")["direction"]
+    return pd.DataFrame(
+        {
+            "target_id": rows["target_id"].astype(int),
+            "Code": rows["indicator_code"],
+            "Link": [target_url(c) for c in rows["indicator_code"]],
+            "Status": [status_label(s) for s in rows["status"]],
+            "Direction": [
+                DIRECTION_ARROW[Direction(directions.get(t, Direction.UNKNOWN.value))] for t in rows["target_id"]
+            ],
+            "Target": pd.to_numeric(rows["target_value"], errors="coerce"),
+            "Actual": pd.to_numeric(rows["actual"], errors="coerce"),
+            "Shortfall %": rows["shortfall_pct"],
+            "Trend": [trends.get(int(t), []) for t in rows["target_id"]],
+            "Period": rows["period_label"].fillna(""),
+            "Type": rows["target_type"].fillna(""),
+            "Lead partner": rows["lead_partner"].fillna(""),
+            "Indicator": rows["indicator_name"].fillna(""),
+            "Commentary": rows["commentary"].fillna(""),
+            "Remedial action": rows["remedial_action"].fillna(""),
+        }
+    ).reset_index(drop=True)
+
+
+def board_options(targets: pd.DataFrame) -> list[str]:
+    return targets.sort_values("board_position")["theme_board"].drop_duplicates().tolist()
+
+
+def pick(options: list[str], wanted: str | None) -> str | None:
+    """The option matching wanted whatever its case and spacing (from a URL), else None."""
+    if not wanted:
+        return None
+    key = " ".join(wanted.split()).casefold()
+    return next((o for o in options if " ".join(o.split()).casefold() == key), None)
+
+
+def target_options(targets: pd.DataFrame) -> list[str]:
+    return targets["indicator_code"].tolist()
+
+
+def target_caption(target: pd.Series) -> dict[str, str]:
+    """The settings of one target, each as text."""
+    polarity = target.get("polarity")
+    tolerance = target.get("tolerance_pct")
+    return {
+        "Theme board": str(target["theme_board"]),
+        "Type": _text(target.get("target_type")) or "not given",
+        "Lead partner": _text(target.get("lead_partner")) or "not given",
+        "Polarity": (polarity or "").replace("_", " ") or "not given (higher is better assumed)",
+        "Amber band": f"{number(tolerance) if _text(tolerance) else '5'}% of target",
+        "Unit": _text(target.get("unit")) or "–",
+    }
+
+
+def periods_table(versions: pd.DataFrame) -> pd.DataFrame:
+    """Every period's current figures and status, oldest first."""
+    current = versions[versions["is_current"].astype(bool)].sort_values("period_end")
+    return pd.DataFrame(
+        {
+            "Period": current["period_label"],
+            "Target": pd.to_numeric(current["target_value"], errors="coerce"),
+            "Actual": pd.to_numeric(current["actual"], errors="coerce"),
+            "Status": [status_label(s) for s in current["status"]],
+            "Commentary": current["commentary"].fillna(""),
+            "Remedial action": current["remedial_action"].fillna(""),
+            "Upload": [f"batch {int(b)}" for b in current["batch_id"]],
+        }
+    ).reset_index(drop=True)
+
+
+def version_state(row) -> str:
+    if row.get("rolled_back_at") is not None and not pd.isna(row.get("rolled_back_at")):
+        return "rolled back"
+    return "current" if bool(row["is_current"]) else "superseded"
+
+
+def versions_table(versions: pd.DataFrame, corrected_only: bool = True) -> pd.DataFrame:
+    """Every stored version (when, by whom, which upload), oldest first; by default only corrected periods."""
+    rows = versions
+    if corrected_only:
+        counts = versions.groupby("period_end")["value_id"].transform("count")
+        rows = versions[counts > 1]
+    return pd.DataFrame(
+        {
+            "Period": rows["period_label"],
+            "Actual": pd.to_numeric(rows["actual"], errors="coerce"),
+            "Target": pd.to_numeric(rows["target_value"], errors="coerce"),
+            "Status": [status_label(s) for s in rows["status"]],
+            "Version": [version_state(r) for r in rows.to_dict("records")],
+            "Recorded at": [_when(t) for t in rows["recorded_at"]],
+            "By": rows["recorded_by"],
+            "Upload": [f"batch {int(b)}: {f}" for b, f in zip(rows["batch_id"], rows["file_name"], strict=True)],
+            "Commentary": rows["commentary"].fillna(""),
+        }
+    ).reset_index(drop=True)
+
+
+def problems_table(problems: list[ImportProblem]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Line": [p.line for p in problems],
+            "Column": [p.column or "" for p in problems],
+            "Value": [p.value if p.value is not None else "" for p in problems],
+            "Problem": [p.problem for p in problems],
+            "How to fix": [p.fix for p in problems],
+        }
+    ).astype({"Line": "Int64"})
+
+
+def batches_table(batches: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Batch": batches["id"].astype(int),
+            "Uploaded at": [_when(t) for t in batches["uploaded_at"]],
+            "By": batches["uploaded_by"],
+            "File": batches["file_name"],
+            "Rows new": batches["rows_new"].astype(int),
+            "Rows changed": batches["rows_changed"].astype(int),
+            "Rows unchanged": batches["rows_unchanged"].astype(int),
+            "Targets new": batches["targets_new"].fillna(0).astype(int),
+            "Rolled back": [
+                "" if t is None or pd.isna(t) else f"{_when(t)} by {b}"
+                for t, b in zip(batches["rolled_back_at"], batches["rolled_back_by"], strict=True)
+            ],
+        }
+    )
+
+
+def rollback_choices(batches: pd.DataFrame) -> list[int]:
+    """Batches that can still be rolled back, newest first."""
+    live = batches[batches["rolled_back_at"].isna()]
+    return [int(b) for b in live["id"]]
+
+
+def _when(value) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    try:
+        return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M:%S")
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _text(value) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    return str(value).strip()

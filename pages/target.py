@@ -1,0 +1,71 @@
+"""Target drill-down: history of actual against target, every period's status, every stored version."""
+
+import streamlit as st
+
+from dashboard import charts
+from dashboard.views import (
+    md_escape,
+    periods_table,
+    pick,
+    status_label,
+    target_caption,
+    target_options,
+    versions_table,
+)
+from pages import _ui
+
+position = _ui.require_position()
+codes = target_options(position.targets)
+names = dict(zip(position.targets["indicator_code"], position.targets["indicator_name"].fillna(""), strict=True))
+
+wanted = st.query_params.get("target")
+chosen = pick(codes, wanted)
+if wanted and chosen is None:
+    st.warning(
+        f"There is no target {md_escape(repr(wanted))} in {md_escape(position.area)}; pick one below.",
+        icon=":material/search_off:",
+    )
+code = st.selectbox(
+    "Target", codes, index=codes.index(chosen) if chosen else 0, format_func=lambda c: f"{c} · {names[c]}"
+)
+st.query_params["target"] = code
+
+target, versions = _ui.history(code)
+st.title(f"{md_escape(code)} · {md_escape(target['indicator_name'])}")
+settings = target_caption(target)
+st.caption(" · ".join(f"{k}: {md_escape(v)}" for k, v in settings.items()))
+st.page_link(
+    _ui.BOARD,
+    label=f"Back to {md_escape(target['theme_board'])}",
+    query_params={"board": target["theme_board"]},
+    icon=":material/arrow_back:",
+)
+
+if versions.empty:
+    st.info("No figures are held for this target yet: upload a file with its rows.", icon=":material/info:")
+    st.stop()
+
+latest = versions[versions["is_current"].astype(bool)].sort_values("period_end").iloc[-1]
+st.markdown(f"Latest: **{md_escape(latest['period_label'])}** · {md_escape(status_label(latest['status']))}")
+
+st.plotly_chart(charts.target_history(target, versions), width="stretch", config={"displaylogo": False})
+
+st.subheader("Every period")
+st.dataframe(periods_table(versions), hide_index=True, width="stretch")
+
+corrected = versions_table(versions, corrected_only=True)
+st.subheader("Corrected values: every stored version")
+if corrected.empty:
+    st.caption("No value of this target has been corrected: each period has one version.")
+else:
+    st.caption("Oldest first. A superseded version is kept with when, by whom and which upload stored it.")
+    st.dataframe(corrected, hide_index=True, width="stretch")
+with st.expander("All stored versions of every period"):
+    st.dataframe(versions_table(versions, corrected_only=False), hide_index=True, width="stretch")
+
+st.subheader("Commentary and remedial action by period")
+for row in periods_table(versions).iloc[::-1].to_dict("records"):
+    with st.container(border=True):
+        st.markdown(f"**{md_escape(row['Period'])}** · {md_escape(row['Status'])}")
+        st.text(f"Commentary: {row['Commentary'] or '—'}")
+        st.text(f"Remedial action: {row['Remedial action'] or '—'}")

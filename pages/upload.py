@@ -1,0 +1,118 @@
+"""Upload: check a quarter's file, preview what it changes, commit it; the upload history with rollback."""
+
+import streamlit as st
+
+from dashboard.importer import ImportRejected, RollbackRefused, import_bytes, rollback
+from dashboard.preview import changed_rows, move_sentences, status_moves
+from dashboard.views import batches_table, md_escape, problems_table, rollback_choices, status_label
+from pages import _ui
+
+st.title("Upload the quarter's figures")
+st.caption(
+    "A CSV or Excel file with a header row and one row per target per period. Required columns: indicator_code, "
+    "theme_board, period. Nothing is stored until you commit, and a file with any error stores nothing."
+)
+
+if done := st.session_state.pop("upload_done", None):
+    st.success(done, icon=":material/check_circle:")
+    st.page_link(_ui.HELICOPTER, label="See the helicopter view", icon=":material/travel_explore:")
+
+by = st.text_input("Your name (recorded with the upload)", value="analyst", max_chars=200)
+uploaded = st.file_uploader("Quarterly file", type=["csv", "xlsx"], key="upload_file")
+
+if uploaded is not None:
+    data = uploaded.getvalue()
+    engine = _ui.engine()
+    try:
+        outcome = import_bytes(engine, data, uploaded.name, by or "analyst", dry_run=True)
+    except ImportRejected as rejected:
+        st.error(
+            f"{md_escape(uploaded.name)} cannot be stored: {len(rejected.problems)} problem(s) below. "
+            "Nothing was written. Fix them in the file and upload it again.",
+            icon=":material/error:",
+        )
+        st.dataframe(problems_table(rejected.problems), hide_index=True, width="stretch")
+    except Exception as exc:  # an unreadable file must never show a traceback
+        st.error(f"{md_escape(uploaded.name)} could not be read: {md_escape(exc)}", icon=":material/error:")
+    else:
+        plan = outcome.plan
+        summary = plan.summary()
+        st.subheader(f"Preview of {md_escape(uploaded.name)}")
+        cells = st.columns(5)
+        cells[0].metric("Rows read", summary["rows_read"])
+        cells[1].metric("Rows new", summary["rows_new"])
+        cells[2].metric("Rows changed", summary["rows_changed"])
+        cells[3].metric("Rows unchanged", summary["rows_unchanged"])
+        cells[4].metric("New targets", summary["targets_new"])
+        if plan.warnings:
+            st.warning(f"{len(plan.warnings)} warning(s): the file can be stored, but check these.")
+            st.dataframe(problems_table(plan.warnings), hide_index=True, width="stretch")
+
+        moves = status_moves(plan, _ui.position())
+        sentences = move_sentences(moves)
+        if sentences:
+            st.markdown("**Status moves this file causes:** " + "; ".join(md_escape(s) for s in sentences) + ".")
+            shown = moves.assign(
+                before=[status_label(b) if b else "new target" for b in moves["before"]],
+                after=[status_label(a) for a in moves["after"]],
+            ).rename(
+                columns={
+                    "indicator_code": "Code",
+                    "indicator_name": "Indicator",
+                    "theme_board": "Theme board",
+                    "before": "Status now",
+                    "after": "Status after",
+                    "move": "Move",
+                }
+            )
+            st.dataframe(shown, hide_index=True, width="stretch")
+        else:
+            st.caption("No target's status changes.")
+        changes = changed_rows(plan)
+        if len(changes):
+            with st.expander(f"{summary['rows_changed']} changed row(s): each figure before → after"):
+                st.dataframe(changes, hide_index=True, width="stretch")
+
+        if not plan.has_changes:
+            st.info("Nothing to change: every row matches what is stored.", icon=":material/info:")
+        elif st.button(f"Commit {md_escape(uploaded.name)}", type="primary", key="commit"):
+            try:
+                stored = import_bytes(engine, data, uploaded.name, by or "analyst")
+            except ImportRejected as rejected:
+                st.error(f"Not stored: {len(rejected.problems)} problem(s) appeared since the check.")
+                st.dataframe(problems_table(rejected.problems), hide_index=True, width="stretch")
+            else:
+                _ui.clear_caches()
+                s = stored.summary()
+                st.session_state["upload_done"] = (
+                    f"Stored {md_escape(uploaded.name)} as batch {s['batch']}: {s['rows_new']} new, "
+                    f"{s['rows_changed']} changed, {s['rows_unchanged']} unchanged rows."
+                )
+                st.rerun()
+
+st.subheader("Upload history")
+batches = _ui.batches()
+if batches.empty:
+    st.caption("No uploads yet.")
+else:
+    st.dataframe(batches_table(batches), hide_index=True, width="stretch")
+    choices = rollback_choices(batches)
+    if choices:
+        with st.expander("Roll back an upload"):
+            st.caption("The values a batch replaced become current again, and targets it created are removed.")
+            batch = st.selectbox("Batch", choices, key="rollback_batch")
+            sure = st.checkbox(f"Yes, roll back batch {batch}", key="rollback_sure")
+            if st.button("Roll back", disabled=not sure, key="rollback"):
+                try:
+                    result = rollback(_ui.engine(), int(batch), by or "analyst")
+                except RollbackRefused as refused:
+                    st.error(f"Batch {batch} was not rolled back: {md_escape(refused)}")
+                except Exception as exc:  # never a traceback on the page
+                    st.error(f"Batch {batch} was not rolled back: {md_escape(type(exc).__name__)}: {md_escape(exc)}")
+                else:
+                    _ui.clear_caches()
+                    st.session_state["upload_done"] = (
+                        f"Batch {batch} rolled back: {result['values_withdrawn']} values withdrawn, "
+                        f"{result['targets_removed']} targets it created removed."
+                    )
+                    st.rerun()

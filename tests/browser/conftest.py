@@ -1,0 +1,107 @@
+"""A real dashboard for the browser tests: `streamlit run app.py` on a free loopback port over a temporary demo
+database, and Debian's chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import free_port
+from tests.test_app_pages import load_demo
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+VIEWPORT = {"width": 1400, "height": 900}
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("LAA_REQUIRE_BROWSER"):
+        pytest.fail(f"{reason} (LAA_REQUIRE_BROWSER is set, so the browser tests must run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def dashboard_url(tmp_path_factory) -> Iterator[str]:
+    """The running dashboard's address; its log is printed if it never answers."""
+    db = tmp_path_factory.mktemp("browser") / "demo.sqlite3"
+    url = f"sqlite:///{db}"
+    load_demo(url)
+    port = free_port()
+    log = db.parent / "streamlit.log"
+    env = {**os.environ, "LAA_DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    with log.open("wb") as out:
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the dashboard did not start:\n{log.read_text(errors='replace')}")
+            time.sleep(0.3)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists() or not shutil.which(str(CHROMIUM)):
+        _unavailable(f"Debian chromium is not installed at {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright Python package is not installed")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, dashboard_url):
+    """A fresh tab; every JavaScript dialog it opens is recorded (and dismissed) in page.dialogs."""
+    context = browser.new_context(viewport=VIEWPORT, base_url=dashboard_url)
+    tab = context.new_page()
+    tab.set_default_timeout(30_000)
+    tab.dialogs = []
+
+    def on_dialog(dialog) -> None:
+        tab.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    tab.on("dialog", on_dialog)
+    yield tab
+    context.close()

@@ -1,0 +1,123 @@
+"""The dashboard in headless Debian chromium: every page renders, a file goes through the file chooser and is
+committed, and commentary that looks like HTML stays text. Screenshots of each page go to docs/screenshots/."""
+
+from __future__ import annotations
+
+import pytest
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the browser fixture skips (or fails under LAA_REQUIRE_BROWSER) without Playwright
+    expect = None
+
+from tests.browser.conftest import SCREENSHOTS, VIEWPORT
+
+pytestmark = pytest.mark.browser
+
+# Every page in the navigation: its address, the sidebar label, and text that shows once it has rendered.
+PAGES = {
+    "helicopter": ("/", "Helicopter view", "Helicopter view · Haringey"),
+    "board": ("/board?board=Children%27s+Trust", "Theme board", "9 red targets (exception mode)"),
+    "target": ("/target?target=NI+117", "Target", "Corrected values: every stored version"),
+    "upload": ("/upload", "Upload", "Upload the quarter's figures"),
+    "quality": ("/quality", "Data quality", "Not updated for more than one quarter (as at"),
+}
+XSS = "<img src=x onerror=alert(1)>"
+XSS_FILE = f"indicator_code,theme_board,period,actual,commentary\nNI 117,Children's Trust,2009/10 Q3,10.4,{XSS}\n"
+
+
+def settle(page, text: str) -> None:
+    """Wait until the page shows its text, the script has finished and every chart has drawn."""
+    page.get_by_text(text, exact=False).first.wait_for(state="visible")
+    page.wait_for_timeout(500)  # the running indicator shows only once a run has lasted a moment
+    page.wait_for_function(
+        """() => !document.querySelector('[data-testid="stStatusWidget"] [data-testid="stStatusWidgetRunningIcon"]')
+               && !document.querySelector('[data-testid="stSkeleton"]')"""
+    )
+    charts = page.locator('[data-testid="stPlotlyChart"]')
+    for i in range(charts.count()):
+        charts.nth(i).locator(".main-svg").first.wait_for(state="attached")
+    page.wait_for_timeout(800)
+
+
+def screenshot(page, name: str) -> None:
+    """The whole page at 1400px wide: the viewport grows to the height of Streamlit's scrolling main area."""
+    height = page.evaluate(
+        """() => Math.max(...['[data-testid="stMain"]', '[data-testid="stAppViewContainer"]']
+              .map(s => document.querySelector(s)).filter(Boolean).map(e => e.scrollHeight), 900)"""
+    )
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": min(int(height) + 40, 12000)})
+    page.wait_for_timeout(800)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.set_viewport_size(VIEWPORT)
+
+
+def assert_no_exception(page) -> None:
+    errors = page.locator('[data-testid="stException"]')
+    assert errors.count() == 0, errors.first.inner_text()
+
+
+def test_the_navigation_lists_every_page(page):
+    page.goto("/")
+    settle(page, PAGES["helicopter"][2])
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    labels = [text.strip().splitlines()[-1].strip() for text in nav.locator("a").all_inner_texts()]  # after the icon
+    assert labels == [label for _, label, _ in PAGES.values()]
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_renders(page, name):
+    path, label, text = PAGES[name]
+    page.goto(path)
+    settle(page, text)
+    assert_no_exception(page)
+    screenshot(page, name)
+    assert page.dialogs == []
+
+
+@pytest.mark.parametrize("name", [n for n in PAGES if n != "helicopter"])
+def test_every_page_opens_from_the_navigation(page, name):
+    _, label, text = PAGES[name]
+    page.goto("/")
+    settle(page, PAGES["helicopter"][2])
+    page.locator('[data-testid="stSidebarNav"] a', has_text=label).first.click()
+    page.get_by_text(label if name in ("board", "target") else text, exact=False).first.wait_for()
+    page.wait_for_timeout(1500)
+    assert_no_exception(page)
+
+
+def test_a_file_is_uploaded_committed_and_its_html_commentary_stays_text(page, tmp_path):
+    upload = tmp_path / "q3_neet.csv"
+    upload.write_text(XSS_FILE, encoding="utf-8")
+
+    page.goto("/upload")
+    settle(page, PAGES["upload"][2])
+    with page.expect_file_chooser() as chooser:
+        page.locator('[data-testid="stFileUploaderDropzone"] button').first.click()
+    chooser.value.set_files(str(upload))
+    settle(page, "Preview of q3_neet.csv")
+    expect(page.get_by_text("Status moves this file causes:")).to_be_visible()
+    expect(page.get_by_text("1 target turns ✔ green").first).to_be_visible()
+    assert_no_exception(page)
+    screenshot(page, "upload_preview")
+
+    page.get_by_role("button", name="Commit q3_neet.csv").click()
+    settle(page, "Stored q3_neet.csv as batch")
+    assert_no_exception(page)
+
+    page.goto("/target?target=NI+117")
+    settle(page, PAGES["target"][2])
+    assert_no_exception(page)
+    expect(page.get_by_text(f"Commentary: {XSS}", exact=True).first).to_be_visible()
+    assert page.locator('img[src="x"]').count() == 0
+    page.wait_for_timeout(500)
+    assert page.dialogs == []
+
+    page.goto("/")
+    settle(page, PAGES["helicopter"][2])
+    # The helicopter view shows the change at once: NI 117 was red at 2009/10 Q2 and is green now.
+    expect(page.get_by_text("Recovered: 1")).to_be_visible()
+    expect(page.get_by_text("NI 117 · ✖ red → ✔ green")).to_be_visible()
+    assert_no_exception(page)
+    assert page.dialogs == []

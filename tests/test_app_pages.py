@@ -1,0 +1,333 @@
+"""The dashboard's pages through streamlit.testing's AppTest, on the Haringey demo data in a temporary SQLite file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.importer import import_bytes
+from dashboard.settings import SAMPLE_DATA, get_settings
+from dashboard.store.engine import get_engine
+from tests.test_haringey import RANKING, TABLE_1, TABLE_2
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+CHILDRENS_TRUST_RED = ["NI 56", "NI 59", "NI 60", "NI 72", "NI 73", "NI 92", "NI 94", "NI 112", "NI 117"]
+HEADERS = ["✖ Red", "▲ Amber", "✔ Green", "… Data awaited"]
+GOOD_FILE = b"indicator_code,theme_board,period,actual\nNI 151,Enterprise,2009/10 Q3,66.6\n"
+BAD_FILE = (
+    b"indicator_code,theme_board,period,actual\nNI 151,Enterprise,2009/10 Q9,66\nNI 152,Enterprise,2009/10 Q3,lots\n"
+)
+
+
+def use_database(monkeypatch, url: str) -> None:
+    monkeypatch.setenv("LAA_DATABASE_URL", url)
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+
+
+def load_demo(url: str) -> None:
+    engine = get_engine(url)
+    for name in ("haringey_demo.csv", "haringey_corrections.csv"):
+        import_bytes(engine, (SAMPLE_DATA / name).read_bytes(), name, "demo")
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory) -> str:
+    """One demo database for the read-only page tests of this module."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('app') / 'demo.sqlite3'}"
+    load_demo(url)
+    return url
+
+
+@pytest.fixture
+def demo_app(demo_url, monkeypatch) -> Iterator[AppTest]:
+    use_database(monkeypatch, demo_url)
+    yield AppTest.from_file(APP, default_timeout=60)
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+
+
+@pytest.fixture
+def fresh_app(tmp_path, monkeypatch) -> Iterator[AppTest]:
+    """A demo database of its own, for tests that write."""
+    url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    load_demo(url)
+    use_database(monkeypatch, url)
+    yield AppTest.from_file(APP, default_timeout=60)
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+
+
+@pytest.fixture
+def empty_app(tmp_path, monkeypatch) -> Iterator[AppTest]:
+    use_database(monkeypatch, f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    yield AppTest.from_file(APP, default_timeout=60)
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+
+
+def no_exception(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def frame_with(at: AppTest, column: str):
+    """The first dataframe on the page that has this column."""
+    for element in at.dataframe:
+        frame = element.value
+        frame = getattr(frame, "data", frame)  # a Styler shows its data
+        if column in frame.columns:
+            return frame
+    raise AssertionError(f"no table with a {column!r} column")
+
+
+def page_link_labels(at: AppTest) -> list[str]:
+    return [link.proto.label for link in at.get("page_link")]
+
+
+# Helicopter view ---------------------------------------------------------------------------------------------
+
+
+def test_helicopter_breakdown_is_table_1_and_table_2(demo_app):
+    at = no_exception(demo_app.run())
+    table = frame_with(at, "Theme board")
+    boards = table[table["Theme board"] != "Total"]
+    assert boards["Theme board"].tolist() == list(TABLE_1)
+    counts = {r["Theme board"]: (r["Targets"], *(r[h] for h in HEADERS)) for r in boards.to_dict("records")}
+    percents = {r["Theme board"]: tuple(r[f"{h} %"] for h in HEADERS) for r in boards.to_dict("records")}
+    assert counts == TABLE_1
+    assert percents == TABLE_2
+    total = table[table["Theme board"] == "Total"].iloc[0]
+    assert (total["Targets"], *(total[h] for h in HEADERS)) == (74, 18, 7, 25, 24)
+    assert tuple(total[f"{h} %"] for h in HEADERS) == (24.3, 9.5, 33.8, 32.4)
+
+
+def test_helicopter_ranking_is_wellbeing_to_enterprise(demo_app):
+    at = no_exception(demo_app.run())
+    ranking = frame_with(at, "Rank")
+    assert ranking["Theme board"].tolist() == RANKING
+    assert ranking["Rank"].tolist() == [1, 2, 3, 4, 5, 6, 7]
+    texts = [m.value for m in at.markdown]
+    assert any(
+        t.startswith("Boards are ranked by the share of targets green or amber, of all their targets") for t in texts
+    )
+    assert any("orders these boards differently" in i.value for i in at.info)
+
+
+def test_helicopter_ranking_on_rated_targets(demo_app):
+    at = no_exception(demo_app.run())
+    at.segmented_control(key="basis").set_value("rated").run()
+    no_exception(at)
+    ranking = frame_with(at, "Rank")
+    assert ranking["Theme board"].tolist()[:2] == ["Integrated Housing", "Wellbeing"]
+    assert ranking.set_index("Theme board").loc["Integrated Housing", "✔▲ Green or amber %"] == 100.0
+    assert any("of their rated targets only" in m.value for m in at.markdown)
+
+
+def test_helicopter_tiles_and_moves_since_last_quarter(demo_app):
+    at = no_exception(demo_app.run())
+    tiles = {m.label: (m.value, m.delta) for m in at.metric}
+    assert tiles == {
+        "Targets": ("74", "0"),
+        "✖ Red": ("18", "4"),
+        "▲ Amber": ("7", "-1"),
+        "✔ Green": ("25", "-5"),
+        "… Data awaited": ("24", "2"),
+    }
+    labels = page_link_labels(at)
+    assert "NI 171 · ▲ amber → ✖ red" in labels
+    assert "NI 125 · ✔ green → ▲ amber" in labels
+    assert "NI 19 · ✔ green → … data awaited" in labels
+    assert [m.value for m in at.markdown if m.value.startswith("**Newly red")] == ["**Newly red: 4**"]
+
+
+def test_helicopter_as_at_an_earlier_quarter(demo_app):
+    at = no_exception(demo_app.run())
+    at.selectbox[0].select("2009/10 Q2").run()
+    no_exception(at)
+    total = frame_with(at, "Theme board").iloc[-1]
+    assert (total["Targets"], *(total[h] for h in HEADERS)) == (74, 14, 8, 30, 22)
+    assert at.query_params.get("as_at") == "2009/10 Q2"
+
+
+# Theme board ---------------------------------------------------------------------------------------------------
+
+
+def test_board_page_lists_the_childrens_trust_red_targets(demo_app):
+    demo_app.query_params["board"] = "Children's Trust"
+    at = no_exception(demo_app.run())
+    assert at.title[0].value == "Children's Trust"
+    rows = frame_with(at, "Code")
+    assert sorted(rows["Code"], key=lambda c: int(c.split()[1])) == CHILDRENS_TRUST_RED
+    assert set(rows["Status"]) == {"✖ red"}
+    assert at.query_params["board"] == "Children's Trust"
+    assert at.subheader[0].value == "9 red targets (exception mode) as at 2009/10 Q3"
+    # Worst first: the largest shortfall leads.
+    assert rows["Shortfall %"].tolist() == sorted(rows["Shortfall %"], reverse=True)
+    # Commentary is shown as text.
+    assert any(t.value.startswith("Commentary: ") for t in at.text)
+
+
+def test_board_page_switch_shows_every_status_and_filters(demo_app):
+    demo_app.query_params["board"] = "Children's Trust"
+    at = no_exception(demo_app.run())
+    at.toggle[0].set_value(True).run()
+    rows = frame_with(no_exception(at), "Code")
+    assert len(rows) == 26
+    assert rows["Status"].tolist()[:9] == ["✖ red"] * 9
+    assert rows["Status"].tolist()[-4:] == ["… data awaited"] * 4
+    at.multiselect[1].select("CHENEL").run()
+    rows = frame_with(no_exception(at), "Code")
+    assert set(rows["Lead partner"]) == {"CHENEL"}
+
+
+def test_board_bookmark_from_the_home_url(demo_app):
+    demo_app.query_params["board"] = "children's trust"
+    at = no_exception(demo_app.run())
+    assert at.title[0].value == "Children's Trust"
+
+
+# Target ---------------------------------------------------------------------------------------------------------
+
+
+def test_target_page_shows_every_version_of_a_corrected_value(demo_app):
+    demo_app.query_params["target"] = "NI 117"
+    at = no_exception(demo_app.run())
+    assert at.title[0].value.startswith("NI 117 · 16 to 18 year olds")
+    versions = frame_with(at, "Version")
+    q1 = versions[versions["Period"] == "2009/10 Q1"]
+    assert q1["Actual"].tolist() == [10.81, 10.9]
+    assert q1["Version"].tolist() == ["superseded", "current"]
+    assert [u.split(":")[1].strip() for u in q1["Upload"]] == ["haringey_demo.csv", "haringey_corrections.csv"]
+    periods = frame_with(at, "Remedial action")
+    assert periods["Period"].tolist() == ["2008/09 Q4", "2009/10 Q1", "2009/10 Q2", "2009/10 Q3"]
+    assert periods["Status"].tolist() == ["▲ amber", "▲ amber", "✖ red", "✖ red"]
+    assert len(at.get("plotly_chart")) == 1
+
+
+def test_target_page_unknown_code_says_so(demo_app):
+    demo_app.query_params["target"] = "NI 999"
+    at = no_exception(demo_app.run())
+    assert "There is no target 'NI 999'" in at.warning[0].value
+
+
+# Upload ---------------------------------------------------------------------------------------------------------
+
+
+def test_upload_rejects_a_bad_file_with_every_error(fresh_app):
+    at = no_exception(fresh_app.run())
+    at.switch_page("pages/upload.py").run()
+    at.file_uploader[0].upload("bad.csv", BAD_FILE, "text/csv")
+    at.run()
+    no_exception(at)
+    assert "2 problem(s)" in at.error[0].value
+    problems = frame_with(at, "How to fix")
+    assert problems["Line"].tolist() == [2, 3]
+    assert problems["Column"].tolist() == ["period", "actual"]
+    assert problems["Value"].tolist() == ["2009/10 Q9", "lots"]
+    assert not [b for b in at.button if b.key == "commit"]
+
+
+def test_upload_commits_a_good_file_and_the_helicopter_view_shows_it(fresh_app):
+    at = no_exception(fresh_app.run())
+    before = frame_with(at, "Theme board").set_index("Theme board")
+    assert (before.loc["Enterprise", "✖ Red"], before.loc["Enterprise", "✔ Green"]) == (4, 0)
+
+    at.switch_page("pages/upload.py").run()
+    at.file_uploader[0].upload("q3_fix.csv", GOOD_FILE, "text/csv")
+    at.run()
+    no_exception(at)
+    assert [m.value for m in at.metric][:4] == ["1", "0", "1", "0"]
+    assert any("1 target turns ✔ green; 1 target recovers from red" in m.value for m in at.markdown)
+    at.button(key="commit").click().run()
+    no_exception(at)
+    assert "as batch 3" in at.success[0].value
+    history = frame_with(at, "Batch")
+    assert history["Batch"].tolist() == [3, 2, 1]
+
+    at.switch_page("pages/helicopter.py").run()
+    after = frame_with(no_exception(at), "Theme board").set_index("Theme board")
+    assert (after.loc["Enterprise", "✖ Red"], after.loc["Enterprise", "✔ Green"]) == (3, 1)
+    assert (after.loc["Total", "✖ Red"], after.loc["Total", "✔ Green"]) == (17, 26)
+
+
+def test_upload_rollback_restores_the_previous_figures(fresh_app):
+    at = no_exception(fresh_app.run())
+    at.switch_page("pages/upload.py").run()
+    at.file_uploader[0].upload("q3_fix.csv", GOOD_FILE, "text/csv")
+    at.run()
+    at.button(key="commit").click().run()
+    at.file_uploader[0].clear()
+    at.run()
+    at.selectbox(key="rollback_batch").select(3).run()
+    at.checkbox(key="rollback_sure").check().run()
+    at.button(key="rollback").click().run()
+    no_exception(at)
+    assert at.success[0].value.startswith("Batch 3 rolled back")
+    at.switch_page("pages/helicopter.py").run()
+    total = frame_with(no_exception(at), "Theme board").set_index("Theme board").loc["Total"]
+    assert (total["✖ Red"], total["✔ Green"]) == (18, 25)
+
+
+def test_commentary_is_text_never_html(fresh_app):
+    at = no_exception(fresh_app.run())
+    at.switch_page("pages/upload.py").run()
+    evil = (
+        b"indicator_code,theme_board,period,commentary\n"
+        b'NI 117,Children\'s Trust,2009/10 Q3,"<img src=x onerror=alert(1)>"\n'
+    )
+    at.file_uploader[0].upload("evil.csv", evil, "text/csv")
+    at.run()
+    at.button(key="commit").click().run()
+    no_exception(at)
+    fresh_app.query_params["target"] = "NI 117"
+    at.switch_page("pages/target.py").run()
+    no_exception(at)
+    assert "Commentary: <img src=x onerror=alert(1)>" in [t.value for t in at.text]
+    assert not at.get("html")
+
+
+# Empty store and data quality --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", ["helicopter", "board", "target", "quality"])
+def test_every_page_says_what_to_do_with_no_data(empty_app, page):
+    at = empty_app.run()
+    at.switch_page(f"pages/{page}.py").run()
+    no_exception(at)
+    assert "laa demo" in at.info[0].value
+    assert "Upload" in at.info[0].value
+
+
+def test_upload_page_with_no_data_yet(empty_app):
+    at = empty_app.run()
+    at.switch_page("pages/upload.py").run()
+    no_exception(at)
+    assert at.file_uploader
+    assert "No uploads yet." in [c.value for c in at.caption]
+
+
+def test_data_quality_lists(demo_app):
+    at = no_exception(demo_app.run())
+    at.switch_page("pages/quality.py").run()
+    no_exception(at)
+    assert {m.label: m.value for m in at.metric} == {
+        "… Data awaited": "24",
+        "Not updated for more than one quarter": "29",
+        "Missing a lead partner, polarity or target": "0",
+    }
+    by_board = frame_with(at, "% awaited")
+    assert by_board.iloc[0].tolist() == ["Better Places", 7, 4, 57.1]
+    stale = frame_with(at, "Quarters behind")
+    assert len(stale) == 29
+    assert set(stale["Last figures for"]) == {"2008/09"}
+
+
+def test_board_page_unknown_board_says_so(demo_app):
+    demo_app.query_params["board"] = "Nobody's Board"
+    at = no_exception(demo_app.run())
+    assert 'There is no theme board "Nobody\'s Board"' in at.warning[0].value
+    assert at.title[0].value == "Enterprise"

@@ -1,0 +1,428 @@
+"""The dashboard's own package modules (movement, quality, preview, views, charts) on the Haringey demo data."""
+
+from __future__ import annotations
+
+import ast
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard import charts, movement, preview, quality, views
+from dashboard.breakdown import board_breakdown
+from dashboard.importer import import_bytes
+from dashboard.movement import Direction, Move, classify, direction
+from dashboard.periods import parse_period
+from dashboard.position import load_position, target_history
+from dashboard.rules import Status
+from dashboard.store.engine import get_engine
+from tests.test_app_pages import load_demo
+
+ROOT = Path(__file__).resolve().parent.parent
+Q1, Q2, Q3 = (parse_period(f"2009/10 Q{n}") for n in (1, 2, 3))
+CHANGE_FILE = (
+    b"indicator_code,theme_board,period,actual,target,rag\n"
+    b"NI 117,Children's Trust,2009/10 Q3,9,10,\n"
+    b"NI 151,Enterprise,2009/10 Q3,66.6,66.5,\n"
+    b"NI 999,New Board,2009/10 Q3,5,4,r\n"
+)
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('units') / 'demo.sqlite3'}"
+    load_demo(url)
+    eng = get_engine(url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(scope="module")
+def position(engine):
+    return load_position(engine)
+
+
+def codes(frame: pd.DataFrame) -> list[str]:
+    return frame["indicator_code"].tolist()
+
+
+# movement ---------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "move"),
+    [
+        ("amber", "red", Move.NEWLY_RED),
+        ("green", "red", Move.NEWLY_RED),
+        ("data awaited", "red", Move.NEWLY_RED),
+        (None, "red", Move.NEWLY_RED),
+        ("red", "amber", Move.RECOVERED),
+        ("red", "green", Move.RECOVERED),
+        ("green", "amber", Move.WORSENED),
+        ("amber", "green", Move.IMPROVED),
+        ("green", "data awaited", Move.NOW_AWAITED),
+        ("red", "data awaited", Move.NOW_AWAITED),
+        ("data awaited", "data awaited", Move.STILL_AWAITED),
+        (None, None, Move.STILL_AWAITED),
+        ("data awaited", "green", Move.DATA_ARRIVED),
+        ("red", "red", Move.UNCHANGED),
+        ("green", "green", Move.UNCHANGED),
+    ],
+)
+def test_classify(before, after, move):
+    assert classify(before, after) is move
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("amber", "red", 1.0, 0.5, "higher_is_better"), Direction.WORSE),
+        (("red", "amber", 0.5, 1.0, "higher_is_better"), Direction.BETTER),
+        (("red", "red", 50.0, 55.0, "higher_is_better"), Direction.BETTER),
+        (("red", "red", 50.0, 55.0, "lower_is_better"), Direction.WORSE),
+        (("red", "red", 58.52, 58.52, "higher_is_better"), Direction.SAME),
+        (("green", "green", None, 3.0, None), Direction.SAME),
+        (("green", "data awaited", 1.18, None, None), Direction.UNKNOWN),
+        ((None, "red", None, 1.0, None), Direction.UNKNOWN),
+    ],
+)
+def test_direction(args, expected):
+    assert direction(*args) is expected
+
+
+def test_moves_between_2009_10_q2_and_q3(position):
+    moved = movement.moves(position, Q3)
+    assert codes(moved[Move.NEWLY_RED]) == ["NI 171", "NI 39", "NI 15", "NI 30"]
+    assert codes(moved[Move.RECOVERED]) == []
+    assert codes(moved[Move.WORSENED]) == ["NI 125", "NI 32", "NI 115"]
+    assert codes(moved[Move.IMPROVED]) == []
+    assert codes(moved[Move.NOW_AWAITED]) == ["NI 19", "NI 195"]
+    assert len(moved[Move.STILL_AWAITED]) == 22
+    assert len(moved[Move.UNCHANGED]) == 43
+    assert sum(len(f) for f in moved.values()) == 74
+    assert moved[Move.NEWLY_RED][["before", "after"]].values.tolist() == [["amber", "red"]] * 4
+
+
+def test_moves_default_to_the_latest_quarter(position):
+    assert codes(movement.moves(position)[Move.NEWLY_RED]) == ["NI 171", "NI 39", "NI 15", "NI 30"]
+
+
+def test_moves_between_2009_10_q1_and_q2(position):
+    moved = movement.moves(position, Q2)
+    assert codes(moved[Move.NEWLY_RED]) == ["NI 151", "NI 117", "NI 191"]
+    assert codes(moved[Move.RECOVERED]) == ["NI 30"]
+    assert codes(moved[Move.WORSENED]) == ["NI 15", "NI 63", "NI 155"]
+    assert codes(moved[Move.IMPROVED]) == ["NI 16"]
+
+
+def test_direction_of_travel_on_the_demo(position):
+    compared = movement.compare(position, Q3).set_index("indicator_code")
+    assert compared.loc["NI 171", "direction"] == "worse"  # amber → red
+    assert compared.loc["NI 151", "direction"] == "same"  # red, 58.52 both quarters
+    assert compared.loc["NI 19", "direction"] == "no comparison"  # now data awaited
+    assert compared["direction"].value_counts().to_dict() == {"same": 43, "no comparison": 24, "worse": 7}
+
+
+def test_headline_tiles(position):
+    tiles = movement.headline(position, Q3)
+    assert {k: (t["value"], t["change"]) for k, t in tiles.items()} == {
+        "targets": (74, 0),
+        "red": (18, 4),
+        "amber": (7, -1),
+        "green": (25, -5),
+        "data_awaited": (24, 2),
+    }
+    assert tiles["red"]["history"] == [11, 12, 14, 18]
+    assert tiles["red"]["pct"] == 24.3
+    assert movement.headline(position, Q1)["red"]["history"] == [11, 12]
+
+
+def test_mix_over_time(position):
+    mix = movement.mix_over_time(position)
+    assert mix["period_label"].unique().tolist() == ["2008/09 Q4", "2009/10 Q1", "2009/10 Q2", "2009/10 Q3"]
+    red = mix[mix["status"] == "red"]
+    assert red["targets"].tolist() == [11, 12, 14, 18]
+    assert red["pct"].tolist() == [14.9, 16.2, 18.9, 24.3]
+    assert mix.groupby("period_label")["targets"].sum().tolist() == [74, 74, 74, 74]
+
+
+def test_actual_trends(position):
+    nid = int(position.targets.set_index("indicator_code").loc["NI 117", "target_id"])
+    assert movement.actual_trends(position)[nid] == [10.81, 10.9, 11.76, 11.76]
+    assert movement.actual_trends(position, Q1)[nid] == [10.81, 10.9]
+
+
+# quality ----------------------------------------------------------------------------------------------------------
+
+
+def test_awaited_by_board_and_lead_partner(position):
+    statuses = position.statuses(Q3)
+    by_board = quality.awaited_by(statuses, "theme_board")
+    assert by_board.values.tolist() == [
+        ["Better Places", 7, 4, 57.1],
+        ["Children's Trust", 26, 4, 15.4],
+        ["Integrated Housing", 6, 4, 66.7],
+        ["Enterprise", 7, 3, 42.9],
+        ["PMG", 4, 3, 75.0],
+        ["Safer Communities", 10, 3, 30.0],
+        ["Wellbeing", 14, 3, 21.4],
+    ]
+    by_partner = quality.awaited_by(statuses, "lead_partner")
+    assert by_partner.values.tolist()[:3] == [
+        ["Haringey Council", 43, 15, 34.9],
+        ["CHENEL", 5, 3, 60.0],
+        ["Homes for Haringey", 2, 2, 100.0],
+    ]
+    assert by_partner["data_awaited"].sum() == 24
+
+
+def test_stale_targets(position):
+    stale = quality.stale(position, Q3)
+    assert len(stale) == 29
+    assert set(stale["last_period"]) == {"2008/09"}
+    assert set(stale["quarters_behind"]) == {3}
+    assert codes(stale)[:3] == ["NI 163", "NI 165", "NI 166"]
+    # As at 2009/10 Q1 the annual 2008/09 figures are one quarter old: not stale yet.
+    assert quality.stale(position, Q1).empty
+
+
+def test_quarters_between():
+    assert quality.quarters_between(parse_period("2008/09"), Q3) == 3
+    assert quality.quarters_between(Q2, Q3) == 1
+    assert quality.quarters_between(parse_period("2009-11"), Q3) == 0
+
+
+def test_missing_settings():
+    statuses = pd.DataFrame(
+        {
+            "target_id": [1, 2, 3],
+            "indicator_code": ["NI 1", "NI 2", "NI 3"],
+            "indicator_name": ["a", "b", "c"],
+            "theme_board": ["PMG"] * 3,
+            "lead_partner": ["HAVCO", None, " "],
+            "polarity": ["higher_is_better", None, "lower_is_better"],
+            "target_value": [1.0, None, 2.0],
+        }
+    )
+    missing = quality.missing_settings(statuses)
+    assert missing[["indicator_code", "missing"]].values.tolist() == [
+        ["NI 2", "lead partner, polarity, target value"],
+        ["NI 3", "lead partner"],
+    ]
+
+
+def test_quality_summary(position):
+    assert quality.summary(position, Q3) == {"targets": 74, "data_awaited": 24, "stale": 29, "missing_settings": 0}
+
+
+# preview ----------------------------------------------------------------------------------------------------------
+
+
+def test_preview_status_moves_and_sentences(engine, position):
+    plan = import_bytes(engine, CHANGE_FILE, "change.csv", "test", dry_run=True).plan
+    moves = preview.status_moves(plan, position)
+    assert moves[["indicator_code", "before", "after", "move"]].values.tolist() == [
+        ["NI 151", "red", "green", "recovered"],
+        ["NI 117", "red", "green", "recovered"],
+        ["NI 999", None, "red", "new target"],
+    ]
+    assert preview.move_sentences(moves) == [
+        "2 targets turn ✔ green",
+        "2 targets recover from red",
+        "1 new target: 1 ✖ red",
+    ]
+    assert preview.changed_rows(plan).values.tolist() == [
+        ["NI 117", "2009/10 Q3", "target value", "10.5", "10"],
+        ["NI 117", "2009/10 Q3", "actual", "11.76", "9"],
+        ["NI 151", "2009/10 Q3", "actual", "58.52", "66.6"],
+    ]
+
+
+def test_preview_turning_red(engine, position):
+    # NI 125 (higher is better) down to 10 and NI 32 (lower is better) up to 99: both far off target.
+    data = (
+        b"indicator_code,theme_board,period,actual\n"
+        b"NI 125,Wellbeing,2009/10 Q3,10\n"
+        b"NI 32,Safer Communities,2009/10 Q3,99\n"
+    )
+    plan = import_bytes(engine, data, "worse.csv", "test", dry_run=True).plan
+    moves = preview.status_moves(plan, position)
+    assert moves[["indicator_code", "before", "after", "move"]].values.tolist() == [
+        ["NI 125", "amber", "red", "newly red"],
+        ["NI 32", "amber", "red", "newly red"],
+    ]
+    assert preview.move_sentences(moves) == ["2 targets turn ✖ red"]
+
+
+def test_preview_of_an_unchanged_file_moves_nothing(engine, position):
+    data = (ROOT / "sample_data" / "haringey_corrections.csv").read_bytes()
+    plan = import_bytes(engine, data, "again.csv", "test", dry_run=True).plan
+    assert preview.status_moves(plan, position).empty
+    assert preview.move_sentences(preview.status_moves(plan, position)) == []
+    assert preview.changed_rows(plan).empty
+
+
+def test_preview_on_an_empty_store(engine):
+    plan = import_bytes(engine, CHANGE_FILE, "change.csv", "test", dry_run=True).plan
+    moves = preview.status_moves(plan, None)
+    assert moves["move"].tolist() == ["new target"] * 3
+    assert preview.move_sentences(moves) == ["3 new targets: 1 ✖ red, 2 ✔ green"]
+
+
+# views ------------------------------------------------------------------------------------------------------------
+
+
+def test_status_labels_carry_symbol_and_word():
+    assert [views.status_label(s) for s in ("red", "amber", "green", "data awaited", None)] == [
+        "✖ red",
+        "▲ amber",
+        "✔ green",
+        "… data awaited",
+        "… data awaited",
+    ]
+
+
+def test_breakdown_table(position):
+    boards, total = board_breakdown(position.statuses(Q3))
+    table = views.breakdown_table(boards, total)
+    assert table.columns.tolist() == [
+        "Theme board", "Targets", "✖ Red", "▲ Amber", "✔ Green", "… Data awaited",
+        "✖ Red %", "▲ Amber %", "✔ Green %", "… Data awaited %",
+    ]  # fmt: skip
+    assert table.iloc[-1].tolist() == ["Total", 74, 18, 7, 25, 24, 24.3, 9.5, 33.8, 32.4]
+    assert views.breakdown_cell_status("✖ Red %") is Status.RED
+    assert views.breakdown_cell_status("Targets") is None
+
+
+def test_ranking_words(position):
+    boards, _ = board_breakdown(position.statuses(Q3))
+    assert views.ranking_sentence("all").startswith("Boards are ranked by the share of targets green or amber, of all")
+    assert "rated targets only" in views.ranking_sentence("rated")
+    assert views.bases_note(boards, "all").startswith("Ranking on rated targets only orders these boards differently:")
+    same = boards[boards["theme_board"].isin(["Wellbeing", "PMG"])]
+    assert views.bases_note(same, "rated") == "Ranking on all targets gives the same order."
+
+
+def test_links_and_picking():
+    assert views.target_url("NI 117") == "target?target=NI+117"
+    assert views.board_url("Children's Trust") == "board?board=Children%27s+Trust"
+    options = ["Enterprise", "Children's Trust"]
+    assert views.pick(options, "  children's   TRUST ") == "Children's Trust"
+    assert views.pick(options, "Nobody") is None
+    assert views.pick(options, None) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("<img src=x onerror=alert(1)>", r"\<img src=x onerror=alert\(1\)\>"),
+        ("[click](javascript:alert(1))", r"\[click\]\(javascript\:alert\(1\)\)"),
+        (":red[alarm] $x$ **bold**", r"\:red\[alarm\] \$x\$ \*\*bold\*\*"),
+        ("Children's Trust", "Children's Trust"),
+        (None, ""),
+    ],
+)
+def test_md_escape(text, escaped):
+    assert views.md_escape(text) == escaped
+
+
+def test_board_rows_exception_mode(position):
+    statuses = position.statuses(Q3)
+    rows = views.board_rows(
+        statuses, movement.compare(position, Q3), movement.actual_trends(position, Q3), "children's trust"
+    )
+    assert sorted(rows["Code"], key=lambda c: int(c.split()[1])) == [
+        "NI 56", "NI 59", "NI 60", "NI 72", "NI 73", "NI 92", "NI 94", "NI 112", "NI 117",
+    ]  # fmt: skip
+    assert rows["Shortfall %"].tolist() == sorted(rows["Shortfall %"], reverse=True)
+    assert set(rows["Status"]) == {"✖ red"}
+    assert rows.set_index("Code").loc["NI 117", "Link"] == "target?target=NI+117"
+    assert rows.set_index("Code").loc["NI 117", "Trend"] == [10.81, 10.9, 11.76, 11.76]
+    every = views.board_rows(statuses, movement.compare(position, Q3), {}, "Children's Trust", show_all=True)
+    assert len(every) == 26
+    only = views.board_rows(
+        statuses,
+        movement.compare(position, Q3),
+        {},
+        "Children's Trust",
+        show_all=True,
+        target_types=["mandatory education"],
+        lead_partners=["Haringey Council"],
+    )
+    assert set(only["Type"]) == {"mandatory education"} and set(only["Lead partner"]) == {"Haringey Council"}
+
+
+def test_versions_table_shows_the_corrected_value(engine, position):
+    target, versions = target_history(engine, position, "NI 117")
+    table = views.versions_table(versions)
+    assert table[["Period", "Actual", "Version"]].values.tolist() == [
+        ["2009/10 Q1", 10.81, "superseded"],
+        ["2009/10 Q1", 10.9, "current"],
+    ]
+    assert len(views.versions_table(versions, corrected_only=False)) == 5
+    assert views.periods_table(versions)["Actual"].tolist() == [10.81, 10.9, 11.76, 11.76]
+    assert views.target_caption(target)["Polarity"] == "lower is better"
+
+
+# charts and the palette -------------------------------------------------------------------------------------------
+
+
+def test_board_mix_figure(position):
+    boards, _ = board_breakdown(position.statuses(Q3))
+    fig = charts.board_mix(boards)
+    assert [t.name for t in fig.data] == ["✖ red", "▲ amber", "✔ green", "… data awaited"]
+    red = fig.data[0]
+    assert list(red.y) == boards["theme_board"].tolist()
+    assert list(red.x) == [57.1, 7.1, 20.0, 34.6, 14.3, 0.0, 25.0]
+    assert red.marker.color == charts.STATUS_COLOURS[Status.RED]
+    assert {t.marker.pattern.shape for t in fig.data} == {"x", "/", "", "."}
+
+
+def test_mix_trend_figure(position):
+    fig = charts.mix_trend(movement.mix_over_time(position))
+    assert [t.name for t in fig.data] == ["✖ red", "▲ amber", "✔ green", "… data awaited"]
+    assert list(fig.data[0].text) == ["11", "12", "14", "18"]
+
+
+def test_target_history_figure_draws_the_amber_band(engine, position):
+    target, versions = target_history(engine, position, "NI 117")
+    fig = charts.target_history(target, versions)
+    band = next(t for t in fig.data if t.name and t.name.startswith("▲ amber band"))
+    floor = fig.data[list(fig.data).index(band) - 1]
+    assert band.fill == "tonexty"
+    assert list(band.y) == [10.5] * 4
+    assert [round(v, 3) for v in floor.y] == [11.025] * 4  # lower is better: 5% above target is still amber
+    earlier = next(t for t in fig.data if t.name == "earlier version (corrected since)")
+    assert (list(earlier.x), list(earlier.y)) == (["2009/10 Q1"], [10.81])
+    names = {t.name for t in fig.data}
+    assert {"actual: ▲ amber", "actual: ✖ red", "target"} <= names
+
+
+def test_palette_is_set_once_in_the_theme_and_the_charts():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    theme = config["theme"]
+    assert theme["redColor"] == charts.STATUS_COLOURS[Status.RED]
+    assert theme["orangeColor"] == charts.STATUS_COLOURS[Status.AMBER]
+    assert theme["greenColor"] == charts.STATUS_COLOURS[Status.GREEN]
+    assert theme["chartCategoricalColors"][:4] == [charts.STATUS_COLOURS[s] for s in Status]
+    assert 1 <= config["server"]["maxUploadSize"] <= 50
+
+
+def test_the_package_never_imports_streamlit():
+    for path in (ROOT / "dashboard").rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            assert not any(n.split(".")[0] == "streamlit" for n in names), path
+
+
+def test_no_page_renders_html_from_data():
+    for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py")]:
+        text = path.read_text()
+        assert "unsafe_allow_html" not in text, path
+        assert "st.html" not in text, path
