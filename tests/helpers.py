@@ -1,0 +1,179 @@
+"""Shared helpers for the importer tests: example files, writing test files, and store snapshots."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, MetaData, create_engine, select, text
+
+from dashboard.settings import SAMPLE_DATA, get_settings
+from dashboard.store.engine import get_engine
+from tests.conftest import Run, laa
+
+EXAMPLES = SAMPLE_DATA / "examples"
+REJECTED = "rejected: {n} problem(s) in the file; nothing was written.\n"
+
+
+def example(name: str) -> Path:
+    path = EXAMPLES / name
+    assert path.is_file(), f"missing example file {path}"
+    return path
+
+
+def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    """A test file written exactly as given (no newline translation)."""
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def rejected(*messages: str) -> str:
+    """The exact stderr of `laa import` for a rejected file with these problem messages."""
+    return REJECTED.format(n=len(messages)) + "".join(f"  {m}\n" for m in messages)
+
+
+def import_file(path: Path, *args: str) -> Run:
+    return laa("import", str(path), "--by", "analyst", *args)
+
+
+# --- The demo store, built once per backend by `laa demo` and copied for each test ---
+
+_templates: dict[str, object] = {}
+
+
+def _run_demo_into(url: str) -> None:
+    """Run `laa demo` against url, then put the environment and the engine caches back as they were."""
+    saved = os.environ.get("LAA_DATABASE_URL")
+    os.environ["LAA_DATABASE_URL"] = url
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    try:
+        run = laa("demo")
+        assert run.code == 0, run.err
+        get_engine().dispose()
+    finally:
+        if saved is None:
+            os.environ.pop("LAA_DATABASE_URL", None)
+        else:
+            os.environ["LAA_DATABASE_URL"] = saved
+        get_settings.cache_clear()
+        get_engine.cache_clear()
+
+
+def load_demo(engine: Engine) -> Engine:
+    """The store `laa demo` builds, in engine's (still unused) database: a copy of one built per session.
+
+    Same content as the conftest `demo` fixture (it is made by the same command), without loading 209 rows
+    for every test: the importer tests stay well under a minute per backend.
+    """
+    engine.dispose()
+    get_engine().dispose()
+    if engine.dialect.name == "sqlite":
+        if "sqlite" not in _templates:
+            folder = tempfile.TemporaryDirectory(prefix="laa-demo-")
+            path = Path(folder.name) / "demo.sqlite3"
+            _run_demo_into(f"sqlite:///{path}")
+            _templates["sqlite"] = (folder, path)
+        _, template = _templates["sqlite"]
+        target = Path(engine.url.database)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(template, target)
+        return engine
+    server = engine.url.set(database="postgres")
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    key = f"postgresql:{engine.url.host}:{engine.url.port}"
+    name = engine.url.database
+    try:
+        if key not in _templates:
+            template = f"laa_demo_template_{os.getpid()}"
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{template}"'))
+                conn.execute(text(f'CREATE DATABASE "{template}"'))
+            _run_demo_into(engine.url.set(database=template).render_as_string(hide_password=False))
+            _templates[key] = template
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{_templates[key]}"'))
+    finally:
+        admin.dispose()
+    return engine
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    tables: bytes
+    """Every row of every table (alembic_version included), ordered by primary key, all columns."""
+    file: bytes | None
+    """SQLite only: the bytes of the database file, with the write-ahead log checkpointed into it."""
+
+
+def _dispose(engine: Engine) -> None:
+    # Closing every pooled connection lets SQLite checkpoint the WAL into the main file and delete it.
+    # The CLI resolves its engine as get_engine() (a different cache entry from the fixture's engine).
+    engine.dispose()
+    get_engine().dispose()
+
+
+def table_bytes(engine: Engine) -> bytes:
+    meta = MetaData()
+    meta.reflect(bind=engine)
+    out: list[str] = []
+    with engine.connect() as conn:
+        for name in sorted(meta.tables):
+            table = meta.tables[name]
+            order = list(table.primary_key.columns) or list(table.columns)
+            out.append(f"== {name} ({', '.join(c.name for c in table.columns)})\n")
+            out.extend(f"{tuple(row)!r}\n" for row in conn.execute(select(table).order_by(*order)))
+    return "".join(out).encode("utf-8")
+
+
+def snapshot(engine: Engine) -> Snapshot:
+    tables = table_bytes(engine)
+    file = None
+    if engine.dialect.name == "sqlite":
+        _dispose(engine)
+        path = Path(engine.url.database)
+        assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
+        file = path.read_bytes()
+    return Snapshot(tables, file)
+
+
+def assert_unchanged(engine: Engine, before: Snapshot) -> None:
+    after = snapshot(engine)
+    assert after.tables == before.tables
+    assert after.file == before.file
+
+
+def history(code: str) -> list[dict]:
+    run = laa("history", code, "--format", "json")
+    assert run.code == 0, run.err
+    return run.json()["history"]
+
+
+def current(code: str) -> dict[str, dict]:
+    """The current version of each period of one target, by period label."""
+    return {h["period"]: h for h in history(code) if h["current"]}
+
+
+def summary() -> dict:
+    run = laa("summary", "--format", "json")
+    assert run.code == 0, run.err
+    return run.json()
+
+
+def statuses(status: str) -> dict[str, str]:
+    """indicator_code → period of every target at one status (latest), through `laa exceptions`."""
+    run = laa("exceptions", "--status", status, "--format", "json")
+    assert run.code == 0, run.err
+    return {e["indicator_code"]: e["period"] for e in run.json()["exceptions"]}
+
+
+def exception_rows(status: str) -> dict[str, dict]:
+    run = laa("exceptions", "--status", status, "--format", "json")
+    assert run.code == 0, run.err
+    return {e["indicator_code"]: e for e in run.json()["exceptions"]}

@@ -1,0 +1,263 @@
+"""Versions, upload batches, rollback and --dry-run, through the `laa` command."""
+
+import re
+
+import pytest
+
+from tests.conftest import laa
+from tests.helpers import (
+    assert_unchanged,
+    current,
+    example,
+    history,
+    import_file,
+    load_demo,
+    snapshot,
+    summary,
+    write,
+)
+
+NI117_Q3 = "indicator_code,theme_board,period,actual,commentary\nNI 117,Children's Trust,2009/10 Q3,{actual},{note}\n"
+
+
+@pytest.fixture
+def demo(engine):
+    """The store `laa demo` builds, copied from one built once per session (tests.helpers.load_demo)."""
+    return load_demo(engine)
+
+
+def change_ni117_q3(tmp_path, actual: str, note: str, name: str = "ni117_q3.csv", by: str = "analyst"):
+    path = write(tmp_path, name, NI117_Q3.format(actual=actual, note=note))
+    return laa("import", str(path), "--by", by)
+
+
+def versions(code: str, period: str) -> list[tuple]:
+    return [
+        (h["actual"], h["current"], h["batch_id"], h["recorded_by"], h["rolled_back"])
+        for h in history(code)
+        if h["period"] == period
+    ]
+
+
+def test_a_changed_value_is_a_new_version_and_the_old_one_stays_readable(demo, tmp_path):
+    run = change_ni117_q3(tmp_path, "10.4", "Revised after the March tracking exercise.")
+    assert (run.code, run.err) == (0, "")
+    assert run.out == (
+        "ni117_q3.csv: 1 rows read; 0 new, 1 changed, 0 unchanged; 0 new targets, 0 with changed settings. "
+        "stored as batch 3.\n"
+    )
+    q3 = [h for h in history("NI 117") if h["period"] == "2009/10 Q3"]
+    assert [(h["actual"], h["status"], h["current"], h["batch_id"], h["recorded_by"]) for h in q3] == [
+        (11.76, "red", False, 1, "demo"),
+        (10.4, "green", True, 3, "analyst"),
+    ]
+    assert q3[0]["commentary"] == (
+        "Off track at 2009/10 Q3: referral volumes rose sharply after the national child protection review."
+    )
+    assert q3[1]["commentary"] == "Revised after the March tracking exercise."
+    assert all(h["recorded_at"] for h in q3)
+    # A second change keeps both earlier versions.
+    assert change_ni117_q3(tmp_path, "10.6", "Validated.", name="ni117_q3_v2.csv").code == 0
+    assert versions("NI 117", "2009/10 Q3") == [
+        (11.76, False, 1, "demo", False),
+        (10.4, False, 3, "analyst", False),
+        (10.6, True, 4, "analyst", False),
+    ]
+
+
+def test_batches_lists_every_upload_newest_first(demo, tmp_path):
+    assert import_file(example("good_q4_update.csv")).code == 0
+    assert change_ni117_q3(tmp_path, "10.4", "Revised.", by="nhs.lead").code == 0
+    run = laa("batches", "--format", "json")
+    assert run.code == 0, run.err
+    got = [
+        (
+            b["id"], b["file_name"], b["uploaded_by"], b["rows_new"], b["rows_changed"], b["rows_unchanged"],
+            b["targets_new"], b["rolled_back_at"],
+        )
+        for b in run.json()["batches"]
+    ]  # fmt: skip
+    assert got == [
+        (4, "ni117_q3.csv", "nhs.lead", 0, 1, 0, 0, None),
+        (3, "good_q4_update.csv", "analyst", 5, 0, 0, 0, None),
+        (2, "haringey_corrections.csv", "demo", 0, 2, 0, 0, None),
+        (1, "haringey_demo.csv", "demo", 209, 0, 0, 74, None),
+    ]
+
+
+def test_rollback_of_an_unknown_batch_is_refused(demo):
+    before = snapshot(demo)
+    run = laa("rollback", "99", "--by", "analyst")
+    assert (run.code, run.out, run.err) == (2, "", "error: there is no upload batch 99; `laa batches` lists them\n")
+    assert_unchanged(demo, before)
+
+
+def test_rollback_restores_the_previous_values(demo):
+    before = summary()
+    assert import_file(example("good_q4_update.csv")).code == 0
+    assert summary() != before
+    run = laa("rollback", "3", "--by", "pmg.officer")
+    assert (run.code, run.err) == (0, "")
+    assert run.out == "batch 3 rolled back: 5 values withdrawn, 0 targets it created removed\n"
+    assert summary() == before
+    assert "2009/10 Q4" not in current("NI 117")
+    q4 = [h for h in history("NI 117") if h["period"] == "2009/10 Q4"]
+    assert [(h["actual"], h["current"], h["batch_id"], h["rolled_back"]) for h in q4] == [(10.2, False, 3, True)]
+    batch = laa("batches", "--format", "json").json()["batches"][0]
+    assert (batch["id"], batch["rolled_back_by"]) == (3, "pmg.officer")
+    assert batch["rolled_back_at"] is not None
+
+
+def test_rollback_brings_back_the_version_a_batch_replaced(demo):
+    # Batch 2 of the demo corrected NI 117 for 2009/10 Q1 from 10.81 to 10.9.
+    run = laa("rollback", "2", "--by", "analyst")
+    assert (run.code, run.err) == (0, "")
+    assert run.out == "batch 2 rolled back: 2 values withdrawn, 0 targets it created removed\n"
+    assert versions("NI 117", "2009/10 Q1") == [(10.81, True, 1, "demo", False), (10.9, False, 2, "demo", True)]
+    assert current("NI 39")["2009/10 Q2"]["batch_id"] == 1
+
+
+def test_rolling_back_a_batch_twice_is_refused(demo, tmp_path):
+    assert change_ni117_q3(tmp_path, "10.4", "Revised.").code == 0
+    assert laa("rollback", "3", "--by", "analyst").code == 0
+    before = snapshot(demo)
+    run = laa("rollback", "3", "--by", "analyst")
+    assert (run.code, run.out) == (2, "")
+    assert re.fullmatch(r"error: batch 3 was already rolled back on \d{4}-\d\d-\d\d \d\d:\d\d\n", run.err), run.err
+    assert_unchanged(demo, before)
+
+
+def test_rollback_is_refused_while_a_later_batch_replaced_its_values(demo, tmp_path):
+    assert change_ni117_q3(tmp_path, "10.4", "Revised.").code == 0  # batch 3
+    assert change_ni117_q3(tmp_path, "10.6", "Validated.", name="v2.csv").code == 0  # batch 4 replaces it
+    before = snapshot(demo)
+    run = laa("rollback", "3", "--by", "analyst")
+    assert (run.code, run.out) == (2, "")
+    assert run.err == (
+        "error: batch 3 cannot be rolled back while later batch(es) 4 change the same targets: roll back 4 first\n"
+    )
+    assert_unchanged(demo, before)
+    # In the order it asks for, both go, and the demo's figure is current again.
+    assert laa("rollback", "4", "--by", "analyst").code == 0
+    assert laa("rollback", "3", "--by", "analyst").code == 0
+    assert versions("NI 117", "2009/10 Q3") == [
+        (11.76, True, 1, "demo", False),
+        (10.4, False, 3, "analyst", True),
+        (10.6, False, 4, "analyst", True),
+    ]
+
+
+NEW_TARGETS = (
+    "indicator_code,indicator_name,theme_board,target_type,lead_partner,polarity,period,target,actual\n"
+    "LAA 1,Residents satisfied with parks and open spaces,Better Places,local,Haringey Council,"
+    "higher_is_better,2009/10 Q4,75,78\n"
+    "LAA 2,Volunteers placed by HAVCO,Stronger Communities,local,HAVCO,higher_is_better,2009/10 Q4,400,310\n"
+)
+
+
+def test_rollback_is_refused_while_a_later_batch_built_on_a_target_it_created(demo, tmp_path):
+    assert import_file(write(tmp_path, "new.csv", NEW_TARGETS)).code == 0  # batch 3 creates LAA 1 and LAA 2
+    later = write(
+        tmp_path,
+        "laa1_q1.csv",
+        "indicator_code,theme_board,period,target,actual\nLAA 1,Better Places,2010/11 Q1,75,77\n",
+    )
+    assert import_file(later).code == 0  # batch 4 adds a quarter to LAA 1
+    before = snapshot(demo)
+    run = laa("rollback", "3", "--by", "analyst")
+    assert (run.code, run.out) == (2, "")
+    assert run.err == (
+        "error: batch 3 cannot be rolled back while later batch(es) 4 change the same targets: roll back 4 first\n"
+    )
+    assert_unchanged(demo, before)
+
+
+def test_rolling_back_a_batch_that_created_targets_removes_them_and_their_new_board(demo, tmp_path):
+    before = summary()
+    run = import_file(write(tmp_path, "new.csv", NEW_TARGETS))
+    assert (run.code, run.err) == (0, "")
+    assert run.out == (
+        "new.csv: 2 rows read; 2 new, 0 changed, 0 unchanged; 2 new targets, 0 with changed settings. "
+        "stored as batch 3.\n"
+    )
+    assert [b["theme_board"] for b in summary()["boards"]][-1] == "Stronger Communities"
+    assert summary()["total"]["targets"] == 76
+    run = laa("rollback", "3", "--by", "analyst")
+    assert (run.code, run.err) == (0, "")
+    assert run.out == "batch 3 rolled back: 2 values withdrawn, 2 targets it created removed\n"
+    assert summary() == before
+    for code in ("LAA 1", "LAA 2"):
+        gone = laa("history", code, "--format", "json")
+        assert (gone.code, gone.err) == (2, f"error: no target '{code}' in Haringey\n")
+
+
+def test_rolling_back_a_batch_that_changed_settings_restores_them(demo, tmp_path):
+    # NI 115 (lower is better, target 11.5, actual 11.85) is amber with the default 5% tolerance.
+    assert current("NI 115")["2009/10 Q3"]["status"] == "amber"
+    path = write(
+        tmp_path,
+        "tolerance.csv",
+        "indicator_code,theme_board,period,tolerance_pct\nNI 115,Children's Trust,2009/10 Q3,2\n",
+    )
+    run = import_file(path)
+    assert (run.code, run.err) == (0, "")
+    assert run.out == (
+        "tolerance.csv: 1 rows read; 0 new, 0 changed, 1 unchanged; 0 new targets, 1 with changed settings. "
+        "stored as batch 3.\n"
+    )
+    assert current("NI 115")["2009/10 Q3"]["status"] == "red"
+    run = laa("rollback", "3", "--by", "analyst")
+    assert (run.code, run.err) == (0, "")
+    assert run.out == "batch 3 rolled back: 0 values withdrawn, 0 targets it created removed\n"
+    assert current("NI 115")["2009/10 Q3"]["status"] == "amber"
+
+
+def test_rolling_back_a_batch_that_created_an_area_leaves_the_store_as_before(demo, tmp_path):
+    before = summary()
+    path = write(
+        tmp_path,
+        "welwyn.csv",
+        "area,indicator_code,theme_board,period,target,actual\n"
+        "Welwyn Hatfield,NI 117,Children's Trust,2009/10 Q3,7,6.5\n",
+    )
+    run = import_file(path)
+    assert (run.code, run.err) == (0, "")
+    assert laa("rollback", "3", "--by", "analyst").code == 0
+    after = laa("summary", "--format", "json")
+    assert (after.code, after.err) == (0, "")
+    assert after.json() == before
+    run = import_file(example("good_q4_update.csv"))
+    assert (run.code, run.err) == (0, "")
+
+
+def test_dry_run_validates_shows_counts_and_writes_nothing(demo, tmp_path):
+    before = snapshot(demo)
+    run = import_file(example("good_q4_update.csv"), "--dry-run")
+    assert (run.code, run.err) == (0, "")
+    assert run.out == (
+        "good_q4_update.csv: 5 rows read; 5 new, 0 changed, 0 unchanged; 0 new targets, 0 with changed settings. "
+        "dry run: the file is valid; nothing was written.\n"
+    )
+    assert_unchanged(demo, before)
+    # Changed rows and new targets are counted too.
+    path = write(
+        tmp_path,
+        "mixed.csv",
+        "indicator_code,theme_board,period,target,actual\n"
+        "NI 117,Children's Trust,2009/10 Q3,10.5,10.4\n"
+        "NI 117,Children's Trust,2009/10 Q2,10.5,11.76\n"
+        "LAA 1,Better Places,2009/10 Q4,75,78\n",
+    )
+    run = import_file(path, "--dry-run", "--format", "json")
+    assert (run.code, run.err) == (0, "")
+    got = run.json()
+    assert {k: got[k] for k in ("rows_read", "rows_new", "rows_changed", "rows_unchanged", "targets_new")} == {
+        "rows_read": 3,
+        "rows_new": 1,
+        "rows_changed": 1,
+        "rows_unchanged": 1,
+        "targets_new": 1,
+    }
+    assert (got["batch"], got["dry_run"]) == (None, True)
+    assert_unchanged(demo, before)
+    assert [b["id"] for b in laa("batches", "--format", "json").json()["batches"]] == [2, 1]
