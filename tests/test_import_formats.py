@@ -283,7 +283,7 @@ def test_an_absent_column_leaves_the_stored_field_as_it_was(demo, tmp_path):
         "lead_partner": "CHENEL",
     }
     assert row["commentary"] == (
-        "Off track at 2009/10 Q3: referral volumes rose sharply after the national child protection review."
+        "Off track at 2009/10 Q3: the recession has cut the jobs and apprenticeships open to 16-18 year olds."
     )
     assert row["remedial_action"] == (
         "Recovery plan agreed at the Children's Trust board; lead officer reports progress monthly to PMG."

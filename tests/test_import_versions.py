@@ -52,7 +52,7 @@ def test_a_changed_value_is_a_new_version_and_the_old_one_stays_readable(demo, t
         (10.4, "green", True, 3, "analyst"),
     ]
     assert q3[0]["commentary"] == (
-        "Off track at 2009/10 Q3: referral volumes rose sharply after the national child protection review."
+        "Off track at 2009/10 Q3: the recession has cut the jobs and apprenticeships open to 16-18 year olds."
     )
     assert q3[1]["commentary"] == "Revised after the March tracking exercise."
     assert all(h["recorded_at"] for h in q3)

@@ -123,8 +123,8 @@ def test_exceptions_for_a_board(demo):
         "period": "2009/10 Q3",
         "target": 10.5,
         "actual": 11.76,
-        "commentary": "Off track at 2009/10 Q3: referral volumes rose sharply after the national child protection "
-        "review.",
+        "commentary": "Off track at 2009/10 Q3: the recession has cut the jobs and apprenticeships open to 16-18 "
+        "year olds.",
         "remedial_action": "Recovery plan agreed at the Children's Trust board; lead officer reports progress monthly "
         "to PMG.",
         "lead_partner": "CHENEL",
