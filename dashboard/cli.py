@@ -14,7 +14,7 @@ import typer
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from dashboard import breakdown
+from dashboard import breakdown, reports
 from dashboard.importer import ImportRejected, RollbackRefused, already_loaded, import_bytes, rollback
 from dashboard.output import Format, plain, records, to_csv, to_json, to_table
 from dashboard.periods import BadPeriod, Period
@@ -219,6 +219,9 @@ def exceptions_(
     fmt: FormatOpt = Format.table,
     area: AreaOpt = None,
     as_at: AsAtOpt = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="also write the report to a .pdf, .xlsx or .csv file")
+    ] = None,
 ) -> None:
     """The exception report: targets at one status (red by default) with commentary and remedial action."""
     wanted = parse_status(status)
@@ -230,6 +233,9 @@ def exceptions_(
         boards = ", ".join(position.targets["theme_board"].unique())
         raise UserError(f"--board {board!r}: no such theme board (boards: {boards})")
     rows = breakdown.exceptions(position.statuses(period), wanted, board)
+    if output is not None:
+        label = period.label if period else _latest_label(position)
+        _write_report(output, rows, reports.ReportTitle(position.area, _board_name(position, board), wanted, label))
     rows = rows.rename(columns={"period_label": "period", "target_value": "target"})
     payload = {
         "as_at": _as_at_label(period),
@@ -251,6 +257,34 @@ def exceptions_(
     ]
     title = f"\n{len(rows)} target(s) {STATUS_SYMBOL[wanted]} {wanted.value}"
     _emit(fmt, payload, rows[EXCEPTION_COLUMNS] if fmt is Format.csv else shown, footer=title)
+
+
+def _latest_label(position) -> str:
+    latest = position.latest_quarter()
+    return latest.label if latest else "the latest period held"
+
+
+def _board_name(position, board: str | None) -> str | None:
+    if board is None:
+        return None
+    names = position.targets["theme_board"]
+    return names[names.str.casefold() == board.casefold()].iloc[0]
+
+
+def _write_report(path: Path, rows: pd.DataFrame, title) -> None:
+    makers = {
+        ".pdf": lambda: reports.exception_pdf(rows, title),
+        ".xlsx": lambda: reports.exception_xlsx(rows, title),
+        ".csv": lambda: reports.exception_csv(rows),
+    }
+    make = makers.get(path.suffix.lower())
+    if make is None:
+        raise UserError(f"--output {path.name!r}: name a .pdf, .xlsx or .csv file")
+    try:
+        path.write_bytes(make())
+    except OSError as exc:
+        raise UserError(f"--output {str(path)!r}: cannot write the file ({exc.strerror})") from exc
+    typer.echo(f"wrote {path} ({len(rows)} target(s))", err=True)
 
 
 @app.command()

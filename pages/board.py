@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from dashboard import movement
+from dashboard import breakdown, movement, reports
+from dashboard.rules import Status
 from dashboard.views import board_options, board_rows, md_escape, pick
 from pages import _ui
 
@@ -63,6 +64,28 @@ st.dataframe(
         "Trend": st.column_config.LineChartColumn("Trend", width="small", help="Actuals, oldest first"),
         "Shortfall %": st.column_config.NumberColumn(format="%.1f", help="How far behind target, % of target"),
     },
+)
+
+title = reports.ReportTitle(position.area, board, Status.RED, as_at.label)
+red_rows = breakdown.exceptions(statuses, Status.RED, board)
+downloads = st.columns([1, 1, 1, 3])
+stem = f"exceptions-{board}-{as_at.label}".replace("/", "-").replace(" ", "_")
+downloads[0].download_button(
+    "Red exception report (PDF)",
+    reports.exception_pdf(red_rows, title),
+    f"{stem}.pdf",
+    mime="application/pdf",
+    icon=":material/picture_as_pdf:",
+)
+downloads[1].download_button(
+    "Excel",
+    reports.exception_xlsx(red_rows, title),
+    f"{stem}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/table_view:",
+)
+downloads[2].download_button(
+    "CSV", reports.exception_csv(red_rows), f"{stem}.csv", mime="text/csv", icon=":material/download:"
 )
 
 st.subheader("Commentary and remedial action")

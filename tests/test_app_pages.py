@@ -331,3 +331,10 @@ def test_board_page_unknown_board_says_so(demo_app):
     at = no_exception(demo_app.run())
     assert 'There is no theme board "Nobody\'s Board"' in at.warning[0].value
     assert at.title[0].value == "Enterprise"
+
+
+def test_board_page_offers_the_red_exception_report(demo_app):
+    demo_app.query_params["board"] = "Children's Trust"
+    at = no_exception(demo_app.run())
+    buttons = at.get("download_button")
+    assert [b.proto.label for b in buttons] == ["Red exception report (PDF)", "Excel", "CSV"]
