@@ -124,12 +124,13 @@ def _canonical_boards(conn: Connection, rows: pd.DataFrame) -> pd.Series:
     """Board names match what is stored whatever their case and spacing; otherwise the file's first spelling."""
     stored = conn.execute(select(Area.name, ThemeBoard.name).join(ThemeBoard, ThemeBoard.area_id == Area.id)).all()
     spelling = {(a, name_key(b)): b for a, b in stored}
-    for a, b in zip(rows["area"], rows["theme_board"], strict=True):
+    # Work on the distinct names only: a file repeats its few boards on every row.
+    pairs = rows[["area", "theme_board"]].drop_duplicates()
+    for a, b in zip(pairs["area"], pairs["theme_board"], strict=True):
         spelling.setdefault((a, name_key(b)), b)
-    return pd.Series(
-        [spelling[(a, name_key(b))] for a, b in zip(rows["area"], rows["theme_board"], strict=True)],
-        index=rows.index,
-    )
+    canonical = {(a, b): spelling[(a, name_key(b))] for a, b in zip(pairs["area"], pairs["theme_board"], strict=True)}
+    index = pd.MultiIndex.from_frame(rows[["area", "theme_board"]])
+    return pd.Series(index.map(canonical), index=rows.index, dtype=object)
 
 
 def name_key(name: str) -> str:

@@ -178,8 +178,8 @@ def _typed(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[ImportProblem]]:
     for column in ("indicator_code", "theme_board"):
         blank = (frame[column] == "").to_numpy()
         report(column, blank, f"{column} is required on every row", f"fill in the {column.replace('_', ' ')}")
-    out["indicator_code"] = frame["indicator_code"].map(normalise_code)
-    out["theme_board"] = frame["theme_board"].map(lambda s: " ".join(s.split()))
+    out["indicator_code"] = _map_distinct(frame["indicator_code"], normalise_code)
+    out["theme_board"] = _map_distinct(frame["theme_board"], lambda s: " ".join(s.split()))
 
     period, bad = _map_unique(frame["period"], _period_or_error)
     blank = (frame["period"] == "").to_numpy()
@@ -188,10 +188,10 @@ def _typed(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[ImportProblem]]:
     out["period_end"] = [p.end if p else None for p in period]
     out["period_label"] = [p.label if p else None for p in period]
 
-    out["area"] = frame["area"].map(lambda s: " ".join(s.split()) or None) if "area" in frame else None
+    out["area"] = _map_distinct(frame["area"], lambda s: " ".join(s.split()) or None) if "area" in frame else None
     for column in ("indicator_name", "lead_partner", "commentary", "remedial_action", "unit"):
         if column in frame:
-            out[column] = frame[column].map(lambda s: s or None)
+            out[column] = frame[column].where(frame[column] != "", None).to_numpy(dtype=object)
     if "target_type" in frame:
         types, bad = _map_unique(frame["target_type"], _target_type_or_error)
         report(
@@ -246,10 +246,16 @@ def parse_numbers(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return numbers, bad
 
 
+def _map_distinct(series: pd.Series, convert: Callable[[str], object]) -> np.ndarray:
+    """convert() applied once per distinct cell."""
+    cache = {value: convert(value) for value in pd.unique(series)}
+    return np.array([cache[v] for v in series.tolist()], dtype=object)
+
+
 def _map_unique(series: pd.Series, parse: Callable[[str], tuple[object, bool]]) -> tuple[list, np.ndarray]:
     """Parse each distinct cell once (files repeat periods, boards and statuses on every row)."""
     cache = {value: parse(value) for value in pd.unique(series)}
-    parsed = [cache[v] for v in series]
+    parsed = [cache[v] for v in series.tolist()]
     return [p[0] for p in parsed], np.array([p[1] for p in parsed], dtype=bool)
 
 

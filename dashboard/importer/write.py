@@ -140,18 +140,22 @@ def _write_values(
             superseded,
         )
     if len(moving):
-        columns = ["area", "indicator_code", "period_end", *VALUES]
+        # Column by column: a Python loop over pandas 3's Arrow-backed strings pays per element.
+        keys = zip(moving["area"].tolist(), moving["indicator_code"].tolist(), strict=True)
+        target_id = [target_ids[key] for key in keys]
+        columns = {"target_id": target_id, "period_end": moving["period_end"].tolist()}
+        columns |= {c: _column(moving[c]) for c in VALUES}
+        names = list(columns)
         records = [
-            {
-                "target_id": target_ids[(r[0], r[1])],
-                "period_end": r[2],
-                **{c: _plain(v) for c, v in zip(VALUES, r[3:], strict=True)},
-                "batch_id": batch_id,
-                "is_current": True,
-            }
-            for r in moving[columns].itertuples(index=False, name=None)
+            {**dict(zip(names, row, strict=True)), "batch_id": batch_id, "is_current": True}
+            for row in zip(*columns.values(), strict=True)
         ]
         conn.execute(insert(PeriodValue), records)
+
+
+def _column(series: pd.Series) -> list:
+    """A column as driver-ready Python values, with NULL for every missing value."""
+    return [_plain(v) for v in series.astype(object).where(series.notna(), None).tolist()]
 
 
 def rollback_batch(conn: Connection, batch_id: int, by: str) -> dict:

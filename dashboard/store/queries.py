@@ -156,4 +156,5 @@ def target_change_count(conn: Connection, batch_id: int) -> int:
 
 
 def _frame(conn: Connection, stmt, columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame.from_records(list(conn.execute(stmt)), columns=columns)
+    # Plain tuples: pandas probes SQLAlchemy Row objects attribute by attribute, which is slow.
+    return pd.DataFrame.from_records([tuple(row) for row in conn.execute(stmt)], columns=columns)
