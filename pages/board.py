@@ -68,7 +68,7 @@ st.dataframe(
 
 title = reports.ReportTitle(position.area, board, Status.RED, as_at.label)
 red_rows = breakdown.exceptions(statuses, Status.RED, board)
-downloads = st.columns([1, 1, 1, 3])
+downloads = st.columns([2, 1, 1, 3])
 stem = f"exceptions-{board}-{as_at.label}".replace("/", "-").replace(" ", "_")
 downloads[0].download_button(
     "Red exception report (PDF)",
