@@ -34,6 +34,12 @@ def status_name(status: Status) -> str:
     return f"{STATUS_SYMBOL[status]} {status.value}"
 
 
+def status_marker(status: Status) -> dict:
+    """Colour and fill pattern of a status's bars: the pattern tells statuses apart without colour."""
+    pattern = dict(shape=STATUS_PATTERNS[status], fillmode="overlay", fgcolor="rgba(255,255,255,0.55)", solidity=0.25)
+    return dict(color=STATUS_COLOURS[status], pattern=pattern, line=dict(color="white", width=1))
+
+
 def board_mix(boards: pd.DataFrame) -> go.Figure:
     """Each board's red/amber/green/data-awaited mix as a 100% stacked bar, boards in the partnership's order."""
     fig = go.Figure()
@@ -47,16 +53,7 @@ def board_mix(boards: pd.DataFrame) -> go.Figure:
                 x=shares,
                 orientation="h",
                 name=status_name(status),
-                marker=dict(
-                    color=STATUS_COLOURS[status],
-                    pattern=dict(
-                        shape=STATUS_PATTERNS[status],
-                        fillmode="overlay",
-                        fgcolor="rgba(255,255,255,0.55)",
-                        solidity=0.25,
-                    ),
-                    line=dict(color="white", width=1),
-                ),
+                marker=status_marker(status),
                 text=[str(c) if c else "" for c in counts],
                 textposition="inside",
                 insidetextanchor="middle",
@@ -87,16 +84,7 @@ def mix_trend(mix: pd.DataFrame) -> go.Figure:
                 x=rows["period_label"].tolist(),
                 y=rows["pct"].astype(float).tolist(),
                 name=status_name(status),
-                marker=dict(
-                    color=STATUS_COLOURS[status],
-                    pattern=dict(
-                        shape=STATUS_PATTERNS[status],
-                        fillmode="overlay",
-                        fgcolor="rgba(255,255,255,0.55)",
-                        solidity=0.25,
-                    ),
-                    line=dict(color="white", width=1),
-                ),
+                marker=status_marker(status),
                 text=[str(int(t)) for t in rows["targets"]],
                 textposition="inside",
                 customdata=rows["targets"].astype(int).tolist(),

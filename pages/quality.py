@@ -22,37 +22,23 @@ cells[2].metric("Missing a lead partner, polarity or target", counts["missing_se
 link = st.column_config.LinkColumn("Open", display_text="Drill down", width="small")
 share = {"% awaited": st.column_config.NumberColumn(format="%.1f")}
 
-left, right = st.columns(2)
-with left:
-    st.subheader("Targets awaiting data, by board")
-    st.dataframe(
-        quality.awaited_by(statuses, "theme_board").rename(
-            columns={
-                "theme_board": "Theme board",
-                "targets": "Targets",
-                "data_awaited": "… Data awaited",
-                "data_awaited_pct": "% awaited",
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-        column_config=share,
-    )
-with right:
-    st.subheader("Targets awaiting data, by lead partner")
-    st.dataframe(
-        quality.awaited_by(statuses, "lead_partner").rename(
-            columns={
-                "lead_partner": "Lead partner",
-                "targets": "Targets",
-                "data_awaited": "… Data awaited",
-                "data_awaited_pct": "% awaited",
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-        column_config=share,
-    )
+for column, (key, heading) in zip(
+    st.columns(2), (("theme_board", "Theme board"), ("lead_partner", "Lead partner")), strict=True
+):
+    with column:
+        st.subheader(f"Targets awaiting data, by {heading.lower()}")
+        headings = {
+            key: heading,
+            "targets": "Targets",
+            "data_awaited": "… Data awaited",
+            "data_awaited_pct": "% awaited",
+        }
+        st.dataframe(
+            quality.awaited_by(statuses, key).rename(columns=headings),
+            hide_index=True,
+            width="stretch",
+            column_config=share,
+        )
 
 st.subheader(f"Not updated for more than one quarter (as at {as_at.label})")
 stale = quality.stale(position, as_at)

@@ -106,14 +106,20 @@ def db_url(request, tmp_path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'laa.sqlite3'}"
         return
     server = request.getfixturevalue("postgres_server")
-    name = f"laa_test_{os.getpid()}_{next(_db_numbers)}"
+    with postgres_database(server, f"laa_test_{os.getpid()}_{next(_db_numbers)}") as url:
+        yield url
+        get_engine.cache_clear()
+
+
+@contextlib.contextmanager
+def postgres_database(server: str, name: str) -> Iterator[str]:
+    """A new, empty database on the test server, dropped afterwards whoever is still connected."""
     admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
         yield f"{server}/{name}"
     finally:
-        get_engine.cache_clear()
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()

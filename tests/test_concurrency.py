@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from dashboard.settings import get_settings
 from dashboard.store.engine import get_engine
 from dashboard.store.models import PeriodValue
-from tests.conftest import BACKENDS, ROOT, laa
+from tests.conftest import BACKENDS, ROOT, laa, postgres_database
 
 ROUNDS = 3
 QUARTERS = [f"{y}/{(y + 1) % 100:02d} Q{q}" for y in range(1997, 2047) for q in (1, 2, 3, 4)][:50]
@@ -165,17 +165,8 @@ def fresh_database(backend: str, request, tmp_path: Path) -> Iterator[str]:
     if backend == "sqlite":
         yield f"sqlite:///{tmp_path / f'race{n}.sqlite3'}"
         return
-    server = request.getfixturevalue("postgres_server")
-    name = f"laa_race_{os.getpid()}_{n}"
-    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"{server}/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with postgres_database(request.getfixturevalue("postgres_server"), f"laa_race_{os.getpid()}_{n}") as url:
+        yield url
 
 
 @contextlib.contextmanager
