@@ -95,16 +95,6 @@ def rate(
     return Status.RED
 
 
-def shortfall_pct(
-    actual: float | None, target: float | None, polarity: Polarity = Polarity.HIGHER_IS_BETTER
-) -> float | None:
-    """How far the actual falls short of target, as % of |target| (negative when ahead). None if unknown."""
-    if actual is None or target is None or _missing(actual) or _missing(target) or target == 0:
-        return None
-    sign = 1.0 if polarity is Polarity.HIGHER_IS_BETTER else -1.0
-    return sign * (target - actual) / abs(target) * 100.0
-
-
 def pct(part: int, whole: int) -> float:
     """part/whole as a percentage rounded half-up to one decimal (14.3, 57.1), as the auditors print it."""
     if whole == 0:

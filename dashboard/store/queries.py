@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
-from dashboard.store.models import Area, PeriodValue, Target, TargetChange, ThemeBoard, UploadBatch
+from dashboard.store.models import Area, PeriodValue, Target, ThemeBoard, UploadBatch
 
 TARGET_COLUMNS = [
     "target_id",
@@ -149,10 +149,6 @@ def batches_frame(conn: Connection) -> pd.DataFrame:
     table = UploadBatch.__table__
     stmt = select(table).order_by(table.c.id.desc())
     return _frame(conn, stmt, [c.name for c in table.columns])
-
-
-def target_change_count(conn: Connection, batch_id: int) -> int:
-    return conn.scalar(select(func.count()).select_from(TargetChange).where(TargetChange.batch_id == batch_id)) or 0
 
 
 def _frame(conn: Connection, stmt, columns: list[str]) -> pd.DataFrame:
