@@ -14,7 +14,7 @@ import typer
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from dashboard import breakdown, reports
+from dashboard import breakdown, preview, reports
 from dashboard.importer import ImportRejected, RollbackRefused, already_loaded, import_bytes, rollback
 from dashboard.output import Format, plain, records, to_csv, to_json, to_table
 from dashboard.periods import BadPeriod, Period
@@ -114,6 +114,10 @@ def import_(
     s = outcome.summary()
     for warning in s["warnings"]:
         typer.echo(f"warning: {warning}", err=True)
+    changes = moves = None
+    if dry_run:
+        changes, moves = _dry_run_changes(outcome.plan, area)
+        s |= {"changes": records(changes, list(changes.columns)), "status_moves": records(moves, list(moves.columns))}
     if fmt is Format.json:
         typer.echo(to_json(s))
         return
@@ -128,6 +132,38 @@ def import_(
         f"{s['rows_unchanged']} unchanged; {s['targets_new']} new targets, {s['targets_changed']} with changed "
         f"settings. {verdict}."
     )
+    if changes is not None and len(changes):
+        typer.echo("\nStored figures it would change:")
+        typer.echo(
+            to_table(
+                changes,
+                {"indicator_code": "Code", "period": "Period", "field": "Field", "before": "Before", "after": "After"},
+            )
+        )
+    if moves is not None and len(moves):
+        typer.echo(f"\nStatus moves it would cause: {'; '.join(preview.move_sentences(moves))}.")
+        typer.echo(
+            to_table(
+                moves,
+                {
+                    "indicator_code": "Code",
+                    "indicator_name": "Indicator",
+                    "theme_board": "Theme board",
+                    "before": "Before",
+                    "after": "After",
+                    "move": "Move",
+                },
+            )
+        )
+
+
+def _dry_run_changes(plan, area: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The figures a file would replace and the latest statuses it would move."""
+    try:
+        position = load_position(_engine(), area)
+    except (NoData, NoSuchArea):
+        position = None
+    return preview.changed_rows(plan), preview.status_moves(plan, position)
 
 
 @app.command()

@@ -234,10 +234,15 @@ def test_dry_run_validates_shows_counts_and_writes_nothing(demo, tmp_path):
     before = snapshot(demo)
     run = import_file(example("good_q4_update.csv"), "--dry-run")
     assert (run.code, run.err) == (0, "")
-    assert run.out == (
+    lines = run.out.splitlines()
+    assert lines[:3] == [
         "good_q4_update.csv: 5 rows read; 5 new, 0 changed, 0 unchanged; 0 new targets, 0 with changed settings. "
-        "dry run: the file is valid; nothing was written.\n"
-    )
+        "dry run: the file is valid; nothing was written.",
+        "",
+        "Status moves it would cause: 1 target turns ▲ amber; 1 target turns ✔ green; 1 target becomes "
+        "… data awaited; 1 target recovers from red.",
+    ]
+    assert [line.split()[:2] for line in lines[5:]] == [["NI", "39"], ["NI", "19"], ["NI", "117"]]
     assert_unchanged(demo, before)
     # Changed rows and new targets are counted too.
     path = write(
@@ -259,5 +264,12 @@ def test_dry_run_validates_shows_counts_and_writes_nothing(demo, tmp_path):
         "targets_new": 1,
     }
     assert (got["batch"], got["dry_run"]) == (None, True)
+    assert got["changes"] == [
+        {"indicator_code": "NI 117", "period": "2009/10 Q3", "field": "actual", "before": "11.76", "after": "10.4"}
+    ]
+    assert [(m["indicator_code"], m["before"], m["after"], m["move"]) for m in got["status_moves"]] == [
+        ("NI 117", "red", "green", "recovered"),
+        ("LAA 1", None, "green", "new target"),
+    ]
     assert_unchanged(demo, before)
     assert [b["id"] for b in laa("batches", "--format", "json").json()["batches"]] == [2, 1]
