@@ -31,6 +31,16 @@ def plain(value):
     return value
 
 
+def cell_text(value) -> str:
+    """A stored or parsed value as the analyst wrote it: empty for no value, 1200 rather than 1200.0."""
+    value = plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
     return [{c: plain(v) for c, v in zip(columns, row, strict=True)} for row in frame[columns].itertuples(index=False)]
 

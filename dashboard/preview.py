@@ -8,6 +8,7 @@ from dashboard.breakdown import status_as_at
 from dashboard.importer.plan import ImportPlan
 from dashboard.importer.validate import TARGET_FIELDS
 from dashboard.movement import Move, classify
+from dashboard.output import cell_text
 from dashboard.position import Position
 from dashboard.rules import STATUS_SYMBOL, STATUSES, Status
 
@@ -94,17 +95,15 @@ def changed_rows(plan: ImportPlan) -> pd.DataFrame:
     for r in plan.values[plan.values["kind"] == "changed"].to_dict("records"):
         for field in VALUE_FIELDS:
             before, after = r.get(f"stored_{field}"), r.get(field)
-            if _blank(before) and _blank(after):
-                continue
-            if not _blank(before) and not _blank(after) and _text(before) == _text(after):
+            if cell_text(before) == cell_text(after):
                 continue
             rows.append(
                 {
                     "indicator_code": r["indicator_code"],
                     "period": r["period_label"],
                     "field": field.replace("_", " ").replace("reported status", "rag"),
-                    "before": _text(before),
-                    "after": _text(after),
+                    "before": cell_text(before),
+                    "after": cell_text(after),
                 }
             )
     return pd.DataFrame(rows, columns=columns)
@@ -122,15 +121,3 @@ def _current(position: Position | None) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def _targets(n: int) -> str:
     return f"{n} target" if n == 1 else f"{n} targets"
-
-
-def _blank(value) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value) or value == ""
-
-
-def _text(value) -> str:
-    if _blank(value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)

@@ -19,6 +19,12 @@ cells[0].metric("… Data awaited", counts["data_awaited"], help=f"of {counts['t
 cells[1].metric("Not updated for more than one quarter", counts["stale"], help=f"before {as_at.label}", border=True)
 cells[2].metric("Missing a lead partner, polarity or target", counts["missing_settings"], border=True)
 
+TARGET_HEADINGS = {
+    "indicator_code": "Code",
+    "indicator_name": "Indicator",
+    "theme_board": "Theme board",
+    "lead_partner": "Lead partner",
+}
 link = st.column_config.LinkColumn("Open", display_text="Drill down", width="small")
 share = {"% awaited": st.column_config.NumberColumn(format="%.1f")}
 
@@ -56,16 +62,7 @@ else:
                 "lead_partner",
                 "indicator_name",
             ]
-        ].rename(
-            columns={
-                "indicator_code": "Code",
-                "indicator_name": "Indicator",
-                "theme_board": "Theme board",
-                "lead_partner": "Lead partner",
-                "last_period": "Last figures for",
-                "quarters_behind": "Quarters behind",
-            }
-        ),
+        ].rename(columns={**TARGET_HEADINGS, "last_period": "Last figures for", "quarters_behind": "Quarters behind"}),
         hide_index=True,
         width="stretch",
         column_config={"Open": link, "Indicator": st.column_config.TextColumn(width="medium")},
@@ -79,15 +76,7 @@ else:
     st.dataframe(
         missing.drop(columns=["target_id"])
         .assign(Open=[target_url(c) for c in missing["indicator_code"]])
-        .rename(
-            columns={
-                "indicator_code": "Code",
-                "indicator_name": "Indicator",
-                "theme_board": "Theme board",
-                "lead_partner": "Lead partner",
-                "missing": "Missing",
-            }
-        ),
+        .rename(columns={**TARGET_HEADINGS, "missing": "Missing"}),
         hide_index=True,
         width="stretch",
         column_config={"Open": link},

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, select
 
 from dashboard.importer.problems import ImportProblem
 from dashboard.importer.validate import KNOWN, TARGET_FIELDS, VALUE_FIELDS, ParsedFile
+from dashboard.output import cell_text
 from dashboard.store.models import Area, ThemeBoard
 from dashboard.store.queries import area_names, current_values_frame, targets_frame
 
@@ -168,9 +169,9 @@ def _target_conflicts(rows: pd.DataFrame, present: set[str], bad_cells: set) -> 
                 ImportProblem(
                     int(r.line),
                     column,
-                    _text(value),
-                    f"{r.indicator_code} has {column} {_text(first)!r} on line {int(r.first_line)} "
-                    f"and {_text(value)!r} on line {int(r.line)}",
+                    cell_text(value),
+                    f"{r.indicator_code} has {column} {cell_text(first)!r} on line {int(r.first_line)} "
+                    f"and {cell_text(value)!r} on line {int(r.line)}",
                     f"give every row of {r.indicator_code} the same {column}",
                 )
             )
@@ -189,7 +190,7 @@ def _drop_duplicate_keys(
                 ImportProblem(
                     int(r.line),
                     column,
-                    _text(getattr(r, column)),
+                    cell_text(getattr(r, column)),
                     f"two different rows for {r.indicator_code} in the period ending {r.period_end}: "
                     f"line {int(r.first_line)} and line {int(r.line)}",
                     "keep one row for each indicator and period, and delete or correct the other",
@@ -260,7 +261,7 @@ def _unratable(values: pd.DataFrame, bad_lines: set) -> list[ImportProblem]:
         ImportProblem(
             int(r.line),
             "actual",
-            _text(r.actual),
+            cell_text(r.actual),
             f"{r.indicator_code} {r.period_label} has an actual but no target and no rag, so it cannot be rated",
             "add the target for this period, or a rag status (red, amber, green, data awaited)",
         )
@@ -272,11 +273,3 @@ def _unratable(values: pd.DataFrame, bad_lines: set) -> list[ImportProblem]:
 def _area_ids(conn: Connection, names: list[str]) -> dict[str, int]:
     rows = conn.execute(select(Area.name, Area.id).where(Area.name.in_(names))).all()
     return {name: id_ for name, id_ in rows}
-
-
-def _text(value) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
