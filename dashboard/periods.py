@@ -9,11 +9,18 @@ from datetime import date, datetime
 
 _QUARTER = re.compile(r"^(\d{4})\s*/\s*(\d{2}|\d{4})\s*q\s*([1-4])$")
 _QUARTER_FIRST = re.compile(r"^q\s*([1-4])\s*(\d{4})\s*/\s*(\d{2}|\d{4})$")
+_BARE_QUARTER = re.compile(r"^(?:q\s*([1-4])\s*(\d{4})|(\d{4})\s*q\s*([1-4]))$")
 _YEAR = re.compile(r"^(\d{4})\s*/\s*(\d{2}|\d{4})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]00:00(?::00)?)?$")
+_MIDNIGHT = r"(?:[ t]00:00(?::00)?)?"
+_DATE = re.compile(rf"^(\d{{4}})-(\d{{1,2}})-(\d{{1,2}}){_MIDNIGHT}$")
+# Day first, as British spreadsheets write dates; never month first.
+_UK_DATE = re.compile(rf"^(\d{{1,2}})([/.-])(\d{{1,2}})\2(\d{{4}}){_MIDNIGHT}$")
 
-PERIOD_FORMATS = "a quarter like 2009/10 Q3, a year like 2008/09, a month like 2009-11 or an end date like 2009-11-30"
+PERIOD_FORMATS = (
+    "a quarter like 2009/10 Q3, a year like 2008/09, a month like 2009-11 or an end date like 31/12/2009 or 2009-11-30"
+)
+DATE_FIX = "write a real date such as 31/12/2009 (day first) or 2009-12-31"
 
 
 @dataclass(frozen=True, order=True)
@@ -23,15 +30,20 @@ class Period:
 
 
 class BadPeriod(ValueError):
-    pass
+    """A cell or option that is not a period; problem and fix say why and what to write instead."""
+
+    def __init__(self, problem: str, fix: str = f"use {PERIOD_FORMATS}"):
+        super().__init__(f"{problem}: {fix}")
+        self.problem = problem
+        self.fix = fix
 
 
 def parse_period(text: str | date | datetime) -> Period:
-    """'2009/10 Q3' → Period(2009-12-31, '2009/10 Q3'); raises BadPeriod naming the accepted forms."""
+    """'2009/10 Q3', '31/12/2009', '2009-12' → Period(2009-12-31, '2009/10 Q3'); raises BadPeriod."""
     if isinstance(text, datetime):
         text = text.date()
     if isinstance(text, date):
-        return Period(text, text.isoformat())
+        return end_date_period(text)
     raw = " ".join(str(text).split()).lower()
     if m := _QUARTER.match(raw) or _QUARTER_FIRST.match(raw):
         if m.re is _QUARTER_FIRST:
@@ -40,6 +52,8 @@ def parse_period(text: str | date | datetime) -> Period:
             first, second, quarter = int(m.group(1)), m.group(2), int(m.group(3))
         _check_years(first, second)
         return quarter_period(first, quarter)
+    if m := _BARE_QUARTER.match(raw):
+        raise _ambiguous_quarter(int(m.group(1) or m.group(4)), int(m.group(2) or m.group(3)))
     if m := _YEAR.match(raw):
         first = int(m.group(1))
         _check_years(first, m.group(2))
@@ -48,14 +62,43 @@ def parse_period(text: str | date | datetime) -> Period:
         year, month = int(m.group(1)), int(m.group(2))
         if not 1 <= month <= 12:
             raise BadPeriod(f"month {month} is not 1 to 12")
-        return Period(date(year, month, calendar.monthrange(year, month)[1]), f"{year}-{month:02d}")
+        return end_date_period(date(year, month, calendar.monthrange(year, month)[1]), f"{year}-{month:02d}")
     if m := _DATE.match(raw):
-        try:
-            end = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError as exc:
-            raise BadPeriod(f"{text!s} is not a real date") from exc
-        return Period(end, end.isoformat())
-    raise BadPeriod(f"not a period: use {PERIOD_FORMATS}")
+        return end_date_period(_real_date(int(m.group(1)), int(m.group(2)), int(m.group(3)), "not a real date"))
+    if m := _UK_DATE.match(raw):
+        day, month, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        return end_date_period(_real_date(year, month, day, "not a real date (dates are read day/month/year)"))
+    raise BadPeriod("not a period")
+
+
+def end_date_period(end: date, label: str | None = None) -> Period:
+    """A date (or month) ending a financial quarter is that quarter, so a quarter has one label only."""
+    quarter = quarter_of(end)
+    return quarter if quarter.end == end else Period(end, label or end.isoformat())
+
+
+def _real_date(year: int, month: int, day: int, problem: str) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError as exc:
+        raise BadPeriod(problem, DATE_FIX) from exc
+
+
+def _ambiguous_quarter(quarter: int, year: int) -> BadPeriod:
+    """'Q3 2009' is Q3 of the financial year 2009/10 to some and July to September 2009 to others."""
+    financial = quarter_period(year, quarter)
+    calendar_quarter = quarter_of(date(year, 3 * quarter, 1))
+    return BadPeriod(
+        f"ambiguous: Q{quarter} of the financial year {financial.label[:7]} or of the calendar year {year}",
+        f"write the financial year and quarter: {financial.label} for {_months(financial)}, "
+        f"or {calendar_quarter.label} for {_months(calendar_quarter)}",
+    )
+
+
+def _months(quarter: Period) -> str:
+    """'October to December 2009' for 2009/10 Q3."""
+    first = calendar.month_name[quarter.end.month - 2]
+    return f"{first} to {calendar.month_name[quarter.end.month]} {quarter.end.year}"
 
 
 def quarter_period(first_year: int, quarter: int) -> Period:

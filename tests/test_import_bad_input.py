@@ -15,7 +15,8 @@ from tests.helpers import (
 
 NUMBER_FIX = "Fix: write a plain number such as 1200, 1,200, 12.5 or 12%, or leave the cell empty."
 PERIOD_FIX = (
-    "Fix: use a quarter like 2009/10 Q3, a year like 2008/09, a month like 2009-11 or an end date like 2009-11-30."
+    "Fix: use a quarter like 2009/10 Q3, a year like 2008/09, a month like 2009-11 or an end date like 31/12/2009 "
+    "or 2009-11-30."
 )
 STATUS_FIX = "Fix: use red, amber, green or data awaited (or R, A, G, DA), or leave it empty to rate from the actual."
 UNRATABLE_FIX = "Fix: add the target for this period, or a rag status (red, amber, green, data awaited)."
@@ -40,8 +41,12 @@ BAD_FILES = {
         "Fix: add a column named theme_board (required: indicator_code, theme_board, period)."
     ],
     "bad_status_word.csv": [f"line 3, column rag, value 'On track': not a status word. {STATUS_FIX}"],
-    "bad_period.csv": [f"line 3, column period, value '31/03/2010': not a period. {PERIOD_FIX}"],
     "bad_number.csv": [f"line 3, column actual, value 'tbc': not a number. {NUMBER_FIX}"],
+    "bad_period.csv": [
+        "line 3, column period, value 'Q4 2009': ambiguous: Q4 of the financial year 2009/10 or of the calendar "
+        "year 2009. Fix: write the financial year and quarter: 2009/10 Q4 for January to March 2010, or "
+        "2009/10 Q3 for October to December 2009."
+    ],
     "bad_duplicate_key.csv": [
         "line 4, column actual, value '9.8': two different rows for NI 117 in the period ending 2010-03-31: "
         f"line 2 and line 4. {DUPLICATE_FIX}"

@@ -173,14 +173,15 @@ def test_xlsx_with_a_percent_cell_and_a_date_cell(demo):
     run = import_file(example("good_update.xlsx"))
     assert (run.code, run.err) == (0, "")
     stored(run.out, "good_update.xlsx", 3, 3, 0, 0, 3)
-    # The period cell is a real date: stored as that end date; the percent cells hold 0.105 and 0.102.
-    ni117 = current("NI 117")["2010-03-31"]
+    # The period cell is a real date, 31/03/2010: the end of 2009/10 Q4, so labelled as that quarter;
+    # the percent cells hold 0.105 and 0.102.
+    ni117 = current("NI 117")["2009/10 Q4"]
     assert (ni117["target"], ni117["actual"], ni117["status"]) == (10.5, 10.2, "green")
     ni59 = current("NI 59")["2009/10 Q4"]
     assert (ni59["target"], ni59["actual"], ni59["status"]) == (80.0, 77.2, "amber")
     ni188 = current("NI 188")["2009/10 Q4"]
     assert (ni188["actual"], ni188["status"]) == (2.0, "green")
-    assert statuses("green")["NI 117"] == "2010-03-31"
+    assert statuses("green")["NI 117"] == "2009/10 Q4"
 
 
 def test_xlsx_problems_name_the_sheet_row(demo, tmp_path):
@@ -198,7 +199,7 @@ def test_xlsx_problems_name_the_sheet_row(demo, tmp_path):
     assert (run.code, run.out) == (1, "")
     assert run.err == rejected(
         "line 5, column period, value 'March 2010': not a period. Fix: use a quarter like 2009/10 Q3, a year "
-        "like 2008/09, a month like 2009-11 or an end date like 2009-11-30.",
+        "like 2008/09, a month like 2009-11 or an end date like 31/12/2009 or 2009-11-30.",
         f"line 5, column actual, value 'tbc': not a number. {NUMBER_FIX}",
     )
     assert_unchanged(demo, before)
@@ -237,7 +238,7 @@ def test_quoted_commentary_with_commas_and_newlines(demo, tmp_path):
 
 UNKNOWN_HINT = (
     "use one of: indicator_code, theme_board, period, indicator_name, area, target_type, lead_partner, "
-    "polarity, tolerance_pct, target, actual, rag, commentary, remedial_action, unit; or delete it"
+    "polarity, tolerance_pct, frequency, target, actual, rag, commentary, remedial_action, unit; or delete it"
 )
 
 
@@ -286,7 +287,8 @@ def test_an_absent_column_leaves_the_stored_field_as_it_was(demo, tmp_path):
         "Off track at 2009/10 Q3: the recession has cut the jobs and apprenticeships open to 16-18 year olds."
     )
     assert row["remedial_action"] == (
-        "Recovery plan agreed at the Children's Trust board; lead officer reports progress monthly to PMG."
+        "Connexions to trace every young person whose activity is not known, and CHENEL to run January-start "
+        "courses for those who missed September."
     )
 
 

@@ -239,8 +239,8 @@ def test_dry_run_validates_shows_counts_and_writes_nothing(demo, tmp_path):
         "good_q4_update.csv: 5 rows read; 5 new, 0 changed, 0 unchanged; 0 new targets, 0 with changed settings. "
         "dry run: the file is valid; nothing was written.",
         "",
-        "Status moves it would cause: 1 target turns ▲ amber; 1 target turns ✔ green; 1 target becomes "
-        "… data awaited; 1 target recovers from red.",
+        "Status moves it would cause: 1 target recovers from ✖ red (to ✔ green); 1 target becomes … data "
+        "awaited; 1 target gets its first status (to ▲ amber).",
     ]
     assert [line.split()[:2] for line in lines[5:]] == [["NI", "39"], ["NI", "19"], ["NI", "117"]]
     assert_unchanged(demo, before)
@@ -250,7 +250,7 @@ def test_dry_run_validates_shows_counts_and_writes_nothing(demo, tmp_path):
         "mixed.csv",
         "indicator_code,theme_board,period,target,actual\n"
         "NI 117,Children's Trust,2009/10 Q3,10.5,10.4\n"
-        "NI 117,Children's Trust,2009/10 Q2,10.5,11.76\n"
+        "NI 117,Children's Trust,2009/10 Q2,10.5,11.45\n"
         "LAA 1,Better Places,2009/10 Q4,75,78\n",
     )
     run = import_file(path, "--dry-run", "--format", "json")

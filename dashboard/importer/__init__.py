@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select
 from dashboard.importer.plan import ImportPlan, make_plan
 from dashboard.importer.problems import ImportProblem, ImportRejected
 from dashboard.importer.read import read_table
-from dashboard.importer.validate import parse_table
+from dashboard.importer.validate import parse_table, renamed_columns
 from dashboard.importer.write import RollbackRefused, rollback_batch, write_plan
 from dashboard.settings import get_settings
 from dashboard.store.engine import writing
@@ -25,6 +25,7 @@ __all__ = [
     "RollbackRefused",
     "already_loaded",
     "import_bytes",
+    "renamed_columns",
     "rollback",
 ]
 
@@ -42,6 +43,7 @@ class ImportOutcome:
             "batch": self.batch_id,
             "dry_run": self.dry_run,
             "warnings": [w.message() for w in self.plan.warnings],
+            "columns_read_as": dict(renamed_columns(self.plan.headings)),
         }
 
 

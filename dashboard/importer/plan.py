@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import Connection, select
 
 from dashboard.importer.problems import ImportProblem
-from dashboard.importer.validate import KNOWN, TARGET_FIELDS, VALUE_FIELDS, ParsedFile
+from dashboard.importer.validate import KNOWN, TARGET_FIELDS, VALUE_FIELDS, ParsedFile, name_headings
 from dashboard.output import cell_text
 from dashboard.store.models import Area, ThemeBoard
 from dashboard.store.queries import area_names, current_values_frame, targets_frame
@@ -37,6 +37,8 @@ class ImportPlan:
     """One row per key in the file: merged figures, value_id of the stored version (None if new), kind."""
     problems: list[ImportProblem] = field(default_factory=list)
     warnings: list[ImportProblem] = field(default_factory=list)
+    headings: dict[str, str] = field(default_factory=dict)
+    """Field → the file's heading it was read from (validate.renamed_columns lists the aliases)."""
 
     def count(self, frame: str, kind: str) -> int:
         data = getattr(self, frame)
@@ -69,23 +71,27 @@ def make_plan(
         parsed.present,
         problems=list(parsed.problems),
         warnings=list(parsed.warnings),
+        headings=dict(parsed.headings),
     )
-    if parsed.rows.empty:
+    # Rows without a readable key are already reported; when no row is left there is nothing to compare.
+    rows = parsed.rows
+    if not rows.empty:
+        rows = rows[rows["period_end"].notna() & (rows["indicator_code"] != "") & (rows["theme_board"] != "")]
+    if rows.empty:
         return plan
-    rows = parsed.rows.copy()
+    rows = rows.copy()
     bad_lines = {p.line for p in plan.problems}
-    rows = rows[rows["period_end"].notna() & (rows["indicator_code"] != "") & (rows["theme_board"] != "")]
     rows["area"] = _areas(conn, rows["area"], area, default_area, plan)
     if rows["area"].isna().any():
         return plan
     rows["theme_board"] = _canonical_boards(conn, rows)
     bad_cells = {(p.line, p.column) for p in plan.problems}
-    plan.problems += _target_conflicts(rows, parsed.present, bad_cells)
+    found = _target_conflicts(rows, parsed.present, bad_cells)
     rows, duplicates = _drop_duplicate_keys(rows, parsed.present, bad_cells)
-    plan.problems += duplicates
     plan.targets = _merge_targets(conn, rows, parsed.present)
     plan.values = _merge_values(conn, rows, plan.targets, parsed.present)
-    plan.problems += _unratable(plan.values, bad_lines)
+    found += duplicates + _unratable(plan.values, bad_lines)
+    plan.problems += name_headings(found, plan.headings)
     plan.problems.sort(key=_problem_order)
     return plan
 
@@ -150,8 +156,8 @@ def _first_disagreement(rows: pd.DataFrame, keys: list[str], column: str, bad_ce
     """Every row whose column differs from the first row of its key, with that first row's line and value.
 
     Cells already reported as unreadable take no part: their parsed value is empty, not what the file says."""
-    readable = [(line, column) not in bad_cells for line in rows["line"]]
-    rows = rows[readable]
+    readable = np.array([(line, column) not in bad_cells for line in rows["line"]], dtype=bool)
+    rows = rows[readable]  # a mask, never a list: an empty list would select no columns
     first = rows.groupby(keys, sort=False, dropna=False)[[column, "line"]].transform("first")
     differs = ~_same(rows[column], first[column])
     out = rows.loc[differs, [*keys, column, "line"]].copy()

@@ -13,13 +13,15 @@ class ImportProblem:
     value: str | None
     problem: str
     fix: str
+    heading: str | None = None
+    """The file's heading for column when it is an alias ('RAG Status' for rag); None when it is the name."""
 
     def message(self) -> str:
         where = []
         if self.line is not None:
             where.append(f"line {self.line}")
         if self.column is not None:
-            where.append(f"column {self.column}")
+            where.append(f"column {self.column} ({self.heading})" if self.heading else f"column {self.column}")
         if self.value is not None:
             where.append(f"value {self.value!r}")
         place = ", ".join(where)

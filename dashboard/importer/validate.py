@@ -5,14 +5,15 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from dashboard.importer.problems import ImportProblem
 from dashboard.importer.read import RawTable
-from dashboard.periods import PERIOD_FORMATS, BadPeriod, parse_period
+from dashboard.periods import PERIOD_FORMATS, BadPeriod, Period, parse_period
+from dashboard.quality import FREQUENCY_FIX, parse_frequency
 from dashboard.rules import parse_polarity, parse_status
 
 REQUIRED = ("indicator_code", "theme_board", "period")
@@ -23,6 +24,7 @@ TARGET_FIELDS = (
     "lead_partner",
     "polarity",
     "tolerance_pct",
+    "frequency",
     "unit",
 )
 VALUE_FIELDS = ("target", "actual", "rag", "commentary", "remedial_action")
@@ -33,6 +35,7 @@ OPTIONAL = (
     "lead_partner",
     "polarity",
     "tolerance_pct",
+    "frequency",
     "target",
     "actual",
     "rag",
@@ -47,6 +50,22 @@ NUMBER_FIX = "write a plain number such as 1200, 1,200, 12.5 or 12%, or leave th
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _NI_CODE = re.compile(r"^NI\s*0*(\d+)$")
 
+# Headings analysts really use, each read as one field. Only names that cannot mean another field: not
+# "Indicator" (a code, a name or both) nor "Name" (whose name?).
+ALIASES = {
+    "indicator_code": ("NI", "NI code", "Code"),
+    "theme_board": ("Theme", "Board"),
+    "period": ("Quarter", "Reporting period"),
+    "indicator_name": ("Description",),
+    "lead_partner": ("Lead",),
+    "tolerance_pct": ("Tolerance",),
+    "target": ("Target value",),
+    "actual": ("Outturn", "Actual value", "Result"),
+    "rag": ("RAG status", "Status", "RAG rating"),
+    "commentary": ("Comments", "Comment"),
+    "remedial_action": ("Action", "Actions"),
+}
+
 
 @dataclass
 class ParsedFile:
@@ -55,11 +74,33 @@ class ParsedFile:
     present: set[str]
     problems: list[ImportProblem] = field(default_factory=list)
     warnings: list[ImportProblem] = field(default_factory=list)
+    headings: dict[str, str] = field(default_factory=dict)
+    """Field → the heading it was read from, as the file writes it (surrounding spaces removed)."""
 
 
 def column_key(name: str) -> str:
     """'Indicator Code ' → 'indicator_code': header names are case- and space-insensitive."""
     return "_".join(str(name).strip().lower().replace("-", " ").replace("_", " ").split())
+
+
+_ALIAS_FIELD = {column_key(alias): name for name, aliases in ALIASES.items() for alias in aliases}
+
+
+def field_of(heading: str) -> str:
+    """The field a heading is read as: 'RAG Status' → 'rag'; an unknown heading → its column_key."""
+    key = column_key(heading)
+    return _ALIAS_FIELD.get(key, key)
+
+
+def renamed_columns(headings: dict[str, str]) -> list[tuple[str, str]]:
+    """(heading, field) for each heading read as a field of another name, in file order: [('Outturn', 'actual')]."""
+    return [(heading, name) for name, heading in headings.items() if column_key(heading) != name]
+
+
+def name_headings(problems: list[ImportProblem], headings: dict[str, str]) -> list[ImportProblem]:
+    """Problems in a renamed column also name the file's heading: 'column rag (RAG Status)'."""
+    renamed = {name: heading for heading, name in renamed_columns(headings)}
+    return [replace(p, heading=renamed[p.column]) if p.column in renamed else p for p in problems]
 
 
 def normalise_code(code: str) -> str:
@@ -76,6 +117,7 @@ def parse_table(table: RawTable) -> ParsedFile:
         return ParsedFile(pd.DataFrame(), set(), problems)
     columns, header_problems, warnings = _read_header(table)
     problems += header_problems
+    headings = {name: table.header[index].strip() for name, index in columns.items()}
     if not table.rows:
         problems.append(
             ImportProblem(
@@ -87,12 +129,12 @@ def parse_table(table: RawTable) -> ParsedFile:
             )
         )
     if problems:
-        return ParsedFile(pd.DataFrame(), set(columns), problems, warnings)
+        return ParsedFile(pd.DataFrame(), set(columns), problems, warnings, headings)
     frame, shape_problems = _cells(table, columns)
     problems += shape_problems
     rows, cell_problems = _typed(frame)
-    problems += cell_problems
-    return ParsedFile(rows, set(columns) - {"line"}, problems, warnings)
+    problems += name_headings(cell_problems, headings)
+    return ParsedFile(rows, set(columns) - {"line"}, problems, warnings, headings)
 
 
 def _read_header(table: RawTable) -> tuple[dict[str, int], list[ImportProblem], list[ImportProblem]]:
@@ -114,18 +156,17 @@ def _read_header(table: RawTable) -> tuple[dict[str, int], list[ImportProblem], 
                     )
                 )
             continue
-        if key in columns:
-            problems.append(
-                ImportProblem(line, key, name, "the column appears twice in the header", "keep one of the two columns")
-            )
-        elif key not in KNOWN:
+        read_as = field_of(name)
+        if read_as in columns:
+            problems.append(_twice(line, read_as, table.header[columns[read_as]], name))
+        elif read_as not in KNOWN:
             near = difflib.get_close_matches(key, KNOWN, n=1)
             hint = f"rename it to {near[0]}" if near else f"use one of: {', '.join(KNOWN)}; or delete it"
             warnings.append(
                 ImportProblem(line, key, name, "this column is not part of the import format and is not imported", hint)
             )
         else:
-            columns[key] = index
+            columns[read_as] = index
     for name in REQUIRED:
         if name not in columns:
             problems.append(
@@ -138,6 +179,14 @@ def _read_header(table: RawTable) -> tuple[dict[str, int], list[ImportProblem], 
                 )
             )
     return columns, problems, warnings
+
+
+def _twice(line: int, read_as: str, first: str, second: str) -> ImportProblem:
+    """Two headings read as one field; when they differ by more than case and spacing, both are named."""
+    problem = "the column appears twice in the header"
+    if column_key(first) != column_key(second):
+        problem += f": {first.strip()!r} and {second.strip()!r} are both read as {read_as}"
+    return ImportProblem(line, read_as, second, problem, "keep one of the two columns")
 
 
 def _cells(table: RawTable, columns: dict[str, int]) -> tuple[pd.DataFrame, list[ImportProblem]]:
@@ -184,9 +233,9 @@ def _typed(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[ImportProblem]]:
     period, bad = _map_unique(frame["period"], _period_or_error)
     blank = (frame["period"] == "").to_numpy()
     report("period", blank, "period is required on every row", f"fill in the period: {PERIOD_FORMATS}")
-    report("period", bad & ~blank, "not a period", f"use {PERIOD_FORMATS}")
-    out["period_end"] = [p.end if p else None for p in period]
-    out["period_label"] = [p.label if p else None for p in period]
+    problems += _period_problems(frame, period, bad & ~blank)
+    out["period_end"] = [p.end if isinstance(p, Period) else None for p in period]
+    out["period_label"] = [p.label if isinstance(p, Period) else None for p in period]
 
     out["area"] = _map_distinct(frame["area"], lambda s: " ".join(s.split()) or None) if "area" in frame else None
     for column in ("indicator_name", "lead_partner", "commentary", "remedial_action", "unit"):
@@ -205,6 +254,10 @@ def _typed(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[ImportProblem]]:
         polarity, bad = _map_unique(frame["polarity"], _polarity_or_error)
         report("polarity", bad, "not a polarity", "use higher_is_better or lower_is_better, or leave it empty")
         out["polarity"] = polarity
+    if "frequency" in frame:
+        frequency, bad = _map_unique(frame["frequency"], _frequency_or_error)
+        report("frequency", bad, "not a frequency", FREQUENCY_FIX)
+        out["frequency"] = frequency
     if "rag" in frame:
         rag, bad = _map_unique(frame["rag"], _status_or_error)
         report(
@@ -259,11 +312,19 @@ def _map_unique(series: pd.Series, parse: Callable[[str], tuple[object, bool]]) 
     return [p[0] for p in parsed], np.array([p[1] for p in parsed], dtype=bool)
 
 
-def _period_or_error(text: str) -> tuple[object, bool]:
+def _period_or_error(text: str) -> tuple[Period | BadPeriod, bool]:
     try:
         return parse_period(text), False
-    except BadPeriod:
-        return None, True
+    except BadPeriod as error:
+        return error, True
+
+
+def _period_problems(frame: pd.DataFrame, periods: list, mask: np.ndarray) -> list[ImportProblem]:
+    """Each unreadable period with parse_period's own reason: not a period, no such date, an ambiguous quarter."""
+    return [
+        ImportProblem(int(frame["line"].iat[i]), "period", frame["period"].iat[i], periods[i].problem, periods[i].fix)
+        for i in np.flatnonzero(mask)
+    ]
 
 
 def _target_type_or_error(text: str) -> tuple[object, bool]:
@@ -278,6 +339,13 @@ def _polarity_or_error(text: str) -> tuple[object, bool]:
         return None, False
     polarity = parse_polarity(text)
     return (polarity.value, False) if polarity else (None, True)
+
+
+def _frequency_or_error(text: str) -> tuple[object, bool]:
+    if not text:
+        return None, False
+    frequency = parse_frequency(text)
+    return (frequency.value, False) if frequency else (None, True)
 
 
 def _status_or_error(text: str) -> tuple[object, bool]:

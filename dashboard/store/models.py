@@ -57,6 +57,8 @@ class Target(Base):
     lead_partner: Mapped[str | None] = mapped_column(String(200))
     polarity: Mapped[str | None] = mapped_column(String(20))
     tolerance_pct: Mapped[float | None] = mapped_column(Double)
+    frequency: Mapped[str | None] = mapped_column(String(20))
+    """How often figures are due: quarterly (also when empty), annual or monthly."""
     unit: Mapped[str | None] = mapped_column(String(50))
     position: Mapped[int] = mapped_column(Integer, default=0)
 

@@ -20,6 +20,7 @@ TARGET_COLUMNS = [
     "lead_partner",
     "polarity",
     "tolerance_pct",
+    "frequency",
     "unit",
     "position",
 ]
@@ -77,6 +78,7 @@ def targets_frame(conn: Connection, area_ids: list[int]) -> pd.DataFrame:
             Target.lead_partner,
             Target.polarity,
             Target.tolerance_pct,
+            Target.frequency,
             Target.unit,
             Target.position,
         )

@@ -1,7 +1,7 @@
 """Build good_update.xlsx: the workbook an analyst saves from Excel for 2009/10 Q4.
 
-It holds what only a workbook can: a real date cell in the period column (read as the end date 2010-03-31)
-and cells formatted as percentages (0.102 shown as 10.2%, read as 10.2). Run it from anywhere:
+It holds what only a workbook can: a real date cell in the period column (31/03/2010, read as the quarter it
+ends, 2009/10 Q4) and cells formatted as percentages (0.102 shown as 10.2%, read as 10.2). Run it from anywhere:
 
     python sample_data/examples/make_xlsx.py
 """
