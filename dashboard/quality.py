@@ -1,18 +1,67 @@
-"""Data-quality lists: what is awaited, what has gone stale, what lacks the settings a status needs."""
+"""Data-quality lists: what is awaited (the chase list), what is overdue in its own reporting cycle, and what lacks
+the settings a status needs."""
 
 from __future__ import annotations
 
+import calendar
+from datetime import date
+from enum import StrEnum
+
 import pandas as pd
 
-from dashboard.periods import Period, quarter_of
+from dashboard.csvsafe import safe_csv_bytes
+from dashboard.periods import Period, previous_quarter, quarter_of
 from dashboard.position import Position
 from dashboard.rules import Status, pct
 
 NO_LEAD_PARTNER = "(no lead partner)"
-STALE_AFTER_QUARTERS = 1
-"""A target whose latest row is more than this many quarters before the as-at quarter is stale."""
 
 TARGET_COLUMNS = ["indicator_code", "indicator_name", "theme_board", "lead_partner"]
+
+
+class Frequency(StrEnum):
+    """How often a target's figures are due. A target with no frequency stored is quarterly."""
+
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    ANNUAL = "annual"
+
+
+DEFAULT_FREQUENCY = Frequency.QUARTERLY
+FREQUENCY_FIX = "use quarterly, annual or monthly, or leave it empty for quarterly"
+
+_FREQUENCY_WORDS = {
+    "monthly": Frequency.MONTHLY,
+    "month": Frequency.MONTHLY,
+    "quarterly": Frequency.QUARTERLY,
+    "quarter": Frequency.QUARTERLY,
+    "annual": Frequency.ANNUAL,
+    "annually": Frequency.ANNUAL,
+    "yearly": Frequency.ANNUAL,
+    "year": Frequency.ANNUAL,
+}
+
+STALENESS_RULE = (
+    "Figures are overdue when they are more than one reporting cycle old in the indicator's own frequency. "
+    "As at a quarter, a quarterly indicator must have figures for the previous quarter or later; a monthly one "
+    "for the last month of the previous quarter or later; an annual one for the previous financial year or later "
+    "(so a 2008/09 outturn is not overdue at any quarter of 2009/10: the 2009/10 outturn is not due yet). "
+    "A target that has never had figures is listed as awaiting data, not as overdue."
+)
+
+
+def parse_frequency(word: str) -> Frequency | None:
+    """'Quarterly', ' ANNUAL ', 'yearly', 'month' … → Frequency; None when the word is not a frequency."""
+    return _FREQUENCY_WORDS.get(" ".join(str(word).lower().split()))
+
+
+def frequency_of(stored: object) -> Frequency:
+    """A stored frequency, or the default (quarterly) when none is stored."""
+    if isinstance(stored, str):
+        found = parse_frequency(stored)
+        if found is not None:
+            return found
+    return DEFAULT_FREQUENCY
 
 
 def awaited_by(statuses: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -33,22 +82,135 @@ def quarters_between(earlier: Period | object, later: Period) -> int:
     return (end.end.year - start.end.year) * 4 + (end.end.month - start.end.month) // 3
 
 
-def stale(position: Position, as_at: Period) -> pd.DataFrame:
-    """Targets not updated for more than one quarter before as_at (or never), longest-stale first."""
+def cycle_of(day: date, frequency: Frequency) -> Period:
+    """The month, financial quarter or financial year (by frequency) that holds a day."""
+    if frequency is Frequency.MONTHLY:
+        return Period(date(day.year, day.month, calendar.monthrange(day.year, day.month)[1]), f"{day:%Y-%m}")
+    if frequency is Frequency.ANNUAL:
+        first = day.year if day.month >= 4 else day.year - 1
+        return Period(date(first + 1, 3, 31), f"{first}/{(first + 1) % 100:02d}")
+    return quarter_of(day)
+
+
+def due_period(as_at: Period, frequency: Frequency) -> Period:
+    """The oldest period whose figures a target must hold as at a quarter, or its figures are overdue.
+
+    The as-at quarter's own figures may still be on their way, so each frequency is allowed one cycle behind:
+    - quarterly: the previous quarter (as at 2009/10 Q3, figures for 2009/10 Q2 or later);
+    - monthly: the last month of the previous quarter (as at 2009/10 Q3, 2009-09 or later): the same quarter
+      of grace, but in whole months, so a monthly return that stopped in July is overdue by December;
+    - annual: the previous financial year (as at any quarter of 2009/10, the 2008/09 outturn or later), since
+      the outturn of the year in progress cannot be due before the year ends.
+    """
+    quarter = quarter_of(as_at.end)
+    before = previous_quarter(quarter)
+    if frequency is Frequency.MONTHLY:
+        return cycle_of(before.end, Frequency.MONTHLY)
+    if frequency is Frequency.ANNUAL:
+        return cycle_of(date(quarter.end.year - 1, quarter.end.month, 1), Frequency.ANNUAL)
+    return before
+
+
+def is_overdue(last_figures: date | None, frequency: Frequency, as_at: Period) -> bool:
+    """True when the latest figures (their period's end date) are older than due_period allows.
+    A target with no figures at all is not overdue: it is awaiting data (see `awaiting`)."""
+    if last_figures is None or pd.isna(last_figures):
+        return False
+    return cycle_of(last_figures, frequency).end < due_period(as_at, frequency).end
+
+
+def _has_figures(values: pd.DataFrame) -> pd.Series:
+    """Rows that carry figures: an actual, or a reported red / amber / green (a data-awaited row carries none)."""
+    reported = values["reported_status"]
+    rated = reported.notna() & (reported != Status.DATA_AWAITED.value)
+    return values["actual"].notna() | rated
+
+
+def _latest(values: pd.DataFrame) -> pd.DataFrame:
+    return values.sort_values("period_end").drop_duplicates("target_id", keep="last").set_index("target_id")
+
+
+def _with_last_figures(position: Position, as_at: Period) -> pd.DataFrame:
+    """Every target with its frequency and the period of its latest figures up to as_at (None: never)."""
     values = position.values[position.values["period_end"] <= as_at.end]
-    latest = values.sort_values("period_end").drop_duplicates("target_id", keep="last").set_index("target_id")
-    out = position.targets[["target_id", *TARGET_COLUMNS, "board_position", "position"]].copy()
-    out["last_period"] = out["target_id"].map(latest["period_label"])
-    ends = out["target_id"].map(latest["period_end"])
-    out["quarters_behind"] = [None if pd.isna(end) else quarters_between(end, as_at) for end in ends]
-    behind = out["quarters_behind"]
-    out = out[behind.isna() | (behind.fillna(0) > STALE_AFTER_QUARTERS)]
-    out = out.assign(_never=out["quarters_behind"].isna())
-    out = out.sort_values(
-        ["_never", "quarters_behind", "board_position", "position"], ascending=[False, False, True, True]
-    )
-    out["quarters_behind"] = out["quarters_behind"].astype("Int64")
-    return out[["target_id", *TARGET_COLUMNS, "last_period", "quarters_behind"]].reset_index(drop=True)
+    figures = _latest(values[_has_figures(values)]) if len(values) else values.set_index("target_id")
+    out = position.targets[["target_id", *TARGET_COLUMNS, "frequency", "board_position", "position"]].copy()
+    out["frequency"] = [frequency_of(f).value for f in out["frequency"]]
+    out["last_period"] = out["target_id"].map(figures["period_label"]).astype(object)
+    out["last_end"] = out["target_id"].map(figures["period_end"]).astype(object)
+    out["last_period"] = out["last_period"].where(out["last_period"].notna(), None)
+    out["last_end"] = out["last_end"].where(out["last_end"].notna(), None)
+    return out
+
+
+def stale(position: Position, as_at: Period) -> pd.DataFrame:
+    """Targets whose latest figures are overdue in their own cycle (see due_period), longest overdue first.
+
+    `due` names the oldest period the figures should cover; `quarters_behind` counts financial quarters from
+    the latest figures' quarter to the as-at quarter, whatever the frequency, so that the list sorts as one."""
+    out = _with_last_figures(position, as_at)
+    overdue = [is_overdue(end, Frequency(f), as_at) for end, f in zip(out["last_end"], out["frequency"], strict=True)]
+    out = out[overdue].copy()
+    out["due"] = [due_period(as_at, Frequency(f)).label for f in out["frequency"]]
+    out["quarters_behind"] = pd.array([quarters_between(end, as_at) for end in out["last_end"]], dtype="Int64")
+    out = out.sort_values(["quarters_behind", "board_position", "position"], ascending=[False, True, True])
+    columns = ["target_id", *TARGET_COLUMNS, "frequency", "last_period", "due", "quarters_behind"]
+    return out[columns].reset_index(drop=True)
+
+
+def awaiting(position: Position, as_at: Period) -> pd.DataFrame:
+    """The chase list: every target whose status as at as_at is data awaited, by lead partner, then in the
+    partnership's order. `last_period` is its latest figures (None: never had any); `awaited_period` is the
+    period of the data-awaited row that sets its status (None: nothing reported for it at all)."""
+    statuses = position.statuses(as_at)
+    waiting = statuses.loc[statuses["status"] == Status.DATA_AWAITED.value, ["target_id", "period_label"]]
+    out = _with_last_figures(position, as_at)
+    out = out[out["target_id"].isin(waiting["target_id"])].copy()
+    awaited = waiting.set_index("target_id")["period_label"]
+    out["awaited_period"] = out["target_id"].map(awaited).astype(object)
+    out["awaited_period"] = out["awaited_period"].where(out["awaited_period"].notna(), None)
+    out = out.assign(_no_partner=_blank(out["lead_partner"]), _partner=out["lead_partner"].fillna("").str.casefold())
+    out = out.sort_values(["_no_partner", "_partner", "board_position", "position"])
+    columns = ["target_id", *TARGET_COLUMNS, "frequency", "last_period", "awaited_period"]
+    return out[columns].reset_index(drop=True)
+
+
+CHASE_HEADINGS = {
+    "indicator_code": "Code",
+    "indicator_name": "Indicator",
+    "theme_board": "Theme board",
+    "lead_partner": "Lead partner",
+    "frequency": "Frequency",
+    "last_period": "Last figures for",
+    "awaited_period": "Awaiting figures for",
+}
+
+
+NEVER = "none yet"
+NOTHING_REPORTED = "nothing reported"
+
+
+def chase_table(chase: pd.DataFrame) -> pd.DataFrame:
+    """The chase list (from `awaiting`) as people read it, on the page and in the CSV: headings in words,
+    'none yet' for a target that has never had figures, 'nothing reported' where no row names the period."""
+    frame = chase[list(CHASE_HEADINGS)].astype(object)
+    frame["last_period"] = frame["last_period"].where(frame["last_period"].notna(), NEVER)
+    frame["awaited_period"] = frame["awaited_period"].where(frame["awaited_period"].notna(), NOTHING_REPORTED)
+    frame = frame.where(frame.notna(), "")
+    return frame.rename(columns=CHASE_HEADINGS).reset_index(drop=True)
+
+
+def chase_list_csv(chase: pd.DataFrame) -> bytes:
+    """The chase list (from `awaiting`) as CSV bytes for a spreadsheet: UTF-8 with BOM, one row per target,
+    and any text a spreadsheet would run as a formula neutralised (see dashboard.csvsafe)."""
+    return safe_csv_bytes(chase_table(chase))
+
+
+def chase_list_filename(area: str, as_at: Period) -> str:
+    """'chase-list-haringey-2009-10-q3.csv'."""
+    words = f"chase list {area} {as_at.label}".lower().replace("/", "-")
+    slug = "".join(c if c.isalnum() or c == "-" else " " for c in words)
+    return "-".join(slug.split()) + ".csv"
 
 
 def missing_settings(statuses: pd.DataFrame) -> pd.DataFrame:

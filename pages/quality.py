@@ -1,11 +1,12 @@
-"""Data quality: what is awaited, what has not been updated, what lacks the settings a status needs."""
+"""Data quality: what is awaited (the chase list), what is overdue in its own cycle, what lacks the settings a
+status needs."""
 
 import streamlit as st
 
 from dashboard import quality
-from dashboard.views import target_url
 from pages import _ui
 
+_ui.through_app()
 position = _ui.require_position()
 top = st.columns([3, 1], vertical_alignment="bottom")
 top[0].title("Data quality")
@@ -16,7 +17,12 @@ counts = quality.summary(position, as_at)
 
 cells = st.columns(3)
 cells[0].metric("… Data awaited", counts["data_awaited"], help=f"of {counts['targets']} targets", border=True)
-cells[1].metric("Not updated for more than one quarter", counts["stale"], help=f"before {as_at.label}", border=True)
+cells[1].metric(
+    "Figures overdue in their own cycle",
+    counts["stale"],
+    help=f"as at {as_at.label}: " + quality.STALENESS_RULE,
+    border=True,
+)
 cells[2].metric("Missing a lead partner, polarity or target", counts["missing_settings"], border=True)
 
 TARGET_HEADINGS = {
@@ -25,7 +31,6 @@ TARGET_HEADINGS = {
     "theme_board": "Theme board",
     "lead_partner": "Lead partner",
 }
-link = st.column_config.LinkColumn("Open", display_text="Drill down", width="small")
 share = {"% awaited": st.column_config.NumberColumn(format="%.1f")}
 
 for column, (key, heading) in zip(
@@ -46,26 +51,58 @@ for column, (key, heading) in zip(
             column_config=share,
         )
 
-st.subheader(f"Not updated for more than one quarter (as at {as_at.label})")
+st.subheader(f"Chase list: targets awaiting data as at {as_at.label}")
+chase = quality.awaiting(position, as_at)
+if chase.empty:
+    st.caption("Every target has figures as at this quarter.")
+else:
+    st.caption(
+        "Grouped by lead partner, to send each partner the figures it owes. A target that has never had figures "
+        "is listed here, not as overdue."
+    )
+    _ui.targets_table(
+        quality.chase_table(chase),
+        "chase_table",
+        column_config={"Indicator": st.column_config.TextColumn(width="medium")},
+    )
+    st.download_button(
+        "Download the chase list (CSV)",
+        data=quality.chase_list_csv(chase),
+        file_name=quality.chase_list_filename(position.area, as_at),
+        mime="text/csv",
+        icon=":material/download:",
+        key="chase_list",
+    )
+
+st.subheader(f"Figures overdue in their own cycle (as at {as_at.label})")
+st.caption(quality.STALENESS_RULE)
 stale = quality.stale(position, as_at)
 if stale.empty:
-    st.caption("Every target has figures for this quarter or the one before.")
+    st.caption("No target's figures are overdue: each has figures for its last reporting cycle or later.")
 else:
-    st.dataframe(
-        stale.assign(Open=[target_url(c) for c in stale["indicator_code"]])[
+    _ui.targets_table(
+        stale[
             [
                 "indicator_code",
-                "Open",
-                "quarters_behind",
+                "frequency",
                 "last_period",
+                "due",
+                "quarters_behind",
                 "theme_board",
                 "lead_partner",
                 "indicator_name",
             ]
-        ].rename(columns={**TARGET_HEADINGS, "last_period": "Last figures for", "quarters_behind": "Quarters behind"}),
-        hide_index=True,
-        width="stretch",
-        column_config={"Open": link, "Indicator": st.column_config.TextColumn(width="medium")},
+        ].rename(
+            columns={
+                **TARGET_HEADINGS,
+                "frequency": "Frequency",
+                "last_period": "Last figures for",
+                "due": "Should have figures for",
+                "quarters_behind": "Quarters behind",
+            }
+        ),
+        "stale_table",
+        column_config={"Indicator": st.column_config.TextColumn(width="medium")},
     )
 
 st.subheader("Missing a lead partner, a polarity or a target value")
@@ -73,12 +110,8 @@ missing = quality.missing_settings(statuses)
 if missing.empty:
     st.caption("Every target has a lead partner, a polarity and a target value.")
 else:
-    st.dataframe(
-        missing.drop(columns=["target_id"])
-        .assign(Open=[target_url(c) for c in missing["indicator_code"]])
-        .rename(columns={**TARGET_HEADINGS, "missing": "Missing"}),
-        hide_index=True,
-        width="stretch",
-        column_config={"Open": link},
-        column_order=["Code", "Open", "Missing", "Theme board", "Lead partner", "Indicator"],
+    _ui.targets_table(
+        missing.drop(columns=["target_id"]).rename(columns={**TARGET_HEADINGS, "missing": "Missing"}),
+        "missing_table",
+        column_order=["Code", "Missing", "Theme board", "Lead partner", "Indicator"],
     )
