@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import getpass
 import os
-import subprocess
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import pandas as pd
 import typer
@@ -16,9 +15,9 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from dashboard import breakdown, preview, reports
 from dashboard.importer import ImportRejected, RollbackRefused, already_loaded, import_bytes, rollback
-from dashboard.output import Format, plain, records, to_csv, to_json, to_table
+from dashboard.output import Format, fit_text, plain, records, to_csv, to_json, to_table
 from dashboard.periods import BadPeriod, Period
-from dashboard.position import NoData, NoSuchArea, as_at_period, load_position, target_history
+from dashboard.position import NoData, NoSuchArea, Position, as_at_period, load_position, target_history
 from dashboard.rules import STATUS_SYMBOL, parse_status
 from dashboard.settings import PROJECT_ROOT, SAMPLE_DATA
 from dashboard.store.engine import get_engine
@@ -46,6 +45,21 @@ def _engine() -> Engine:
     return get_engine()
 
 
+COLUMN_HEADINGS = {
+    "indicator_code": "Code",
+    "indicator_name": "Indicator",
+    "theme_board": "Theme board",
+    "status": "Status",
+    "period": "Period",
+    "target": "Target",
+    "actual": "Actual",
+    "commentary": "Commentary",
+    "remedial_action": "Remedial action",
+    "lead_partner": "Lead partner",
+}
+"""Table headings for the columns commands share; short, so that tables fit 100 columns."""
+
+
 def _emit(
     fmt: Format, payload: dict, frame: pd.DataFrame, headers: dict[str, str] | None = None, footer: str = ""
 ) -> None:
@@ -54,16 +68,38 @@ def _emit(
     elif fmt is Format.csv:
         typer.echo(to_csv(frame), nl=False)
     else:
-        typer.echo(to_table(frame, headers))
+        typer.echo(to_table(frame, COLUMN_HEADINGS | (headers or {})))
         if footer:
-            typer.echo(footer)
+            typer.echo(fit_text(footer))
 
 
-def _as_at(text: str | None) -> Period | None:
+def _as_at(text: str | None, position: Position | None = None) -> Period | None:
+    """The --as-at period, checked against what the position holds when it is given.
+
+    Before the first period held nothing can be shown, so that is an error (exit 2). After the last, rule 2
+    gives the latest figures: say so on stderr and label them with the last period held, not the one asked for.
+    """
     try:
-        return as_at_period(text)
+        period = as_at_period(text)
     except BadPeriod as exc:
         raise UserError(f"--as-at {text!r}: {exc}") from exc
+    if period is None or position is None or position.values.empty:
+        return period
+    held = position.values.sort_values("period_end")
+    first, last = held.iloc[0], held.iloc[-1]
+    if period.end < first["period_end"]:
+        raise UserError(
+            f"--as-at {text!r}: nothing is held for {period.label} in {position.area}: "
+            f"the first period held is {first['period_label']}"
+        )
+    if period.end > last["period_end"]:
+        typer.echo(
+            f"warning: nothing is held after {last['period_label']} in {position.area}: "
+            f"the figures are as at {last['period_label']}",
+            err=True,
+        )
+        return Period(last["period_end"], last["period_label"])
+    return period
 
 
 def _as_at_label(period: Period | None) -> str | None:
@@ -169,8 +205,8 @@ def _dry_run_changes(plan, area: str | None) -> tuple[pd.DataFrame, pd.DataFrame
 @app.command()
 def summary(fmt: FormatOpt = Format.table, area: AreaOpt = None, as_at: AsAtOpt = None) -> None:
     """The breakdown per theme board: counts and percentages of red, amber, green and data awaited."""
-    period = _as_at(as_at)
     position = load_position(_engine(), area)
+    period = _as_at(as_at, position)
     boards, total = breakdown.board_breakdown(position.statuses(period))
     payload = {
         "as_at": _as_at_label(period),
@@ -183,11 +219,12 @@ def summary(fmt: FormatOpt = Format.table, area: AreaOpt = None, as_at: AsAtOpt 
         "theme_board": "Theme board",
         "targets": "Targets",
         "data_awaited": "Data awaited",
-        "data_awaited_pct": "Data awaited %",
+        "data_awaited_pct": "Awaited %",  # "Data awaited %" would take the table past 100 columns
     }
     headers |= {c: c.title() for c in ("red", "amber", "green")}
     headers |= {f"{c}_pct": f"{c.title()} %" for c in ("red", "amber", "green")}
-    _emit(fmt, payload, frame, headers, footer=f"\n{position.area}, as at {as_at or 'the latest period held'}")
+    as_at_text = period.label if period else "the latest period held"
+    _emit(fmt, payload, frame, headers, footer=f"\n{position.area}, as at {as_at_text}")
 
 
 @app.command()
@@ -202,12 +239,12 @@ def ranking(
     """Boards ranked by the share of targets green or amber; ties by red share, then name."""
     if basis not in breakdown.BASES:
         raise UserError(f"--basis {basis!r}: use all or rated")
-    period = _as_at(as_at)
     position = load_position(_engine(), area)
+    period = _as_at(as_at, position)
     boards, _ = breakdown.board_breakdown(position.statuses(period))
-    ranked = breakdown.rank_boards(boards, basis)
-    moved = breakdown.bases_disagree(boards)
     other = "rated" if basis == "all" else "all"
+    ranked, others = breakdown.rank_boards(boards, basis), breakdown.rank_boards(boards, other)
+    moved = breakdown.bases_disagree(boards)
     payload = {
         "as_at": _as_at_label(period),
         "area": position.area,
@@ -215,14 +252,11 @@ def ranking(
         "ranking": records(ranked, list(ranked.columns)),
         "bases_agree": not moved,
         "boards_placed_differently": moved,
+        "other_basis": other,
+        "other_basis_ranking": records(others, list(others.columns)),
     }
-    denominator = "all targets" if basis == "all" else "rated targets only (data awaited left out)"
-    note = f"\nRanked by % green or amber of {denominator}; ties by lower red %, then name."
-    note += (
-        f"\nThe {other} basis orders these boards differently: {', '.join(moved)}."
-        if moved
-        else f"\nThe {other} basis gives the same order."
-    )
+    # Both orders side by side: each board's place on the other basis is a column of its own.
+    shown = ranked.assign(other_basis_rank=ranked["theme_board"].map(others.set_index("theme_board")["rank"]))
     headers = {
         "rank": "Rank",
         "theme_board": "Theme board",
@@ -230,8 +264,22 @@ def ranking(
         "red_pct": "Red %",
         "targets": "Targets",
         "rated": "Rated",
+        "other_basis_rank": OTHER_RANK_HEADING[basis],
     }
-    _emit(fmt, payload, ranked, headers, footer=note)
+    _emit(fmt, payload, shown, headers, footer=_ranking_note(basis, others, moved))
+
+
+BASIS_WORDS = {"all": "all targets", "rated": "rated targets only (data awaited left out)"}
+OTHER_RANK_HEADING = {"all": "Rank if rated only", "rated": "Rank on all targets"}
+
+
+def _ranking_note(basis: str, others: pd.DataFrame, moved: list[str]) -> str:
+    """Name the basis of the table's order, then give the other basis's whole order, named as such."""
+    other = "rated" if basis == "all" else "all"
+    note = f"\nRanked by % green or amber of {BASIS_WORDS[basis]}; ties by lower red %, then name."
+    if not moved:
+        return f"{note}\nOn {BASIS_WORDS[other]} the order is the same."
+    return f"{note}\nOn {BASIS_WORDS[other]} the order is: {', '.join(others['theme_board'])}."
 
 
 EXCEPTION_COLUMNS = [
@@ -256,22 +304,25 @@ def exceptions_(
     area: AreaOpt = None,
     as_at: AsAtOpt = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="also write the report to a .pdf, .xlsx or .csv file")
+        Path | None,
+        typer.Option("--output", "-o", help="write the board paper to a .pdf, .xlsx or .csv file (not the table)"),
     ] = None,
 ) -> None:
-    """The exception report: targets at one status (red by default) with commentary and remedial action."""
+    """The exception report: targets at one status (red by default) with commentary and remedial action.
+
+    With --output, the board paper of exactly these targets is written and one line says what it holds."""
     wanted = parse_status(status)
     if wanted is None:
         raise UserError(f"--status {status!r}: use red, amber, green or data awaited")
-    period = _as_at(as_at)
     position = load_position(_engine(), area)
+    period = _as_at(as_at, position)
     if board and board.casefold() not in set(position.targets["theme_board"].str.casefold()):
         boards = ", ".join(position.targets["theme_board"].unique())
         raise UserError(f"--board {board!r}: no such theme board (boards: {boards})")
     rows = breakdown.exceptions(position.statuses(period), wanted, board)
     if output is not None:
-        label = period.label if period else _latest_label(position)
-        _write_report(output, rows, reports.ReportTitle(position.area, _board_name(position, board), wanted, label))
+        _write_report(output, position, period, _board_name(position, board), rows, reports.describe(len(rows), wanted))
+        return
     rows = rows.rename(columns={"period_label": "period", "target_value": "target"})
     payload = {
         "as_at": _as_at_label(period),
@@ -295,11 +346,6 @@ def exceptions_(
     _emit(fmt, payload, rows[EXCEPTION_COLUMNS] if fmt is Format.csv else shown, footer=title)
 
 
-def _latest_label(position) -> str:
-    latest = position.latest_quarter()
-    return latest.label if latest else "the latest period held"
-
-
 def _board_name(position, board: str | None) -> str | None:
     if board is None:
         return None
@@ -307,20 +353,20 @@ def _board_name(position, board: str | None) -> str | None:
     return names[names.str.casefold() == board.casefold()].iloc[0]
 
 
-def _write_report(path: Path, rows: pd.DataFrame, title) -> None:
-    makers = {
-        ".pdf": lambda: reports.exception_pdf(rows, title),
-        ".xlsx": lambda: reports.exception_xlsx(rows, title),
-        ".csv": lambda: reports.exception_csv(rows),
-    }
+def _write_report(
+    path: Path, position, period: Period | None, board: str | None, rows: pd.DataFrame, what: str
+) -> None:
+    """The board paper of exactly `rows`, as the file's extension says; one line on stdout, not the table."""
+    makers = {".pdf": reports.paper_pdf, ".xlsx": reports.paper_xlsx, ".csv": reports.paper_csv}
     make = makers.get(path.suffix.lower())
     if make is None:
         raise UserError(f"--output {path.name!r}: name a .pdf, .xlsx or .csv file")
+    paper = reports.board_paper(position, period, board, rows, what)
     try:
-        path.write_bytes(make())
+        path.write_bytes(make(paper))
     except OSError as exc:
         raise UserError(f"--output {str(path)!r}: cannot write the file ({exc.strerror})") from exc
-    typer.echo(f"wrote {path} ({len(rows)} target(s))", err=True)
+    typer.echo(f"wrote {path}: {paper.summary()}")
 
 
 @app.command()
@@ -358,12 +404,34 @@ def history(
         "area": position.area,
         "history": records(versions, columns),
     }
-    _emit(
-        fmt,
-        payload,
-        versions[columns],
-        footer=f"\n{target['indicator_code']} {plain(target['indicator_name']) or ''} ({target['theme_board']})",
-    )
+    footer = f"\n{target['indicator_code']} {plain(target['indicator_name']) or ''} ({target['theme_board']})"
+    if fmt is Format.table:
+        _emit(fmt, payload, _history_table(versions), HISTORY_HEADINGS, footer=footer)
+    else:
+        _emit(fmt, payload, versions[columns], footer=footer)
+
+
+HISTORY_HEADINGS = {
+    "period": "Period",
+    "target": "Target",
+    "actual": "Actual",
+    "status": "Status",
+    "version": "Version",
+    "recorded": "Recorded",
+    "batch_id": "Batch",
+    "recorded_by": "By",
+    "commentary": "Commentary",
+}
+
+
+def _history_table(versions: pd.DataFrame) -> pd.DataFrame:
+    """The table view: one word for each version's state and the commentary last, where shortening it shows."""
+    state = [
+        "rolled back" if undone else "current" if now else "replaced"
+        for undone, now in zip(versions["rolled_back"], versions["current"], strict=True)
+    ]
+    recorded = pd.to_datetime(versions["recorded_at"]).dt.strftime("%Y-%m-%d")
+    return versions.assign(version=state, recorded=recorded)[list(HISTORY_HEADINGS)]
 
 
 @app.command()
@@ -386,7 +454,37 @@ def batches(fmt: FormatOpt = Format.table) -> None:
         "rolled_back_at",
         "rolled_back_by",
     ]
-    _emit(fmt, {"batches": records(frame, columns)}, frame[columns])
+    if fmt is not Format.table:
+        _emit(fmt, {"batches": records(frame, columns)}, frame[columns])
+        return
+    footer = "\nNew and Changed count the rows each upload added or changed; --format csv gives every column."
+    _emit(fmt, {}, _batches_table(frame), BATCH_HEADINGS, footer=footer)
+
+
+BATCH_HEADINGS = {
+    "id": "Batch",
+    "uploaded": "Uploaded",
+    "uploaded_by": "By",
+    "file_name": "File",
+    "rows_new": "New",
+    "rows_changed": "Changed",
+    "targets_new": "New targets",
+    "rolled_back": "Rolled back",
+}
+
+
+def _batches_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The columns a reader needs, narrow enough for an 80 to 100 column terminal: minutes tell uploads apart."""
+    if frame.empty:
+        return frame
+    undone = pd.to_datetime(frame["rolled_back_at"])
+    return frame.assign(
+        uploaded=pd.to_datetime(frame["uploaded_at"]).dt.strftime("%Y-%m-%d %H:%M"),
+        rolled_back=[
+            f"{when:%Y-%m-%d} by {who}" if pd.notna(when) else None
+            for when, who in zip(undone, frame["rolled_back_by"], strict=True)
+        ],
+    )[list(BATCH_HEADINGS)]
 
 
 @app.command("rollback")
@@ -407,8 +505,10 @@ def serve(
     port: Annotated[int, typer.Option(help="the port to listen on")] = 8501,
     address: Annotated[str, typer.Option(help="the address to listen on")] = "localhost",
 ) -> None:
-    """Start the dashboard (Streamlit) in the browser."""
-    upgrade(_engine())
+    """Start the dashboard (Streamlit) in the browser. This process becomes the server: stopping it stops it."""
+    engine = _engine()
+    upgrade(engine)
+    engine.dispose()  # no pooled connection is carried into the server
     command = [
         sys.executable,
         "-m",
@@ -420,7 +520,15 @@ def serve(
         "--server.address",
         address,
     ]
-    raise typer.Exit(subprocess.call(command, cwd=PROJECT_ROOT))
+    # exec, not a child process: a signal sent to `laa serve` (Ctrl+C, SIGTERM from a service manager or
+    # scripts/start) reaches Streamlit itself, which shuts down and frees the port.
+    os.chdir(PROJECT_ROOT)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        os.execv(sys.executable, command)
+    except OSError as exc:
+        raise UserError(f"cannot start Streamlit ({sys.executable}): {exc.strerror}") from exc
 
 
 def _login() -> str:
@@ -433,7 +541,7 @@ def _login() -> str:
 def main() -> None:
     """Entry point: known problems become one clear line on stderr, never a traceback."""
     try:
-        app(standalone_mode=False)
+        app(standalone_mode=False, prog_name="laa")
     except ImportRejected as exc:
         typer.echo(f"rejected: {len(exc.problems)} problem(s) in the file; nothing was written.", err=True)
         for problem in exc.problems:
@@ -457,14 +565,25 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except typer.Abort:
         sys.exit(130)
-    except Exception as exc:  # click's usage errors and anything unforeseen: one line, no traceback
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+    except typer.TyperException as exc:
+        _usage_error(exc)
+    except Exception as exc:  # anything unforeseen: one line, no traceback
         typer.echo(f"error: {exc.__class__.__name__}: {exc}", err=True)
         sys.exit(3)
+
+
+def _usage_error(exc: typer.TyperException) -> NoReturn:
+    """Show a command-line mistake as click does when it runs standalone: usage, a hint, the error; exit 2.
+
+    Typer bundles its own click, so its usage errors are not `click.UsageError`: they are TyperExceptions
+    that know how to show themselves (the usage line comes from the command the user got wrong).
+    """
+    show = getattr(exc, "show", None)
+    if show is None:
+        typer.echo(f"Error: {exc}", err=True)
+    else:
+        show()
+    sys.exit(2)
 
 
 if __name__ == "__main__":

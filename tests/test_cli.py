@@ -1,0 +1,260 @@
+"""The command line as a user meets it: usage mistakes, --as-at outside the periods held, tables that fit a
+100-column terminal, the ranking's two orders side by side, and `laa serve` stopping when it is told to."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard.output import to_table
+from tests.conftest import free_port, laa
+from tests.helpers import load_demo
+from tests.test_haringey import RANKING
+
+RATED_RANKING = [
+    "Integrated Housing",
+    "Wellbeing",
+    "Safer Communities",
+    "Better Places",
+    "Children's Trust",
+    "Enterprise",
+    "PMG",
+]
+
+
+@pytest.fixture
+def haringey(engine):
+    """The demo store (a copy of the one `laa demo` builds, quicker than loading it for every test)."""
+    return load_demo(engine)
+
+
+# --- Usage mistakes: click's own message, exit 2 ---
+
+
+@pytest.mark.parametrize(
+    ("args", "usage", "error"),
+    [
+        (["summary", "extra"], "laa summary [OPTIONS]", "Got unexpected extra argument(s) (extra)"),
+        (
+            ["summary", "--format", "xml"],
+            "laa summary [OPTIONS]",
+            "Invalid value for '--format' / '-f': Value error, 'xml' is not one of 'table', 'csv', 'json'.",
+        ),
+        (["history"], "laa history [OPTIONS] {code}", "Missing argument 'code'."),
+        (["nosuch"], "laa [OPTIONS] COMMAND [ARGS]...", "No such command 'nosuch'."),
+        (["ranking", "--bogus"], "laa ranking [OPTIONS]", "No such option: --bogus"),
+    ],
+    ids=["extra argument", "bad option value", "missing argument", "unknown command", "unknown option"],
+)
+def test_a_usage_mistake_shows_the_usage_and_exits_2(args, usage, error):
+    run = laa(*args)
+    command = usage.split(" [")[0]
+    assert (run.code, run.out) == (2, "")
+    assert run.err == f"Usage: {usage}\nTry '{command} --help' for help.\n\nError: {error}\n"
+
+
+# --- --as-at outside the periods held ---
+
+
+@pytest.mark.parametrize("command", ["summary", "ranking", "exceptions"])
+def test_as_at_before_the_first_period_held_says_nothing_is_held(haringey, command):
+    run = laa(command, "--as-at", "2001/02 Q1")
+    assert (run.code, run.out) == (2, "")
+    assert run.err == (
+        "error: --as-at '2001/02 Q1': nothing is held for 2001/02 Q1 in Haringey: the first period held is 2008/09 Q4\n"
+    )
+
+
+@pytest.mark.parametrize("command", ["summary", "ranking", "exceptions"])
+def test_as_at_after_the_last_period_held_warns_and_labels_the_figures_with_it(haringey, command):
+    run = laa(command, "--as-at", "2015/16 Q1", "--format", "json")
+    assert run.code == 0
+    assert run.err == "warning: nothing is held after 2009/10 Q3 in Haringey: the figures are as at 2009/10 Q3\n"
+    latest = laa(command, "--format", "json")
+    assert run.json() == {**latest.json(), "as_at": "2009/10 Q3"}
+    table = laa(command, "--as-at", "2015/16 Q1")
+    assert "2015/16" not in table.out
+
+
+@pytest.mark.parametrize("as_at", ["2008/09 Q4", "2009-11", "2009/10 Q3"])
+def test_as_at_within_the_periods_held_is_quiet(haringey, as_at):
+    run = laa("summary", "--as-at", as_at)
+    assert (run.code, run.err) == (0, "")
+    assert run.out.endswith(f"\nHaringey, as at {as_at}\n")
+
+
+# --- Tables fit 100 columns ---
+
+
+def test_every_table_fits_100_columns(haringey):
+    for args in (
+        ["exceptions"],
+        ["exceptions", "--status", "amber"],
+        ["history", "NI 117"],
+        ["summary"],
+        ["ranking"],
+        ["ranking", "--basis", "rated"],
+        ["batches"],
+    ):
+        run = laa(*args)
+        assert (run.code, run.err) == (0, ""), args
+        assert [line for line in run.out.splitlines() if len(line) > 100] == [], args
+
+
+def test_a_table_shortens_its_widest_text_and_never_a_number():
+    note = "Off track: the recession has cut the jobs and apprenticeships open to 16-18 year olds."
+    frame = pd.DataFrame({"code": ["NI 117", "NI 1"], "note": [note, "On track."], "value": [1234567.5, 2.0]})
+    assert to_table(frame, width=40).splitlines() == [
+        "code    note                       value",
+        "------  ---------------------  ---------",
+        "NI 117  Off track: the reces…  1234567.5",
+        "NI 1    On track.                      2",
+    ]
+    # Nothing to shorten when it fits; a table of figures that cannot fit is left whole.
+    assert to_table(frame, width=200).splitlines()[2] == f"NI 117  {note}  1234567.5"
+    figures = pd.DataFrame({"a": [123456789012], "b": [987654321098]})
+    assert to_table(figures, width=10).splitlines()[2] == "123456789012  987654321098"
+
+
+def test_a_table_fits_the_terminal_it_is_printed_on(monkeypatch):
+    class Terminal:
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdout", Terminal())
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda fallback=(100, 24): os.terminal_size((30, 24)))
+    frame = pd.DataFrame({"code": ["NI 117"], "note": ["x" * 80]})
+    assert [len(line) for line in to_table(frame).splitlines()] == [12, 30, 30]
+
+
+# --- The ranking names the order it lists ---
+
+
+def _ranks(table: str) -> dict[str, tuple[int, int]]:
+    """Board → (rank, rank on the other basis) from `laa ranking`'s table."""
+    rows = table.split("\n\n")[0].splitlines()[2:]
+    return {" ".join(row.split()[1:-5]): (int(row.split()[0]), int(row.split()[-1])) for row in rows}
+
+
+def test_ranking_on_all_targets_shows_the_rated_order_beside_it_and_names_it(haringey):
+    run = laa("ranking")
+    assert run.code == 0
+    assert run.out.splitlines()[0].endswith("Rank if rated only")
+    assert _ranks(run.out) == {board: (RANKING.index(board) + 1, RATED_RANKING.index(board) + 1) for board in RANKING}
+    assert run.out.split("\n\n")[1] == (
+        "Ranked by % green or amber of all targets; ties by lower red %, then name.\n"
+        "On rated targets only (data awaited left out) the order is: Integrated Housing, Wellbeing, Safer\n"
+        "Communities, Better Places, Children's Trust, Enterprise, PMG.\n"
+    )
+
+
+def test_ranking_on_rated_targets_shows_the_all_targets_order_beside_it_and_names_it(haringey):
+    run = laa("ranking", "--basis", "rated")
+    assert run.code == 0
+    assert run.out.splitlines()[0].endswith("Rank on all targets")
+    assert _ranks(run.out) == {board: (RATED_RANKING.index(board) + 1, RANKING.index(board) + 1) for board in RANKING}
+    assert run.out.split("\n\n")[1] == (
+        "Ranked by % green or amber of rated targets only (data awaited left out); ties by lower red %, then\n"
+        "name.\n"
+        "On all targets the order is: Wellbeing, Safer Communities, Children's Trust, Integrated Housing,\n"
+        "Better Places, PMG, Enterprise.\n"
+    )
+
+
+def test_ranking_json_keeps_its_keys_and_adds_the_other_order(haringey):
+    got = laa("ranking", "--format", "json").json()
+    assert [r["theme_board"] for r in got["ranking"]] == RANKING
+    assert got["bases_agree"] is False
+    assert got["boards_placed_differently"] == [b for b in RANKING if RANKING.index(b) != RATED_RANKING.index(b)]
+    assert got["other_basis"] == "rated"
+    assert [(r["rank"], r["theme_board"]) for r in got["other_basis_ranking"]] == list(
+        enumerate(RATED_RANKING, start=1)
+    )
+
+
+def test_ranking_says_when_both_bases_give_one_order(engine, tmp_path):
+    path = tmp_path / "two_boards.csv"
+    path.write_text(
+        "indicator_code,theme_board,period,rag\n"
+        "LAA 1,Alpha,2009/10 Q3,green\nLAA 2,Alpha,2009/10 Q3,green\n"
+        "LAA 3,Beta,2009/10 Q3,red\nLAA 4,Beta,2009/10 Q3,data awaited\n"
+    )
+    assert laa("import", str(path)).code == 0
+    run = laa("ranking")
+    assert run.out.endswith("\nOn rated targets only (data awaited left out) the order is the same.\n")
+
+
+# --- laa serve: stopping the command stops the server ---
+
+
+def _wait_until_healthy(port: int, server: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"laa serve did not start:\n{log.read_text(errors='replace')}")
+        time.sleep(0.3)
+
+
+def _refuses_connections(port: int, within: float) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                pass
+        except ConnectionRefusedError:
+            return True
+        except OSError:
+            pass
+        time.sleep(0.2)
+    return False
+
+
+def _end_session(server: subprocess.Popen) -> None:
+    """Whatever the test started and left behind (the old `laa serve` left its Streamlit child running)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGKILL)
+    if server.poll() is None:
+        server.wait(timeout=10)
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_stopping_laa_serve_stops_the_server_and_frees_the_port(tmp_path, stop):
+    port = free_port()
+    env = {
+        **os.environ,
+        "LAA_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+        "STREAMLIT_SERVER_HEADLESS": "true",
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
+    }
+    command = [str(Path(sys.executable).parent / "laa"), "serve", "--port", str(port), "--address", "127.0.0.1"]
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        # A session of its own, so that whatever it leaves behind can be ended by its id afterwards.
+        server = subprocess.Popen(
+            command, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        _wait_until_healthy(port, server, log)
+        server.send_signal(stop)
+        server.wait(timeout=30)
+        assert _refuses_connections(port, within=5), "the dashboard still answers after `laa serve` was stopped"
+    finally:
+        _end_session(server)
