@@ -40,10 +40,15 @@ def status_marker(status: Status) -> dict:
     return dict(color=STATUS_COLOURS[status], pattern=pattern, line=dict(color="white", width=1))
 
 
-def board_mix(boards: pd.DataFrame) -> go.Figure:
-    """Each board's red/amber/green/data-awaited mix as a 100% stacked bar, boards in the partnership's order."""
+def board_mix(boards: pd.DataFrame, ranked: pd.DataFrame | None = None) -> go.Figure:
+    """Each board's red/amber/green/data-awaited mix as a 100% stacked bar with each share written in its bar;
+    boards in rank order ('1 · Wellbeing') when a ranking is given, else in the partnership's order."""
+    if ranked is not None:
+        boards = boards.set_index("theme_board").loc[ranked["theme_board"]].reset_index()
+        names = [f"{int(r)} · {b}" for r, b in zip(ranked["rank"], ranked["theme_board"], strict=True)]
+    else:
+        names = boards["theme_board"].tolist()
     fig = go.Figure()
-    names = boards["theme_board"].tolist()
     for column, status in COUNT_COLUMNS.items():
         counts = boards[column].astype(int).tolist()
         shares = boards[f"{column}_pct"].astype(float).tolist()
@@ -54,7 +59,8 @@ def board_mix(boards: pd.DataFrame) -> go.Figure:
                 orientation="h",
                 name=status_name(status),
                 marker=status_marker(status),
-                text=[str(c) if c else "" for c in counts],
+                # A share too narrow for its label is left to the hover and the tables.
+                text=[f"{s:.0f}%" if s >= 9 else "" for s in shares],
                 textposition="inside",
                 insidetextanchor="middle",
                 customdata=list(zip(counts, boards["targets"].astype(int).tolist(), strict=True)),
@@ -64,11 +70,11 @@ def board_mix(boards: pd.DataFrame) -> go.Figure:
         )
     fig.update_layout(
         barmode="stack",
-        height=70 + 42 * max(len(names), 1),
-        xaxis=dict(title="% of the board's targets (numbers in the bars are targets)", range=[0, 100]),
+        height=60 + 40 * max(len(names), 1),
+        xaxis=dict(title="% of the board's targets", range=[0, 100]),
         yaxis=dict(autorange="reversed"),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, traceorder="normal"),
-        margin=dict(l=10, r=10, t=40, b=40),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, traceorder="normal"),
+        margin=dict(l=10, r=10, t=30, b=40),
         font=FONT,
     )
     return fig
@@ -105,9 +111,11 @@ def mix_trend(mix: pd.DataFrame) -> go.Figure:
 
 def target_history(target: pd.Series, versions: pd.DataFrame) -> go.Figure:
     """Actual against target over the periods, the amber tolerance band shaded, each point marked by status;
-    superseded versions of a corrected value shown as hollow points."""
+    superseded versions of a corrected value shown as hollow points (rolled-back values are not drawn)."""
     current = versions[versions["is_current"].astype(bool)].sort_values("period_end")
-    old = versions[~versions["is_current"].astype(bool)]
+    # A rolled-back value was withdrawn, not corrected: it is listed with the versions, not drawn.
+    withdrawn = versions["rolled_back_at"].notna() if "rolled_back_at" in versions else False
+    old = versions[~versions["is_current"].astype(bool) & ~withdrawn]
     polarity = Polarity(target["polarity"]) if _given(target.get("polarity")) else Polarity.HIGHER_IS_BETTER
     tol = float(target["tolerance_pct"]) if _given(target.get("tolerance_pct")) else DEFAULT_TOLERANCE_PCT
     fig = go.Figure()

@@ -98,6 +98,15 @@ def direction(
     return Direction.BETTER if change > 0 else Direction.WORSE
 
 
+def earlier_quarter(position: Position, as_at: Period | None = None) -> Period | None:
+    """The quarter before as_at when the store holds figures that early; None at the first quarter held."""
+    now = resolve_as_at(position, as_at)
+    quarters = position.quarters()
+    if now is None or not quarters or now.end <= quarters[0].end:
+        return None
+    return previous_quarter(now)
+
+
 def resolve_as_at(position: Position, as_at: Period | None) -> Period | None:
     """The quarter a page reports on: the one asked for, else the latest held."""
     return as_at if as_at is not None else position.latest_quarter()
@@ -132,8 +141,11 @@ def compare(position: Position, as_at: Period | None = None, since: Period | Non
     return out[columns].reset_index(drop=True)
 
 
-def moves(position: Position, as_at: Period | None = None) -> dict[Move, pd.DataFrame]:
-    """The targets in each move since the previous quarter, in the partnership's order."""
+def moves(position: Position, as_at: Period | None = None) -> dict[Move, pd.DataFrame] | None:
+    """The targets in each move since the previous quarter, in the partnership's order; None at the first
+    quarter held, which has no earlier quarter to move from."""
+    if earlier_quarter(position, as_at) is None:
+        return None
     compared = compare(position, as_at)
     return {
         move: compared[compared["move"] == move.value]
@@ -144,20 +156,21 @@ def moves(position: Position, as_at: Period | None = None) -> dict[Move, pd.Data
 
 
 def headline(position: Position, as_at: Period | None = None) -> dict[str, dict]:
-    """Tiles: targets, red, amber, green, data awaited now, the change since the previous quarter, and the
-    count as at each quarter held up to now (oldest first)."""
+    """Tiles: targets, red, amber, green, data awaited now, the change since the previous quarter (None at the
+    first quarter held: there is nothing to compare with), and the count as at each quarter held up to now."""
     now = resolve_as_at(position, as_at)
     if now is None:
         return {}
     _, current = board_breakdown(position.statuses(now))
-    _, before = board_breakdown(position.statuses(previous_quarter(now)))
+    then = earlier_quarter(position, now)
+    before = board_breakdown(position.statuses(then))[1] if then else None
     held = [q for q in position.quarters() if q.end <= now.end]
     past = [board_breakdown(position.statuses(q))[1] for q in held]
     keys = ["targets", *COUNT_COLUMNS]
     return {
         key: {
             "value": current[key],
-            "change": current[key] - before[key],
+            "change": None if before is None else current[key] - before[key],
             "pct": current.get(f"{key}_pct"),
             "history": [p[key] for p in past],
         }

@@ -61,29 +61,107 @@ def status_moves(plan: ImportPlan, position: Position | None) -> pd.DataFrame:
     return out[MOVE_COLUMNS].reset_index(drop=True)
 
 
+# How each move of a stored target is said; every target is counted in exactly one sentence.
+MOVE_SENTENCES = {
+    Move.NEWLY_RED: ("turns ✖ red", "turn ✖ red"),
+    Move.RECOVERED: ("recovers from ✖ red", "recover from ✖ red"),
+    Move.WORSENED: ("slips from ✔ green to ▲ amber", "slip from ✔ green to ▲ amber"),
+    Move.IMPROVED: ("improves from ▲ amber to ✔ green", "improve from ▲ amber to ✔ green"),
+    Move.NOW_AWAITED: ("becomes … data awaited", "become … data awaited"),
+    Move.DATA_ARRIVED: ("gets its first status", "get their first status"),
+}
+
+
 def move_sentences(moves: pd.DataFrame) -> list[str]:
-    """'3 targets turn ✖ red', '1 target recovers from red', '2 new targets: 1 ✖ red, 1 ✔ green'."""
+    """'3 targets turn ✖ red', '1 target recovers from ✖ red (to ✔ green)', '2 new targets: 1 ✖ red, 1 ✔ green'.
+
+    Each target the file moves is counted once."""
     sentences = []
     existing = moves[moves["before"].notna()]
-    for status in STATUSES:
-        n = int((existing["after"] == status.value).sum())
-        if n:
-            verb = "turns" if n == 1 else "turn"
-            if status is Status.DATA_AWAITED:
-                verb = "becomes" if n == 1 else "become"
-            sentences.append(f"{_targets(n)} {verb} {STATUS_SYMBOL[status]} {status.value}")
-    recovered = int((existing["move"] == Move.RECOVERED.value).sum())
-    if recovered:
-        sentences.append(f"{_targets(recovered)} {'recovers' if recovered == 1 else 'recover'} from red")
+    for move, (one, many) in MOVE_SENTENCES.items():
+        rows = existing[existing["move"] == move.value]
+        if len(rows):
+            verb = one if len(rows) == 1 else many
+            sentences.append(f"{_targets(len(rows))} {verb}{_to(rows) if move in _SAYS_WHERE_TO else ''}")
     created = moves[moves["before"].isna()]
     if len(created):
-        parts = [
-            f"{int((created['after'] == s.value).sum())} {STATUS_SYMBOL[s]} {s.value}"
-            for s in STATUSES
-            if (created["after"] == s.value).any()
-        ]
-        sentences.append(f"{len(created)} new {'target' if len(created) == 1 else 'targets'}: {', '.join(parts)}")
+        sentences.append(f"{len(created)} new {'target' if len(created) == 1 else 'targets'}: {_mix(created)}")
     return sentences
+
+
+_SAYS_WHERE_TO = (Move.RECOVERED, Move.DATA_ARRIVED)
+
+
+def _to(rows: pd.DataFrame) -> str:
+    after = rows["after"].unique()
+    if len(after) > 1:
+        return f" (to {_mix(rows)})"
+    status = Status(after[0])
+    return f" (to {STATUS_SYMBOL[status]} {status.value})"
+
+
+def _mix(rows: pd.DataFrame) -> str:
+    """'1 ✖ red, 2 ✔ green': how many rows reach each status."""
+    return ", ".join(
+        f"{int((rows['after'] == s.value).sum())} {STATUS_SYMBOL[s]} {s.value}"
+        for s in STATUSES
+        if (rows["after"] == s.value).any()
+    )
+
+
+FIGURE_NAMES = {
+    "target_value": "target",
+    "actual": "actual",
+    "reported_status": "rag",
+    "commentary": "commentary",
+    "remedial_action": "remedial action",
+}
+
+
+def incoming_rows(plan: ImportPlan) -> pd.DataFrame:
+    """Every row the file stores (new or changed), with the figures it brings: what the analyst checks."""
+    columns = ["indicator_code", "period", "change", *FIGURE_NAMES.values()]
+    if plan.values.empty:
+        return pd.DataFrame(columns=columns)
+    rows = plan.values[plan.values["kind"] != "unchanged"]
+    out = pd.DataFrame(
+        {
+            "indicator_code": rows["indicator_code"],
+            "period": rows["period_label"],
+            "change": ["new" if k == "new" else "changes" for k in rows["kind"]],
+            **{name: [cell_text(v) for v in rows[field]] for field, name in FIGURE_NAMES.items()},
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def cleared(plan: ImportPlan) -> pd.DataFrame:
+    """Stored figures and settings the file empties (an empty cell in a present column clears the field)."""
+    columns = ["indicator_code", "period", "field", "before"]
+    found = []
+    values = plan.values[plan.values["kind"] == "changed"] if len(plan.values) else plan.values
+    for r in values.to_dict("records"):
+        for field, name in FIGURE_NAMES.items():
+            if cell_text(r.get(f"stored_{field}")) and not cell_text(r.get(field)):
+                found.append([r["indicator_code"], r["period_label"], name, cell_text(r.get(f"stored_{field}"))])
+    targets = plan.targets[plan.targets["kind"] == "changed"] if len(plan.targets) else plan.targets
+    for r in targets.to_dict("records"):
+        for field in TARGET_FIELDS:
+            if cell_text(r.get(f"stored_{field}")) and not cell_text(r.get(field)):
+                found.append([r["indicator_code"], "", field.replace("_", " "), cell_text(r.get(f"stored_{field}"))])
+    return pd.DataFrame(found, columns=columns)
+
+
+def cleared_sentence(found: pd.DataFrame) -> str | None:
+    """'clears the target and actual of 3 targets; the commentary of 1 target', or None when nothing is cleared."""
+    if found.empty:
+        return None
+    fields = found.groupby("indicator_code", sort=False)["field"].agg(lambda f: tuple(dict.fromkeys(f)))
+    parts = []
+    for names, codes in fields.groupby(fields, sort=False):
+        listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        parts.append(f"the {listed} of {_targets(len(codes))}")
+    return "clears " + "; ".join(parts)
 
 
 def changed_rows(plan: ImportPlan) -> pd.DataFrame:

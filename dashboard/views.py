@@ -8,7 +8,8 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from dashboard.breakdown import COUNT_COLUMNS, bases_disagree, exceptions, shortfall_frame
+from dashboard.breakdown import COUNT_COLUMNS, bases_disagree, exceptions, rank_boards, shortfall_frame
+from dashboard.importer.plan import name_key
 from dashboard.importer.problems import ImportProblem
 from dashboard.movement import DIRECTION_ARROW, Direction
 from dashboard.rules import STATUS_SYMBOL, STATUSES, Status
@@ -54,9 +55,14 @@ def breakdown_cell_status(header: str) -> Status | None:
 
 
 BASIS_LABELS = {"all": "All targets", "rated": "Rated targets only"}
+OTHER_BASIS = {"all": "rated", "rated": "all"}
 
 
-def ranking_table(ranked: pd.DataFrame) -> pd.DataFrame:
+def ranking_table(boards: pd.DataFrame, basis: str) -> pd.DataFrame:
+    """Rule 4 on the chosen basis, with each board's place on the other basis beside it."""
+    ranked = rank_boards(boards, basis)
+    other = OTHER_BASIS[basis]
+    elsewhere = rank_boards(boards, other).set_index("theme_board")["rank"]
     return pd.DataFrame(
         {
             "Rank": ranked["rank"].astype(int),
@@ -65,6 +71,7 @@ def ranking_table(ranked: pd.DataFrame) -> pd.DataFrame:
             "✖ Red %": ranked["red_pct"],
             "Targets": ranked["targets"].astype(int),
             "Rated": ranked["rated"].astype(int),
+            f"Rank on {BASIS_LABELS[other].lower()}": ranked["theme_board"].map(elsewhere).astype(int),
         }
     )
 
@@ -81,11 +88,29 @@ def ranking_sentence(basis: str) -> str:
 
 
 def bases_note(boards: pd.DataFrame, basis: str) -> str:
+    """Whether the other basis orders the boards differently, naming that other order in full."""
     moved = bases_disagree(boards)
-    other = BASIS_LABELS["rated" if basis == "all" else "all"].lower()
+    other = OTHER_BASIS[basis]
+    name = BASIS_LABELS[other].lower()
     if not moved:
-        return f"Ranking on {other} gives the same order."
-    return f"Ranking on {other} orders these boards differently: {', '.join(moved)}."
+        return f"Ranking on {name} gives the same order."
+    order = rank_boards(boards, other)["theme_board"].tolist()
+    return (
+        f"Ranked on {name} instead, the order is: {', '.join(order)} "
+        f"({plural(len(moved), 'board')} in a different place: {', '.join(moved)})."
+    )
+
+
+def ranking_line(row) -> str:
+    """'1 · Wellbeing — ✔▲ 71.4% · ✖ 7.1%': one ranked board, as Markdown with its name escaped."""
+    if row.green_amber_pct is None or pd.isna(row.green_amber_pct):
+        return f"{int(row.rank)} · {md_escape(row.theme_board)} — no rated targets"
+    return f"{int(row.rank)} · {md_escape(row.theme_board)} — ✔▲ {row.green_amber_pct:.1f}% · ✖ {row.red_pct:.1f}%"
+
+
+def plural(n: int, noun: str) -> str:
+    """'1 red target', '9 red targets'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def target_params(code: str) -> dict[str, str]:
@@ -118,35 +143,43 @@ def number(value) -> str:
     return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def board_rows(
+def board_targets(
     statuses: pd.DataFrame,
-    compared: pd.DataFrame,
-    trends: dict[int, list],
     board: str,
     show_all: bool = False,
     target_types: list[str] | None = None,
     lead_partners: list[str] | None = None,
 ) -> pd.DataFrame:
-    """One board's targets for its chair: red only, worst shortfall first (exception mode), or every status
-    red → amber → green → data awaited; filtered by target type and lead partner when given."""
+    """One board's targets for its chair, in the statuses' columns plus shortfall_pct: red only, worst
+    shortfall first (exception mode), or every status red → amber → green → data awaited; filtered by target
+    type and lead partner when given. The page's table and its exports both show exactly these."""
     if show_all:
         rows = statuses[statuses["theme_board"].str.casefold() == board.casefold()]
         rows = rows.assign(shortfall_pct=shortfall_frame(rows), _order=rows["status"].map(STATUS_ORDER))
         rows = rows.sort_values(
             ["_order", "shortfall_pct", "position"], ascending=[True, False, True], na_position="last"
-        )
+        ).drop(columns="_order")
     else:
         rows = exceptions(statuses, Status.RED, board)
     if target_types:
         rows = rows[rows["target_type"].isin(target_types)]
     if lead_partners:
         rows = rows[rows["lead_partner"].isin(lead_partners)]
+    return rows.reset_index(drop=True)
+
+
+def board_targets_title(rows: pd.DataFrame, show_all: bool) -> str:
+    """'9 red targets', '26 targets': what the board page and its exports hold."""
+    return plural(len(rows), "target" if show_all else "red target")
+
+
+def board_table(rows: pd.DataFrame, compared: pd.DataFrame, trends: dict[int, list]) -> pd.DataFrame:
+    """The chair's table of board_targets rows: status with its word, direction of travel, trend."""
     directions = compared.set_index("target_id")["direction"]
     return pd.DataFrame(
         {
             "target_id": rows["target_id"].astype(int),
             "Code": rows["indicator_code"],
-            "Link": [target_url(c) for c in rows["indicator_code"]],
             "Status": [status_label(s) for s in rows["status"]],
             "Direction": [
                 DIRECTION_ARROW[Direction(directions.get(t, Direction.UNKNOWN.value))] for t in rows["target_id"]
@@ -173,8 +206,8 @@ def pick(options: list[str], wanted: str | None) -> str | None:
     """The option matching wanted whatever its case and spacing (from a URL), else None."""
     if not wanted:
         return None
-    key = " ".join(wanted.split()).casefold()
-    return next((o for o in options if " ".join(o.split()).casefold() == key), None)
+    key = name_key(wanted)
+    return next((o for o in options if name_key(o) == key), None)
 
 
 def target_options(targets: pd.DataFrame) -> list[str]:
@@ -191,6 +224,7 @@ def target_caption(target: pd.Series) -> dict[str, str]:
         "Lead partner": _text(target.get("lead_partner")) or "not given",
         "Polarity": (polarity or "").replace("_", " ") or "not given (higher is better assumed)",
         "Amber band": f"{number(tolerance) if _text(tolerance) else '5'}% of target",
+        "Reported": _text(target.get("frequency")) or "quarterly",
         "Unit": _text(target.get("unit")) or "–",
     }
 
@@ -267,6 +301,22 @@ def batches_table(batches: pd.DataFrame) -> pd.DataFrame:
             ],
         }
     )
+
+
+def batch_labels(batches: pd.DataFrame) -> dict[int, str]:
+    """'Batch 3 · q3.csv · 2026-11-25 10:04:11 · by analyst · 12 rows new, 3 changed': for the rollback picker."""
+    return {
+        int(r["id"]): (
+            f"Batch {int(r['id'])} · {r['file_name']} · {_when(r['uploaded_at'])} · by {r['uploaded_by']} · "
+            f"{int(r['rows_new'])} rows new, {int(r['rows_changed'])} changed"
+        )
+        for r in batches.to_dict("records")
+    }
+
+
+def literal_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every text cell escaped, for a table that renders Markdown (st.table): data shows as written."""
+    return frame.map(lambda v: md_escape(v) if isinstance(v, str) else v)
 
 
 def rollback_choices(batches: pd.DataFrame) -> list[int]:

@@ -13,7 +13,7 @@ from dashboard.settings import get_settings
 from dashboard.store.engine import get_engine
 from dashboard.store.queries import area_names, batches_frame
 from dashboard.store.schema import is_ready, upgrade
-from dashboard.views import NO_DATA_MESSAGE, breakdown_cell_status, md_escape
+from dashboard.views import BASIS_LABELS, NO_DATA_MESSAGE, breakdown_cell_status, md_escape, pick
 
 HELICOPTER = "pages/helicopter.py"
 BOARD = "pages/board.py"
@@ -113,23 +113,141 @@ def clear_caches() -> None:
     st.cache_data.clear()
 
 
+def navigation():
+    """The app's pages, shown in the sidebar; returns the page this run shows."""
+    global _navigation_built
+    home = st.Page(HELICOPTER, title="Helicopter view", icon=":material/travel_explore:", default=True)
+    board = st.Page(BOARD, title="Theme board", icon=":material/groups:", url_path="board")
+    target = st.Page(TARGET, title="Target", icon=":material/query_stats:", url_path="target")
+    upload = st.Page(UPLOAD, title="Upload", icon=":material/upload_file:", url_path="upload")
+    quality = st.Page(QUALITY, title="Data quality", icon=":material/rule:", url_path="quality")
+    page = st.navigation({"Partnership": [home, board, target], "Data": [upload, quality]})
+    _navigation_built = True
+    return page
+
+
+_navigation_built = False
+
+
+def through_app() -> None:
+    """Every page runs inside app.py's navigation. On a freshly started server, a bookmark such as
+    /board?board=PMG opened before anyone has opened / is run by Streamlit's old pages-folder mode, outside
+    app.py; building the app's navigation switches that mode off, and the rerun goes through app.py."""
+    if not _navigation_built:
+        navigation()
+        st.rerun()
+
+
+def choice(
+    label: str,
+    options: list[str],
+    param: str,
+    *,
+    default: str,
+    format_func=str,
+    help: str | None = None,
+    in_url=lambda value: True,
+) -> tuple[str, str | None]:
+    """A drop-down whose choice is kept in the URL (?param=) and carried to the other pages.
+
+    On arriving at a page the URL decides (a link or a bookmark), else the choice made on another page, else
+    the default; after that the widget's own state decides, so every choice shows at once. Returns the choice
+    and the URL's value when it names no option (for a warning)."""
+    key = f"pick_{param}"
+    unknown = None
+    if key not in st.session_state or st.session_state[key] not in options:
+        asked = st.query_params.get(param)
+        wanted = pick(options, asked)
+        if asked and wanted is None:
+            unknown = asked
+        remembered = st.session_state.get(_remembered(param))
+        st.session_state[key] = wanted or (remembered if remembered in options else default)
+    chosen = st.selectbox(label, options, key=key, format_func=format_func, help=help)
+    if in_url(chosen):
+        st.query_params[param] = chosen
+    else:
+        st.query_params.pop(param, None)
+    st.session_state[_remembered(param)] = chosen
+    return chosen, unknown
+
+
+def _remembered(param: str) -> str:
+    return f"chosen_{param}"
+
+
+LATEST = "latest"
+
+
 def as_at_picker(position: Position) -> Period:
-    """The 'as at' quarter (latest by default), remembered in the URL as ?as_at=."""
+    """The 'as at' quarter (latest by default), kept in the URL as ?as_at= and across pages."""
     quarters = position.quarters()
     labels = [q.label for q in reversed(quarters)]
-    wanted = st.query_params.get("as_at")
-    index = labels.index(wanted) if wanted in labels else 0
-    label = st.selectbox("As at", labels, index=index, help="Each target's most recent figures up to this quarter")
+    remembered = st.session_state.get(_remembered("as_at"))
+    if remembered == LATEST or remembered not in labels:
+        st.session_state.pop(_remembered("as_at"), None)
+    label, _ = choice(
+        "As at",
+        labels,
+        "as_at",
+        default=labels[0],
+        help="Each target's most recent figures up to this quarter",
+        in_url=lambda chosen: chosen != labels[0],
+    )
     if label == labels[0]:
-        st.query_params.pop("as_at", None)
-    else:
-        st.query_params["as_at"] = label
+        # 'Latest' follows the data: a newer quarter uploaded later becomes the one shown.
+        st.session_state[_remembered("as_at")] = LATEST
     return quarters[len(quarters) - 1 - labels.index(label)]
+
+
+def basis_picker() -> str:
+    """The ranking basis, kept in the URL as ?basis=rated and across pages (all targets by default)."""
+    key = "pick_basis"
+    if key not in st.session_state or st.session_state[key] not in BASIS_LABELS:
+        asked = st.query_params.get("basis")
+        remembered = st.session_state.get(_remembered("basis"))
+        st.session_state[key] = next((b for b in (asked, remembered) if b in BASIS_LABELS), "all")
+    basis = st.segmented_control(
+        "Ranking basis", options=list(BASIS_LABELS), format_func=BASIS_LABELS.get, key=key, required=True
+    )
+    basis = basis or "all"
+    if basis == "all":
+        st.query_params.pop("basis", None)
+    else:
+        st.query_params["basis"] = basis
+    st.session_state[_remembered("basis")] = basis
+    return basis
+
+
+def context() -> dict[str, str]:
+    """The as-at quarter and ranking basis chosen, for links to other pages."""
+    out = {}
+    as_at = st.session_state.get(_remembered("as_at"))
+    if as_at and as_at != LATEST:
+        out["as_at"] = as_at
+    basis = st.session_state.get(_remembered("basis"))
+    if basis and basis != "all":
+        out["basis"] = basis
+    return out
+
+
+def targets_table(frame: pd.DataFrame, key: str, code_column: str = "Code", **options) -> None:
+    """A table of targets in which selecting a row opens that target, in the same tab, keeping the context."""
+    st.caption("Select a row to open that target: its history against target, every version, its commentary.")
+    picked = st.dataframe(
+        frame, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key=key, **options
+    )
+    if picked.selection.rows:
+        code = frame.iloc[picked.selection.rows[0]][code_column]
+        st.switch_page(TARGET, query_params={"target": code, **context()})
 
 
 def target_link(code: str, name: str | None = None) -> None:
     label = md_escape(code) + (f" · {md_escape(name)}" if name else "")
-    st.page_link(TARGET, label=label, query_params={"target": code}, icon=":material/arrow_forward:")
+    st.page_link(TARGET, label=label, query_params={"target": code, **context()}, icon=":material/arrow_forward:")
+
+
+def board_link(board: str, label: str | None = None, icon: str = ":material/groups:") -> None:
+    st.page_link(BOARD, label=label or md_escape(board), query_params={"board": board, **context()}, icon=icon)
 
 
 def style_breakdown(frame: pd.DataFrame):

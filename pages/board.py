@@ -2,27 +2,32 @@
 
 import streamlit as st
 
-from dashboard import breakdown, movement, reports
+from dashboard import movement, reports
 from dashboard.rules import Status
-from dashboard.views import board_options, board_rows, md_escape, pick
+from dashboard.views import board_options, board_table, board_targets, board_targets_title, md_escape
 from pages import _ui
 
+DOWNLOADS = (
+    ("PDF", "pdf", reports.paper_pdf, "application/pdf", ":material/picture_as_pdf:"),
+    ("Excel", "xlsx", reports.paper_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+     ":material/table_view:"),
+    ("CSV", "csv", reports.paper_csv, "text/csv", ":material/download:"),
+)  # fmt: skip
+
+_ui.through_app()
 position = _ui.require_position()
 boards = board_options(position.targets)
 
 top = st.columns([2, 1], vertical_alignment="bottom")
 with top[0]:
-    wanted = st.query_params.get("board")
-    chosen = pick(boards, wanted) or boards[0]
-    if wanted and pick(boards, wanted) is None:
-        st.warning(
-            f"There is no theme board {md_escape(repr(wanted))}; showing {md_escape(boards[0])}.",
-            icon=":material/search_off:",
-        )
-    board = st.selectbox("Theme board", boards, index=boards.index(chosen))
-    st.query_params["board"] = board
+    board, unknown = _ui.choice("Theme board", boards, "board", default=boards[0])
 with top[1]:
     as_at = _ui.as_at_picker(position)
+if unknown:
+    st.warning(
+        f"There is no theme board {md_escape(repr(unknown))}; showing {md_escape(board)}.",
+        icon=":material/search_off:",
+    )
 
 st.title(md_escape(board))
 statuses = position.statuses(as_at)
@@ -33,17 +38,10 @@ show_all = controls[0].toggle("Show all statuses", value=False, help="Off: red t
 types = controls[1].multiselect("Target type", sorted(in_board["target_type"].dropna().unique()))
 partners = controls[2].multiselect("Lead partner", sorted(in_board["lead_partner"].dropna().unique()))
 
-rows = board_rows(
-    statuses,
-    movement.compare(position, as_at),
-    movement.actual_trends(position, as_at),
-    board,
-    show_all=show_all,
-    target_types=types,
-    lead_partners=partners,
-)
-what = "targets" if show_all else "red targets (exception mode)"
-st.subheader(f"{len(rows)} {what} as at {as_at.label}")
+shown = board_targets(statuses, board, show_all=show_all, target_types=types, lead_partners=partners)
+rows = board_table(shown, movement.compare(position, as_at), movement.actual_trends(position, as_at))
+what = board_targets_title(shown, show_all)
+st.subheader(f"{what}{'' if show_all else ' (exception mode)'} as at {as_at.label}")
 if rows.empty:
     st.success(
         "No red targets on this board for this quarter and these filters. Switch on 'Show all statuses' to see "
@@ -52,41 +50,32 @@ if rows.empty:
     )
     st.stop()
 
-st.dataframe(
+_ui.targets_table(
     rows.drop(columns=["target_id", "Commentary", "Remedial action"]),
-    hide_index=True,
-    width="stretch",
+    "board_table",
     column_config={
-        "Link": st.column_config.LinkColumn(
-            "Open", display_text="Drill down", width="small", help="History, versions, commentary"
-        ),
         "Indicator": st.column_config.TextColumn(width="medium"),
         "Trend": st.column_config.LineChartColumn("Trend", width="small", help="Actuals, oldest first"),
         "Shortfall %": st.column_config.NumberColumn(format="%.1f", help="How far behind target, % of target"),
     },
 )
 
-title = reports.ReportTitle(position.area, board, Status.RED, as_at.label)
-red_rows = breakdown.exceptions(statuses, Status.RED, board)
-downloads = st.columns([2, 1, 1, 3])
-stem = f"exceptions-{board}-{as_at.label}".replace("/", "-").replace(" ", "_")
-downloads[0].download_button(
-    "Red exception report (PDF)",
-    reports.exception_pdf(red_rows, title),
-    f"{stem}.pdf",
-    mime="application/pdf",
-    icon=":material/picture_as_pdf:",
-)
-downloads[1].download_button(
-    "Excel",
-    reports.exception_xlsx(red_rows, title),
-    f"{stem}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    icon=":material/table_view:",
-)
-downloads[2].download_button(
-    "CSV", reports.exception_csv(red_rows), f"{stem}.csv", mime="text/csv", icon=":material/download:"
-)
+# The board paper holds exactly the rows above; each file is made when its button is clicked.
+described = reports.describe(len(shown), None if show_all else Status.RED, types, partners)
+paper = reports.board_paper(position, as_at, board, shown, described)
+stem = reports.file_stem(paper)
+st.markdown(f"**Board paper: {md_escape(described)}**, as at {md_escape(as_at.label)}")
+downloads = st.columns([1, 1, 1, 3])
+for column, (label, kind, make, mime, icon) in zip(downloads, DOWNLOADS, strict=False):
+    column.download_button(
+        label,
+        lambda make=make: make(paper),
+        f"{stem}.{kind}",
+        mime=mime,
+        icon=icon,
+        key=f"paper_{kind}",
+        on_click="ignore",
+    )
 
 st.subheader("Commentary and remedial action")
 for row in rows.to_dict("records"):

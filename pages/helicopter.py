@@ -1,22 +1,24 @@
-"""Helicopter view: every board's mix, the ranking, what moved since last quarter, the trend."""
+"""Helicopter view: who is best and who is worst first, then every board's mix, what moved, the trend."""
 
 import streamlit as st
 
 from dashboard import charts, movement
 from dashboard.breakdown import COUNT_COLUMNS, board_breakdown, rank_boards
-from dashboard.periods import previous_quarter
 from dashboard.views import (
-    BASIS_LABELS,
     bases_note,
     breakdown_table,
     count_header,
     md_escape,
+    ranking_line,
     ranking_sentence,
     ranking_table,
     status_label,
 )
 from pages import _ui
 
+TILE_LABEL = {k: count_header(k).replace("Data awaited", "Awaited") for k in COUNT_COLUMNS}
+
+_ui.through_app()
 position = _ui.require_position()
 
 top = st.columns([3, 1], vertical_alignment="bottom")
@@ -27,60 +29,70 @@ with top[1]:
 statuses = position.statuses(as_at)
 boards, total = board_breakdown(statuses)
 tiles = movement.headline(position, as_at)
+earlier = movement.earlier_quarter(position, as_at)
 
-st.caption(f"Targets by status as at {as_at.label}; the change since the quarter before and the trend so far.")
-tile_columns = st.columns(5)
-for column, key in zip(tile_columns, ["targets", *COUNT_COLUMNS], strict=True):
-    tile = tiles[key]
-    label = "Targets" if key == "targets" else count_header(key)
-    worse_when_up = key in ("red", "data_awaited")
-    column.metric(
-        label,
-        tile["value"],
-        delta=tile["change"],
-        delta_color="off" if key in ("targets", "amber") else ("inverse" if worse_when_up else "normal"),
-        delta_arrow="off" if tile["change"] == 0 else "auto",
-        help=None if tile["pct"] is None else f"{tile['pct']:.1f}% of all targets",
-        border=True,
-        chart_data=tile["history"] if len(tile["history"]) > 1 else None,
-        chart_type="bar",
-    )
+since = f"; the change since {earlier.label}" if earlier else f" ({as_at.label} is the first quarter held)"
+st.caption(f"Targets by status as at {as_at.label}, with each status's share of all targets{since}.")
+with st.container(horizontal=True):
+    for key in ["targets", *COUNT_COLUMNS]:
+        tile = tiles[key]
+        worse_when_up = key in ("red", "data_awaited")
+        # Short labels keep five tiles on one row at desktop width and two to a row on a phone.
+        label = "Targets" if key == "targets" else f"{TILE_LABEL[key]} · {tile['pct']:.1f}%"
+        st.metric(
+            label,
+            tile["value"],
+            delta=tile["change"],
+            delta_color="off" if key in ("targets", "amber") else ("inverse" if worse_when_up else "normal"),
+            delta_arrow="off" if not tile["change"] else "auto",
+            border=True,
+            width=150,
+        )
+
+heading = st.columns([3, 2], vertical_alignment="bottom")
+heading[0].subheader(f"Boards ranked, best first, as at {as_at.label}")
+with heading[1]:
+    basis = _ui.basis_picker()
+ranked = rank_boards(boards, basis)
+ranking = st.columns([3, 2])
+ranking[0].plotly_chart(charts.board_mix(boards, ranked), width="stretch", config={"displaylogo": False})
+with ranking[1]:
+    st.caption("Open a board: its red targets and the reasons behind them.")
+    for row in ranked.itertuples(index=False):
+        _ui.board_link(row.theme_board, label=ranking_line(row), icon=":material/groups:")
+st.caption(ranking_sentence(basis))
+st.info(bases_note(boards, basis), icon=":material/swap_vert:")
+ranks = ranking_table(boards, basis)
+st.dataframe(
+    ranks,
+    hide_index=True,
+    width="stretch",
+    column_config={c: st.column_config.NumberColumn(format="%.1f") for c in ranks.columns if c.endswith("%")},
+)
 
 st.subheader("Each board's targets by status")
 st.caption("Counts and each status as a percentage of the board's targets (Haringey's Tables 1 and 2).")
 st.dataframe(_ui.style_breakdown(breakdown_table(boards, total)), hide_index=True, width="stretch")
-st.plotly_chart(charts.board_mix(boards), width="stretch", config={"displaylogo": False})
 
-st.subheader("Ranking of boards")
-basis = (
-    st.segmented_control("Basis", options=list(BASIS_LABELS), format_func=BASIS_LABELS.get, default="all", key="basis")
-    or "all"
-)
-st.write(ranking_sentence(basis))
-note = bases_note(boards, basis)
-st.info(note, icon=":material/swap_vert:")
-st.dataframe(
-    ranking_table(rank_boards(boards, basis)),
-    hide_index=True,
-    width="stretch",
-    column_config={c: st.column_config.NumberColumn(format="%.1f") for c in ("✔▲ Green or amber %", "✖ Red %")},
-)
-
-st.subheader(f"What moved since {previous_quarter(as_at).label}")
-moved = movement.moves(position, as_at)
-move_columns = [*st.columns(3), *st.columns(3)]
-for column, move in zip(move_columns, movement.SHOWN_MOVES, strict=True):
-    rows = moved[move]
-    with column:
-        st.markdown(f"**{move.value.capitalize()}: {len(rows)}**")
-        st.caption(f"Targets that {movement.MOVE_TEXT[move]}.")
-        if move is movement.Move.STILL_AWAITED and len(rows) > 8:
-            with st.expander(f"Show all {len(rows)}"):
+if earlier is None:
+    st.subheader("What moved")
+    st.caption(f"Nothing to compare: {as_at.label} is the first quarter held.")
+else:
+    st.subheader(f"What moved since {earlier.label}")
+    moved = movement.moves(position, as_at)
+    move_columns = [*st.columns(3), *st.columns(3)]
+    for column, move in zip(move_columns, movement.SHOWN_MOVES, strict=True):
+        rows = moved[move]
+        with column:
+            st.markdown(f"**{move.value.capitalize()}: {len(rows)}**")
+            st.caption(f"Targets that {movement.MOVE_TEXT[move]}.")
+            if move is movement.Move.STILL_AWAITED and len(rows) > 8:
+                with st.expander(f"Show all {len(rows)}"):
+                    for row in rows.itertuples():
+                        _ui.target_link(row.indicator_code)
+            else:
                 for row in rows.itertuples():
-                    _ui.target_link(row.indicator_code)
-        else:
-            for row in rows.itertuples():
-                _ui.target_link(row.indicator_code, f"{status_label(row.before)} → {status_label(row.after)}")
+                    _ui.target_link(row.indicator_code, f"{status_label(row.before)} → {status_label(row.after)}")
 
 st.subheader("The partnership's mix over the quarters held")
 st.plotly_chart(charts.mix_trend(movement.mix_over_time(position)), width="stretch", config={"displaylogo": False})

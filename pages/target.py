@@ -6,7 +6,6 @@ from dashboard import charts
 from dashboard.views import (
     md_escape,
     periods_table,
-    pick,
     status_label,
     target_caption,
     target_options,
@@ -14,32 +13,23 @@ from dashboard.views import (
 )
 from pages import _ui
 
+_ui.through_app()
 position = _ui.require_position()
 codes = target_options(position.targets)
 names = dict(zip(position.targets["indicator_code"], position.targets["indicator_name"].fillna(""), strict=True))
 
-wanted = st.query_params.get("target")
-chosen = pick(codes, wanted)
-if wanted and chosen is None:
+code, unknown = _ui.choice("Target", codes, "target", default=codes[0], format_func=lambda c: f"{c} · {names[c]}")
+if unknown:
     st.warning(
-        f"There is no target {md_escape(repr(wanted))} in {md_escape(position.area)}; pick one below.",
+        f"There is no target {md_escape(repr(unknown))} in {md_escape(position.area)}; pick one below.",
         icon=":material/search_off:",
     )
-code = st.selectbox(
-    "Target", codes, index=codes.index(chosen) if chosen else 0, format_func=lambda c: f"{c} · {names[c]}"
-)
-st.query_params["target"] = code
 
 target, versions = _ui.history(code)
 st.title(f"{md_escape(code)} · {md_escape(target['indicator_name'])}")
 settings = target_caption(target)
 st.caption(" · ".join(f"{k}: {md_escape(v)}" for k, v in settings.items()))
-st.page_link(
-    _ui.BOARD,
-    label=f"Back to {md_escape(target['theme_board'])}",
-    query_params={"board": target["theme_board"]},
-    icon=":material/arrow_back:",
-)
+_ui.board_link(target["theme_board"], label=f"Back to {md_escape(target['theme_board'])}", icon=":material/arrow_back:")
 
 if versions.empty:
     st.info("No figures are held for this target yet: upload a file with its rows.", icon=":material/info:")

@@ -2,11 +2,24 @@
 
 import streamlit as st
 
-from dashboard.importer import ImportRejected, RollbackRefused, import_bytes, rollback
-from dashboard.preview import changed_rows, move_sentences, status_moves
-from dashboard.views import batches_table, md_escape, problems_table, rollback_choices, status_label
+from dashboard.importer import ImportRejected, RollbackRefused, import_bytes, renamed_columns, rollback
+from dashboard.preview import changed_rows, cleared, cleared_sentence, incoming_rows, move_sentences, status_moves
+from dashboard.views import (
+    batch_labels,
+    batches_table,
+    literal_cells,
+    md_escape,
+    plural,
+    problems_table,
+    rollback_choices,
+    status_label,
+)
 from pages import _ui
 
+# Up to this many problems are listed in full, wrapped; beyond it a scrolling table keeps the page usable.
+PROBLEMS_IN_FULL = 100
+
+_ui.through_app()
 st.title("Upload the quarter's figures")
 st.caption(
     "A CSV or Excel file with a header row and one row per target per period. Required columns: indicator_code, "
@@ -20,6 +33,15 @@ if done := st.session_state.pop("upload_done", None):
 by = st.text_input("Your name (recorded with the upload)", value="analyst", max_chars=200)
 uploaded = st.file_uploader("Quarterly file", type=["csv", "xlsx"], key="upload_file")
 
+
+def show_problems(problems) -> None:
+    table = problems_table(problems)
+    if len(table) <= PROBLEMS_IN_FULL:
+        st.table(literal_cells(table), hide_index=True)
+    else:
+        st.dataframe(table, hide_index=True, width="stretch")
+
+
 if uploaded is not None:
     data = uploaded.getvalue()
     engine = _ui.engine()
@@ -27,11 +49,11 @@ if uploaded is not None:
         outcome = import_bytes(engine, data, uploaded.name, by or "analyst", dry_run=True)
     except ImportRejected as rejected:
         st.error(
-            f"{md_escape(uploaded.name)} cannot be stored: {len(rejected.problems)} problem(s) below. "
+            f"{md_escape(uploaded.name)} cannot be stored: {plural(len(rejected.problems), 'problem')} below. "
             "Nothing was written. Fix them in the file and upload it again.",
             icon=":material/error:",
         )
-        st.dataframe(problems_table(rejected.problems), hide_index=True, width="stretch")
+        show_problems(rejected.problems)
     except Exception as exc:  # an unreadable file must never show a traceback
         st.error(f"{md_escape(uploaded.name)} could not be read: {md_escape(exc)}", icon=":material/error:")
     else:
@@ -44,9 +66,32 @@ if uploaded is not None:
         cells[2].metric("Rows changed", summary["rows_changed"])
         cells[3].metric("Rows unchanged", summary["rows_unchanged"])
         cells[4].metric("New targets", summary["targets_new"])
+        if read_as := renamed_columns(plan.headings):
+            st.info(
+                "Columns read by another name: "
+                + "; ".join(f"'{md_escape(heading)}' as {md_escape(field)}" for heading, field in read_as)
+                + ".",
+                icon=":material/swap_horiz:",
+            )
         if plan.warnings:
-            st.warning(f"{len(plan.warnings)} warning(s): the file can be stored, but check these.")
-            st.dataframe(problems_table(plan.warnings), hide_index=True, width="stretch")
+            st.warning(f"{plural(len(plan.warnings), 'warning')}: the file can be stored, but check these.")
+            show_problems(plan.warnings)
+
+        emptied = cleared(plan)
+        if (sentence := cleared_sentence(emptied)) is not None:
+            st.warning(
+                f"**This file {md_escape(sentence)}**: its empty cells will erase what is stored. If that is not "
+                "meant, fill the cells in, or leave those columns out of the file (a missing column keeps what "
+                "is stored).",
+                icon=":material/warning:",
+            )
+            st.dataframe(
+                emptied.rename(
+                    columns={"indicator_code": "Code", "period": "Period", "field": "Field", "before": "Stored now"}
+                ),
+                hide_index=True,
+                width="stretch",
+            )
 
         moves = status_moves(plan, _ui.position())
         sentences = move_sentences(moves)
@@ -68,6 +113,17 @@ if uploaded is not None:
             st.dataframe(shown, hide_index=True, width="stretch")
         else:
             st.caption("No target's status changes.")
+
+        incoming = incoming_rows(plan)
+        if len(incoming):
+            st.markdown(f"**The figures it stores** ({plural(len(incoming), 'row')} new or changed):")
+            st.dataframe(
+                incoming.rename(columns={"indicator_code": "Code", "period": "Period", "change": "Row"}).rename(
+                    columns=str.capitalize
+                ),
+                hide_index=True,
+                width="stretch",
+            )
         changes = changed_rows(plan)
         if len(changes):
             with st.expander(f"{summary['rows_changed']} changed row(s): each figure before → after"):
@@ -79,8 +135,8 @@ if uploaded is not None:
             try:
                 stored = import_bytes(engine, data, uploaded.name, by or "analyst")
             except ImportRejected as rejected:
-                st.error(f"Not stored: {len(rejected.problems)} problem(s) appeared since the check.")
-                st.dataframe(problems_table(rejected.problems), hide_index=True, width="stretch")
+                st.error(f"Not stored: {plural(len(rejected.problems), 'problem')} appeared since the check.")
+                show_problems(rejected.problems)
             else:
                 _ui.clear_caches()
                 s = stored.summary()
@@ -98,9 +154,10 @@ else:
     st.dataframe(batches_table(batches), hide_index=True, width="stretch")
     choices = rollback_choices(batches)
     if choices:
+        labels = batch_labels(batches)
         with st.expander("Roll back an upload"):
             st.caption("The values a batch replaced become current again, and targets it created are removed.")
-            batch = st.selectbox("Batch", choices, key="rollback_batch")
+            batch = st.selectbox("Batch", choices, key="rollback_batch", format_func=labels.get)
             sure = st.checkbox(f"Yes, roll back batch {batch}", key="rollback_sure")
             if st.button("Roll back", disabled=not sure, key="rollback"):
                 try:

@@ -93,7 +93,7 @@ def page_link_labels(at: AppTest) -> list[str]:
 
 def test_helicopter_breakdown_is_table_1_and_table_2(demo_app):
     at = no_exception(demo_app.run())
-    table = frame_with(at, "Theme board")
+    table = frame_with(at, "… Data awaited %")
     boards = table[table["Theme board"] != "Total"]
     assert boards["Theme board"].tolist() == list(TABLE_1)
     counts = {r["Theme board"]: (r["Targets"], *(r[h] for h in HEADERS)) for r in boards.to_dict("records")}
@@ -110,21 +110,25 @@ def test_helicopter_ranking_is_wellbeing_to_enterprise(demo_app):
     ranking = frame_with(at, "Rank")
     assert ranking["Theme board"].tolist() == RANKING
     assert ranking["Rank"].tolist() == [1, 2, 3, 4, 5, 6, 7]
-    texts = [m.value for m in at.markdown]
+    texts = [c.value for c in at.caption]
     assert any(
         t.startswith("Boards are ranked by the share of targets green or amber, of all their targets") for t in texts
     )
-    assert any("orders these boards differently" in i.value for i in at.info)
+    other = "Ranked on rated targets only instead, the order is: Integrated Housing"
+    assert any(i.value.startswith(other) for i in at.info)
+    # Each board's other place stands beside it.
+    assert ranking["Rank on rated targets only"].tolist() == [2, 3, 5, 1, 4, 7, 6]
 
 
 def test_helicopter_ranking_on_rated_targets(demo_app):
     at = no_exception(demo_app.run())
-    at.segmented_control(key="basis").set_value("rated").run()
+    at.segmented_control(key="pick_basis").set_value("rated").run()
     no_exception(at)
     ranking = frame_with(at, "Rank")
     assert ranking["Theme board"].tolist()[:2] == ["Integrated Housing", "Wellbeing"]
     assert ranking.set_index("Theme board").loc["Integrated Housing", "✔▲ Green or amber %"] == 100.0
-    assert any("of their rated targets only" in m.value for m in at.markdown)
+    assert any("of their rated targets only" in c.value for c in at.caption)
+    assert at.query_params["basis"] == "rated"
 
 
 def test_helicopter_tiles_and_moves_since_last_quarter(demo_app):
@@ -132,10 +136,10 @@ def test_helicopter_tiles_and_moves_since_last_quarter(demo_app):
     tiles = {m.label: (m.value, m.delta) for m in at.metric}
     assert tiles == {
         "Targets": ("74", "0"),
-        "✖ Red": ("18", "4"),
-        "▲ Amber": ("7", "-1"),
-        "✔ Green": ("25", "-5"),
-        "… Data awaited": ("24", "2"),
+        "✖ Red · 24.3%": ("18", "4"),
+        "▲ Amber · 9.5%": ("7", "-1"),
+        "✔ Green · 33.8%": ("25", "-5"),
+        "… Awaited · 32.4%": ("24", "2"),
     }
     labels = page_link_labels(at)
     assert "NI 171 · ▲ amber → ✖ red" in labels
@@ -148,7 +152,7 @@ def test_helicopter_as_at_an_earlier_quarter(demo_app):
     at = no_exception(demo_app.run())
     at.selectbox[0].select("2009/10 Q2").run()
     no_exception(at)
-    total = frame_with(at, "Theme board").iloc[-1]
+    total = frame_with(at, "… Data awaited %").iloc[-1]
     assert (total["Targets"], *(total[h] for h in HEADERS)) == (74, 14, 8, 30, 22)
     assert at.query_params.get("as_at") == "2009/10 Q2"
 
@@ -223,8 +227,9 @@ def test_upload_rejects_a_bad_file_with_every_error(fresh_app):
     at.file_uploader[0].upload("bad.csv", BAD_FILE, "text/csv")
     at.run()
     no_exception(at)
-    assert "2 problem(s)" in at.error[0].value
-    problems = frame_with(at, "How to fix")
+    assert "2 problems below" in at.error[0].value
+    # Listed in full, every column wrapped rather than cut off.
+    problems = at.table[0].value
     assert problems["Line"].tolist() == [2, 3]
     assert problems["Column"].tolist() == ["period", "actual"]
     assert problems["Value"].tolist() == ["2009/10 Q9", "lots"]
@@ -233,7 +238,7 @@ def test_upload_rejects_a_bad_file_with_every_error(fresh_app):
 
 def test_upload_commits_a_good_file_and_the_helicopter_view_shows_it(fresh_app):
     at = no_exception(fresh_app.run())
-    before = frame_with(at, "Theme board").set_index("Theme board")
+    before = frame_with(at, "… Data awaited %").set_index("Theme board")
     assert (before.loc["Enterprise", "✖ Red"], before.loc["Enterprise", "✔ Green"]) == (4, 0)
 
     at.switch_page("pages/upload.py").run()
@@ -241,7 +246,7 @@ def test_upload_commits_a_good_file_and_the_helicopter_view_shows_it(fresh_app):
     at.run()
     no_exception(at)
     assert [m.value for m in at.metric][:4] == ["1", "0", "1", "0"]
-    assert any("1 target turns ✔ green; 1 target recovers from red" in m.value for m in at.markdown)
+    assert any(r"1 target recovers from ✖ red \(to ✔ green\)" in m.value for m in at.markdown)
     at.button(key="commit").click().run()
     no_exception(at)
     assert "as batch 3" in at.success[0].value
@@ -249,7 +254,7 @@ def test_upload_commits_a_good_file_and_the_helicopter_view_shows_it(fresh_app):
     assert history["Batch"].tolist() == [3, 2, 1]
 
     at.switch_page("pages/helicopter.py").run()
-    after = frame_with(no_exception(at), "Theme board").set_index("Theme board")
+    after = frame_with(no_exception(at), "… Data awaited %").set_index("Theme board")
     assert (after.loc["Enterprise", "✖ Red"], after.loc["Enterprise", "✔ Green"]) == (3, 1)
     assert (after.loc["Total", "✖ Red"], after.loc["Total", "✔ Green"]) == (17, 26)
 
@@ -268,7 +273,7 @@ def test_upload_rollback_restores_the_previous_figures(fresh_app):
     no_exception(at)
     assert at.success[0].value.startswith("Batch 3 rolled back")
     at.switch_page("pages/helicopter.py").run()
-    total = frame_with(no_exception(at), "Theme board").set_index("Theme board").loc["Total"]
+    total = frame_with(no_exception(at), "… Data awaited %").set_index("Theme board").loc["Total"]
     assert (total["✖ Red"], total["✔ Green"]) == (18, 25)
 
 
@@ -314,16 +319,32 @@ def test_data_quality_lists(demo_app):
     at = no_exception(demo_app.run())
     at.switch_page("pages/quality.py").run()
     no_exception(at)
+    # The annual 2008/09 outturns are not overdue in 2009/10: no false alarms.
     assert {m.label: m.value for m in at.metric} == {
         "… Data awaited": "24",
-        "Not updated for more than one quarter": "29",
+        "Figures overdue in their own cycle": "0",
         "Missing a lead partner, polarity or target": "0",
     }
     by_board = frame_with(at, "% awaited")
     assert by_board.iloc[0].tolist() == ["Better Places", 7, 4, 57.1]
-    stale = frame_with(at, "Quarters behind")
-    assert len(stale) == 29
-    assert set(stale["Last figures for"]) == {"2008/09"}
+    assert "No target's figures are overdue: each has figures for its last reporting cycle or later." in [
+        c.value for c in at.caption
+    ]
+    # The chase list: every target awaiting data, with its lead partner, frequency and last figures.
+    assert "Chase list: targets awaiting data as at 2009/10 Q3" in [s.value for s in at.subheader]
+    chase = frame_with(at, "Awaiting figures for")
+    assert len(chase) == 24
+    assert chase.columns.tolist() == [
+        "Code", "Indicator", "Theme board", "Lead partner", "Frequency", "Last figures for",
+        "Awaiting figures for",
+    ]  # fmt: skip
+    ni19 = chase.set_index("Code").loc["NI 19"]
+    assert (ni19["Lead partner"], ni19["Frequency"], ni19["Last figures for"], ni19["Awaiting figures for"]) == (
+        "Haringey Council", "quarterly", "2009/10 Q2", "2009/10 Q3",
+    )  # fmt: skip
+    assert chase.set_index("Code").loc["NI 163", "Frequency"] == "annual"
+    button = next(b for b in at.get("download_button") if b.proto.label == "Download the chase list (CSV)")
+    assert button.proto.url.endswith(".csv")  # the bytes themselves: tests/test_quality.py
 
 
 def test_board_page_unknown_board_says_so(demo_app):
@@ -337,4 +358,5 @@ def test_board_page_offers_the_red_exception_report(demo_app):
     demo_app.query_params["board"] = "Children's Trust"
     at = no_exception(demo_app.run())
     buttons = at.get("download_button")
-    assert [b.proto.label for b in buttons] == ["Red exception report (PDF)", "Excel", "CSV"]
+    assert [b.proto.label for b in buttons] == ["PDF", "Excel", "CSV"]
+    assert any(m.value.startswith("**Board paper: 9 red targets**") for m in at.markdown)

@@ -119,9 +119,16 @@ def test_moves_between_2009_10_q1_and_q2(position):
 def test_direction_of_travel_on_the_demo(position):
     compared = movement.compare(position, Q3).set_index("indicator_code")
     assert compared.loc["NI 171", "direction"] == "worse"  # amber → red
-    assert compared.loc["NI 151", "direction"] == "same"  # red, 58.52 both quarters
+    assert compared.loc["NI 151", "direction"] == "worse"  # red both quarters, employment down from 62.4% to 61.1%
+    assert compared.loc["NI 152", "direction"] == "better"  # red both quarters, claims down from 16.6% to 16.2%
     assert compared.loc["NI 19", "direction"] == "no comparison"  # now data awaited
-    assert compared["direction"].value_counts().to_dict() == {"same": 43, "no comparison": 24, "worse": 7}
+    assert compared.loc["NI 120", "direction"] == "same"  # an annual outturn: the same 2008/09 figure
+    assert compared["direction"].value_counts().to_dict() == {
+        "better": 18,
+        "worse": 18,
+        "same": 14,
+        "no comparison": 24,
+    }
 
 
 def test_headline_tiles(position):
@@ -149,8 +156,8 @@ def test_mix_over_time(position):
 
 def test_actual_trends(position):
     nid = int(position.targets.set_index("indicator_code").loc["NI 117", "target_id"])
-    assert movement.actual_trends(position)[nid] == [10.81, 10.9, 11.76, 11.76]
-    assert movement.actual_trends(position, Q1)[nid] == [10.81, 10.9]
+    assert movement.actual_trends(position)[nid] == [10.62, 10.9, 11.45, 11.76]
+    assert movement.actual_trends(position, Q1)[nid] == [10.62, 10.9]
 
 
 # quality ----------------------------------------------------------------------------------------------------------
@@ -178,13 +185,19 @@ def test_awaited_by_board_and_lead_partner(position):
 
 
 def test_stale_targets(position):
-    stale = quality.stale(position, Q3)
-    assert len(stale) == 29
-    assert set(stale["last_period"]) == {"2008/09"}
-    assert set(stale["quarters_behind"]) == {3}
-    assert codes(stale)[:3] == ["NI 163", "NI 165", "NI 166"]
-    # As at 2009/10 Q1 the annual 2008/09 figures are one quarter old: not stale yet.
-    assert quality.stale(position, Q1).empty
+    # Each target is judged in its own cycle: the annual 2008/09 outturns are not overdue in 2009/10 (the
+    # 2009/10 outturn is not due yet), and the targets that never had figures are awaiting data, not overdue.
+    for quarter in position.quarters():
+        assert quality.stale(position, quarter).empty, quarter.label
+    # As at 2010/11 Q1 the 2008/09 outturns are more than a financial year behind, and the quarterly figures
+    # that stopped at 2009/10 Q3 miss 2009/10 Q4: all overdue, the longest overdue first.
+    later = quality.stale(position, parse_period("2010/11 Q1"))
+    annual = later[later["frequency"] == "annual"]
+    assert len(annual) == 12 and codes(later)[:12] == codes(annual)
+    assert set(annual["last_period"]) == {"2008/09"} and set(annual["due"]) == {"2009/10"}
+    assert set(annual["quarters_behind"]) == {5}
+    quarterly = later[later["frequency"] == "quarterly"]
+    assert set(quarterly["due"]) == {"2009/10 Q4"} and set(quarterly["quarters_behind"]) == {2, 3}
 
 
 def test_quarters_between():
@@ -213,7 +226,7 @@ def test_missing_settings():
 
 
 def test_quality_summary(position):
-    assert quality.summary(position, Q3) == {"targets": 74, "data_awaited": 24, "stale": 29, "missing_settings": 0}
+    assert quality.summary(position, Q3) == {"targets": 74, "data_awaited": 24, "stale": 0, "missing_settings": 0}
 
 
 # preview ----------------------------------------------------------------------------------------------------------
@@ -227,15 +240,15 @@ def test_preview_status_moves_and_sentences(engine, position):
         ["NI 117", "red", "green", "recovered"],
         ["NI 999", None, "red", "new target"],
     ]
+    # Each target is counted once: NI 151 and NI 117 recover, and are not also said to "turn green".
     assert preview.move_sentences(moves) == [
-        "2 targets turn ✔ green",
-        "2 targets recover from red",
+        "2 targets recover from ✖ red (to ✔ green)",
         "1 new target: 1 ✖ red",
     ]
     assert preview.changed_rows(plan).values.tolist() == [
         ["NI 117", "2009/10 Q3", "target value", "10.5", "10"],
         ["NI 117", "2009/10 Q3", "actual", "11.76", "9"],
-        ["NI 151", "2009/10 Q3", "actual", "58.52", "66.6"],
+        ["NI 151", "2009/10 Q3", "actual", "61.1", "66.6"],
     ]
 
 
@@ -299,7 +312,15 @@ def test_ranking_words(position):
     boards, _ = board_breakdown(position.statuses(Q3))
     assert views.ranking_sentence("all").startswith("Boards are ranked by the share of targets green or amber, of all")
     assert "rated targets only" in views.ranking_sentence("rated")
-    assert views.bases_note(boards, "all").startswith("Ranking on rated targets only orders these boards differently:")
+    # The note names the order it lists: the other basis's, in full.
+    assert views.bases_note(boards, "all") == (
+        "Ranked on rated targets only instead, the order is: Integrated Housing, Wellbeing, Safer Communities, "
+        "Better Places, Children's Trust, Enterprise, PMG (7 boards in a different place: Wellbeing, "
+        "Safer Communities, Children's Trust, Integrated Housing, Better Places, PMG, Enterprise)."
+    )
+    assert views.bases_note(boards, "rated").startswith(
+        "Ranked on all targets instead, the order is: Wellbeing, Safer Communities, Children's Trust,"
+    )
     same = boards[boards["theme_board"].isin(["Wellbeing", "PMG"])]
     assert views.bases_note(same, "rated") == "Ranking on all targets gives the same order."
 
@@ -329,28 +350,27 @@ def test_md_escape(text, escaped):
 
 def test_board_rows_exception_mode(position):
     statuses = position.statuses(Q3)
-    rows = views.board_rows(
-        statuses, movement.compare(position, Q3), movement.actual_trends(position, Q3), "children's trust"
-    )
+    shown = views.board_targets(statuses, "children's trust")
+    rows = views.board_table(shown, movement.compare(position, Q3), movement.actual_trends(position, Q3))
+    assert views.board_targets_title(shown, show_all=False) == "9 red targets"
     assert sorted(rows["Code"], key=lambda c: int(c.split()[1])) == [
         "NI 56", "NI 59", "NI 60", "NI 72", "NI 73", "NI 92", "NI 94", "NI 112", "NI 117",
     ]  # fmt: skip
     assert rows["Shortfall %"].tolist() == sorted(rows["Shortfall %"], reverse=True)
     assert set(rows["Status"]) == {"✖ red"}
-    assert rows.set_index("Code").loc["NI 117", "Link"] == "target?target=NI+117"
-    assert rows.set_index("Code").loc["NI 117", "Trend"] == [10.81, 10.9, 11.76, 11.76]
-    every = views.board_rows(statuses, movement.compare(position, Q3), {}, "Children's Trust", show_all=True)
+    assert rows.set_index("Code").loc["NI 117", "Trend"] == [10.62, 10.9, 11.45, 11.76]
+    every = views.board_targets(statuses, "Children's Trust", show_all=True)
     assert len(every) == 26
-    only = views.board_rows(
+    assert views.board_targets_title(every, show_all=True) == "26 targets"
+    only = views.board_targets(
         statuses,
-        movement.compare(position, Q3),
-        {},
         "Children's Trust",
         show_all=True,
         target_types=["mandatory education"],
         lead_partners=["Haringey Council"],
     )
-    assert set(only["Type"]) == {"mandatory education"} and set(only["Lead partner"]) == {"Haringey Council"}
+    assert set(only["target_type"]) == {"mandatory education"} and set(only["lead_partner"]) == {"Haringey Council"}
+    assert views.board_targets_title(only.head(1), show_all=False) == "1 red target"
 
 
 def test_versions_table_shows_the_corrected_value(engine, position):
@@ -361,7 +381,7 @@ def test_versions_table_shows_the_corrected_value(engine, position):
         ["2009/10 Q1", 10.9, "current"],
     ]
     assert len(views.versions_table(versions, corrected_only=False)) == 5
-    assert views.periods_table(versions)["Actual"].tolist() == [10.81, 10.9, 11.76, 11.76]
+    assert views.periods_table(versions)["Actual"].tolist() == [10.62, 10.9, 11.45, 11.76]
     assert views.target_caption(target)["Polarity"] == "lower is better"
 
 

@@ -3,6 +3,7 @@ database, and Debian's chromium driven by Playwright."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -37,15 +38,11 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def dashboard_url(tmp_path_factory) -> Iterator[str]:
-    """The running dashboard's address; its log is printed if it never answers."""
-    db = tmp_path_factory.mktemp("browser") / "demo.sqlite3"
-    url = f"sqlite:///{db}"
-    load_demo(url)
+@contextlib.contextmanager
+def running_dashboard(database_url: str, log: Path) -> Iterator[str]:
+    """`streamlit run app.py` on a free loopback port over database_url; yields its address once it answers."""
     port = free_port()
-    log = db.parent / "streamlit.log"
-    env = {**os.environ, "LAA_DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "LAA_DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
@@ -56,13 +53,7 @@ def dashboard_url(tmp_path_factory) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
+        while not _answers(f"{base}/_stcore/health"):
             if server.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"the dashboard did not start:\n{log.read_text(errors='replace')}")
             time.sleep(0.3)
@@ -74,6 +65,30 @@ def dashboard_url(tmp_path_factory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory) -> str:
+    """The demo partnership in a SQLite file of the test session."""
+    db = tmp_path_factory.mktemp("browser") / "demo.sqlite3"
+    url = f"sqlite:///{db}"
+    load_demo(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def dashboard_url(demo_database, tmp_path_factory) -> Iterator[str]:
+    """The running dashboard's address; its log is printed if it never answers."""
+    with running_dashboard(demo_database, tmp_path_factory.mktemp("server") / "streamlit.log") as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
@@ -105,3 +120,19 @@ def page(browser, dashboard_url):
     tab.on("dialog", on_dialog)
     yield tab
     context.close()
+
+
+@pytest.fixture
+def writing_page(browser, tmp_path):
+    """A tab on a dashboard of its own over a fresh demo store, for a test that writes: the shared dashboard's
+    figures stay the demo's for every other test, whatever order they run in."""
+    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    load_demo(url)
+    with running_dashboard(url, tmp_path / "streamlit.log") as base:
+        context = browser.new_context(viewport=VIEWPORT, base_url=base)
+        tab = context.new_page()
+        tab.set_default_timeout(30_000)
+        tab.dialogs = []
+        tab.on("dialog", lambda dialog: (tab.dialogs.append(dialog.message), dialog.dismiss()))
+        yield tab
+        context.close()

@@ -20,7 +20,7 @@ PAGES = {
     "board": ("/board?board=Children%27s+Trust", "Theme board", "9 red targets (exception mode)"),
     "target": ("/target?target=NI+117", "Target", "Corrected values: every stored version"),
     "upload": ("/upload", "Upload", "Upload the quarter's figures"),
-    "quality": ("/quality", "Data quality", "Not updated for more than one quarter (as at"),
+    "quality": ("/quality", "Data quality", "Chase list: targets awaiting data as at"),
 }
 XSS = "<img src=x onerror=alert(1)>"
 XSS_FILE = f"indicator_code,theme_board,period,actual,commentary\nNI 117,Children's Trust,2009/10 Q3,10.4,{XSS}\n"
@@ -87,7 +87,8 @@ def test_every_page_opens_from_the_navigation(page, name):
     assert_no_exception(page)
 
 
-def test_a_file_is_uploaded_committed_and_its_html_commentary_stays_text(page, tmp_path):
+def test_a_file_is_uploaded_committed_and_its_html_commentary_stays_text(writing_page, tmp_path):
+    page = writing_page
     upload = tmp_path / "q3_neet.csv"
     upload.write_text(XSS_FILE, encoding="utf-8")
 
@@ -98,7 +99,7 @@ def test_a_file_is_uploaded_committed_and_its_html_commentary_stays_text(page, t
     chooser.value.set_files(str(upload))
     settle(page, "Preview of q3_neet.csv")
     expect(page.get_by_text("Status moves this file causes:")).to_be_visible()
-    expect(page.get_by_text("1 target turns ✔ green").first).to_be_visible()
+    expect(page.get_by_text("1 target recovers from ✖ red (to ✔ green)").first).to_be_visible()
     assert_no_exception(page)
     screenshot(page, "upload_preview")
 
