@@ -7,15 +7,19 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-_QUARTER = re.compile(r"^(\d{4})\s*/\s*(\d{2}|\d{4})\s*q\s*([1-4])$")
-_QUARTER_FIRST = re.compile(r"^q\s*([1-4])\s*(\d{4})\s*/\s*(\d{2}|\d{4})$")
-_BARE_QUARTER = re.compile(r"^(?:q\s*([1-4])\s*(\d{4})|(\d{4})\s*q\s*([1-4]))$")
-_YEAR = re.compile(r"^(\d{4})\s*/\s*(\d{2}|\d{4})$")
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+from dashboard.settings import get_settings
+
+# Years of five digits are read too, so that a typo like 20099 is refused as out of range, not as "not a period".
+_Y = r"\d{4,5}"
+_QUARTER = re.compile(rf"^({_Y})\s*/\s*(\d{{2}}|{_Y})\s*q\s*([1-4])$")
+_QUARTER_FIRST = re.compile(rf"^q\s*([1-4])\s*({_Y})\s*/\s*(\d{{2}}|{_Y})$")
+_BARE_QUARTER = re.compile(rf"^(?:q\s*([1-4])\s*({_Y})|({_Y})\s*q\s*([1-4]))$")
+_YEAR = re.compile(rf"^({_Y})\s*/\s*(\d{{2}}|{_Y})$")
+_MONTH = re.compile(rf"^({_Y})-(\d{{1,2}})$")
 _MIDNIGHT = r"(?:[ t]00:00(?::00)?)?"
-_DATE = re.compile(rf"^(\d{{4}})-(\d{{1,2}})-(\d{{1,2}}){_MIDNIGHT}$")
+_DATE = re.compile(rf"^({_Y})-(\d{{1,2}})-(\d{{1,2}}){_MIDNIGHT}$")
 # Day first, as British spreadsheets write dates; never month first.
-_UK_DATE = re.compile(rf"^(\d{{1,2}})([/.-])(\d{{1,2}})\2(\d{{4}}){_MIDNIGHT}$")
+_UK_DATE = re.compile(rf"^(\d{{1,2}})([/.-])(\d{{1,2}})\2({_Y}){_MIDNIGHT}$")
 
 PERIOD_FORMATS = (
     "a quarter like 2009/10 Q3, a year like 2008/09, a month like 2009-11 or an end date like 31/12/2009 or 2009-11-30"
@@ -43,6 +47,7 @@ def parse_period(text: str | date | datetime) -> Period:
     if isinstance(text, datetime):
         text = text.date()
     if isinstance(text, date):
+        check_year(text.year)
         return end_date_period(text)
     raw = " ".join(str(text).split()).lower()
     if m := _QUARTER.match(raw) or _QUARTER_FIRST.match(raw):
@@ -50,23 +55,29 @@ def parse_period(text: str | date | datetime) -> Period:
             quarter, first, second = int(m.group(1)), int(m.group(2)), m.group(3)
         else:
             first, second, quarter = int(m.group(1)), m.group(2), int(m.group(3))
+        check_year(first)
         _check_years(first, second)
         return quarter_period(first, quarter)
     if m := _BARE_QUARTER.match(raw):
+        check_year(int(m.group(2) or m.group(3)))
         raise _ambiguous_quarter(int(m.group(1) or m.group(4)), int(m.group(2) or m.group(3)))
     if m := _YEAR.match(raw):
         first = int(m.group(1))
+        check_year(first)
         _check_years(first, m.group(2))
         return Period(date(first + 1, 3, 31), f"{first}/{(first + 1) % 100:02d}")
     if m := _MONTH.match(raw):
         year, month = int(m.group(1)), int(m.group(2))
+        check_year(year)
         if not 1 <= month <= 12:
             raise BadPeriod(f"month {month} is not 1 to 12")
         return end_date_period(date(year, month, calendar.monthrange(year, month)[1]), f"{year}-{month:02d}")
     if m := _DATE.match(raw):
+        check_year(int(m.group(1)))
         return end_date_period(_real_date(int(m.group(1)), int(m.group(2)), int(m.group(3)), "not a real date"))
     if m := _UK_DATE.match(raw):
         day, month, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        check_year(year)
         return end_date_period(_real_date(year, month, day, "not a real date (dates are read day/month/year)"))
     raise BadPeriod("not a period")
 
@@ -124,8 +135,28 @@ def previous_quarter(period: Period) -> Period:
     return quarter_period(first_year - 1, 4) if quarter == 1 else quarter_period(first_year, quarter - 1)
 
 
+def year_window() -> tuple[int, int]:
+    """The first and last year a period may be in: LAA_FIRST_YEAR to LAA_YEARS_AHEAD years after this one.
+
+    A typo such as 2099/00 Q1 would otherwise become everyone's latest period, and periods centuries apart
+    make every quarter between them a column of the helicopter view."""
+    settings = get_settings()
+    return settings.first_year, date.today().year + settings.years_ahead
+
+
+def check_year(year: int) -> None:
+    """Raises BadPeriod for a year outside year_window(), before any date is built (year 0 or 10000 cannot be)."""
+    first, last = year_window()
+    if not first <= year <= last:
+        raise BadPeriod(
+            f"the year {year} is outside the years this dashboard accepts ({first} to {last})",
+            f"correct the year; if the period really is outside {first} to {last}, "
+            "an administrator can widen the window with LAA_FIRST_YEAR and LAA_YEARS_AHEAD",
+        )
+
+
 def _check_years(first: int, second: str) -> None:
     expected = first + 1
-    ok = int(second) == expected if len(second) == 4 else int(second) == expected % 100
+    ok = int(second) == expected if len(second) > 2 else int(second) == expected % 100
     if not ok:
         raise BadPeriod(f"{first}/{second} is not a financial year: the second year must follow the first")

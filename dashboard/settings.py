@@ -19,6 +19,10 @@ class Settings(BaseSettings):
     default_area: str = "Haringey"
     """The partnership area for files with no area column, when the store does not already name one."""
     sqlite_busy_timeout_ms: int = 30_000
+    first_year: int = 1990
+    """The earliest year a period may be in: an older one is a typo (LAAs began in 2007)."""
+    years_ahead: int = 10
+    """How many years after this one a period may be in: targets are set a few years ahead, not a century."""
 
     def resolved_database_url(self) -> str:
         if self.database_url:

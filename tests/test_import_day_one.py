@@ -207,7 +207,7 @@ def test_an_excel_date_cell_is_the_quarter_it_ends(demo, tmp_path):
     book.save(tmp_path / "q4.xlsx")
     run = import_file(tmp_path / "q4.xlsx")
     assert (run.code, run.err) == (0, "")
-    stored(run.out, "q4.xlsx", 2, 0, 0)
+    stored(run.out, "q4.xlsx (sheet 'Sheet')", 2, 0, 0)
     assert [h["period"] for h in history("NI 117")] == [*NI117_HISTORY, "2009/10 Q4"]
     assert list(current("NI 151")) == ["2008/09 Q4", "2009/10 Q1", "2009/10 Q2", "2009/10 Q3", "2010-02-28"]
 

@@ -24,6 +24,7 @@ __all__ = [
     "ImportRejected",
     "RollbackRefused",
     "already_loaded",
+    "file_checksum",
     "import_bytes",
     "renamed_columns",
     "rollback",
@@ -44,6 +45,7 @@ class ImportOutcome:
             "dry_run": self.dry_run,
             "warnings": [w.message() for w in self.plan.warnings],
             "columns_read_as": dict(renamed_columns(self.plan.headings)),
+            "sheet": self.plan.sheet,
         }
 
 
@@ -58,11 +60,13 @@ def import_bytes(
 ) -> ImportOutcome:
     """Import one file. Raises ImportRejected with every problem, having written nothing."""
     upgrade(engine)
-    parsed = parse_table(read_table(data, file_name))
-    checksum = hashlib.sha256(data).hexdigest()
+    table = read_table(data, file_name)
+    parsed = parse_table(table)
+    checksum = file_checksum(data)
     # The plan is made under the write lock, so two uploads at once cannot both create the same board.
     with writing(engine) as conn:
         plan = make_plan(conn, parsed, file_name, checksum, area, get_settings().default_area)
+        plan.sheet = table.sheet
         if plan.problems:
             raise ImportRejected(plan.problems, plan.warnings)
         if dry_run or not plan.has_changes:
@@ -72,10 +76,15 @@ def import_bytes(
     return ImportOutcome(plan, batch_id, dry_run)
 
 
+def file_checksum(data: bytes) -> str:
+    """The file's SHA-256: the same bytes are the same upload."""
+    return hashlib.sha256(data).hexdigest()
+
+
 def already_loaded(engine: Engine, data: bytes) -> bool:
     """True when a batch with these exact bytes is stored and not rolled back."""
     upgrade(engine)
-    checksum = hashlib.sha256(data).hexdigest()
+    checksum = file_checksum(data)
     with engine.connect() as conn:
         found = conn.scalar(
             select(UploadBatch.id).where(UploadBatch.checksum == checksum, UploadBatch.rolled_back_at.is_(None))

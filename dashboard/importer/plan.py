@@ -9,7 +9,15 @@ import pandas as pd
 from sqlalchemy import Connection, select
 
 from dashboard.importer.problems import ImportProblem
-from dashboard.importer.validate import KNOWN, TARGET_FIELDS, VALUE_FIELDS, ParsedFile, name_headings
+from dashboard.importer.validate import (
+    KNOWN,
+    TARGET_FIELDS,
+    VALUE_FIELDS,
+    ParsedFile,
+    name_headings,
+    shown_value,
+    text_problem,
+)
 from dashboard.output import cell_text
 from dashboard.store.models import Area, ThemeBoard
 from dashboard.store.queries import area_names, current_values_frame, targets_frame
@@ -38,6 +46,8 @@ class ImportPlan:
     problems: list[ImportProblem] = field(default_factory=list)
     warnings: list[ImportProblem] = field(default_factory=list)
     headings: dict[str, str] = field(default_factory=dict)
+    sheet: str | None = None
+    """The workbook sheet read (None for a CSV file)."""
     """Field → the file's heading it was read from (validate.renamed_columns lists the aliases)."""
 
     def count(self, frame: str, kind: str) -> int:
@@ -79,13 +89,17 @@ def make_plan(
         rows = rows[rows["period_end"].notna() & (rows["indicator_code"] != "") & (rows["theme_board"] != "")]
     if rows.empty:
         return plan
-    rows = rows.copy()
     bad_lines = {p.line for p in plan.problems}
+    bad_cells = {(p.line, p.column) for p in plan.problems}
+    # An area cell that cannot be stored is already reported, and PostgreSQL would refuse even to look it up.
+    rows = rows[[(line, "area") not in bad_cells for line in rows["line"]]] if bad_cells else rows
+    if rows.empty:
+        return plan
+    rows = rows.copy()
     rows["area"] = _areas(conn, rows["area"], area, default_area, plan)
     if rows["area"].isna().any():
         return plan
     rows["theme_board"] = _canonical_boards(conn, rows)
-    bad_cells = {(p.line, p.column) for p in plan.problems}
     found = _target_conflicts(rows, parsed.present, bad_cells)
     rows, duplicates = _drop_duplicate_keys(rows, parsed.present, bad_cells)
     plan.targets = _merge_targets(conn, rows, parsed.present)
@@ -123,6 +137,10 @@ def _areas(conn: Connection, cells: pd.Series, area: str | None, default_area: s
                 "add an area column, or choose the area",
             )
         )
+    if fallback is not None and (found := text_problem("area", fallback)):
+        # The area chosen for the upload (or LAA_DEFAULT_AREA), not a cell: no row is stored under it.
+        plan.problems.append(ImportProblem(None, "area", shown_value(fallback), *found))
+        return pd.Series(None, index=cells.index, dtype=object)
     filled = cells.where(cells.notna(), fallback)
     return filled.map(lambda name: by_key.get(name_key(name), name) if isinstance(name, str) else None)
 

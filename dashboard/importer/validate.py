@@ -15,6 +15,7 @@ from dashboard.importer.read import RawTable
 from dashboard.periods import PERIOD_FORMATS, BadPeriod, Period, parse_period
 from dashboard.quality import FREQUENCY_FIX, parse_frequency
 from dashboard.rules import parse_polarity, parse_status
+from dashboard.store.models import Area, PeriodValue, Target, ThemeBoard
 
 REQUIRED = ("indicator_code", "theme_board", "period")
 TARGET_FIELDS = (
@@ -46,6 +47,31 @@ OPTIONAL = (
 KNOWN = REQUIRED + OPTIONAL
 TARGET_TYPES = ("designated", "mandatory education", "local", "stretch", "safeguarding")
 NUMBER_FIX = "write a plain number such as 1200, 1,200, 12.5 or 12%, or leave the cell empty"
+TOLERANCE_FIX = "write the amber band as a % of target from 0 to 100, e.g. 5"
+MAX_MAGNITUDE = 1e12
+MAGNITUDE_FIX = (
+    "correct the figure: targets and actuals up to a million million (1,000,000,000,000) either way are accepted; "
+    "write a bigger one in a larger unit, such as £ millions"
+)
+
+# Free text, each with the store column that holds it: String(n) there is the length limit, stated once.
+TEXT_COLUMNS = {
+    "indicator_code": Target.__table__.c.indicator_code,
+    "theme_board": ThemeBoard.__table__.c.name,
+    "area": Area.__table__.c.name,
+    "indicator_name": Target.__table__.c.indicator_name,
+    "lead_partner": Target.__table__.c.lead_partner,
+    "unit": Target.__table__.c.unit,
+    "commentary": PeriodValue.__table__.c.commentary,
+    "remedial_action": PeriodValue.__table__.c.remedial_action,
+}
+# C0 controls and DEL: PostgreSQL refuses NUL, and the others are invisible debris from a copy or a damaged
+# export that would garble tables and papers. Tab, line feed and carriage return are kept: commentary is
+# written in several lines, and a cell copied from Windows ends its lines with CR LF.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_FIX = "delete it: retype the cell, or paste the text again as plain text (tabs and line breaks may stay)"
+SHOWN = 60
+"""Longest value a problem shows in full; a longer one is cut, so that one problem stays one readable line."""
 
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _NI_CODE = re.compile(r"^NI\s*0*(\d+)$")
@@ -191,27 +217,24 @@ def _twice(line: int, read_as: str, first: str, second: str) -> ImportProblem:
 
 def _cells(table: RawTable, columns: dict[str, int]) -> tuple[pd.DataFrame, list[ImportProblem]]:
     # A surplus cell, even an empty one, is most often a value split by an unquoted comma (1,690): every cell
-    # after it has moved one column to the right, so the row cannot be trusted.
-    width = len(table.header)
-    problems: list[ImportProblem] = []
-    keep_rows, keep_lines = [], []
-    for line, record in zip(table.lines, table.rows, strict=True):
-        if len(record) > width:
-            problems.append(
-                ImportProblem(
-                    line,
-                    None,
-                    None,
-                    f"the row has {len(record)} values but the header names {len(table.header)} columns",
-                    "put commas or semicolons inside a value in double quotes, or remove the extra values",
-                )
-            )
-            continue
-        keep_rows.append(record + [""] * (width - len(record)))
-        keep_lines.append(line)
-    data = {key: [r[i].strip() for r in keep_rows] for key, i in columns.items()}
-    frame = pd.DataFrame(data, dtype=object)
-    frame["line"] = keep_lines
+    # after it has moved one column to the right, so the row cannot be trusted. read.py has already stripped
+    # the cells and padded short rows; its column arrays become the frame's columns without a copy.
+    lines = np.asarray(table.lines, dtype=np.int64)
+    problems = [
+        ImportProblem(
+            int(lines[index]),
+            None,
+            None,
+            f"the row has {count} values but the header names {len(table.header)} columns",
+            "put commas or semicolons inside a value in double quotes, or remove the extra values",
+        )
+        for index, count in sorted(table.surplus.items())
+    ]
+    keep = np.ones(len(lines), dtype=bool)
+    keep[list(table.surplus)] = False
+    data = {key: table.columns[i] if keep.all() else table.columns[i][keep] for key, i in columns.items()}
+    frame = pd.DataFrame(data, dtype=object, copy=False)
+    frame["line"] = lines[keep]
     return frame, problems
 
 
@@ -271,17 +294,73 @@ def _typed(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[ImportProblem]]:
         if column in frame:
             numbers, bad = parse_numbers(frame[column])
             report(column, bad, "not a number", NUMBER_FIX)
-            if column == "tolerance_pct":
-                negative = (numbers < 0).fillna(False).to_numpy() & ~bad
-                report(
-                    column,
-                    negative,
-                    "a tolerance cannot be negative",
-                    "write the amber band as a % of target, e.g. 5",
-                )
+            for problem, fix, mask in _out_of_range(column, numbers, bad):
+                report(column, mask, problem, fix)
             out[column] = numbers.astype(object).where(numbers.notna(), None)
+    problems += _text_problems(frame, out)
     problems.sort(key=lambda p: (p.line or 0, KNOWN.index(p.column) if p.column in KNOWN else 99))
     return out, problems
+
+
+def _out_of_range(column: str, numbers: pd.Series, bad: np.ndarray) -> list[tuple[str, str, np.ndarray]]:
+    """(problem, fix, mask) for numbers that read well but cannot be meant: they would rate or show as nonsense."""
+    if column == "tolerance_pct":
+        negative = (numbers < 0).fillna(False).to_numpy() & ~bad
+        over = (numbers > 100).fillna(False).to_numpy() & ~bad
+        return [
+            ("a tolerance cannot be negative", "write the amber band as a % of target, e.g. 5", negative),
+            ("a tolerance cannot be more than 100%", TOLERANCE_FIX, over),
+        ]
+    # Beyond this a typo such as 1e308 overflows the percentages of the reports into inf%.
+    huge = (numbers.abs() > MAX_MAGNITUDE).fillna(False).to_numpy() & ~bad
+    return [("the number is too large to be a figure", MAGNITUDE_FIX, huge)]
+
+
+def max_length(column: str) -> int | None:
+    """The most characters the store holds in a text column (None: no limit)."""
+    return getattr(TEXT_COLUMNS[column].type, "length", None)
+
+
+def text_problem(column: str, text: str) -> tuple[str, str] | None:
+    """(problem, fix) when text cannot be stored in column as it is: a control character, or too long."""
+    if found := CONTROL.search(text):
+        return f"the text holds an invisible control character (U+{ord(found.group()):04X})", CONTROL_FIX
+    limit = max_length(column)
+    if limit is not None and len(text) > limit:
+        fix = f"shorten it to {limit} characters or fewer"
+        if column == "indicator_code":
+            fix += ": the code, such as NI 117, with the indicator's name in indicator_name"
+        return f"the text is {len(text)} characters long; {column} holds at most {limit}", fix
+    return None
+
+
+def _text_problems(frame: pd.DataFrame, out: pd.DataFrame) -> list[ImportProblem]:
+    """Text PostgreSQL would refuse at the write (NUL, over-long names), refused here alike for every backend."""
+    problems = []
+    for column in (c for c in TEXT_COLUMNS if c in frame):
+        raw = frame[column].to_numpy(dtype=object)
+        # The length that counts is the stored one: codes and names have their spaces tidied first.
+        stored = np.array([v if isinstance(v, str) else "" for v in out[column].to_numpy(dtype=object)], dtype=object)
+        for i in _suspect_rows(raw, stored, max_length(column)):
+            found = text_problem(column, raw[i]) if CONTROL.search(raw[i]) else text_problem(column, stored[i])
+            if found:
+                problems.append(ImportProblem(int(frame["line"].iat[i]), column, shown_value(raw[i]), *found))
+    return problems
+
+
+def _suspect_rows(raw: np.ndarray, stored: np.ndarray, limit: int | None) -> np.ndarray:
+    """Rows that hold a control character or are too long to store; one pass over the whole column when none is."""
+    suspect = np.zeros(len(raw), dtype=bool)
+    if limit is not None:
+        suspect |= np.fromiter(map(len, stored), dtype=int, count=len(stored)) > limit
+    if CONTROL.search("".join(raw)):
+        suspect |= np.fromiter((CONTROL.search(c) is not None for c in raw), dtype=bool, count=len(raw))
+    return np.flatnonzero(suspect)
+
+
+def shown_value(text: str) -> str:
+    """The value as a problem shows it: cut after SHOWN characters, so a pasted essay stays one line."""
+    return text if len(text) <= SHOWN else f"{text[:SHOWN]}…"
 
 
 def parse_numbers(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
