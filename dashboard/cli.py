@@ -11,16 +11,22 @@ from typing import Annotated, NoReturn
 import pandas as pd
 import typer
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import breakdown, preview, reports
 from dashboard.importer import ImportRejected, RollbackRefused, already_loaded, import_bytes, rollback
-from dashboard.output import Format, fit_text, plain, records, to_csv, to_json, to_table
+from dashboard.output import Format, fit_text, plain, records, to_csv, to_json, to_table, visible_controls
 from dashboard.periods import BadPeriod, Period
 from dashboard.position import NoData, NoSuchArea, Position, as_at_period, load_position, target_history
 from dashboard.rules import STATUS_SYMBOL, parse_status
-from dashboard.settings import PROJECT_ROOT, SAMPLE_DATA
-from dashboard.store.engine import get_engine
+from dashboard.settings import PROJECT_ROOT, SAMPLE_DATA, get_settings
+from dashboard.store.engine import (
+    DatabaseUnusable,
+    check_intact,
+    describe_database_error,
+    get_engine,
+    quiet_driver_logs,
+)
 from dashboard.store.queries import batches_frame
 from dashboard.store.schema import upgrade
 
@@ -63,10 +69,17 @@ COLUMN_HEADINGS = {
 def _emit(
     fmt: Format, payload: dict, frame: pd.DataFrame, headers: dict[str, str] | None = None, footer: str = ""
 ) -> None:
+    """Print a command's result. Text from the data never drives the terminal: a table and its footer show control
+    characters as marks (ESC as ␛); JSON escapes them (\\u001b); CSV keeps them, as stored, when it goes to a file
+    or a pipe (color=True: click would otherwise strip colour codes out of the data) and shows them as marks, line
+    breaks kept, when it is printed on a terminal."""
     if fmt is Format.json:
         typer.echo(to_json(payload))
     elif fmt is Format.csv:
-        typer.echo(to_csv(frame), nl=False)
+        text = to_csv(frame)
+        if sys.stdout.isatty():
+            text = visible_controls(text, keep="\n")
+        typer.echo(text, nl=False, color=True)
     else:
         typer.echo(to_table(frame, COLUMN_HEADINGS | (headers or {})))
         if footer:
@@ -110,6 +123,7 @@ def _as_at_label(period: Period | None) -> str | None:
 def init() -> None:
     """Create or upgrade the database (Alembic)."""
     engine = _engine()
+    check_intact(engine)  # a half-damaged SQLite file would otherwise be "ready" until its damaged page is read
     revision = upgrade(engine)
     typer.echo(f"database ready ({engine.url.render_as_string(hide_password=True)}, schema {revision})")
 
@@ -149,7 +163,7 @@ def import_(
     outcome = import_bytes(_engine(), file.read_bytes(), file.name, by or _login(), dry_run=dry_run, area=area)
     s = outcome.summary()
     for warning in s["warnings"]:
-        typer.echo(f"warning: {warning}", err=True)
+        typer.echo(visible_controls(f"warning: {warning}"), err=True)
     changes = moves = None
     if dry_run:
         changes, moves = _dry_run_changes(outcome.plan, area)
@@ -164,9 +178,12 @@ def import_(
     else:
         verdict = "nothing to change: every row matches what is stored"
     typer.echo(
-        f"{file.name}: {s['rows_read']} rows read; {s['rows_new']} new, {s['rows_changed']} changed, "
-        f"{s['rows_unchanged']} unchanged; {s['targets_new']} new targets, {s['targets_changed']} with changed "
-        f"settings. {verdict}."
+        visible_controls(
+            f"{file.name}{_sheet(s['sheet'])}: {s['rows_read']} rows read; {s['rows_new']} new, "
+            f"{s['rows_changed']} changed, "
+            f"{s['rows_unchanged']} unchanged; {s['targets_new']} new targets, {s['targets_changed']} with changed "
+            f"settings. {verdict}."
+        )
     )
     if changes is not None and len(changes):
         typer.echo("\nStored figures it would change:")
@@ -177,7 +194,8 @@ def import_(
             )
         )
     if moves is not None and len(moves):
-        typer.echo(f"\nStatus moves it would cause: {'; '.join(preview.move_sentences(moves))}.")
+        moved = "; ".join(preview.move_sentences(moves))
+        typer.echo(visible_controls(f"\nStatus moves it would cause: {moved}.", keep="\n"))
         typer.echo(
             to_table(
                 moves,
@@ -191,6 +209,11 @@ def import_(
                 },
             )
         )
+
+
+def _sheet(name: str | None) -> str:
+    """' (sheet 'Q3 figures')' for a workbook, so the analyst knows which sheet was read."""
+    return "" if name is None else f" (sheet {name!r})"
 
 
 def _dry_run_changes(plan, area: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -366,7 +389,7 @@ def _write_report(
         path.write_bytes(make(paper))
     except OSError as exc:
         raise UserError(f"--output {str(path)!r}: cannot write the file ({exc.strerror})") from exc
-    typer.echo(f"wrote {path}: {paper.summary()}")
+    typer.echo(visible_controls(f"wrote {path}: {paper.summary()}"))
 
 
 @app.command()
@@ -514,7 +537,7 @@ def serve(
         "-m",
         "streamlit",
         "run",
-        str(PROJECT_ROOT / "app.py"),
+        str(PROJECT_ROOT / "server.py"),  # app.py behind the security headers
         "--server.port",
         str(port),
         "--server.address",
@@ -540,26 +563,24 @@ def _login() -> str:
 
 def main() -> None:
     """Entry point: known problems become one clear line on stderr, never a traceback."""
+    quiet_driver_logs()
     try:
         app(standalone_mode=False, prog_name="laa")
     except ImportRejected as exc:
         typer.echo(f"rejected: {len(exc.problems)} problem(s) in the file; nothing was written.", err=True)
         for problem in exc.problems:
-            typer.echo(f"  {problem.message()}", err=True)
+            typer.echo(f"  {visible_controls(problem.message())}", err=True)
         for warning in exc.warnings:
-            typer.echo(f"warning: {warning.message()}", err=True)
+            typer.echo(f"warning: {visible_controls(warning.message())}", err=True)
         sys.exit(1)
     except (UserError, NoSuchArea, RollbackRefused) as exc:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(f"error: {visible_controls(str(exc))}", err=True)
         sys.exit(2)
     except NoData as exc:
         typer.echo(str(exc), err=True)
         sys.exit(2)
-    except OperationalError as exc:
-        typer.echo(f"error: cannot use the database: {' '.join(str(exc.orig).split())}", err=True)
-        sys.exit(3)
-    except SQLAlchemyError as exc:
-        typer.echo(f"error: the database refused the request: {exc.__class__.__name__}", err=True)
+    except (DatabaseUnusable, SQLAlchemyError) as exc:
+        typer.echo(f"error: {describe_database_error(exc, _database_url())}", err=True)
         sys.exit(3)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -570,6 +591,14 @@ def main() -> None:
     except Exception as exc:  # anything unforeseen: one line, no traceback
         typer.echo(f"error: {exc.__class__.__name__}: {exc}", err=True)
         sys.exit(3)
+
+
+def _database_url() -> str | None:
+    """The URL the command used, to name its file or server; None when even the settings cannot be read."""
+    try:
+        return get_settings().resolved_database_url()
+    except Exception:  # noqa: BLE001 - an error message must not fail while being written
+        return None
 
 
 def _usage_error(exc: typer.TyperException) -> NoReturn:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import shutil
 import sys
 import textwrap
@@ -11,6 +12,8 @@ from datetime import date, datetime
 from enum import StrEnum
 
 import pandas as pd
+
+from dashboard.csvsafe import safe_csv_text
 
 DEFAULT_WIDTH = 100
 """Text output fits this many columns when it is not printed to a terminal (a pipe, a file, a test)."""
@@ -53,12 +56,39 @@ def records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
     return [{c: plain(v) for c, v in zip(columns, row, strict=True)} for row in frame[columns].itertuples(index=False)]
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_C1_AND_DEL = re.compile(r"[\x7f-\x9f]")
+REPLACEMENT = "\ufffd"
+"""What a C1 control character (U+0080 to U+009F) is shown as: Unicode has no picture for them."""
+
+
+def _control_picture(match: re.Match) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # U+2400 block: ␀ … ␛ (escape) … ␟
+    return "\u2421" if code == 0x7F else REPLACEMENT  # ␡ for DEL
+
+
+def visible_controls(text: str, keep: str = "") -> str:
+    """Text with every C0 and C1 control character (ESC, BEL, CR, …) replaced by a visible mark, so that data
+    printed for a person can neither drive the terminal (colours, cursor moves, a bell, a rewritten line) nor
+    hide: ESC → ␛, BEL → ␇, CR → ␍, DEL → ␡, a C1 character → U+FFFD. Characters in `keep` (say "\n" where a
+    line break is meant) pass. Each mark is one column wide, so tables stay aligned."""
+    return _CONTROL.sub(lambda m: m.group() if m.group() in keep else _control_picture(m), text)
+
+
 def to_json(payload: dict) -> str:
-    return json.dumps(payload, indent=2, ensure_ascii=False, default=plain)
+    """JSON as UTF-8 text; json.dumps writes C0 controls as \\u001b and so on, and DEL and the C1 controls are
+    escaped the same way here, so that no control character reaches a terminal and the data is kept exactly."""
+    text = json.dumps(payload, indent=2, ensure_ascii=False, default=plain)
+    return _C1_AND_DEL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def to_csv(frame: pd.DataFrame) -> str:
-    return frame.to_csv(index=False, lineterminator="\n")
+    """`--format csv`: every column in full, and no text cell that a spreadsheet would run as a formula (see
+    dashboard.csvsafe: =CMD|… is written '=CMD|…, with a leading ', and a number such as -5 stays a number).
+    Control characters are kept (the data as stored): the command line replaces them when it prints to a terminal."""
+    return safe_csv_text(frame)
 
 
 def output_width() -> int:
@@ -71,6 +101,7 @@ def output_width() -> int:
 def fit_text(text: str, width: int | None = None) -> str:
     """Prose (a table's footer) wrapped line by line to the output width; blank lines kept."""
     width = width or output_width()
+    text = visible_controls(text, keep="\n")
     return "\n".join(textwrap.fill(line, width) if line else "" for line in text.split("\n"))
 
 
@@ -83,8 +114,9 @@ def to_table(frame: pd.DataFrame, headers: dict[str, str] | None = None, width: 
     if frame.empty:
         return "(nothing to show)"
     shown = frame.rename(columns=headers or {})
+    # Control characters in the data are shown as marks (␛ for ESC): a table is for a person at a terminal.
     cells = [[_cell(v, c) for v, c in zip(row, frame.columns, strict=True)] for row in frame.itertuples(index=False)]
-    names = [str(c) for c in shown.columns]
+    names = [_one_line(str(c)) for c in shown.columns]
     natural = [max(len(n), *(len(r[i]) for r in cells)) for i, n in enumerate(names)]
     # A column with no value at all is not a number column: it may give way like text.
     numeric = [all(_is_number(r[i]) for r in cells) and any(r[i] for r in cells) for i in range(len(names))]
@@ -132,7 +164,13 @@ def _cell(value, column: str) -> str:
         return ""
     if isinstance(value, float):
         return f"{value:.1f}" if column.endswith("_pct") else f"{value:.10g}"
-    return " ".join(str(value).split())
+    return _one_line(str(value))
+
+
+def _one_line(text: str) -> str:
+    """One line with no control character: runs of white space (newlines, tabs) become one space, and any other
+    control character a visible mark."""
+    return visible_controls(" ".join(text.split()))
 
 
 def _is_number(text: str) -> bool:

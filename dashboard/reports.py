@@ -7,8 +7,12 @@ as bytes. Nothing here imports streamlit.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import functools
 import io
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,7 +24,7 @@ from dashboard.breakdown import COUNT_COLUMNS, board_breakdown, shortfall_frame
 from dashboard.charts import STATUS_COLOURS
 from dashboard.csvsafe import safe_csv_bytes
 from dashboard.movement import DIRECTION_ARROW, Direction, compare, resolve_as_at
-from dashboard.output import plain
+from dashboard.output import plain, visible_controls
 from dashboard.periods import Period, previous_quarter
 from dashboard.position import Position
 from dashboard.rules import STATUS_SYMBOL, STATUSES, Status
@@ -29,6 +33,27 @@ UNICODE_FONTS = (
     Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
     Path("/usr/share/fonts/TTF/DejaVuSans.ttf"),
 )
+"""The paper's font (Debian's fonts-dejavu-core): Latin, Greek, Cyrillic, Arabic, Hebrew, many symbols and emoticons."""
+FALLBACK_FONTS = (
+    (
+        "DroidSansFallback",  # Debian's fonts-droid-fallback: Chinese, Japanese and Korean
+        (
+            Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"),
+            Path("/usr/share/fonts-droid-fallback/truetype/DroidSansFallbackFull.ttf"),
+            Path("/usr/share/fonts-droid-fallback/truetype/DroidSansFallback.ttf"),
+        ),
+    ),
+    (
+        "Symbola",  # Debian's fonts-symbola: emoji (drawn in black), symbols, control pictures
+        (
+            Path("/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf"),
+            Path("/usr/share/fonts/truetype/ancient-scripts/Symbola.ttf"),
+        ),
+    ),
+)
+"""Fonts for the characters DejaVu Sans lacks, each used where present (scripts/setup installs them)."""
+UNPRINTABLE = "\u25a1"
+"""□ stands in the PDF for a character no font of the paper can draw: marked, never silently dropped."""
 # What the PDF core font cannot draw, written as it can.
 _LATIN1 = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "...", "✖": "x",
                          "▲": "^", "✔": "v", "→": "->", "↑": "^", "↓": "v"})  # fmt: skip
@@ -412,11 +437,49 @@ MUTED = (90, 90, 90)
 
 def paper_pdf(paper: BoardPaper) -> bytes:
     """Landscape A4: the title, the mix, then one block per target, never split across pages; every page
-    footed with the as-at period and 'Page N of M'."""
+    footed with the as-at period and 'Page N of M'.
+
+    Text is drawn in DejaVu Sans, with fallback fonts for what it lacks (Chinese, Japanese, Korean, more emoji)
+    and shaped by HarfBuzz (Arabic letters joined, right to left). A character no font can draw is printed as
+    □ and a control character as its picture (␛ for ESC); if a font still reports a missing glyph, the paper is
+    drawn again with that character marked, so fpdf2 never has to drop one."""
+    chars = _paper_chars(paper)
+    pdf = _render_pdf(paper, chars)
+    missing = _missing_glyphs(pdf)
+    if missing:
+        pdf = _render_pdf(paper, chars, missing)
+    return bytes(pdf.output())
+
+
+def _paper_chars(paper: BoardPaper) -> frozenset[str]:
+    """Every character the paper's data may put on the page (control characters as their pictures)."""
+    texts = [v for v in _strings(dataclasses.astuple(paper))]
+    texts += [*STATUS_SYMBOL.values(), *DIRECTION_ARROW.values(), UNPRINTABLE]
+    return frozenset(visible_controls("".join(texts)))
+
+
+def _strings(value) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, tuple | list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+
+
+def _missing_glyphs(pdf) -> frozenset[str]:
+    """The characters a font of `pdf` was asked for and could not draw (fpdf2 would drop them with a warning)."""
+    return frozenset(chr(code) for font in pdf.fonts.values() for code in getattr(font, "missing_glyphs", ()))
+
+
+def _render_pdf(paper: BoardPaper, chars: frozenset[str], unprintable: frozenset[str] = frozenset()):
     pdf = _pdf_class()(orientation="L", format="A4")
     pdf.set_margins(PAGE_MARGIN, PAGE_MARGIN, PAGE_MARGIN)
     pdf.set_auto_page_break(auto=True, margin=16)
-    font, clean = _font(pdf)
+    font, clean = _font(pdf, chars, unprintable)
     pdf.paper_font, pdf.clean = font, clean
     pdf.head_text = f"{paper.title()} (continued)"
     pdf.foot_text = f"{paper.area} · {paper.board or 'all theme boards'} · as at {paper.as_at}"
@@ -447,7 +510,7 @@ def paper_pdf(paper: BoardPaper) -> bytes:
         if trial.page_break_triggered:
             pdf.add_page()
         _target_block(pdf, font, clean, row, paper)
-    return bytes(pdf.output())
+    return pdf
 
 
 def _pdf_class():
@@ -598,15 +661,103 @@ def _history_table(pdf, font: str, clean, row: PaperRow, x: float, y: float) -> 
     pdf.set_xy(x, y + 3 * h + 1)
 
 
-def _font(pdf) -> tuple[str, Callable[[str], str]]:
-    """A Unicode font where the machine has one; otherwise the core font, with text it can draw."""
+def _font(
+    pdf, chars: Iterable[str] = (), unprintable: frozenset[str] = frozenset()
+) -> tuple[str, Callable[[str], str]]:
+    """A Unicode font where the machine has one, with text shaping and the fallback fonts for those of `chars`
+    (the characters the paper will draw) it lacks; and the function that makes any text drawable: control
+    characters as pictures, what no font has as □.
+
+    A fallback font is added only when the paper needs it, and only with the characters it is needed for: a
+    font's glyph table is copied for every block tried on a page (offset_rendering), and a CJK font is large.
+    Without DejaVu the core font is used, with text it can draw ('?' for anything else)."""
+    from fpdf.errors import FPDFException
+
     for path in UNICODE_FONTS:
         if path.exists():
             pdf.add_font("DejaVu", "", str(path))
             bold = path.with_name("DejaVuSans-Bold.ttf")
             pdf.add_font("DejaVu", "B", str(bold if bold.exists() else path))
-            return "DejaVu", str
-    return "Helvetica", lambda text: text.translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
+            # DejaVu first: a glyph the bold face lacks is taken from the regular one, then from the others.
+            families = ["DejaVu"]
+            needed = {ord(c) for c in chars} - {code for font in pdf.fonts.values() for code in font.cmap}
+            for family, paths in FALLBACK_FONTS:
+                found = next((p for p in paths if p.exists()), None)
+                covers = needed & _cmap(found) if found is not None and needed else set()
+                if covers:
+                    pdf.add_font(family, "", str(found), unicode_range=sorted(covers))
+                    families.append(family)
+                    needed -= covers
+            pdf.set_fallback_fonts(families, exact_match=False)
+            if any(_needs_shaping(c) for c in chars):
+                # Shaping needs uharfbuzz (Arabic joined, right to left); without it every letter is still drawn.
+                # It doubles the time a paper takes, so a paper in Latin, Greek, Cyrillic or CJK goes without.
+                with contextlib.suppress(FPDFException):
+                    pdf.set_text_shaping(True)
+            cmaps = [font.cmap for font in pdf.fonts.values() if hasattr(font, "cmap")]
+            return "DejaVu", _drawable(cmaps, unprintable)
+    return (
+        "Helvetica",
+        lambda text: (
+            visible_controls(text, keep="\n").translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
+        ),
+    )
+
+
+_COMPLEX_SCRIPTS = (
+    (0x0590, 0x08FF),
+    (0x0900, 0x0DFF),
+    (0x0E00, 0x0FFF),
+    (0x1000, 0x109F),
+    (0x1780, 0x18AF),
+    (0x1A00, 0x1AFF),
+    (0x1B00, 0x1BFF),
+    (0xA800, 0xABFF),
+    (0xFB1D, 0xFDFF),
+    (0xFE70, 0xFEFF),
+)
+"""Hebrew, Arabic, Syriac, Thaana, N'Ko …; Indic scripts; Thai, Lao, Tibetan; Myanmar; Khmer, Mongolian; and
+others whose letters change shape, join or reorder: text with them is shaped by HarfBuzz."""
+
+
+def _needs_shaping(char: str) -> bool:
+    """A character whose drawing depends on its neighbours: a letter of a complex script, a combining mark, a
+    right-to-left character, a zero-width joiner (emoji sequences)."""
+    code = ord(char)
+    if char == "\u200d" or any(low <= code <= high for low, high in _COMPLEX_SCRIPTS):
+        return True
+    return unicodedata.category(char) in ("Mn", "Mc", "Me") or unicodedata.bidirectional(char) in ("R", "AL", "AN")
+
+
+@functools.lru_cache(maxsize=8)
+def _cmap(path: Path) -> frozenset[int]:
+    """The code points a font file has a glyph for."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(path), lazy=True) as font:
+        return frozenset(font.getBestCmap() or ())
+
+
+def _drawable(cmaps: list, unprintable: frozenset[str]) -> Callable[[str], str]:
+    """Text as the paper's fonts can draw it: each control character as its picture (␛ for ESC; a line break
+    stays), each character no font has as □. An invisible format character no font has (a zero-width joiner,
+    a variation selector) is left out: there is nothing to see."""
+    known: dict[str, str] = {"\n": "\n"}
+
+    def one(char: str) -> str:
+        if char not in known:
+            if char not in unprintable and any(ord(char) in cmap for cmap in cmaps):
+                known[char] = char
+            elif unicodedata.category(char) == "Cf" or unicodedata.name(char, "").startswith("VARIATION SELECTOR"):
+                known[char] = ""
+            else:
+                known[char] = UNPRINTABLE
+        return known[char]
+
+    def clean(text: str) -> str:
+        return "".join(one(char) for char in visible_controls(text, keep="\n"))
+
+    return clean
 
 
 # ---------------------------------------------------------------------------------------------------------------

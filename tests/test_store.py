@@ -57,7 +57,7 @@ def test_an_unreachable_database_is_one_line_not_a_traceback(tmp_path):
         timeout=120,
     )
     assert run.returncode == 3
-    assert run.stderr.startswith("error: cannot use the database: ")
+    assert run.stderr.startswith("error: cannot reach the database at 127.0.0.1:1: ")
     assert "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 1
 
 

@@ -2,27 +2,41 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from dashboard.settings import get_settings
 
 WRITE = {"laa_write": True}
 
 
+URL_EXAMPLES = "sqlite:///db/laa.sqlite3 or postgresql+psycopg://user@host/laa"
+
+
+class DatabaseUnusable(Exception):
+    """The database cannot be used at all; the message says what is wrong and what to do, in one sentence."""
+
+
 @lru_cache(maxsize=8)
 def get_engine(url: str | None = None) -> Engine:
-    """The engine for url (default: LAA_DATABASE_URL or the embedded SQLite file)."""
+    """The engine for url (default: LAA_DATABASE_URL or the embedded SQLite file).
+
+    Raises DatabaseUnusable for a URL that is not one, names an unknown database or a driver not installed."""
     settings = get_settings()
     url = url or settings.resolved_database_url()
-    if url.startswith("sqlite"):
-        return _sqlite_engine(url, settings.sqlite_busy_timeout_ms)
-    return create_engine(url, pool_pre_ping=True)
+    try:
+        if url.startswith("sqlite"):
+            return _sqlite_engine(url, settings.sqlite_busy_timeout_ms)
+        return create_engine(url, pool_pre_ping=True)
+    except (ArgumentError, ImportError) as exc:
+        raise DatabaseUnusable(describe_database_error(exc, url)) from exc
 
 
 def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
@@ -71,3 +85,133 @@ def writing(engine: Engine) -> Iterator[Connection]:
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7412001)")
         yield conn
+
+
+def check_intact(engine: Engine) -> None:
+    """Raises DatabaseUnusable when a SQLite file is damaged: a damaged page is otherwise found only when read.
+
+    quick_check reads every page but skips the slow index cross-checks of integrity_check."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as conn:
+        found = [row[0] for row in conn.exec_driver_sql("PRAGMA quick_check")]
+    if found != ["ok"]:
+        raise DatabaseUnusable(_damaged(engine.url))
+
+
+def quiet_driver_logs() -> None:
+    """psycopg logs a second line when a connection dies inside a pipeline; the error itself is reported already."""
+    driver = logging.getLogger("psycopg")
+    driver.addHandler(logging.NullHandler())
+    driver.propagate = False
+
+
+def describe_database_error(exc: BaseException, url: str | URL | None = None) -> str:
+    """One plain sentence for any error from the database: what is wrong and what to do (no driver jargon).
+
+    url is the database's URL (default: the configured one); it names the file or the server."""
+    if isinstance(exc, DatabaseUnusable):
+        return str(exc)
+    if isinstance(exc, (ArgumentError, ImportError)):
+        return _bad_url(exc, str(url or get_settings().resolved_database_url()))
+    where = _parsed(url)
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    if isinstance(orig, sqlite3.Error) and where is not None and where.get_backend_name() == "sqlite":
+        return _sqlite_problem(orig, where)
+    detail = _first_line(orig)
+    postgresql = where is not None and where.get_backend_name() == "postgresql"
+    if postgresql and (sentence := _postgresql_problem(exc, detail, where)):
+        return sentence
+    kind = type(exc).__name__
+    return f"the database refused the request ({kind}: {detail}): check LAA_DATABASE_URL, or run `laa init`"
+
+
+def _bad_url(exc: BaseException, url: str) -> str:
+    shown = _hide_password(url)
+    if isinstance(exc, NoSuchModuleError):
+        return f"LAA_DATABASE_URL {shown!r} names a database this dashboard cannot use: write {URL_EXAMPLES}"
+    if isinstance(exc, ImportError):
+        return (
+            f"the driver for LAA_DATABASE_URL {shown!r} is not installed ({exc.name}): "
+            f"use {URL_EXAMPLES}, whose drivers are installed"
+        )
+    return f"LAA_DATABASE_URL {shown!r} is not a database URL: write one such as {URL_EXAMPLES}"
+
+
+def _hide_password(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _parsed(url: str | URL | None) -> URL | None:
+    try:
+        return make_url(url or get_settings().resolved_database_url())
+    except ArgumentError:
+        return None
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _damaged(url: URL) -> str:
+    return (
+        f"the database file {url.database} is damaged or is not a SQLite database: restore it from a backup, "
+        "or move it aside and run `laa init` to start an empty one"
+    )
+
+
+def _sqlite_problem(error: sqlite3.Error, url: URL) -> str:
+    name = getattr(error, "sqlite_errorname", "")
+    if name in ("SQLITE_NOTADB", "SQLITE_CORRUPT") or "malformed" in str(error) or "not a database" in str(error):
+        return _damaged(url)
+    if name == "SQLITE_CANTOPEN" or "unable to open" in str(error):
+        return (
+            f"cannot open the database file {url.database}: check that its folder exists and that you may write there"
+        )
+    if name.startswith("SQLITE_BUSY") or "locked" in str(error):
+        return f"the database file {url.database} stayed busy with another upload: try again in a moment"
+    if name.startswith("SQLITE_READONLY") or "readonly" in str(error):
+        return f"the database file {url.database} cannot be written: give this user write access to it and its folder"
+    if name == "SQLITE_FULL":
+        return f"the disk holding {url.database} is full: free some space and try again"
+    return f"cannot use the database file {url.database} ({_first_line(error)}): run `laa init`, or restore a backup"
+
+
+# What psycopg says when it cannot reach the server at all, as against a server that answers and refuses.
+_UNREACHABLE = ("connection refused", "failed to resolve host", "name or service not known", "timeout", "no route")
+_LOST = (
+    "server closed the connection",
+    "terminating connection",
+    "consuming input failed",
+    "connection is lost",
+    "connection is closed",
+    "the connection is bad",
+    "ssl syscall error",
+    "eof detected",
+)
+
+
+def _postgresql_problem(exc: BaseException, detail: str, url: URL) -> str | None:
+    server = f"{url.host or 'localhost'}:{url.port or 5432}"
+    text = str(getattr(exc, "orig", exc)).lower()
+    if any(word in text for word in _UNREACHABLE):
+        return (
+            f"cannot reach the database at {server}: is PostgreSQL running? "
+            "Start it, or correct the host and port in LAA_DATABASE_URL"
+        )
+    if getattr(exc, "connection_invalidated", False) or any(word in text for word in _LOST):
+        return (
+            f"lost the connection to the database at {server}: is PostgreSQL still running? Try again once it is "
+            "back (an import is stored whole or not at all)"
+        )
+    if text.startswith("connection failed") or "authentication failed" in text or "does not exist" in text:
+        reason = detail.split(": ")[-1]
+        return (
+            f"the database at {server} refused the connection ({reason}): "
+            "check the user, password and database name in LAA_DATABASE_URL"
+        )
+    return None
