@@ -29,6 +29,12 @@ BAND_COLOUR = "rgba(230, 159, 0, 0.18)"
 FONT = dict(family="sans-serif", size=13)
 
 
+def literal(text) -> str:
+    """Data as chart text: plotly draws a little HTML (<a>, <b>, <br>) in labels, so <, > and & are written as
+    entities and show as themselves."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def status_name(status: Status) -> str:
     """'✖ red': the legend and hover name of a status."""
     return f"{STATUS_SYMBOL[status]} {status.value}"
@@ -45,9 +51,9 @@ def board_mix(boards: pd.DataFrame, ranked: pd.DataFrame | None = None) -> go.Fi
     boards in rank order ('1 · Wellbeing') when a ranking is given, else in the partnership's order."""
     if ranked is not None:
         boards = boards.set_index("theme_board").loc[ranked["theme_board"]].reset_index()
-        names = [f"{int(r)} · {b}" for r, b in zip(ranked["rank"], ranked["theme_board"], strict=True)]
+        names = [f"{int(r)} · {literal(b)}" for r, b in zip(ranked["rank"], ranked["theme_board"], strict=True)]
     else:
-        names = boards["theme_board"].tolist()
+        names = [literal(b) for b in boards["theme_board"]]
     fig = go.Figure()
     for column, status in COUNT_COLUMNS.items():
         counts = boards[column].astype(int).tolist()
@@ -195,7 +201,7 @@ def target_history(target: pd.Series, versions: pd.DataFrame) -> go.Figure:
     fig.update_layout(
         height=380,
         xaxis=dict(type="category", categoryorder="array", categoryarray=order, title="period"),
-        yaxis=dict(title=str(target.get("unit") or "") if _given(target.get("unit")) else ""),
+        yaxis=dict(title=literal(target.get("unit")) if _given(target.get("unit")) else ""),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, traceorder="normal"),
         margin=dict(l=10, r=10, t=50, b=40),
         font=FONT,

@@ -129,11 +129,26 @@ def board_url(board: str) -> str:
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&^])")
 
 
+# Streamlit's Markdown turns bare addresses (http://…, www.…, name@host) into links after escapes are read, so a
+# word joiner (U+2060, invisible) after each ':', '@' and 'www' keeps them text.
+_AUTOLINKED = re.compile(r"(:|@|(?i:www))")
+
+
 def md_escape(text) -> str:
     """Data placed inside Markdown shows as the literal text: no links, HTML, LaTeX, emoji or colour directives."""
     if text is None or (isinstance(text, float) and text != text):
         return ""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    return _AUTOLINKED.sub("\\1\u2060", _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)))
+
+
+ECHO_LIMIT = 40
+
+
+def echoed(text: str) -> str:
+    """Something a visitor put in the address, quoted for a message: at most ECHO_LIMIT characters, escaped so
+    that nothing in it renders as a link, an image or formatting."""
+    short = text if len(text) <= ECHO_LIMIT else text[: ECHO_LIMIT - 1] + "…"
+    return md_escape(f"“{short}”")
 
 
 def number(value) -> str:
@@ -222,7 +237,7 @@ def target_caption(target: pd.Series) -> dict[str, str]:
         "Theme board": str(target["theme_board"]),
         "Type": _text(target.get("target_type")) or "not given",
         "Lead partner": _text(target.get("lead_partner")) or "not given",
-        "Polarity": (polarity or "").replace("_", " ") or "not given (higher is better assumed)",
+        "Polarity": _text(polarity).replace("_", " ") or "not given (higher is better assumed)",
         "Amber band": f"{number(tolerance) if _text(tolerance) else '5'}% of target",
         "Reported": _text(target.get("frequency")) or "quarterly",
         "Unit": _text(target.get("unit")) or "–",

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import movement, reports
 from dashboard.rules import Status
-from dashboard.views import board_options, board_table, board_targets, board_targets_title, md_escape
+from dashboard.views import board_options, board_table, board_targets, board_targets_title, echoed, md_escape
 from pages import _ui
 
 DOWNLOADS = (
@@ -25,7 +25,7 @@ with top[1]:
     as_at = _ui.as_at_picker(position)
 if unknown:
     st.warning(
-        f"There is no theme board {md_escape(repr(unknown))}; showing {md_escape(board)}.",
+        f"There is no theme board {echoed(unknown)}; showing {md_escape(board)}.",
         icon=":material/search_off:",
     )
 

@@ -61,7 +61,7 @@ with ranking[1]:
     for row in ranked.itertuples(index=False):
         _ui.board_link(row.theme_board, label=ranking_line(row), icon=":material/groups:")
 st.caption(ranking_sentence(basis))
-st.info(bases_note(boards, basis), icon=":material/swap_vert:")
+st.info(md_escape(bases_note(boards, basis)), icon=":material/swap_vert:")
 ranks = ranking_table(boards, basis)
 st.dataframe(
     ranks,

@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard.views import (
+    echoed,
     md_escape,
     periods_table,
     status_label,
@@ -21,7 +22,7 @@ names = dict(zip(position.targets["indicator_code"], position.targets["indicator
 code, unknown = _ui.choice("Target", codes, "target", default=codes[0], format_func=lambda c: f"{c} · {names[c]}")
 if unknown:
     st.warning(
-        f"There is no target {md_escape(repr(unknown))} in {md_escape(position.area)}; pick one below.",
+        f"There is no target {echoed(unknown)} in {md_escape(position.area)}; pick one below.",
         icon=":material/search_off:",
     )
 

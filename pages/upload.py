@@ -2,7 +2,14 @@
 
 import streamlit as st
 
-from dashboard.importer import ImportRejected, RollbackRefused, import_bytes, renamed_columns, rollback
+from dashboard.importer import (
+    ImportRejected,
+    RollbackRefused,
+    file_checksum,
+    import_bytes,
+    renamed_columns,
+    rollback,
+)
 from dashboard.preview import changed_rows, cleared, cleared_sentence, incoming_rows, move_sentences, status_moves
 from dashboard.views import (
     batch_labels,
@@ -42,11 +49,27 @@ def show_problems(problems) -> None:
         st.dataframe(table, hide_index=True, width="stretch")
 
 
+def checked(data: bytes, name: str):
+    """The file's dry run, made once per file (its checksum) rather than on every click on the page; the
+    commit checks the file again against the store as it is then."""
+    key = (file_checksum(data), name)
+    cached = st.session_state.get("upload_check")
+    if cached is None or cached[0] != key:
+        try:
+            result = import_bytes(_ui.engine(), data, name, "analyst", dry_run=True)
+        except ImportRejected as rejected:
+            result = rejected
+        st.session_state["upload_check"] = (key, result)
+    return st.session_state["upload_check"][1]
+
+
 if uploaded is not None:
     data = uploaded.getvalue()
     engine = _ui.engine()
     try:
-        outcome = import_bytes(engine, data, uploaded.name, by or "analyst", dry_run=True)
+        outcome = checked(data, uploaded.name)
+        if isinstance(outcome, ImportRejected):
+            raise outcome
     except ImportRejected as rejected:
         st.error(
             f"{md_escape(uploaded.name)} cannot be stored: {plural(len(rejected.problems), 'problem')} below. "
@@ -66,6 +89,8 @@ if uploaded is not None:
         cells[2].metric("Rows changed", summary["rows_changed"])
         cells[3].metric("Rows unchanged", summary["rows_unchanged"])
         cells[4].metric("New targets", summary["targets_new"])
+        if plan.sheet is not None:
+            st.caption(f"Read the workbook's sheet “{md_escape(plan.sheet)}” (its active sheet).")
         if read_as := renamed_columns(plan.headings):
             st.info(
                 "Columns read by another name: "
@@ -139,6 +164,7 @@ if uploaded is not None:
                 show_problems(rejected.problems)
             else:
                 _ui.clear_caches()
+                st.session_state.pop("upload_check", None)
                 s = stored.summary()
                 st.session_state["upload_done"] = (
                     f"Stored {md_escape(uploaded.name)} as batch {s['batch']}: {s['rows_new']} new, "
@@ -168,6 +194,7 @@ else:
                     st.error(f"Batch {batch} was not rolled back: {md_escape(type(exc).__name__)}: {md_escape(exc)}")
                 else:
                     _ui.clear_caches()
+                    st.session_state.pop("upload_check", None)
                     st.session_state["upload_done"] = (
                         f"Batch {batch} rolled back: {result['values_withdrawn']} values withdrawn, "
                         f"{result['targets_removed']} targets it created removed."

@@ -167,3 +167,27 @@ def test_the_preview_names_the_columns_read_by_another_name(fresh_app):
         "Columns read by another name: 'NI' as indicator\\_code; 'Board' as theme\\_board; 'Quarter' as period; "
         "'Outturn' as actual; 'RAG Status' as rag."
     )
+
+
+# The upload page checks a file once, not on every click -------------------------------------------------------
+
+
+def test_the_upload_preview_is_made_once_per_file(fresh_app, monkeypatch):
+    import dashboard.importer
+
+    calls = []
+    real = dashboard.importer.import_bytes
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs.get("dry_run", False))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(dashboard.importer, "import_bytes", counted)
+    at = upload(no_exception(fresh_app.run()), "q4.csv", NEW_QUARTER)
+    for name in ("Ann", "Bob", "Cat"):
+        at.text_input[0].set_value(name).run()
+        no_exception(at)
+    assert calls == [True]
+    at.button(key="commit").click().run()
+    # The commit, then one new check of the same file against the store it has just changed.
+    assert calls == [True, False, True]

@@ -18,6 +18,15 @@ import pytest
 from tests.conftest import free_port
 from tests.test_app_pages import load_demo
 
+try:
+    from playwright.sync_api import expect
+
+    # A page's first run on a freshly started server imports the whole package; on a busy two-core machine
+    # that takes more than Playwright's default five seconds. Conditions are still awaited, never slept on.
+    expect.set_options(timeout=20_000)
+except ImportError:  # the browser fixture skips (or fails under LAA_REQUIRE_BROWSER) without Playwright
+    pass
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -40,11 +49,12 @@ def _unavailable(reason: str) -> None:
 
 @contextlib.contextmanager
 def running_dashboard(database_url: str, log: Path) -> Iterator[str]:
-    """`streamlit run app.py` on a free loopback port over database_url; yields its address once it answers."""
+    """`streamlit run server.py` (app.py behind its security headers, as `laa serve` runs it) on a free loopback
+    port over database_url; yields its address once it answers."""
     port = free_port()
     env = {**os.environ, "LAA_DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
     command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"),
         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip
