@@ -191,3 +191,18 @@ def test_the_upload_preview_is_made_once_per_file(fresh_app, monkeypatch):
     at.button(key="commit").click().run()
     # The commit, then one new check of the same file against the store it has just changed.
     assert calls == [True, False, True]
+
+
+# A target with no polarity, beside targets that have one, opens like any other --------------------------------
+
+
+def test_a_target_without_a_polarity_opens(fresh_app):
+    data = b"indicator_code,theme_board,period,target,actual\nNI 998,PMG,2009/10 Q3,10,9\n"
+    at = upload(no_exception(fresh_app.run()), "new.csv", data)
+    at.button(key="commit").click().run()
+    no_exception(at)
+    fresh_app.query_params["target"] = "NI 998"
+    at.switch_page("pages/target.py").run()
+    no_exception(at)
+    assert at.title[0].value.startswith("NI 998")
+    assert "Polarity: not given (higher is better assumed)" in at.caption[0].value.replace("\\", "")
