@@ -160,7 +160,10 @@ def import_(
     """Import a quarter's file: all or nothing. Exit 0 when stored (or nothing to change), 1 when rejected."""
     if not file.is_file():
         raise UserError(f"no such file: {file}")
-    outcome = import_bytes(_engine(), file.read_bytes(), file.name, by or _login(), dry_run=dry_run, area=area)
+    from dashboard.importer import import_file
+
+    # From the path, read in chunks: the file's bytes are never held whole (a big file is hundreds of MB).
+    outcome = import_file(_engine(), file, by or _login(), dry_run=dry_run, area=area)
     s = outcome.summary()
     for warning in s["warnings"]:
         typer.echo(visible_controls(f"warning: {warning}"), err=True)

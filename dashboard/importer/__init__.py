@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Engine, select
 
 from dashboard.importer.plan import ImportPlan, make_plan
 from dashboard.importer.problems import ImportProblem, ImportRejected
-from dashboard.importer.read import read_table
+from dashboard.importer.read import RawTable, read_table
 from dashboard.importer.validate import parse_table, renamed_columns
 from dashboard.importer.write import RollbackRefused, rollback_batch, write_plan
 from dashboard.settings import get_settings
@@ -26,6 +27,7 @@ __all__ = [
     "already_loaded",
     "file_checksum",
     "import_bytes",
+    "import_file",
     "renamed_columns",
     "rollback",
 ]
@@ -60,13 +62,38 @@ def import_bytes(
 ) -> ImportOutcome:
     """Import one file. Raises ImportRejected with every problem, having written nothing."""
     upgrade(engine)
-    table = read_table(data, file_name)
-    parsed = parse_table(table)
-    checksum = file_checksum(data)
+    return _import(engine, read_table(data, file_name), file_checksum(data), file_name, uploaded_by, dry_run, area)
+
+
+def import_file(
+    engine: Engine,
+    path: Path,
+    uploaded_by: str,
+    *,
+    dry_run: bool = False,
+    area: str | None = None,
+) -> ImportOutcome:
+    """import_bytes for a file on disk, read in chunks: a file of millions of rows is never held whole."""
+    upgrade(engine)
+    checksum = path_checksum(path)
+    return _import(engine, read_table(path, path.name), checksum, path.name, uploaded_by, dry_run, area)
+
+
+def _import(
+    engine: Engine,
+    table: RawTable,
+    checksum: str,
+    file_name: str,
+    uploaded_by: str,
+    dry_run: bool,
+    area: str | None,
+) -> ImportOutcome:
+    parsed, sheet = parse_table(table), table.sheet
+    del table  # the typed rows are all that is needed now: the raw cells are freed before the plan is made
     # The plan is made under the write lock, so two uploads at once cannot both create the same board.
     with writing(engine) as conn:
         plan = make_plan(conn, parsed, file_name, checksum, area, get_settings().default_area)
-        plan.sheet = table.sheet
+        plan.sheet = sheet
         if plan.problems:
             raise ImportRejected(plan.problems, plan.warnings)
         if dry_run or not plan.has_changes:
@@ -79,6 +106,15 @@ def import_bytes(
 def file_checksum(data: bytes) -> str:
     """The file's SHA-256: the same bytes are the same upload."""
     return hashlib.sha256(data).hexdigest()
+
+
+def path_checksum(path: Path) -> str:
+    """file_checksum of a file on disk, hashed as it is read in 1 MiB pieces."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while block := stream.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def already_loaded(engine: Engine, data: bytes) -> bool:

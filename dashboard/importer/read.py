@@ -15,6 +15,8 @@ import re
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -80,15 +82,26 @@ class RawTable:
         return _Rows(self.columns, len(self.lines))
 
 
-def read_table(data: bytes, file_name: str) -> RawTable:
-    """Bytes of a .csv/.txt or .xlsx file → RawTable; problems say what could not be read."""
-    if file_name.lower().endswith((".xlsx", ".xlsm")) or data.startswith(XLSX_MAGIC):
+def read_table(source: bytes | Path | BinaryIO, file_name: str) -> RawTable:
+    """A .csv/.txt or .xlsx file (its bytes, its path, or a seekable binary file) → RawTable.
+
+    From a path or file object a CSV file is read in chunks, never held whole: a 2,000,000-row file is 400 MB."""
+    if isinstance(source, Path):
+        with source.open("rb") as stream:
+            return _read_stream(stream, file_name)
+    return _read_stream(io.BytesIO(source) if isinstance(source, bytes | bytearray) else source, file_name)
+
+
+def _read_stream(stream: BinaryIO, file_name: str) -> RawTable:
+    magic = stream.read(len(XLSX_MAGIC))
+    stream.seek(0)
+    if file_name.lower().endswith((".xlsx", ".xlsm")) or magic.startswith(XLSX_MAGIC):
         from dashboard.importer.xlsx import read_xlsx
 
-        return read_xlsx(data)
+        return read_xlsx(stream.read())  # a workbook is a zip: Excel's row limit keeps it small enough to hold
     if file_name.lower().endswith(".xls"):
         return unreadable("an old .xls workbook cannot be read", "save it as .xlsx or CSV and upload that")
-    return _read_csv(data)
+    return _read_csv(stream)
 
 
 def unreadable(problem: str, fix: str, line: int | None = None, column: str | None = None) -> RawTable:
@@ -205,47 +218,92 @@ _NOT_CP1252 = re.compile(rb"[\x00\x81\x8d\x8f\x90\x9d]")
 """NUL and the five bytes Windows-1252 leaves undefined: a file holding them is not Windows-1252 text."""
 
 
-def _line_of(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
+def _chunks(stream: BinaryIO, size: int = 1 << 20) -> Iterator[tuple[int, bytes]]:
+    """(offset, bytes) of the whole file in about size-byte pieces, never splitting a UTF-8 character.
+
+    A piece never ends just before a continuation byte, so a multi-byte character or a two-byte pattern
+    is always within one piece, and each piece can be decoded or searched on its own."""
+    stream.seek(0)
+    offset, carry = 0, b""
+    while True:
+        block = stream.read(size)
+        data = carry + block
+        if not block:
+            if data:
+                yield offset, data
+            break
+        end = _piece_end(data)
+        yield offset, data[:end]
+        offset, carry = offset + end, data[end:]
+    stream.seek(0)
 
 
-def _first_bad_utf8(data: bytes) -> int | None:
+def _piece_end(data: bytes) -> int:
+    """Where to cut data so the next piece starts at a byte that begins a character (the rest is carried)."""
+    end = len(data) - 1  # the last byte is carried: the next block may continue it
+    while end > 0 and 0x80 <= data[end] < 0xC0:
+        end -= 1
+    return end if end > 0 else len(data)
+
+
+def _line_of(stream: BinaryIO, offset: int) -> int:
+    lines = 1
+    for start, piece in _chunks(stream):
+        if start >= offset:
+            break
+        lines += piece.count(b"\n", 0, offset - start)
+    return lines
+
+
+def _byte_at(stream: BinaryIO, offset: int) -> int:
+    stream.seek(offset)
+    byte = stream.read(1)[0]
+    stream.seek(0)
+    return byte
+
+
+def _first_bad_utf8(stream: BinaryIO) -> int | None:
     """Offset of the first byte that is not UTF-8, checked in chunks so the file is never decoded whole."""
-    if data.isascii():
-        return None
-    view, start, size = memoryview(data), 0, 1 << 20
-    while start < len(data):
-        end = min(start + size, len(data))
-        while end < len(data) and end > start and 0x80 <= data[end] < 0xC0:
-            end -= 1  # never split a character between chunks
+    for start, piece in _chunks(stream):
+        if piece.isascii():
+            continue
         try:
-            codecs.utf_8_decode(view[start:end], "strict", True)
+            codecs.utf_8_decode(piece, "strict", True)
         except UnicodeDecodeError as error:
             return start + error.start
-        start = end
     return None
 
 
-def _encoding(data: bytes) -> tuple[str | None, ImportProblem | None]:
+def _first_match(stream: BinaryIO, pattern: re.Pattern[bytes]) -> int | None:
+    """Offset of the first match of a pattern no longer than one character, searched piece by piece."""
+    for start, piece in _chunks(stream):
+        if found := pattern.search(piece):
+            return start + found.start()
+    return None
+
+
+def _encoding(stream: BinaryIO) -> tuple[str | None, ImportProblem | None]:
     """('utf-8-sig' or 'cp1252', None), or (None, the problem) for text that is neither."""
-    head = data[:4096]
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or head.count(b"\x00") * 4 >= len(head) > 0:
+    stream.seek(0)
+    head = stream.read(4096)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head.count(b"\x00") * 4 >= len(head) > 0:
         problem = "the file is UTF-16 text, which the import does not read"
         return None, ImportProblem(None, None, None, problem, UTF8_FIX)
-    bad = _first_bad_utf8(data)
+    bad = _first_bad_utf8(stream)
     if bad is None:
         return "utf-8-sig", None
-    line = _line_of(data, bad)
-    if _UTF8_MULTIBYTE.search(data):
+    line = _line_of(stream, bad)
+    if _first_match(stream, _UTF8_MULTIBYTE) is not None:
         # UTF-8 text with one character pasted from elsewhere: reading it all as Windows-1252 would turn
         # every ’ into â€™ and make new boards and targets, so neither reading is safe.
-        problem = f"this line has a byte (0x{data[bad]:02X}) that is not UTF-8, while the rest of the file is UTF-8"
+        byte = _byte_at(stream, bad)
+        problem = f"this line has a byte (0x{byte:02X}) that is not UTF-8, while the rest of the file is UTF-8"
         fix = f"retype the odd character (often £, ’ or é) on line {line}, then {UTF8_FIX}"
         return None, ImportProblem(line, None, None, problem, fix)
-    odd = _NOT_CP1252.search(data)
-    if odd:
-        line = _line_of(data, odd.start())
-        problem = f"this line has a byte (0x{data[odd.start()]:02X}) that is neither UTF-8 nor Windows-1252 text"
+    odd = _first_match(stream, _NOT_CP1252)
+    if odd is not None:
+        line = _line_of(stream, odd)
+        problem = f"this line has a byte (0x{_byte_at(stream, odd):02X}) that is neither UTF-8 nor Windows-1252 text"
         return None, ImportProblem(line, None, None, problem, f"check the file is the CSV export, then {UTF8_FIX}")
     # What Excel on Windows writes for "CSV (Comma delimited)": the £ sign is byte 0xA3.
     return "cp1252", None
@@ -292,17 +350,20 @@ def _sniff(stream: io.TextIOBase) -> str:
     return max(DELIMITERS, key=line.count)
 
 
-def _read_csv(data: bytes) -> RawTable:
-    encoding, problem = _encoding(data)
+def _read_csv(source: BinaryIO) -> RawTable:
+    encoding, problem = _encoding(source)
     if problem:
         return refused([problem])
-    stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
-    delimiter = _sniff(stream)
-    lines = _Lines(stream)
+    source.seek(0)
+    stream = io.TextIOWrapper(source, encoding=encoding, newline="")
     try:
+        delimiter = _sniff(stream)
+        lines = _Lines(stream)
         return _records(csv.reader(lines, delimiter=delimiter), lines, encoding, delimiter)
     except _LineTooLong as error:
         return refused([_long_line(error.line)])
+    finally:
+        stream.detach()  # the caller's file stays open: it is the caller's to close
 
 
 def _records(reader: Iterator[list[str]], lines: _Lines, encoding: str, delimiter: str) -> RawTable:

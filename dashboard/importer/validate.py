@@ -257,13 +257,15 @@ def _typed(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[ImportProblem]]:
     blank = (frame["period"] == "").to_numpy()
     report("period", blank, "period is required on every row", f"fill in the period: {PERIOD_FORMATS}")
     problems += _period_problems(frame, period, bad & ~blank)
-    out["period_end"] = [p.end if isinstance(p, Period) else None for p in period]
-    out["period_label"] = [p.label if isinstance(p, Period) else None for p in period]
+    # The few distinct periods are looked at once each; the rows hold codes (labels) or shared dates (ends).
+    ends = _map_distinct(period, lambda p: p.end if isinstance(p, Period) else None)
+    out["period_end"] = np.where(ends.isna(), None, np.asarray(ends, dtype=object))  # dates, as the store's
+    out["period_label"] = _map_distinct(period, lambda p: p.label if isinstance(p, Period) else None)
 
     out["area"] = _map_distinct(frame["area"], lambda s: " ".join(s.split()) or None) if "area" in frame else None
     for column in ("indicator_name", "lead_partner", "commentary", "remedial_action", "unit"):
         if column in frame:
-            out[column] = frame[column].where(frame[column] != "", None).to_numpy(dtype=object)
+            out[column] = _map_distinct(frame[column], lambda s: s or None)
     if "target_type" in frame:
         types, bad = _map_unique(frame["target_type"], _target_type_or_error)
         report(
@@ -272,15 +274,15 @@ def _typed(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[ImportProblem]]:
             "not a target type",
             f"use one of: {', '.join(TARGET_TYPES)}, or leave it empty",
         )
-        out["target_type"] = types
+        out["target_type"] = pd.Categorical(types)
     if "polarity" in frame:
         polarity, bad = _map_unique(frame["polarity"], _polarity_or_error)
         report("polarity", bad, "not a polarity", "use higher_is_better or lower_is_better, or leave it empty")
-        out["polarity"] = polarity
+        out["polarity"] = pd.Categorical(polarity)
     if "frequency" in frame:
         frequency, bad = _map_unique(frame["frequency"], _frequency_or_error)
         report("frequency", bad, "not a frequency", FREQUENCY_FIX)
-        out["frequency"] = frequency
+        out["frequency"] = pd.Categorical(frequency)
     if "rag" in frame:
         rag, bad = _map_unique(frame["rag"], _status_or_error)
         report(
@@ -289,15 +291,18 @@ def _typed(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[ImportProblem]]:
             "not a status word",
             "use red, amber, green or data awaited (or R, A, G, DA), or leave it empty to rate from the actual",
         )
-        out["rag"] = rag
+        out["rag"] = pd.Categorical(rag)
     for column in ("target", "actual", "tolerance_pct"):
         if column in frame:
             numbers, bad = parse_numbers(frame[column])
             report(column, bad, "not a number", NUMBER_FIX)
             for problem, fix, mask in _out_of_range(column, numbers, bad):
                 report(column, mask, problem, fix)
-            out[column] = numbers.astype(object).where(numbers.notna(), None)
-    problems += _text_problems(frame, out)
+            out[column] = numbers  # float64, NaN for an empty cell: 8 bytes a row, not a Python float each
+    # In slices: the check joins a whole column into one string, hundreds of MB for 2,000,000 rows. The sort
+    # below puts the problems back in file order.
+    for rows in (slice(start, start + _CHUNK_ROWS) for start in range(0, len(frame), _CHUNK_ROWS)):
+        problems += _text_problems(frame.iloc[rows], out.iloc[rows])
     problems.sort(key=lambda p: (p.line or 0, KNOWN.index(p.column) if p.column in KNOWN else 99))
     return out, problems
 
@@ -363,8 +368,19 @@ def shown_value(text: str) -> str:
     return text if len(text) <= SHOWN else f"{text[:SHOWN]}…"
 
 
+_CHUNK_ROWS = 131_072
+"""Rows checked at a time where each step copies a column: a whole 2,000,000-row column costs hundreds of MB."""
+
+
 def parse_numbers(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """Cells as Excel writes them ('1,200', '12%', ' £3 ') → floats; the mask marks cells that are not numbers."""
+    if len(raw) <= _CHUNK_ROWS:
+        return _parse_number_chunk(raw)
+    parts = [_parse_number_chunk(raw.iloc[i : i + _CHUNK_ROWS]) for i in range(0, len(raw), _CHUNK_ROWS)]
+    return pd.concat([numbers for numbers, _ in parts]), np.concatenate([bad for _, bad in parts])
+
+
+def _parse_number_chunk(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
     text = raw.astype(str).str.strip().str.replace("£", "", regex=False).str.replace(" ", "", regex=False)
     text = text.str.removesuffix("%")
     has_comma = text.str.contains(",", regex=False)
@@ -378,17 +394,27 @@ def parse_numbers(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return numbers, bad
 
 
-def _map_distinct(series: pd.Series, convert: Callable[[str], object]) -> np.ndarray:
-    """convert() applied once per distinct cell."""
-    cache = {value: convert(value) for value in pd.unique(series)}
-    return np.array([cache[v] for v in series.tolist()], dtype=object)
+def _map_distinct(cells: pd.Series | np.ndarray, convert: Callable[[object], object]) -> pd.Categorical:
+    """convert() applied once per distinct cell; a categorical (None → missing) so rows hold small codes.
+
+    Text columns repeat a few values on every row: as pandas strings each row would hold its own copy."""
+    codes, distinct = pd.factorize(np.asarray(cells, dtype=object), use_na_sentinel=False)
+    converted = np.empty(len(distinct), dtype=object)
+    converted[:] = [convert(value) for value in distinct]
+    # Two cells may convert alike ('ni117', 'NI 117'): categories must be distinct, so factorize again.
+    merged, categories = pd.factorize(converted)
+    return pd.Categorical.from_codes(merged[codes], categories=categories)
 
 
-def _map_unique(series: pd.Series, parse: Callable[[str], tuple[object, bool]]) -> tuple[list, np.ndarray]:
-    """Parse each distinct cell once (files repeat periods, boards and statuses on every row)."""
-    cache = {value: parse(value) for value in pd.unique(series)}
-    parsed = [cache[v] for v in series.tolist()]
-    return [p[0] for p in parsed], np.array([p[1] for p in parsed], dtype=bool)
+def _map_unique(series: pd.Series, parse: Callable[[str], tuple[object, bool]]) -> tuple[np.ndarray, np.ndarray]:
+    """Parse each distinct cell once (files repeat periods, boards and statuses on every row).
+
+    Returns (parsed value of each row, bad mask); the rows share the distinct cells' parsed objects."""
+    codes, distinct = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=False)
+    values, bad = np.empty(len(distinct), dtype=object), np.zeros(len(distinct), dtype=bool)
+    for i, cell in enumerate(distinct):
+        values[i], bad[i] = parse(cell)
+    return values[codes], bad[codes]
 
 
 def _period_or_error(text: str) -> tuple[Period | BadPeriod, bool]:
