@@ -816,51 +816,7 @@ def _shortfall(value: float | None) -> str:
     return "on target"
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# The old report API (pages/board.py until it passes a BoardPaper): thin wrappers over the paper
-
-
-@dataclass(frozen=True)
-class ReportTitle:
-    area: str
-    board: str | None
-    status: Status
-    as_at: str
-
-    def text(self) -> str:
-        who = self.board or "all theme boards"
-        return f"{self.area}: {self.status.value} targets, {who}, as at {self.as_at}"
-
-
-def _legacy_paper(rows: pd.DataFrame, title: ReportTitle | None, today: date | None = None) -> BoardPaper:
-    rows = rows if "shortfall_pct" in rows or rows.empty else rows.assign(shortfall_pct=shortfall_frame(rows))
-    return BoardPaper(
-        area=title.area if title else "",
-        board=title.board if title else None,
-        as_at=title.as_at if title else "the latest period held",
-        what=describe(len(rows), title.status if title else None),
-        mix=None,
-        rows=tuple(_paper_rows(rows, {}, {})),
-        produced=today or date.today(),
-    )
-
-
-def exception_pdf(rows: pd.DataFrame, title: ReportTitle, today: date | None = None) -> bytes:
-    """Deprecated: use paper_pdf(board_paper(...)), which adds the mix, direction and last periods."""
-    return paper_pdf(_legacy_paper(rows, title, today))
-
-
-def exception_xlsx(rows: pd.DataFrame, title: ReportTitle) -> bytes:
-    """Deprecated: use paper_xlsx(board_paper(...))."""
-    return paper_xlsx(_legacy_paper(rows, title))
-
-
-def exception_csv(rows: pd.DataFrame) -> bytes:
-    """Deprecated: use paper_csv(board_paper(...))."""
-    return paper_csv(_legacy_paper(rows, None))
-
-
 __all__: Sequence[str] = (
-    "BoardPaper", "Mix", "PaperRow", "PeriodFigure", "ReportTitle", "board_paper", "describe", "exception_csv",
-    "exception_pdf", "exception_xlsx", "file_stem", "paper_csv", "paper_pdf", "paper_table", "paper_xlsx",
+    "BoardPaper", "Mix", "PaperRow", "PeriodFigure", "board_paper", "describe", "file_stem", "paper_csv",
+    "paper_pdf", "paper_table", "paper_xlsx",
 )  # fmt: skip

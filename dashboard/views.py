@@ -4,7 +4,6 @@ No streamlit here; the pages only lay these out."""
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode
 
 import pandas as pd
 
@@ -15,8 +14,6 @@ from dashboard.movement import DIRECTION_ARROW, Direction
 from dashboard.rules import STATUS_SYMBOL, STATUSES, Status
 
 STATUS_ORDER = {s.value: i for i, s in enumerate(STATUSES)}  # red first: worst first
-TARGET_PAGE = "target"
-BOARD_PAGE = "board"
 
 NO_DATA_MESSAGE = (
     "No data yet. Upload the quarter's CSV or Excel file on the Upload page, "
@@ -111,19 +108,6 @@ def ranking_line(row) -> str:
 def plural(n: int, noun: str) -> str:
     """'1 red target', '9 red targets'."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def target_params(code: str) -> dict[str, str]:
-    return {"target": code}
-
-
-def target_url(code: str) -> str:
-    """A link to the target page relative to any page of the app: 'target?target=NI+117'."""
-    return f"{TARGET_PAGE}?{urlencode(target_params(code))}"
-
-
-def board_url(board: str) -> str:
-    return f"{BOARD_PAGE}?{urlencode({'board': board})}"
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&^])")

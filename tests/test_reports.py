@@ -313,14 +313,3 @@ def test_describe_and_file_stem(demo):
     paper = red_paper(load_position(demo))
     assert reports.file_stem(paper) == "board-paper-Childrens-Trust-2009-10-Q3"
     assert reports.file_stem(red_paper(load_position(demo), board=None)) == "board-paper-all-boards-2009-10-Q3"
-
-
-def test_the_old_exception_functions_still_work(demo):
-    position = load_position(demo)
-    rows = exceptions(position.statuses(None), Status.RED, CT)
-    title = reports.ReportTitle("Haringey", CT, Status.RED, "2009/10 Q3")
-    text = " ".join(pdf_pages(reports.exception_pdf(rows, title)))
-    assert all(f"{code} " in text for code in CT_RED) and "Page 1 of" in text
-    _, _, table = sheet_rows(reports.exception_xlsx(rows, title))
-    assert [r[0] for r in table[1:]] == CT_RED
-    assert [r[0] for r in csv_rows(reports.exception_csv(rows))[1:]] == CT_RED
