@@ -8,6 +8,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from dashboard.names import same_name
 from dashboard.rules import DEFAULT_TOLERANCE_PCT, Polarity, Status, pct
 
 COUNT_COLUMNS = {
@@ -106,7 +107,7 @@ def exceptions(statuses: pd.DataFrame, status: Status = Status.RED, board: str |
     """Targets at one status, worst shortfall first within each board: the exception report."""
     rows = statuses[statuses["status"] == status.value]
     if board is not None:
-        rows = rows[rows["theme_board"].str.casefold() == board.casefold()]
+        rows = rows[same_name(rows["theme_board"], board)]
     rows = rows.assign(shortfall_pct=shortfall_frame(rows))
     return rows.sort_values(
         ["board_position", "shortfall_pct", "position"], ascending=[True, False, True], na_position="last"

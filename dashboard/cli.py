@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import getpass
+import importlib.util
 import os
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -14,12 +16,23 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import breakdown, preview, reports
-from dashboard.importer import ImportRejected, RollbackRefused, already_loaded, import_bytes, rollback
+from dashboard.demo import DemoMissing, load_demo
+from dashboard.importer import ImportRejected, RollbackRefused, rollback
+from dashboard.logs import log, setup_logging
+from dashboard.names import find_name
 from dashboard.output import Format, fit_text, plain, records, to_csv, to_json, to_table, visible_controls
 from dashboard.periods import BadPeriod, Period
-from dashboard.position import NoData, NoSuchArea, Position, as_at_period, load_position, target_history
+from dashboard.position import (
+    NoData,
+    NoSuchArea,
+    Position,
+    as_at_period,
+    load_position,
+    stored_position,
+    target_history,
+)
 from dashboard.rules import STATUS_SYMBOL, parse_status
-from dashboard.settings import PROJECT_ROOT, SAMPLE_DATA, get_settings
+from dashboard.settings import Settings, get_settings
 from dashboard.store.engine import (
     DatabaseUnusable,
     check_intact,
@@ -27,8 +40,8 @@ from dashboard.store.engine import (
     get_engine,
     quiet_driver_logs,
 )
-from dashboard.store.queries import batches_frame
-from dashboard.store.schema import upgrade
+from dashboard.store.queries import areas_frame, batches_frame
+from dashboard.store.schema import require_ready, upgrade
 
 app = typer.Typer(
     help="LAA performance dashboard: a partnership's Local Area Agreement targets by theme board.",
@@ -37,7 +50,6 @@ app = typer.Typer(
     add_completion=False,
 )
 
-DEMO_FILES = ("haringey_demo.csv", "haringey_corrections.csv")
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, csv or json")]
 AreaOpt = Annotated[str | None, typer.Option("--area", help="the partnership area (default: the only one held)")]
 AsAtOpt = Annotated[str | None, typer.Option("--as-at", help="a period such as 2009/10 Q2 (default: latest)")]
@@ -131,20 +143,15 @@ def init() -> None:
 @app.command()
 def demo(by: Annotated[str, typer.Option(help="recorded as the uploader")] = "demo") -> None:
     """Load the bundled sample partnership (Haringey, 2008/09 Q4 to 2009/10 Q3). Safe to run again."""
-    engine = _engine()
-    for name in DEMO_FILES:
-        path = SAMPLE_DATA / name
-        if not path.exists():
-            raise UserError(f"the sample data is missing ({path}); run from a checkout of the project")
-        data = path.read_bytes()
-        if already_loaded(engine, data):
-            typer.echo(f"{name}: already loaded, nothing changed")
-            continue
-        s = import_bytes(engine, data, name, by).summary()
-        done = f"batch {s['batch']}" if s["batch"] else "already loaded, nothing changed"
-        typer.echo(
-            f"{name}: {s['rows_new']} new, {s['rows_changed']} changed, {s['rows_unchanged']} unchanged ({done})"
-        )
+    for loaded in load_demo(_engine(), by):
+        s = loaded.summary
+        if s is None or not s["batch"]:
+            typer.echo(f"{loaded.name}: already loaded, nothing changed")
+        else:
+            typer.echo(
+                f"{loaded.name}: {s['rows_new']} new, {s['rows_changed']} changed, {s['rows_unchanged']} unchanged "
+                f"(batch {s['batch']})"
+            )
 
 
 @app.command("import")
@@ -169,7 +176,7 @@ def import_(
         typer.echo(visible_controls(f"warning: {warning}"), err=True)
     changes = moves = None
     if dry_run:
-        changes, moves = _dry_run_changes(outcome.plan, area)
+        changes, moves = _dry_run_changes(outcome.plan)
         s |= {"changes": records(changes, list(changes.columns)), "status_moves": records(moves, list(moves.columns))}
     if fmt is Format.json:
         typer.echo(to_json(s))
@@ -203,6 +210,7 @@ def import_(
             to_table(
                 moves,
                 {
+                    "area": "Area",
                     "indicator_code": "Code",
                     "indicator_name": "Indicator",
                     "theme_board": "Theme board",
@@ -219,13 +227,10 @@ def _sheet(name: str | None) -> str:
     return "" if name is None else f" (sheet {name!r})"
 
 
-def _dry_run_changes(plan, area: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The figures a file would replace and the latest statuses it would move."""
-    try:
-        position = load_position(_engine(), area)
-    except (NoData, NoSuchArea):
-        position = None
-    return preview.changed_rows(plan), preview.status_moves(plan, position)
+def _dry_run_changes(plan) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The figures a file would replace and the latest statuses it would move, in every area it holds."""
+    shown = preview.file_preview(plan, partial(stored_position, _engine()))
+    return shown.changes, shown.moves
 
 
 @app.command()
@@ -342,12 +347,12 @@ def exceptions_(
         raise UserError(f"--status {status!r}: use red, amber, green or data awaited")
     position = load_position(_engine(), area)
     period = _as_at(as_at, position)
-    if board and board.casefold() not in set(position.targets["theme_board"].str.casefold()):
-        boards = ", ".join(position.targets["theme_board"].unique())
-        raise UserError(f"--board {board!r}: no such theme board (boards: {boards})")
+    if board is not None:
+        boards = position.targets["theme_board"].unique().tolist()
+        board = find_name(boards, board) or _no_such_board(board, boards)
     rows = breakdown.exceptions(position.statuses(period), wanted, board)
     if output is not None:
-        _write_report(output, position, period, _board_name(position, board), rows, reports.describe(len(rows), wanted))
+        _write_report(output, position, period, board, rows, reports.describe(len(rows), wanted))
         return
     rows = rows.rename(columns={"period_label": "period", "target_value": "target"})
     payload = {
@@ -372,11 +377,8 @@ def exceptions_(
     _emit(fmt, payload, rows[EXCEPTION_COLUMNS] if fmt is Format.csv else shown, footer=title)
 
 
-def _board_name(position, board: str | None) -> str | None:
-    if board is None:
-        return None
-    names = position.targets["theme_board"]
-    return names[names.str.casefold() == board.casefold()].iloc[0]
+def _no_such_board(board: str, boards: list[str]) -> NoReturn:
+    raise UserError(f"--board {board!r}: no such theme board (boards: {', '.join(boards)})")
 
 
 def _write_report(
@@ -461,10 +463,25 @@ def _history_table(versions: pd.DataFrame) -> pd.DataFrame:
 
 
 @app.command()
+def areas(fmt: FormatOpt = Format.table) -> None:
+    """The partnership areas held, each with its number of theme boards and targets: the names --area takes."""
+    engine = _engine()
+    require_ready(engine)
+    with engine.connect() as conn:
+        frame = areas_frame(conn)
+    _emit(
+        fmt,
+        {"areas": records(frame, list(frame.columns))},
+        frame,
+        {"area": "Area", "theme_boards": "Theme boards", "targets": "Targets"},
+    )
+
+
+@app.command()
 def batches(fmt: FormatOpt = Format.table) -> None:
     """Every upload batch, newest first: who, when, which file, what it changed."""
     engine = _engine()
-    upgrade(engine)
+    require_ready(engine)
     with engine.connect() as conn:
         frame = batches_frame(conn)
     columns = [
@@ -535,26 +552,38 @@ def serve(
     engine = _engine()
     upgrade(engine)
     engine.dispose()  # no pooled connection is carried into the server
+    app_dir = _app_folder()
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(PROJECT_ROOT / "server.py"),  # app.py behind the security headers
+        str(app_dir / "server.py"),  # app.py behind the security headers
         "--server.port",
         str(port),
         "--server.address",
         address,
     ]
-    # exec, not a child process: a signal sent to `laa serve` (Ctrl+C, SIGTERM from a service manager or
-    # scripts/start) reaches Streamlit itself, which shuts down and frees the port.
-    os.chdir(PROJECT_ROOT)
+    # The server runs in the app's folder, where its .streamlit/config.toml is; the database stays the one this
+    # command resolved from here (db/ under this directory, or LAA_DATABASE_URL).
+    os.environ["LAA_DATABASE_URL"] = engine.url.render_as_string(hide_password=False)
+    os.chdir(app_dir)
     sys.stdout.flush()
     sys.stderr.flush()
+    # exec, not a child process: a signal sent to `laa serve` (Ctrl+C, SIGTERM from a service manager or
+    # scripts/start) reaches Streamlit itself, which shuts down and frees the port.
     try:
         os.execv(sys.executable, command)
     except OSError as exc:
         raise UserError(f"cannot start Streamlit ({sys.executable}): {exc.strerror}") from exc
+
+
+def _app_folder() -> Path:
+    """Where the installed laa_app package is (found, not imported: the package never imports streamlit)."""
+    spec = importlib.util.find_spec("laa_app")
+    if spec is None or spec.origin is None:
+        raise UserError("the dashboard's app (the laa_app package) is not installed: reinstall the package")
+    return Path(spec.origin).resolve().parent
 
 
 def _login() -> str:
@@ -565,8 +594,11 @@ def _login() -> str:
 
 
 def main() -> None:
-    """Entry point: known problems become one clear line on stderr, never a traceback."""
+    """Entry point: known problems become one clear line on stderr, never a traceback (that goes to the log file;
+    with LAA_DEBUG=1 an unforeseen error raises)."""
     quiet_driver_logs()
+    settings = _settings_or_none()
+    setup_logging(settings.resolved_log_file() if settings else None, to_stderr=False)
     try:
         app(standalone_mode=False, prog_name="laa")
     except ImportRejected as exc:
@@ -576,13 +608,14 @@ def main() -> None:
         for warning in exc.warnings:
             typer.echo(f"warning: {visible_controls(warning.message())}", err=True)
         sys.exit(1)
-    except (UserError, NoSuchArea, RollbackRefused) as exc:
+    except (UserError, NoSuchArea, RollbackRefused, DemoMissing) as exc:
         typer.echo(f"error: {visible_controls(str(exc))}", err=True)
         sys.exit(2)
     except NoData as exc:
         typer.echo(str(exc), err=True)
         sys.exit(2)
     except (DatabaseUnusable, SQLAlchemyError) as exc:
+        log.warning("laa %s: the database could not be used", " ".join(sys.argv[1:2]), exc_info=True)
         typer.echo(f"error: {describe_database_error(exc, _database_url())}", err=True)
         sys.exit(3)
     except typer.Exit as exc:
@@ -591,16 +624,27 @@ def main() -> None:
         sys.exit(130)
     except typer.TyperException as exc:
         _usage_error(exc)
-    except Exception as exc:  # anything unforeseen: one line, no traceback
-        typer.echo(f"error: {exc.__class__.__name__}: {exc}", err=True)
+    except Exception as exc:  # anything unforeseen: one line here, the traceback in the log
+        log.exception("laa %s failed", " ".join(sys.argv[1:2]))
+        if settings is not None and settings.debug:
+            raise
+        where = f" (details in {settings.resolved_log_file()})" if settings else ""
+        typer.echo(f"error: {exc.__class__.__name__}: {visible_controls(str(exc))}{where}", err=True)
         sys.exit(3)
 
 
 def _database_url() -> str | None:
     """The URL the command used, to name its file or server; None when even the settings cannot be read."""
+    settings = _settings_or_none()
+    return settings.resolved_database_url() if settings else None
+
+
+def _settings_or_none() -> Settings | None:
+    """The settings, or None when the environment holds one that cannot be read (the error is reported anyway)."""
     try:
-        return get_settings().resolved_database_url()
-    except Exception:  # noqa: BLE001 - an error message must not fail while being written
+        return get_settings()
+    except Exception:  # noqa: BLE001 - a message about another error must not fail while being written
+        log.warning("the LAA_ settings could not be read", exc_info=True)
         return None
 
 

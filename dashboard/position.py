@@ -8,6 +8,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from dashboard.breakdown import status_as_at
+from dashboard.names import find_code, normalise_code
 from dashboard.periods import Period, parse_period, quarter_of
 from dashboard.store.queries import (
     NoSuchArea,
@@ -16,7 +17,7 @@ from dashboard.store.queries import (
     targets_frame,
     value_versions,
 )
-from dashboard.store.schema import is_ready
+from dashboard.store.schema import require_ready
 
 __all__ = ["NoData", "NoSuchArea", "Position", "load_position", "target_history"]
 
@@ -55,15 +56,23 @@ class Position:
 
 
 def load_position(engine: Engine, area: str | None = None) -> Position:
-    """Raises NoData on an empty store and NoSuchArea for an area that is not held."""
-    if not is_ready(engine):
-        raise NoData(NO_DATA)
+    """Raises NoData on an empty store, NoSuchArea for an area that is not held, SchemaNotReady (run `laa init`)
+    on a database without the newest schema."""
+    require_ready(engine)
     with engine.connect() as conn:
         found = resolve_area(conn, area)
         if found is None:
             raise NoData(NO_DATA)
         area_id, name = found
         return Position(area_id, name, targets_frame(conn, [area_id]), current_values_frame(conn, [area_id]))
+
+
+def stored_position(engine: Engine, area: str) -> Position | None:
+    """The position of an area, or None when the store does not hold it yet (an upload would create it)."""
+    try:
+        return load_position(engine, area)
+    except (NoData, NoSuchArea):
+        return None
 
 
 def as_at_period(text: str | None) -> Period | None:
@@ -73,10 +82,10 @@ def as_at_period(text: str | None) -> Period | None:
 def target_history(engine: Engine, position: Position, code: str) -> tuple[pd.Series, pd.DataFrame]:
     """One target's settings and every stored version of every period, each rated by the target's rules."""
     from dashboard.breakdown import rate_frame
-    from dashboard.importer.validate import normalise_code
 
     wanted = normalise_code(code)
-    match = position.targets[position.targets["indicator_code"] == wanted]
+    codes = position.targets["indicator_code"]
+    match = position.targets[codes == find_code(codes, code)]
     if match.empty:
         raise LookupError(f"no target {wanted!r} in {position.area}")
     target = match.iloc[0]

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+from sqlalchemy import Engine
 
 from dashboard.breakdown import status_as_at
+from dashboard.importer import ImportOutcome, ImportRejected, import_bytes
 from dashboard.importer.plan import ImportPlan
 from dashboard.importer.validate import TARGET_FIELDS
 from dashboard.movement import Move, classify
@@ -17,14 +22,70 @@ VALUE_FIELDS = ("target_value", "actual", "reported_status", "commentary", "reme
 MOVE_COLUMNS = ["indicator_code", "indicator_name", "theme_board", "before", "after", "move"]
 
 
-def status_moves(plan: ImportPlan, position: Position | None) -> pd.DataFrame:
-    """Each target whose latest status the file would change (before is None for a target the file creates).
+@dataclass(frozen=True)
+class FilePreview:
+    """Everything the upload page and `laa import --dry-run` show of a valid file before it is stored."""
+
+    moves: pd.DataFrame
+    """moves_in_every_area: the area column is there only when the file holds rows for several areas."""
+    changes: pd.DataFrame
+    incoming: pd.DataFrame
+    cleared: pd.DataFrame
+
+    @property
+    def move_sentences(self) -> list[str]:
+        return move_sentences(self.moves)
+
+    @property
+    def cleared_sentence(self) -> str | None:
+        return cleared_sentence(self.cleared)
+
+
+def file_preview(plan: ImportPlan, position_of: Callable[[str], Position | None]) -> FilePreview:
+    """The preview of a dry run's plan; position_of(area) is the stored position of each area it touches."""
+    moves = moves_in_every_area(plan, position_of)
+    if moves["area"].nunique() <= 1:
+        moves = moves.drop(columns="area")
+    return FilePreview(moves, changed_rows(plan), incoming_rows(plan), cleared(plan))
+
+
+@dataclass(frozen=True)
+class UploadCheck:
+    """A file checked against the store: its dry run and preview, or why it cannot be stored."""
+
+    outcome: ImportOutcome | None = None
+    preview: FilePreview | None = None
+    rejected: ImportRejected | None = None
+
+
+def check_upload(
+    engine: Engine, data: bytes, file_name: str, area: str | None, position_of: Callable[[str], Position | None]
+) -> UploadCheck:
+    """The dry run of an uploaded file (in a read transaction: it never waits for an import under way)."""
+    try:
+        outcome = import_bytes(engine, data, file_name, "analyst", dry_run=True, area=area)
+    except ImportRejected as rejected:
+        return UploadCheck(rejected=rejected)
+    return UploadCheck(outcome, file_preview(outcome.plan, position_of))
+
+
+def moves_in_every_area(plan: ImportPlan, position_of: Callable[[str], Position | None]) -> pd.DataFrame:
+    """status_moves for each area the file holds rows for, each against that area's stored position
+    (position_of(area), None for an area not stored yet), with an area column, in the file's order of areas."""
+    areas = plan.values["area"].drop_duplicates().tolist() if len(plan.values) else []
+    frames = [status_moves(plan, position_of(area), area).assign(area=area) for area in areas]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["area", *MOVE_COLUMNS])
+
+
+def status_moves(plan: ImportPlan, position: Position | None, area: str | None = None) -> pd.DataFrame:
+    """Each target of one area (the position's, else area, else the file's first) whose latest status the file
+    would change (before is None for a target the file creates).
 
     Set-based throughout (no per-row frame edits), so a file of 20,000 new targets is previewed in a
     fraction of the import's own time (benchmarks/preview_scale.py)."""
     if plan.values.empty:
         return pd.DataFrame(columns=MOVE_COLUMNS)
-    area = position.area if position is not None else plan.values["area"].iloc[0]
+    area = position.area if position is not None else area or plan.values["area"].iloc[0]
     plan_targets = plan.targets[plan.targets["area"] == area]
     plan_values = plan.values[plan.values["area"] == area]
     targets, values = _current(position)

@@ -24,6 +24,7 @@ from dashboard.breakdown import COUNT_COLUMNS, board_breakdown, shortfall_frame
 from dashboard.charts import STATUS_COLOURS
 from dashboard.csvsafe import safe_csv_bytes
 from dashboard.movement import DIRECTION_ARROW, Direction, compare, resolve_as_at
+from dashboard.names import same_name
 from dashboard.output import plain, visible_controls
 from dashboard.periods import Period, previous_quarter
 from dashboard.position import Position
@@ -197,7 +198,7 @@ def _board_name(position: Position, board: str | None) -> str | None:
     if board is None:
         return None
     names = position.targets["theme_board"]
-    match = names[names.str.casefold() == board.casefold()]
+    match = names[same_name(names, board)]
     if match.empty:
         raise ValueError(f"no theme board {board!r} in {position.area}")
     return str(match.iloc[0])

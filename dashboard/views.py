@@ -8,9 +8,9 @@ import re
 import pandas as pd
 
 from dashboard.breakdown import COUNT_COLUMNS, bases_disagree, exceptions, rank_boards, shortfall_frame
-from dashboard.importer.plan import name_key
 from dashboard.importer.problems import ImportProblem
 from dashboard.movement import DIRECTION_ARROW, Direction
+from dashboard.names import same_name
 from dashboard.rules import STATUS_SYMBOL, STATUSES, Status
 
 STATUS_ORDER = {s.value: i for i, s in enumerate(STATUSES)}  # red first: worst first
@@ -153,7 +153,7 @@ def board_targets(
     shortfall first (exception mode), or every status red → amber → green → data awaited; filtered by target
     type and lead partner when given. The page's table and its exports both show exactly these."""
     if show_all:
-        rows = statuses[statuses["theme_board"].str.casefold() == board.casefold()]
+        rows = statuses[same_name(statuses["theme_board"], board)]
         rows = rows.assign(shortfall_pct=shortfall_frame(rows), _order=rows["status"].map(STATUS_ORDER))
         rows = rows.sort_values(
             ["_order", "shortfall_pct", "position"], ascending=[True, False, True], na_position="last"
@@ -199,14 +199,6 @@ def board_table(rows: pd.DataFrame, compared: pd.DataFrame, trends: dict[int, li
 
 def board_options(targets: pd.DataFrame) -> list[str]:
     return targets.sort_values("board_position")["theme_board"].drop_duplicates().tolist()
-
-
-def pick(options: list[str], wanted: str | None) -> str | None:
-    """The option matching wanted whatever its case and spacing (from a URL), else None."""
-    if not wanted:
-        return None
-    key = name_key(wanted)
-    return next((o for o in options if name_key(o) == key), None)
 
 
 def target_options(targets: pd.DataFrame) -> list[str]:

@@ -1,4 +1,5 @@
-"""Write the Haringey demo partnership: haringey_demo.csv and haringey_corrections.csv.
+"""Write the Haringey demo partnership: dashboard/sample/haringey_demo.csv and haringey_corrections.csv (installed
+with the package, so `laa demo` works from a wheel).
 
 Each target below has the status path the partnership reported, quarter by quarter (2008/09 Q4 to 2009/10 Q3) for
 quarterly targets, or its 2008/09 outturn for annual ones (frequency `annual`), so the latest position is Table 1 of
@@ -21,6 +22,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from dashboard.rules import Polarity, Status, rate  # noqa: E402
+from dashboard.settings import SAMPLE_DATA  # noqa: E402
 
 QUARTERS = ("2008/09 Q4", "2009/10 Q1", "2009/10 Q2", "2009/10 Q3")
 YEAR = ("2008/09",)
@@ -1132,6 +1134,6 @@ def write(path: Path, records: list[dict]) -> None:
 
 if __name__ == "__main__":
     demo = rows()
-    write(HERE / "haringey_demo.csv", demo)
-    write(HERE / "haringey_corrections.csv", CORRECTIONS)
+    write(SAMPLE_DATA / "haringey_demo.csv", demo)
+    write(SAMPLE_DATA / "haringey_corrections.csv", CORRECTIONS)
     print(f"wrote {len(TARGETS)} targets, {len(demo)} rows, {len(CORRECTIONS)} corrections")

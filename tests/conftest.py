@@ -20,6 +20,7 @@ from sqlalchemy import Engine, create_engine, text
 
 from dashboard.settings import SAMPLE_DATA, get_settings
 from dashboard.store.engine import get_engine
+from tests.fixtures import new_store
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKENDS = ["sqlite", "postgresql"]
@@ -40,6 +41,15 @@ def _postgres_bin() -> Path | None:
 def _as_postgres_user(cmd: list[str]) -> list[str]:
     # PostgreSQL refuses to run as root; CI and developer machines here are root.
     return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
+
+
+@pytest.fixture(scope="session", autouse=True)
+def log_file(tmp_path_factory) -> Path:
+    """The package's log for this test session, outside the checkout (a test run leaves `git status` clean)."""
+    path = tmp_path_factory.mktemp("log") / "laa.log"
+    os.environ["LAA_LOG_FILE"] = str(path)
+    get_settings.cache_clear()
+    return path
 
 
 @pytest.fixture(scope="session")
@@ -126,8 +136,8 @@ def postgres_database(server: str, name: str) -> Iterator[str]:
 
 
 @pytest.fixture
-def engine(db_url: str, monkeypatch) -> Iterator[Engine]:
-    """The engine the package itself uses for db_url (LAA_DATABASE_URL points at it too)."""
+def bare_engine(db_url: str, monkeypatch) -> Iterator[Engine]:
+    """The engine the package itself uses for db_url (LAA_DATABASE_URL points at it too): no schema yet."""
     monkeypatch.setenv("LAA_DATABASE_URL", db_url)
     get_settings.cache_clear()
     get_engine.cache_clear()
@@ -136,6 +146,13 @@ def engine(db_url: str, monkeypatch) -> Iterator[Engine]:
     eng.dispose()
     get_engine.cache_clear()
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def engine(bare_engine: Engine, db_url: str) -> Engine:
+    """An empty store, as `laa init` leaves it."""
+    new_store(db_url)
+    return bare_engine
 
 
 @pytest.fixture

@@ -10,11 +10,12 @@ from pathlib import Path
 
 from sqlalchemy import Engine, MetaData, create_engine, select, text
 
-from dashboard.settings import SAMPLE_DATA, get_settings
+from dashboard.settings import get_settings
 from dashboard.store.engine import get_engine
-from tests.conftest import Run, laa
+from tests.conftest import ROOT, Run, laa
+from tests.fixtures import new_store
 
-EXAMPLES = SAMPLE_DATA / "examples"
+EXAMPLES = ROOT / "sample_data" / "examples"
 REJECTED = "rejected: {n} problem(s) in the file; nothing was written.\n"
 
 
@@ -52,9 +53,7 @@ def _run_demo_into(url: str) -> None:
     get_settings.cache_clear()
     get_engine.cache_clear()
     try:
-        run = laa("demo")
-        assert run.code == 0, run.err
-        get_engine().dispose()
+        new_store(url, demo=True)
     finally:
         if saved is None:
             os.environ.pop("LAA_DATABASE_URL", None)

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.importer import import_bytes
-from dashboard.settings import SAMPLE_DATA, get_settings
+from dashboard.settings import get_settings
 from dashboard.store.engine import get_engine
+from tests.fixtures import new_store
 from tests.test_haringey import RANKING, TABLE_1, TABLE_2
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(Path(__file__).resolve().parent.parent / "laa_app" / "app.py")
 CHILDRENS_TRUST_RED = ["NI 56", "NI 59", "NI 60", "NI 72", "NI 73", "NI 92", "NI 94", "NI 112", "NI 117"]
 HEADERS = ["✖ Red", "▲ Amber", "✔ Green", "… Data awaited"]
 GOOD_FILE = b"indicator_code,theme_board,period,actual\nNI 151,Enterprise,2009/10 Q3,66.6\n"
@@ -28,17 +28,11 @@ def use_database(monkeypatch, url: str) -> None:
     get_engine.cache_clear()
 
 
-def load_demo(url: str) -> None:
-    engine = get_engine(url)
-    for name in ("haringey_demo.csv", "haringey_corrections.csv"):
-        import_bytes(engine, (SAMPLE_DATA / name).read_bytes(), name, "demo")
-
-
 @pytest.fixture(scope="module")
 def demo_url(tmp_path_factory) -> str:
     """One demo database for the read-only page tests of this module."""
     url = f"sqlite:///{tmp_path_factory.mktemp('app') / 'demo.sqlite3'}"
-    load_demo(url)
+    new_store(url, demo=True)
     return url
 
 
@@ -54,7 +48,7 @@ def demo_app(demo_url, monkeypatch) -> Iterator[AppTest]:
 def fresh_app(tmp_path, monkeypatch) -> Iterator[AppTest]:
     """A demo database of its own, for tests that write."""
     url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
-    load_demo(url)
+    new_store(url, demo=True)
     use_database(monkeypatch, url)
     yield AppTest.from_file(APP, default_timeout=60)
     get_settings.cache_clear()
@@ -63,7 +57,7 @@ def fresh_app(tmp_path, monkeypatch) -> Iterator[AppTest]:
 
 @pytest.fixture
 def empty_app(tmp_path, monkeypatch) -> Iterator[AppTest]:
-    use_database(monkeypatch, f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    use_database(monkeypatch, new_store(f"sqlite:///{tmp_path / 'empty.sqlite3'}"))
     yield AppTest.from_file(APP, default_timeout=60)
     get_settings.cache_clear()
     get_engine.cache_clear()
@@ -224,7 +218,7 @@ def test_target_page_unknown_code_says_so(demo_app):
 
 def test_upload_rejects_a_bad_file_with_every_error(fresh_app):
     at = no_exception(fresh_app.run())
-    at.switch_page("pages/upload.py").run()
+    at.switch_page("upload.py").run()
     at.file_uploader[0].upload("bad.csv", BAD_FILE, "text/csv")
     at.run()
     no_exception(at)
@@ -242,7 +236,7 @@ def test_upload_commits_a_good_file_and_the_helicopter_view_shows_it(fresh_app):
     before = frame_with(at, "… Data awaited %").set_index("Theme board")
     assert (before.loc["Enterprise", "✖ Red"], before.loc["Enterprise", "✔ Green"]) == (4, 0)
 
-    at.switch_page("pages/upload.py").run()
+    at.switch_page("upload.py").run()
     at.file_uploader[0].upload("q3_fix.csv", GOOD_FILE, "text/csv")
     at.run()
     no_exception(at)
@@ -254,7 +248,7 @@ def test_upload_commits_a_good_file_and_the_helicopter_view_shows_it(fresh_app):
     history = frame_with(at, "Batch")
     assert history["Batch"].tolist() == [3, 2, 1]
 
-    at.switch_page("pages/helicopter.py").run()
+    at.switch_page("helicopter.py").run()
     after = frame_with(no_exception(at), "… Data awaited %").set_index("Theme board")
     assert (after.loc["Enterprise", "✖ Red"], after.loc["Enterprise", "✔ Green"]) == (3, 1)
     assert (after.loc["Total", "✖ Red"], after.loc["Total", "✔ Green"]) == (17, 26)
@@ -262,7 +256,7 @@ def test_upload_commits_a_good_file_and_the_helicopter_view_shows_it(fresh_app):
 
 def test_upload_rollback_restores_the_previous_figures(fresh_app):
     at = no_exception(fresh_app.run())
-    at.switch_page("pages/upload.py").run()
+    at.switch_page("upload.py").run()
     at.file_uploader[0].upload("q3_fix.csv", GOOD_FILE, "text/csv")
     at.run()
     at.button(key="commit").click().run()
@@ -273,14 +267,14 @@ def test_upload_rollback_restores_the_previous_figures(fresh_app):
     at.button(key="rollback").click().run()
     no_exception(at)
     assert at.success[0].value.startswith("Batch 3 rolled back")
-    at.switch_page("pages/helicopter.py").run()
+    at.switch_page("helicopter.py").run()
     total = frame_with(no_exception(at), "… Data awaited %").set_index("Theme board").loc["Total"]
     assert (total["✖ Red"], total["✔ Green"]) == (18, 25)
 
 
 def test_commentary_is_text_never_html(fresh_app):
     at = no_exception(fresh_app.run())
-    at.switch_page("pages/upload.py").run()
+    at.switch_page("upload.py").run()
     evil = (
         b"indicator_code,theme_board,period,commentary\n"
         b'NI 117,Children\'s Trust,2009/10 Q3,"<img src=x onerror=alert(1)>"\n'
@@ -290,7 +284,7 @@ def test_commentary_is_text_never_html(fresh_app):
     at.button(key="commit").click().run()
     no_exception(at)
     fresh_app.query_params["target"] = "NI 117"
-    at.switch_page("pages/target.py").run()
+    at.switch_page("target.py").run()
     no_exception(at)
     assert "Commentary: <img src=x onerror=alert(1)>" in [t.value for t in at.text]
     assert not at.get("html")
@@ -302,7 +296,7 @@ def test_commentary_is_text_never_html(fresh_app):
 @pytest.mark.parametrize("page", ["helicopter", "board", "target", "quality"])
 def test_every_page_says_what_to_do_with_no_data(empty_app, page):
     at = empty_app.run()
-    at.switch_page(f"pages/{page}.py").run()
+    at.switch_page(f"{page}.py").run()
     no_exception(at)
     assert "laa demo" in at.info[0].value
     assert "Upload" in at.info[0].value
@@ -310,7 +304,7 @@ def test_every_page_says_what_to_do_with_no_data(empty_app, page):
 
 def test_upload_page_with_no_data_yet(empty_app):
     at = empty_app.run()
-    at.switch_page("pages/upload.py").run()
+    at.switch_page("upload.py").run()
     no_exception(at)
     assert at.file_uploader
     assert "No uploads yet." in [c.value for c in at.caption]
@@ -318,7 +312,7 @@ def test_upload_page_with_no_data_yet(empty_app):
 
 def test_data_quality_lists(demo_app):
     at = no_exception(demo_app.run())
-    at.switch_page("pages/quality.py").run()
+    at.switch_page("quality.py").run()
     no_exception(at)
     # The annual 2008/09 outturns are not overdue in 2009/10: no false alarms.
     assert {m.label: m.value for m in at.metric} == {

@@ -13,11 +13,13 @@ from dashboard import charts, movement, preview, quality, views
 from dashboard.breakdown import board_breakdown
 from dashboard.importer import import_bytes
 from dashboard.movement import Direction, Move, classify, direction
+from dashboard.names import find_name
 from dashboard.periods import parse_period
 from dashboard.position import load_position, target_history
 from dashboard.rules import Status
+from dashboard.settings import SAMPLE_DATA
 from dashboard.store.engine import get_engine
-from tests.test_app_pages import load_demo
+from tests.fixtures import new_store
 
 ROOT = Path(__file__).resolve().parent.parent
 Q1, Q2, Q3 = (parse_period(f"2009/10 Q{n}") for n in (1, 2, 3))
@@ -32,7 +34,7 @@ CHANGE_FILE = (
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('units') / 'demo.sqlite3'}"
-    load_demo(url)
+    new_store(url, demo=True)
     eng = get_engine(url)
     yield eng
     eng.dispose()
@@ -269,7 +271,7 @@ def test_preview_turning_red(engine, position):
 
 
 def test_preview_of_an_unchanged_file_moves_nothing(engine, position):
-    data = (ROOT / "sample_data" / "haringey_corrections.csv").read_bytes()
+    data = (SAMPLE_DATA / "haringey_corrections.csv").read_bytes()
     plan = import_bytes(engine, data, "again.csv", "test", dry_run=True).plan
     assert preview.status_moves(plan, position).empty
     assert preview.move_sentences(preview.status_moves(plan, position)) == []
@@ -327,9 +329,10 @@ def test_ranking_words(position):
 
 def test_links_and_picking():
     options = ["Enterprise", "Children's Trust"]
-    assert views.pick(options, "  children's   TRUST ") == "Children's Trust"
-    assert views.pick(options, "Nobody") is None
-    assert views.pick(options, None) is None
+    assert find_name(options, "  children's   TRUST ") == "Children's Trust"
+    assert find_name(options, "children\u2019s\u00a0 trust") == "Children's Trust"
+    assert find_name(options, "Nobody") is None
+    assert find_name(options, None) is None
 
 
 @pytest.mark.parametrize(
@@ -423,7 +426,7 @@ def test_target_history_figure_draws_the_amber_band(engine, position):
 
 
 def test_palette_is_set_once_in_the_theme_and_the_charts():
-    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    config = tomllib.loads((ROOT / "laa_app" / ".streamlit" / "config.toml").read_text())
     theme = config["theme"]
     assert theme["redColor"] == charts.STATUS_COLOURS[Status.RED]
     assert theme["orangeColor"] == charts.STATUS_COLOURS[Status.AMBER]
@@ -445,7 +448,7 @@ def test_the_package_never_imports_streamlit():
 
 
 def test_no_page_renders_html_from_data():
-    for path in [ROOT / "app.py", *(ROOT / "pages").glob("*.py")]:
+    for path in (ROOT / "laa_app").glob("*.py"):
         text = path.read_text()
         assert "unsafe_allow_html" not in text, path
         assert "st.html" not in text, path

@@ -31,7 +31,7 @@ CLEARING = (
 
 
 def upload(at: AppTest, name: str, data: bytes) -> AppTest:
-    at.switch_page("pages/upload.py").run()
+    at.switch_page("upload.py").run()
     at.file_uploader[0].upload(name, data, "text/csv")
     return no_exception(at.run())
 
@@ -127,7 +127,7 @@ def test_a_problem_is_shown_whole(fresh_app):
 
 def test_the_rollback_picker_names_file_date_and_uploader(fresh_app):
     at = no_exception(fresh_app.run())
-    at.switch_page("pages/upload.py").run()
+    at.switch_page("upload.py").run()
     picker = at.selectbox(key="rollback_batch")
     labels = picker.options
     assert labels[0].startswith("Batch 2 · haringey_corrections.csv · 20")
@@ -174,6 +174,7 @@ def test_the_preview_names_the_columns_read_by_another_name(fresh_app):
 
 def test_the_upload_preview_is_made_once_per_file(fresh_app, monkeypatch):
     import dashboard.importer
+    import dashboard.preview
 
     calls = []
     real = dashboard.importer.import_bytes
@@ -182,7 +183,8 @@ def test_the_upload_preview_is_made_once_per_file(fresh_app, monkeypatch):
         calls.append(kwargs.get("dry_run", False))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(dashboard.importer, "import_bytes", counted)
+    monkeypatch.setattr(dashboard.importer, "import_bytes", counted)  # the commit
+    monkeypatch.setattr(dashboard.preview, "import_bytes", counted)  # the check
     at = upload(no_exception(fresh_app.run()), "q4.csv", NEW_QUARTER)
     for name in ("Ann", "Bob", "Cat"):
         at.text_input[0].set_value(name).run()
@@ -202,7 +204,7 @@ def test_a_target_without_a_polarity_opens(fresh_app):
     at.button(key="commit").click().run()
     no_exception(at)
     fresh_app.query_params["target"] = "NI 998"
-    at.switch_page("pages/target.py").run()
+    at.switch_page("target.py").run()
     no_exception(at)
     assert at.title[0].value.startswith("NI 998")
     assert "Polarity: not given (higher is better assumed)" in at.caption[0].value.replace("\\", "")

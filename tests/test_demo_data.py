@@ -17,7 +17,8 @@ from dashboard.position import load_position, target_history
 from dashboard.rules import Status
 from dashboard.settings import SAMPLE_DATA
 from dashboard.store.engine import get_engine
-from tests.test_app_pages import load_demo
+from tests.conftest import ROOT
+from tests.fixtures import new_store
 
 Q3 = parse_period("2009/10 Q3")
 LETTER = {"red": "R", "amber": "A", "green": "G", "data awaited": "D"}
@@ -43,7 +44,7 @@ PATHS = {
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('demo_data') / 'demo.sqlite3'}"
-    load_demo(url)
+    new_store(url, demo=True)
     eng = get_engine(url)
     yield eng
     eng.dispose()
@@ -141,7 +142,7 @@ def test_the_corrections_change_history_not_the_latest_position(engine, position
 
 
 def test_the_files_are_what_build_demo_writes():
-    spec = importlib.util.spec_from_file_location("build_demo", SAMPLE_DATA / "build_demo.py")
+    spec = importlib.util.spec_from_file_location("build_demo", ROOT / "sample_data" / "build_demo.py")
     build = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(build)
     for name, records in (("haringey_demo.csv", build.rows()), ("haringey_corrections.csv", build.CORRECTIONS)):

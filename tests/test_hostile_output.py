@@ -30,6 +30,7 @@ from dashboard.position import load_position
 from dashboard.settings import get_settings
 from dashboard.store.engine import get_engine
 from tests.conftest import Run, laa
+from tests.fixtures import new_store
 
 CMD = "=CMD|' /C CALC'!A0"
 RED = "\x1b[31mRED\x07"  # a colour code and a bell
@@ -78,7 +79,7 @@ def hostile_store(tmp_path_factory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("hostile")
     url = f"sqlite:///{folder / 'laa.sqlite3'}"
     saved = os.environ.get("LAA_DATABASE_URL")
-    _use(url)
+    _use(new_store(url))
     try:
         first = folder / "hostile.csv"
         first.write_bytes(_csv_file(ROWS))

@@ -247,6 +247,7 @@ def test_a_file_that_is_not_a_database_is_named_as_damaged(tmp_path, database_ur
 def test_init_finds_a_half_damaged_file(tmp_path, database_url):
     path = tmp_path / "laa.sqlite3"
     database_url(f"sqlite:///{path}")
+    assert laa("init").code == 0
     assert laa("demo").code == 0
     get_engine().dispose()
     with path.open("r+b") as f:  # one page of the tables overwritten; the header and schema stay readable
@@ -318,6 +319,7 @@ def test_losing_postgresql_mid_import_is_one_line_and_nothing_is_stored(postgres
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
         database_url(f"{postgres_server}/{name}")
+        assert laa("init").code == 0
         assert laa("demo").code == 0
         path = write(tmp_path, "q4.csv", f"{HEADER}\nNI 117,Children's Trust,2009/10 Q4,10,9\n")
         run = subprocess.run(

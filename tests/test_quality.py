@@ -14,7 +14,7 @@ from dashboard.periods import parse_period
 from dashboard.position import Position, load_position
 from dashboard.store.engine import get_engine
 from tests.conftest import laa
-from tests.test_app_pages import load_demo
+from tests.fixtures import new_store
 
 Q3 = parse_period("2009/10 Q3")
 
@@ -271,7 +271,7 @@ def test_chase_list_csv_opens_in_excel_and_runs_nothing():
 @pytest.fixture(scope="module")
 def demo_position(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('quality') / 'demo.sqlite3'}"
-    load_demo(url)
+    new_store(url, demo=True)
     engine = get_engine(url)
     yield load_position(engine)
     engine.dispose()

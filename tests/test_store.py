@@ -13,7 +13,8 @@ from dashboard.store.schema import head_revision, is_ready
 from tests.conftest import ROOT, laa
 
 
-def test_init_creates_the_schema_and_can_run_again(engine):
+def test_init_creates_the_schema_and_can_run_again(bare_engine):
+    engine = bare_engine
     assert not is_ready(engine)
     first = laa("init")
     assert first.code == 0 and f"schema {head_revision()}" in first.out

@@ -14,9 +14,9 @@ from dashboard.importer.read import RawTable, read_table
 from dashboard.importer.validate import parse_table, renamed_columns
 from dashboard.importer.write import RollbackRefused, rollback_batch, write_plan
 from dashboard.settings import get_settings
-from dashboard.store.engine import writing
+from dashboard.store.engine import reading, writing
 from dashboard.store.models import UploadBatch
-from dashboard.store.schema import upgrade
+from dashboard.store.schema import require_ready
 
 __all__ = [
     "ImportOutcome",
@@ -61,7 +61,7 @@ def import_bytes(
     area: str | None = None,
 ) -> ImportOutcome:
     """Import one file. Raises ImportRejected with every problem, having written nothing."""
-    upgrade(engine)
+    require_ready(engine)
     return _import(engine, read_table(data, file_name), file_checksum(data), file_name, uploaded_by, dry_run, area)
 
 
@@ -74,7 +74,7 @@ def import_file(
     area: str | None = None,
 ) -> ImportOutcome:
     """import_bytes for a file on disk, read in chunks: a file of millions of rows is never held whole."""
-    upgrade(engine)
+    require_ready(engine)
     checksum = path_checksum(path)
     return _import(engine, read_table(path, path.name), checksum, path.name, uploaded_by, dry_run, area)
 
@@ -90,8 +90,9 @@ def _import(
 ) -> ImportOutcome:
     parsed, sheet = parse_table(table), table.sheet
     del table  # the typed rows are all that is needed now: the raw cells are freed before the plan is made
-    # The plan is made under the write lock, so two uploads at once cannot both create the same board.
-    with writing(engine) as conn:
+    # A dry run only reads, so it never waits for an import under way. A real import makes its plan under the
+    # write lock, so two uploads at once cannot both create the same board.
+    with (reading if dry_run else writing)(engine) as conn:
         plan = make_plan(conn, parsed, file_name, checksum, area, get_settings().default_area)
         plan.sheet = sheet
         if plan.problems:
@@ -119,7 +120,7 @@ def path_checksum(path: Path) -> str:
 
 def already_loaded(engine: Engine, data: bytes) -> bool:
     """True when a batch with these exact bytes is stored and not rolled back."""
-    upgrade(engine)
+    require_ready(engine)
     checksum = file_checksum(data)
     with engine.connect() as conn:
         found = conn.scalar(

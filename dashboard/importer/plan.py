@@ -18,6 +18,7 @@ from dashboard.importer.validate import (
     shown_value,
     text_problem,
 )
+from dashboard.names import name_key
 from dashboard.output import cell_text
 from dashboard.store.models import Area, ThemeBoard
 from dashboard.store.queries import area_names, current_values_frame, targets_frame
@@ -156,11 +157,6 @@ def _canonical_boards(conn: Connection, rows: pd.DataFrame) -> pd.Series:
     canonical = {(a, b): spelling[(a, name_key(b))] for a, b in zip(pairs["area"], pairs["theme_board"], strict=True)}
     index = pd.MultiIndex.from_frame(rows[["area", "theme_board"]])
     return pd.Series(index.map(canonical), index=rows.index, dtype=object)
-
-
-def name_key(name: str) -> str:
-    """Names match whatever their case, spacing or apostrophe (Excel turns ' into ’)."""
-    return " ".join(name.replace("\u2019", "'").replace("\u2018", "'").split()).casefold()
 
 
 def _same(a: pd.Series, b: pd.Series) -> np.ndarray:

@@ -12,6 +12,7 @@ import pandas as pd
 
 from dashboard.importer.problems import ImportProblem
 from dashboard.importer.read import RawTable
+from dashboard.names import normalise_code
 from dashboard.periods import PERIOD_FORMATS, BadPeriod, Period, parse_period
 from dashboard.quality import FREQUENCY_FIX, parse_frequency
 from dashboard.rules import parse_polarity, parse_status
@@ -74,7 +75,6 @@ SHOWN = 60
 """Longest value a problem shows in full; a longer one is cut, so that one problem stays one readable line."""
 
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-_NI_CODE = re.compile(r"^NI\s*0*(\d+)$")
 
 # Headings analysts really use, each read as one field. Only names that cannot mean another field: not
 # "Indicator" (a code, a name or both) nor "Name" (whose name?).
@@ -127,13 +127,6 @@ def name_headings(problems: list[ImportProblem], headings: dict[str, str]) -> li
     """Problems in a renamed column also name the file's heading: 'column rag (RAG Status)'."""
     renamed = {name: heading for heading, name in renamed_columns(headings)}
     return [replace(p, heading=renamed[p.column]) if p.column in renamed else p for p in problems]
-
-
-def normalise_code(code: str) -> str:
-    """'ni117', ' NI  117 ' → 'NI 117'; other codes upper-cased with single spaces."""
-    text = " ".join(str(code).split()).upper()
-    m = _NI_CODE.match(text)
-    return f"NI {int(m.group(1))}" if m else text
 
 
 def parse_table(table: RawTable) -> ParsedFile:

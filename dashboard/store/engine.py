@@ -80,10 +80,34 @@ def _use_wal(cur, busy_timeout_ms: int) -> None:
 
 @contextmanager
 def writing(engine: Engine) -> Iterator[Connection]:
-    """One write transaction that holds the database's write lock (SQLite) or import lock (PostgreSQL)."""
+    """The one way to change the store: a transaction that holds the database's write lock (SQLite) or import
+    lock (PostgreSQL) and moves the data version on as it commits, so every dashboard server reads again.
+
+    A block that rolls back (nothing to store) leaves the version as it was."""
+    with locked(engine) as conn:
+        yield conn
+        if conn.in_transaction():
+            conn.exec_driver_sql(BUMP_VERSION)
+
+
+BUMP_VERSION = "UPDATE data_version SET version = version + 1 WHERE id = 1"
+
+
+@contextmanager
+def locked(engine: Engine) -> Iterator[Connection]:
+    """A transaction holding the write lock, without moving the data version (migrations: the table may not be
+    there yet)."""
     with engine.connect().execution_options(**WRITE) as conn, conn.begin():
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7412001)")
+        yield conn
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """A read transaction: one consistent view of the store that never waits for an import under way
+    (SQLite's WAL readers do not block on a writer; PostgreSQL readers never do)."""
+    with engine.connect() as conn, conn.begin():
         yield conn
 
 

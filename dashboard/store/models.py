@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -120,3 +121,11 @@ class PeriodValue(Base):
     batch_id: Mapped[int] = mapped_column(ForeignKey("upload_batches.id"), index=True)
     is_current: Mapped[bool] = mapped_column(Boolean)
     superseded_by_batch_id: Mapped[int | None] = mapped_column(ForeignKey("upload_batches.id"))
+
+
+class DataVersion(Base):
+    """One row whose version every writing transaction moves on, so cached reads know when to read again."""
+
+    __tablename__ = "data_version"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
+from dashboard.names import name_key
 from dashboard.store.models import Area, PeriodValue, Target, ThemeBoard, UploadBatch
 
 TARGET_COLUMNS = [
@@ -51,15 +52,31 @@ def resolve_area(conn: Connection, area: str | None) -> tuple[int, str] | None:
     rows = conn.execute(select(Area.id, Area.name).order_by(Area.id)).all()
     if area:
         for row in rows:
-            if row.name.casefold() == " ".join(area.split()).casefold():
+            if name_key(row.name) == name_key(area):
                 return row.id, row.name
-        known = ", ".join(r.name for r in rows) or "none yet"
-        raise NoSuchArea(f"no area named {area!r} (areas held: {known})")
+        raise NoSuchArea(f"no area named {area!r} among the {_areas_held(len(rows))}: `laa areas` lists them")
     if not rows:
         return None
     if len(rows) > 1:
-        raise NoSuchArea(f"several areas are held ({', '.join(r.name for r in rows)}): choose one with --area")
+        raise NoSuchArea(f"{_areas_held(len(rows))}: choose one with --area NAME (`laa areas` lists them)")
     return rows[0].id, rows[0].name
+
+
+def _areas_held(count: int) -> str:
+    return "1 area held" if count == 1 else f"{count} areas held"
+
+
+def areas_frame(conn: Connection) -> pd.DataFrame:
+    """Every area held, in the order it was first stored, with how many theme boards and targets it has."""
+    boards = select(ThemeBoard.area_id, func.count().label("n")).group_by(ThemeBoard.area_id).subquery()
+    targets = select(Target.area_id, func.count().label("n")).group_by(Target.area_id).subquery()
+    stmt = (
+        select(Area.name, func.coalesce(boards.c.n, 0), func.coalesce(targets.c.n, 0))
+        .outerjoin(boards, boards.c.area_id == Area.id)
+        .outerjoin(targets, targets.c.area_id == Area.id)
+        .order_by(Area.id)
+    )
+    return _frame(conn, stmt, ["area", "theme_boards", "targets"])
 
 
 def targets_frame(conn: Connection, area_ids: list[int]) -> pd.DataFrame:

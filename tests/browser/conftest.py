@@ -1,5 +1,5 @@
-"""A real dashboard for the browser tests: `streamlit run app.py` on a free loopback port over a temporary demo
-database, and Debian's chromium driven by Playwright."""
+"""A real dashboard for the browser tests: `streamlit run laa_app/server.py` on a free loopback port over a
+temporary demo database, and Debian's chromium driven by Playwright."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import free_port
-from tests.test_app_pages import load_demo
+from tests.fixtures import new_store
 
 try:
     from playwright.sync_api import expect
@@ -28,6 +28,8 @@ except ImportError:  # the browser fixture skips (or fails under LAA_REQUIRE_BRO
     pass
 
 ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "laa_app"
+"""The app's folder: `laa serve` runs the server there, where its .streamlit/config.toml is."""
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -49,17 +51,17 @@ def _unavailable(reason: str) -> None:
 
 @contextlib.contextmanager
 def running_dashboard(database_url: str, log: Path) -> Iterator[str]:
-    """`streamlit run server.py` (app.py behind its security headers, as `laa serve` runs it) on a free loopback
+    """`streamlit run laa_app/server.py` (app.py behind its security headers, as `laa serve` runs it) on a free loopback
     port over database_url; yields its address once it answers."""
     port = free_port()
     env = {**os.environ, "LAA_DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
     command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"),
+        sys.executable, "-m", "streamlit", "run", str(APP / "server.py"),
         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip
     with log.open("wb") as out:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(command, cwd=APP, env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
@@ -90,7 +92,7 @@ def demo_database(tmp_path_factory) -> str:
     """The demo partnership in a SQLite file of the test session."""
     db = tmp_path_factory.mktemp("browser") / "demo.sqlite3"
     url = f"sqlite:///{db}"
-    load_demo(url)
+    new_store(url, demo=True)
     return url
 
 
@@ -137,7 +139,7 @@ def writing_page(browser, tmp_path):
     """A tab on a dashboard of its own over a fresh demo store, for a test that writes: the shared dashboard's
     figures stay the demo's for every other test, whatever order they run in."""
     url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
-    load_demo(url)
+    new_store(url, demo=True)
     with running_dashboard(url, tmp_path / "streamlit.log") as base:
         context = browser.new_context(viewport=VIEWPORT, base_url=base)
         tab = context.new_page()

@@ -6,20 +6,21 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard.names import find_name
 from dashboard.periods import Period
-from dashboard.position import NoData, Position, load_position, target_history
+from dashboard.position import NoData, NoSuchArea, Position, load_position, target_history
 from dashboard.rules import Status
 from dashboard.settings import get_settings
+from dashboard.store import queries
 from dashboard.store.engine import get_engine
-from dashboard.store.queries import area_names, batches_frame
-from dashboard.store.schema import is_ready, upgrade
-from dashboard.views import BASIS_LABELS, NO_DATA_MESSAGE, breakdown_cell_status, md_escape, pick
+from dashboard.store.schema import data_version
+from dashboard.views import BASIS_LABELS, NO_DATA_MESSAGE, breakdown_cell_status, echoed, md_escape
 
-HELICOPTER = "pages/helicopter.py"
-BOARD = "pages/board.py"
-TARGET = "pages/target.py"
-UPLOAD = "pages/upload.py"
-QUALITY = "pages/quality.py"
+HELICOPTER = "helicopter.py"
+BOARD = "board.py"
+TARGET = "target.py"
+UPLOAD = "upload.py"
+QUALITY = "quality.py"
 
 # Light tints of the palette for table cells, so the numbers stay readable; the header names the status.
 CELL_TINT = {
@@ -43,47 +44,90 @@ def engine():
     return _engine(database_url())
 
 
-@st.cache_data(show_spinner=False)
-def _areas(url: str) -> list[str]:
-    eng = _engine(url)
-    if not is_ready(eng):
-        return []
-    with eng.connect() as conn:
-        return area_names(conn)
+# Every cached read is keyed by the store's data version, read afresh at the top of each run (app.py): a write
+# from any process or dashboard server moves it on, so the next interaction reads again. The ttl is a backstop.
+CACHED = {"ttl": 600, "max_entries": 64}
 
 
-@st.cache_data(show_spinner="Reading the partnership's figures…")
-def _position(url: str, area: str | None) -> Position | None:
+def read_data_version() -> int:
+    """The store's data version for this run: one cheap query, never cached. Raises SchemaNotReady (run
+    `laa init`) on a database without the newest schema."""
+    version = data_version(engine())
+    st.session_state[_VERSION] = version
+    return version
+
+
+_VERSION = "_data_version"
+
+
+def _version() -> int:
+    return st.session_state[_VERSION] if _VERSION in st.session_state else read_data_version()
+
+
+@st.cache_data(show_spinner=False, **CACHED)
+def _areas(url: str, version: int) -> list[str]:
+    with _engine(url).connect() as conn:
+        return queries.area_names(conn)
+
+
+@st.cache_data(show_spinner="Reading the partnership's figures…", **CACHED)
+def _position(url: str, area: str | None, version: int) -> Position | None:
     try:
         return load_position(_engine(url), area)
-    except NoData:
+    except (NoData, NoSuchArea):  # nothing stored yet, or an area an upload would create
         return None
 
 
-@st.cache_data(show_spinner=False)
-def _history(url: str, area: str | None, code: str):
-    position = _position(url, area)
+@st.cache_data(show_spinner=False, **CACHED)
+def _history(url: str, area: str | None, code: str, version: int):
+    position = _position(url, area, version)
     return target_history(_engine(url), position, code)
 
 
-@st.cache_data(show_spinner=False)
-def _batches(url: str) -> pd.DataFrame:
-    eng = _engine(url)
-    upgrade(eng)
-    with eng.connect() as conn:
-        return batches_frame(conn)
+@st.cache_data(show_spinner=False, **CACHED)
+def _batches(url: str, version: int) -> pd.DataFrame:
+    with _engine(url).connect() as conn:
+        return queries.batches_frame(conn)
+
+
+def area_names() -> list[str]:
+    return _areas(database_url(), _version())
 
 
 def area() -> str | None:
-    """The partnership area: the only one held, or the one picked in the sidebar when there are several."""
-    names = _areas(database_url())
+    """The partnership area: the only one held, or the one picked in the sidebar when there are several (kept in
+    the URL as ?area= and carried to the other pages, like the other choices)."""
+    run = st.session_state.get(_RUN)
+    if (drawn := st.session_state.get(_AREA_DRAWN)) and drawn[0] == run:
+        return drawn[1]  # the picker is drawn once a run; later calls in the same run get its choice
+    names = area_names()
     if len(names) <= 1:
-        return names[0] if names else None
-    return st.sidebar.selectbox("Partnership area", names, key="area")
+        st.query_params.pop("area", None)
+        chosen = names[0] if names else None
+    else:
+        with st.sidebar:
+            chosen, unknown = choice("Partnership area", names, "area", default=names[0])
+        if unknown:
+            st.sidebar.warning(f"There is no area {echoed(unknown)}; showing {md_escape(chosen)}.")
+    st.session_state[_AREA_DRAWN] = (run, chosen)
+    return chosen
+
+
+_AREA_DRAWN = "_area_drawn"
 
 
 def position() -> Position | None:
-    return _position(database_url(), area())
+    return position_of(area())
+
+
+def position_of(name: str | None) -> Position | None:
+    """The stored position of one area (None: not held), cached by the data version."""
+    return _position(database_url(), name, _version())
+
+
+def data_version_now() -> int:
+    """The data version this run read (app.py reads it first)."""
+    return _version()
 
 
 def require_position() -> Position:
@@ -101,41 +145,40 @@ def empty_state() -> None:
 
 
 def history(code: str):
-    return _history(database_url(), area(), code)
+    return _history(database_url(), area(), code, _version())
 
 
 def batches() -> pd.DataFrame:
-    return _batches(database_url())
-
-
-def clear_caches() -> None:
-    """After an upload or a rollback every page must show the new figures at once."""
-    st.cache_data.clear()
+    return _batches(database_url(), _version())
 
 
 def navigation():
     """The app's pages, shown in the sidebar; returns the page this run shows."""
-    global _navigation_built
     home = st.Page(HELICOPTER, title="Helicopter view", icon=":material/travel_explore:", default=True)
     board = st.Page(BOARD, title="Theme board", icon=":material/groups:", url_path="board")
     target = st.Page(TARGET, title="Target", icon=":material/query_stats:", url_path="target")
     upload = st.Page(UPLOAD, title="Upload", icon=":material/upload_file:", url_path="upload")
     quality = st.Page(QUALITY, title="Data quality", icon=":material/rule:", url_path="quality")
-    page = st.navigation({"Partnership": [home, board, target], "Data": [upload, quality]})
-    _navigation_built = True
-    return page
+    return st.navigation({"Partnership": [home, board, target], "Data": [upload, quality]})
 
 
-_navigation_built = False
+_PAGE = "_page_shown"
+_ARRIVED = "_arrived"
 
 
-def through_app() -> None:
-    """Every page runs inside app.py's navigation. On a freshly started server, a bookmark such as
-    /board?board=PMG opened before anyone has opened / is run by Streamlit's old pages-folder mode, outside
-    app.py; building the app's navigation switches that mode off, and the rerun goes through app.py."""
-    if not _navigation_built:
-        navigation()
-        st.rerun()
+def note_page(page) -> None:
+    """app.py tells which page this run shows, so the pickers know when the user has just arrived at it."""
+    st.session_state[_ARRIVED] = st.session_state.get(_PAGE) != page.url_path
+    st.session_state[_PAGE] = page.url_path
+    st.session_state[_RUN] = st.session_state.get(_RUN, 0) + 1
+
+
+_RUN = "_run_number"
+
+
+def arrived() -> bool:
+    """True on the first run of a page after another page (or a new session)."""
+    return st.session_state.get(_ARRIVED, True)
 
 
 def choice(
@@ -147,6 +190,7 @@ def choice(
     format_func=str,
     help: str | None = None,
     in_url=lambda value: True,
+    find=find_name,
 ) -> tuple[str, str | None]:
     """A drop-down whose choice is kept in the URL (?param=) and carried to the other pages.
 
@@ -155,9 +199,11 @@ def choice(
     and the URL's value when it names no option (for a warning)."""
     key = f"pick_{param}"
     unknown = None
-    if key not in st.session_state or st.session_state[key] not in options:
+    # A widget belongs to the page that draws it: on another page the same key is a new widget, so its value is
+    # set again from the URL or the remembered choice whenever the user arrives at a page.
+    if arrived() or key not in st.session_state or st.session_state[key] not in options:
         asked = st.query_params.get(param)
-        wanted = pick(options, asked)
+        wanted = find(options, asked)
         if asked and wanted is None:
             unknown = asked
         remembered = st.session_state.get(_remembered(param))
@@ -202,7 +248,7 @@ def as_at_picker(position: Position) -> Period:
 def basis_picker() -> str:
     """The ranking basis, kept in the URL as ?basis=rated and across pages (all targets by default)."""
     key = "pick_basis"
-    if key not in st.session_state or st.session_state[key] not in BASIS_LABELS:
+    if arrived() or key not in st.session_state or st.session_state[key] not in BASIS_LABELS:
         asked = st.query_params.get("basis")
         remembered = st.session_state.get(_remembered("basis"))
         st.session_state[key] = next((b for b in (asked, remembered) if b in BASIS_LABELS), "all")
@@ -221,6 +267,8 @@ def basis_picker() -> str:
 def context() -> dict[str, str]:
     """The as-at quarter and ranking basis chosen, for links to other pages."""
     out = {}
+    if (held := st.session_state.get(_remembered("area"))) and len(area_names()) > 1:
+        out["area"] = held
     as_at = st.session_state.get(_remembered("as_at"))
     if as_at and as_at != LATEST:
         out["as_at"] = as_at

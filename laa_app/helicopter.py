@@ -14,11 +14,10 @@ from dashboard.views import (
     ranking_table,
     status_label,
 )
-from pages import _ui
+from laa_app import _ui
 
 TILE_LABEL = {k: count_header(k).replace("Data awaited", "Awaited") for k in COUNT_COLUMNS}
 
-_ui.through_app()
 position = _ui.require_position()
 
 top = st.columns([3, 1], vertical_alignment="bottom")

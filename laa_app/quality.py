@@ -4,9 +4,8 @@ status needs."""
 import streamlit as st
 
 from dashboard import quality
-from pages import _ui
+from laa_app import _ui
 
-_ui.through_app()
 position = _ui.require_position()
 top = st.columns([3, 1], vertical_alignment="bottom")
 top[0].title("Data quality")

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import charts
+from dashboard.names import find_code
 from dashboard.views import (
     echoed,
     md_escape,
@@ -12,14 +13,15 @@ from dashboard.views import (
     target_options,
     versions_table,
 )
-from pages import _ui
+from laa_app import _ui
 
-_ui.through_app()
 position = _ui.require_position()
 codes = target_options(position.targets)
 names = dict(zip(position.targets["indicator_code"], position.targets["indicator_name"].fillna(""), strict=True))
 
-code, unknown = _ui.choice("Target", codes, "target", default=codes[0], format_func=lambda c: f"{c} · {names[c]}")
+code, unknown = _ui.choice(
+    "Target", codes, "target", default=codes[0], format_func=lambda c: f"{c} · {names[c]}", find=find_code
+)
 if unknown:
     st.warning(
         f"There is no target {echoed(unknown)} in {md_escape(position.area)}; pick one below.",

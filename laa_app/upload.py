@@ -1,16 +1,12 @@
 """Upload: check a quarter's file, preview what it changes, commit it; the upload history with rollback."""
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.importer import (
-    ImportRejected,
-    RollbackRefused,
-    file_checksum,
-    import_bytes,
-    renamed_columns,
-    rollback,
-)
-from dashboard.preview import changed_rows, cleared, cleared_sentence, incoming_rows, move_sentences, status_moves
+from dashboard.importer import ImportRejected, RollbackRefused, file_checksum, import_bytes, renamed_columns, rollback
+from dashboard.logs import log
+from dashboard.preview import UploadCheck, check_upload
+from dashboard.store.engine import DatabaseUnusable
 from dashboard.views import (
     batch_labels,
     batches_table,
@@ -21,12 +17,11 @@ from dashboard.views import (
     rollback_choices,
     status_label,
 )
-from pages import _ui
+from laa_app import _ui
 
 # Up to this many problems are listed in full, wrapped; beyond it a scrolling table keeps the page usable.
 PROBLEMS_IN_FULL = 100
 
-_ui.through_app()
 st.title("Upload the quarter's figures")
 st.caption(
     "A CSV or Excel file with a header row and one row per target per period. Required columns: indicator_code, "
@@ -37,7 +32,10 @@ if done := st.session_state.pop("upload_done", None):
     st.success(done, icon=":material/check_circle:")
     st.page_link(_ui.HELICOPTER, label="See the helicopter view", icon=":material/travel_explore:")
 
+area = _ui.area()
 by = st.text_input("Your name (recorded with the upload)", value="analyst", max_chars=200)
+if area is not None and len(_ui.area_names()) > 1:
+    st.caption(f"Rows without an area column are stored in {md_escape(area)}, the area picked in the sidebar.")
 uploaded = st.file_uploader("Quarterly file", type=["csv", "xlsx"], key="upload_file")
 
 
@@ -49,38 +47,35 @@ def show_problems(problems) -> None:
         st.dataframe(table, hide_index=True, width="stretch")
 
 
-def checked(data: bytes, name: str):
-    """The file's dry run, made once per file (its checksum) rather than on every click on the page; the
-    commit checks the file again against the store as it is then."""
-    key = (file_checksum(data), name)
+def checked(data: bytes, name: str) -> UploadCheck:
+    """The file's dry run and preview, made once per file, area and data version rather than on every click on
+    the page; the commit checks the file again against the store as it is then."""
+    key = (file_checksum(data), name, area, _ui.data_version_now())
     cached = st.session_state.get("upload_check")
     if cached is None or cached[0] != key:
-        try:
-            result = import_bytes(_ui.engine(), data, name, "analyst", dry_run=True)
-        except ImportRejected as rejected:
-            result = rejected
-        st.session_state["upload_check"] = (key, result)
+        st.session_state["upload_check"] = (key, check_upload(_ui.engine(), data, name, area, _ui.position_of))
     return st.session_state["upload_check"][1]
 
 
 if uploaded is not None:
     data = uploaded.getvalue()
-    engine = _ui.engine()
     try:
-        outcome = checked(data, uploaded.name)
-        if isinstance(outcome, ImportRejected):
-            raise outcome
-    except ImportRejected as rejected:
+        check = checked(data, uploaded.name)
+    except (SQLAlchemyError, DatabaseUnusable):
+        raise  # the app says in one sentence what is wrong with the database
+    except Exception as exc:  # an unreadable file must never show a traceback
+        log.exception("the upload %r could not be checked", uploaded.name)
+        st.error(f"{md_escape(uploaded.name)} could not be read: {md_escape(exc)}", icon=":material/error:")
+        st.stop()
+    if check.rejected is not None:
         st.error(
-            f"{md_escape(uploaded.name)} cannot be stored: {plural(len(rejected.problems), 'problem')} below. "
+            f"{md_escape(uploaded.name)} cannot be stored: {plural(len(check.rejected.problems), 'problem')} below. "
             "Nothing was written. Fix them in the file and upload it again.",
             icon=":material/error:",
         )
-        show_problems(rejected.problems)
-    except Exception as exc:  # an unreadable file must never show a traceback
-        st.error(f"{md_escape(uploaded.name)} could not be read: {md_escape(exc)}", icon=":material/error:")
+        show_problems(check.rejected.problems)
     else:
-        plan = outcome.plan
+        plan, shown = check.outcome.plan, check.preview
         summary = plan.summary()
         st.subheader(f"Preview of {md_escape(uploaded.name)}")
         cells = st.columns(5)
@@ -102,8 +97,7 @@ if uploaded is not None:
             st.warning(f"{plural(len(plan.warnings), 'warning')}: the file can be stored, but check these.")
             show_problems(plan.warnings)
 
-        emptied = cleared(plan)
-        if (sentence := cleared_sentence(emptied)) is not None:
+        if (sentence := shown.cleared_sentence) is not None:
             st.warning(
                 f"**This file {md_escape(sentence)}**: its empty cells will erase what is stored. If that is not "
                 "meant, fill the cells in, or leave those columns out of the file (a missing column keeps what "
@@ -111,22 +105,22 @@ if uploaded is not None:
                 icon=":material/warning:",
             )
             st.dataframe(
-                emptied.rename(
+                shown.cleared.rename(
                     columns={"indicator_code": "Code", "period": "Period", "field": "Field", "before": "Stored now"}
                 ),
                 hide_index=True,
                 width="stretch",
             )
 
-        moves = status_moves(plan, _ui.position())
-        sentences = move_sentences(moves)
-        if sentences:
+        moves = shown.moves
+        if sentences := shown.move_sentences:
             st.markdown("**Status moves this file causes:** " + "; ".join(md_escape(s) for s in sentences) + ".")
-            shown = moves.assign(
+            table = moves.assign(
                 before=[status_label(b) if b else "new target" for b in moves["before"]],
                 after=[status_label(a) for a in moves["after"]],
             ).rename(
                 columns={
+                    "area": "Area",
                     "indicator_code": "Code",
                     "indicator_name": "Indicator",
                     "theme_board": "Theme board",
@@ -135,11 +129,11 @@ if uploaded is not None:
                     "move": "Move",
                 }
             )
-            st.dataframe(shown, hide_index=True, width="stretch")
+            st.dataframe(table, hide_index=True, width="stretch")
         else:
             st.caption("No target's status changes.")
 
-        incoming = incoming_rows(plan)
+        incoming = shown.incoming
         if len(incoming):
             st.markdown(f"**The figures it stores** ({plural(len(incoming), 'row')} new or changed):")
             st.dataframe(
@@ -149,21 +143,19 @@ if uploaded is not None:
                 hide_index=True,
                 width="stretch",
             )
-        changes = changed_rows(plan)
-        if len(changes):
+        if len(shown.changes):
             with st.expander(f"{summary['rows_changed']} changed row(s): each figure before → after"):
-                st.dataframe(changes, hide_index=True, width="stretch")
+                st.dataframe(shown.changes, hide_index=True, width="stretch")
 
         if not plan.has_changes:
             st.info("Nothing to change: every row matches what is stored.", icon=":material/info:")
         elif st.button(f"Commit {md_escape(uploaded.name)}", type="primary", key="commit"):
             try:
-                stored = import_bytes(engine, data, uploaded.name, by or "analyst")
+                stored = import_bytes(_ui.engine(), data, uploaded.name, by or "analyst", area=area)
             except ImportRejected as rejected:
                 st.error(f"Not stored: {plural(len(rejected.problems), 'problem')} appeared since the check.")
                 show_problems(rejected.problems)
             else:
-                _ui.clear_caches()
                 st.session_state.pop("upload_check", None)
                 s = stored.summary()
                 st.session_state["upload_done"] = (
@@ -190,10 +182,10 @@ else:
                     result = rollback(_ui.engine(), int(batch), by or "analyst")
                 except RollbackRefused as refused:
                     st.error(f"Batch {batch} was not rolled back: {md_escape(refused)}")
-                except Exception as exc:  # never a traceback on the page
+                except Exception as exc:  # never a traceback on the page: it goes to the log
+                    log.exception("batch %s could not be rolled back", batch)
                     st.error(f"Batch {batch} was not rolled back: {md_escape(type(exc).__name__)}: {md_escape(exc)}")
                 else:
-                    _ui.clear_caches()
                     st.session_state.pop("upload_check", None)
                     st.session_state["upload_done"] = (
                         f"Batch {batch} rolled back: {result['values_withdrawn']} values withdrawn, "

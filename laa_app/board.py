@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import movement, reports
 from dashboard.rules import Status
 from dashboard.views import board_options, board_table, board_targets, board_targets_title, echoed, md_escape
-from pages import _ui
+from laa_app import _ui
 
 DOWNLOADS = (
     ("PDF", "pdf", reports.paper_pdf, "application/pdf", ":material/picture_as_pdf:"),
@@ -14,7 +14,6 @@ DOWNLOADS = (
     ("CSV", "csv", reports.paper_csv, "text/csv", ":material/download:"),
 )  # fmt: skip
 
-_ui.through_app()
 position = _ui.require_position()
 boards = board_options(position.targets)
 

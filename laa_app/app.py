@@ -1,19 +1,22 @@
-"""The LAA performance dashboard: `streamlit run app.py` (or `laa serve`). Page config and navigation only."""
+"""The LAA performance dashboard (`laa serve` runs it behind server.py's headers). Page config and navigation only."""
 
-import logging
 from pathlib import Path
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
+import dashboard
+from dashboard.logs import log, setup_logging
+from dashboard.settings import get_settings
 from dashboard.store.engine import DatabaseUnusable, describe_database_error
 from dashboard.views import md_escape
-from pages import _ui
+from laa_app import _ui
 
 # A local icon: a Material icon name would make every visitor's browser fetch it from a font service.
-ICON = Path(__file__).resolve().parent / "dashboard" / "assets" / "icon.png"
+ICON = Path(dashboard.__file__).resolve().parent / "assets" / "icon.png"
 st.set_page_config(page_title="LAA performance dashboard", page_icon=str(ICON), layout="wide")
 
+setup_logging(get_settings().resolved_log_file(), to_stderr=True)
 page = _ui.navigation()
 
 # Bookmarks such as /?target=NI+117 or /?board=Children%27s+Trust open the page they name.
@@ -22,8 +25,10 @@ if page.url_path == "":
         if name in st.query_params:
             st.switch_page(destination, query_params=st.query_params.to_dict())
 
+_ui.note_page(page)
 try:
+    _ui.read_data_version()  # before any cached read: a write from another process shows on this run
     page.run()
 except (SQLAlchemyError, DatabaseUnusable) as exc:  # the store is down or damaged: say so, never a traceback
-    logging.getLogger("dashboard").exception("the database could not be used")
+    log.exception("the database could not be used")
     st.error(md_escape(describe_database_error(exc, _ui.database_url())), icon=":material/database:")

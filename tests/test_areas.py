@@ -1,0 +1,91 @@
+"""A store holding several areas: every page, the upload page and every read command work with the area chosen."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import laa
+from tests.fixtures import new_store
+from tests.test_app_pages import APP, no_exception, use_database
+
+NO_AREA_COLUMN = b"indicator_code,theme_board,period,target,actual\nNI 8,Healthier Enfield,2009/10 Q4,25,24\n"
+PAGES = ["helicopter", "board", "target", "upload", "quality"]
+
+
+@pytest.fixture
+def two_areas(tmp_path, monkeypatch) -> str:
+    url = new_store(f"sqlite:///{tmp_path / 'two.sqlite3'}", demo=True, second_area=True)
+    use_database(monkeypatch, url)
+    return url
+
+
+def app() -> AppTest:
+    return no_exception(AppTest.from_file(APP, default_timeout=60).run())
+
+
+def test_read_commands_without_area_say_how_many_and_how_to_list_them(two_areas):
+    for command in (["summary"], ["ranking"], ["exceptions"], ["history", "NI 8"]):
+        run = laa(*command)
+        assert (run.code, run.out) == (2, ""), command
+        assert run.err == "error: 2 areas held: choose one with --area NAME (`laa areas` lists them)\n"
+    listed = laa("areas", "--format", "json")
+    assert listed.json() == {
+        "areas": [
+            {"area": "Haringey", "theme_boards": 7, "targets": 74},
+            {"area": "Enfield", "theme_boards": 2, "targets": 3},
+        ]
+    }
+    enfield = laa("summary", "--area", "ENFIELD ", "--format", "json").json()
+    assert enfield["area"] == "Enfield"
+    assert enfield["total"] | {} == {**enfield["total"], "targets": 3, "red": 1, "green": 1, "data_awaited": 1}
+    unknown = laa("summary", "--area", "Barnet")
+    assert unknown.code == 2
+    assert unknown.err == "error: no area named 'Barnet' among the 2 areas held: `laa areas` lists them\n"
+
+
+@pytest.mark.parametrize("area", ["Haringey", "Enfield"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_for_each_area(two_areas, area, page):
+    at = app()
+    at.selectbox(key="pick_area").select(area).run()
+    at.switch_page(f"{page}.py").run()
+    no_exception(at)
+    assert at.selectbox(key="pick_area").value == area
+    assert at.query_params.get("area") == area
+    if page == "helicopter":
+        assert at.title[0].value == f"Helicopter view · {area}"
+        targets = next(m.value for m in at.metric if m.label == "Targets")
+        assert targets == {"Haringey": "74", "Enfield": "3"}[area]
+    if page == "board":
+        boards = at.selectbox(key="pick_board").options
+        assert len(boards) == 7 if area == "Haringey" else boards == ["Stronger Communities", "Healthier Enfield"]
+    if page == "target":
+        codes = at.selectbox(key="pick_target").options
+        assert (
+            len(codes) == 74
+            if area == "Haringey"
+            else codes
+            == ["NI 1 · Cohesion", "NI 8 · Adult participation in sport", "NI 39 · Alcohol-harm hospital admissions"]
+        )
+
+
+def test_an_upload_without_an_area_column_is_stored_in_the_area_picked(two_areas):
+    at = app()
+    at.selectbox(key="pick_area").select("Enfield").run()
+    at.switch_page("upload.py").run()
+    assert "stored in Enfield, the area picked in the sidebar" in " ".join(c.value for c in at.caption)
+    at.file_uploader[0].upload("enfield_q4.csv", NO_AREA_COLUMN, "text/csv")
+    at.run()
+    no_exception(at)
+    assert [m.value for m in at.metric][:5] == ["1", "1", "0", "0", "0"]
+    at.button(key="commit").click().run()
+    no_exception(at)
+    assert at.success[0].value == "Stored enfield\\_q4\\.csv as batch 4: 1 new, 0 changed, 0 unchanged rows."
+    history = laa("history", "NI 8", "--area", "Enfield", "--format", "json").json()["history"]
+    assert [(h["period"], h["actual"], h["status"]) for h in history] == [
+        ("2009/10 Q3", 26.0, "green"),
+        ("2009/10 Q4", 24.0, "amber"),
+    ]
+    haringey = laa("history", "NI 8", "--area", "Haringey", "--format", "json").json()["history"]
+    assert "2009/10 Q4" not in {h["period"] for h in haringey}  # nothing went into Haringey
