@@ -14,6 +14,7 @@ import pytest
 from dashboard.importer import import_bytes
 from dashboard.store.engine import get_engine
 from tests.browser.conftest import VIEWPORT, running_dashboard
+from tests.fixtures import new_store
 
 try:
     from playwright.sync_api import expect
@@ -73,7 +74,7 @@ def hostile_file() -> bytes:
 @pytest.fixture(scope="module")
 def hostile_dashboard(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
-    url = f"sqlite:///{folder / 'hostile.sqlite3'}"
+    url = new_store(f"sqlite:///{folder / 'hostile.sqlite3'}")
     engine = get_engine(url)
     import_bytes(engine, hostile_file(), "hostile.csv", "analyst")
     engine.dispose()
