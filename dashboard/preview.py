@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from dashboard.breakdown import status_as_at
 from dashboard.importer import ImportOutcome, ImportRejected, import_bytes
 from dashboard.importer.plan import ImportPlan
+from dashboard.importer.problems import ImportProblem
 from dashboard.importer.validate import TARGET_FIELDS
 from dashboard.movement import Move, classify
 from dashboard.output import cell_text
@@ -339,3 +340,15 @@ def _current(position: Position | None) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def _targets(n: int) -> str:
     return f"{n} target" if n == 1 else f"{n} targets"
+
+
+def problems_table(problems: list[ImportProblem]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Line": [p.line for p in problems],
+            "Column": [p.column or "" for p in problems],
+            "Value": [p.value if p.value is not None else "" for p in problems],
+            "Problem": [p.problem for p in problems],
+            "How to fix": [p.fix for p in problems],
+        }
+    ).astype({"Line": "Int64"})

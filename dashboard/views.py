@@ -8,7 +8,6 @@ import re
 import pandas as pd
 
 from dashboard.breakdown import COUNT_COLUMNS, bases_disagree, exceptions, rank_boards, shortfall_frame
-from dashboard.importer.problems import ImportProblem
 from dashboard.movement import DIRECTION_ARROW, Direction
 from dashboard.names import same_name
 from dashboard.rules import STATUS_SYMBOL, STATUSES, Status
@@ -261,18 +260,6 @@ def versions_table(versions: pd.DataFrame, corrected_only: bool = True) -> pd.Da
             "Commentary": rows["commentary"].fillna(""),
         }
     ).reset_index(drop=True)
-
-
-def problems_table(problems: list[ImportProblem]) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "Line": [p.line for p in problems],
-            "Column": [p.column or "" for p in problems],
-            "Value": [p.value if p.value is not None else "" for p in problems],
-            "Problem": [p.problem for p in problems],
-            "How to fix": [p.fix for p in problems],
-        }
-    ).astype({"Line": "Int64"})
 
 
 def batches_table(batches: pd.DataFrame) -> pd.DataFrame:

@@ -5,7 +5,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.importer import ImportRejected, RollbackRefused, file_checksum, import_bytes, renamed_columns, rollback
 from dashboard.logs import log
-from dashboard.preview import UploadCheck, check_upload
+from dashboard.preview import UploadCheck, check_upload, problems_table
 from dashboard.store.engine import DatabaseUnusable
 from dashboard.views import (
     batch_labels,
@@ -13,7 +13,6 @@ from dashboard.views import (
     literal_cells,
     md_escape,
     plural,
-    problems_table,
     rollback_choices,
     status_label,
 )

@@ -38,9 +38,28 @@ def _postgres_bin() -> Path | None:
     return found[-1].parent if found else None
 
 
+def _runuser() -> str | None:
+    """util-linux's runuser, also when /usr/sbin is not on PATH (it is not on a normal account's PATH on Debian)."""
+    return shutil.which("runuser") or shutil.which("runuser", path="/usr/sbin:/sbin")
+
+
 def _as_postgres_user(cmd: list[str]) -> list[str]:
-    # PostgreSQL refuses to run as root; CI and developer machines here are root.
-    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
+    """cmd as the postgres account when the tests run as root (PostgreSQL refuses to run as root; CI and the
+    developer machines here are root); as it is for anyone else, who owns the server they start."""
+    if os.geteuid() != 0:
+        return cmd
+    runuser = _runuser()
+    assert runuser, "checked by postgres_server"
+    return [runuser, "-u", "postgres", "--", *cmd]
+
+
+def _postgres_missing(bindir: Path | None) -> str | None:
+    """Why this account cannot start a server, or None when it can."""
+    if bindir is None:
+        return "PostgreSQL is not installed: scripts/test installs Debian's postgresql package"
+    if os.geteuid() == 0 and _runuser() is None:
+        return "runuser is not installed (util-linux), so root cannot start PostgreSQL as the postgres account"
+    return None
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -56,10 +75,11 @@ def log_file(tmp_path_factory) -> Path:
 def postgres_server() -> Iterator[str]:
     """A PostgreSQL server of Debian's package on a free loopback port, for this test session only."""
     bindir = _postgres_bin()
-    if bindir is None or not shutil.which("runuser"):
+    missing = _postgres_missing(bindir)
+    if missing:
         if os.environ.get("LAA_REQUIRE_POSTGRES"):
-            pytest.fail("PostgreSQL is not installed: scripts/test installs Debian's postgresql package")
-        pytest.skip("PostgreSQL is not installed (set up by scripts/test)")
+            pytest.fail(missing)
+        pytest.skip(missing)
     datadir = Path(tempfile.mkdtemp(prefix="laa-pg-"))
     if os.geteuid() == 0:
         shutil.chown(datadir, "postgres", "postgres")

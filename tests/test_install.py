@@ -29,8 +29,14 @@ def installed(tmp_path_factory) -> Path:
     subprocess.run(build, check=True, capture_output=True, cwd=work)
     (wheel,) = wheels.glob("laa_dashboard-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for packaged in ("laa_app/app.py", "laa_app/server.py", "laa_app/board.py", "laa_app/.streamlit/config.toml",
-                     "dashboard/sample/haringey_demo.csv", "dashboard/store/migrations/versions/0003_data_version.py"):
+    for packaged in (
+        "laa_app/app.py",
+        "laa_app/server.py",
+        "laa_app/board.py",
+        "laa_app/.streamlit/config.toml",
+        "dashboard/sample/haringey_demo.csv",
+        "dashboard/store/migrations/versions/0003_data_version.py",
+    ):
         assert packaged in names, f"{packaged} is not in {wheel.name}"  # fmt: skip
     venv = work / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
