@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.names import same_name
-from dashboard.rules import DEFAULT_TOLERANCE_PCT, Polarity, Status, pct
+from dashboard.rules import STATUSES, Polarity, Status, pct, rate_frame
 
 COUNT_COLUMNS = {
     "red": Status.RED,
@@ -19,39 +19,19 @@ COUNT_COLUMNS = {
 }
 BREAKDOWN_COLUMNS = ["theme_board", "targets", *COUNT_COLUMNS, *(f"{c}_pct" for c in COUNT_COLUMNS)]
 BASES = ("all", "rated")
-_SLACK = 1e-9
-
-
-def rate_frame(frame: pd.DataFrame) -> pd.Series:
-    """Rule 1 for every row of a frame with reported_status, actual, target_value, polarity, tolerance_pct."""
-    actual = pd.to_numeric(frame["actual"], errors="coerce").to_numpy(dtype=float)
-    target = pd.to_numeric(frame["target_value"], errors="coerce").to_numpy(dtype=float)
-    tol = pd.to_numeric(frame["tolerance_pct"], errors="coerce").fillna(DEFAULT_TOLERANCE_PCT).to_numpy(dtype=float)
-    sign = np.where(frame["polarity"].to_numpy(dtype=object) == Polarity.LOWER_IS_BETTER.value, -1.0, 1.0)
-    with np.errstate(invalid="ignore"):
-        margin = sign * (actual - target)
-        slack = _SLACK * np.maximum(1.0, np.abs(target))
-        rated = np.select(
-            [
-                np.isnan(actual) | np.isnan(target),
-                margin >= -slack,
-                margin >= -(tol / 100.0 * np.abs(target)) - slack,
-            ],
-            [Status.DATA_AWAITED.value, Status.GREEN.value, Status.AMBER.value],
-            default=Status.RED.value,
-        )
-    reported = frame["reported_status"].to_numpy(dtype=object)
-    has_reported = pd.notna(reported)
-    return pd.Series(np.where(has_reported, reported, rated), index=frame.index, dtype=object)
 
 
 def status_as_at(targets: pd.DataFrame, values: pd.DataFrame, as_at: date | None = None) -> pd.DataFrame:
     """Rule 2: one row per target with its most recent row ending on or before as_at, and its status."""
-    rows = values if as_at is None else values[values["period_end"] <= as_at]
-    latest = rows.sort_values(["target_id", "period_end"]).drop_duplicates("target_id", keep="last")
-    out = targets.merge(latest, on="target_id", how="left")
+    out = targets.merge(latest_rows(values, as_at), on="target_id", how="left")
     out["status"] = rate_frame(out)
     return out
+
+
+def latest_rows(values: pd.DataFrame, as_at: date | None = None) -> pd.DataFrame:
+    """Each target's most recent row ending on or before as_at (every row when None): rule 2's selection."""
+    rows = values if as_at is None else values[values["period_end"] <= as_at]
+    return rows.sort_values(["target_id", "period_end"]).drop_duplicates("target_id", keep="last")
 
 
 def board_breakdown(statuses: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
@@ -108,10 +88,23 @@ def exceptions(statuses: pd.DataFrame, status: Status = Status.RED, board: str |
     rows = statuses[statuses["status"] == status.value]
     if board is not None:
         rows = rows[same_name(rows["theme_board"], board)]
-    rows = rows.assign(shortfall_pct=shortfall_frame(rows))
-    return rows.sort_values(
-        ["board_position", "shortfall_pct", "position"], ascending=[True, False, True], na_position="last"
-    ).reset_index(drop=True)
+    return worst_first(rows)
+
+
+STATUS_ORDER = {s.value: i for i, s in enumerate(STATUSES)}  # red first
+
+
+def worst_first(rows: pd.DataFrame) -> pd.DataFrame:
+    """Targets in the order a chair reads them, with their shortfall_pct: board by board as the partnership
+    lists them; within a board red → amber → green → data awaited, and the worst shortfall first within each."""
+    rows = rows.assign(shortfall_pct=shortfall_frame(rows), _order=rows["status"].map(STATUS_ORDER))
+    ordered = rows.sort_values(
+        ["board_position", "_order", "shortfall_pct", "position"],
+        ascending=[True, True, False, True],
+        na_position="last",
+        kind="stable",
+    )
+    return ordered.drop(columns="_order").reset_index(drop=True)
 
 
 def shortfall_frame(rows: pd.DataFrame) -> pd.Series:

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.breakdown import COUNT_COLUMNS
-from dashboard.rules import DEFAULT_TOLERANCE_PCT, STATUS_SYMBOL, STATUSES, Polarity, Status, amber_floor
+from dashboard.rules import DEFAULT_TOLERANCE_PCT, STATUS_SYMBOL, STATUSES, Polarity, Status, amber_floor, status_label
 
 # The same colours are the theme in .streamlit/config.toml (redColor, orangeColor, greenColor, grayColor).
 STATUS_COLOURS = {
@@ -37,7 +37,7 @@ def literal(text) -> str:
 
 def status_name(status: Status) -> str:
     """'✖ red': the legend and hover name of a status."""
-    return f"{STATUS_SYMBOL[status]} {status.value}"
+    return status_label(status)
 
 
 def status_marker(status: Status) -> dict:

@@ -31,7 +31,7 @@ from dashboard.position import (
     stored_position,
     target_history,
 )
-from dashboard.rules import STATUS_SYMBOL, parse_status
+from dashboard.rules import parse_status, status_label
 from dashboard.settings import Settings, get_settings
 from dashboard.store.engine import (
     DatabaseUnusable,
@@ -373,7 +373,7 @@ def exceptions_(
             "commentary",
         ]
     ]
-    title = f"\n{len(rows)} target(s) {STATUS_SYMBOL[wanted]} {wanted.value}"
+    title = f"\n{len(rows)} target(s) {status_label(wanted)}"
     _emit(fmt, payload, rows[EXCEPTION_COLUMNS] if fmt is Format.csv else shown, footer=title)
 
 
@@ -462,13 +462,18 @@ def _history_table(versions: pd.DataFrame) -> pd.DataFrame:
     return versions.assign(version=state, recorded=recorded)[list(HISTORY_HEADINGS)]
 
 
-@app.command()
-def areas(fmt: FormatOpt = Format.table) -> None:
-    """The partnership areas held, each with its number of theme boards and targets: the names --area takes."""
+def _read(query) -> pd.DataFrame:
+    """One of the store's queries (store.queries), on a store at the newest schema."""
     engine = _engine()
     require_ready(engine)
     with engine.connect() as conn:
-        frame = areas_frame(conn)
+        return query(conn)
+
+
+@app.command()
+def areas(fmt: FormatOpt = Format.table) -> None:
+    """The partnership areas held, each with its number of theme boards and targets: the names --area takes."""
+    frame = _read(areas_frame)
     _emit(
         fmt,
         {"areas": records(frame, list(frame.columns))},
@@ -480,10 +485,7 @@ def areas(fmt: FormatOpt = Format.table) -> None:
 @app.command()
 def batches(fmt: FormatOpt = Format.table) -> None:
     """Every upload batch, newest first: who, when, which file, what it changed."""
-    engine = _engine()
-    require_ready(engine)
-    with engine.connect() as conn:
-        frame = batches_frame(conn)
+    frame = _read(batches_frame)
     columns = [
         "id",
         "uploaded_at",

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from dashboard.breakdown import status_as_at
 from dashboard.names import find_code, normalise_code
 from dashboard.periods import Period, parse_period, quarter_of
+from dashboard.rules import rate_frame
 from dashboard.store.queries import (
     NoSuchArea,
     current_values_frame,
@@ -81,7 +82,6 @@ def as_at_period(text: str | None) -> Period | None:
 
 def target_history(engine: Engine, position: Position, code: str) -> tuple[pd.Series, pd.DataFrame]:
     """One target's settings and every stored version of every period, each rated by the target's rules."""
-    from dashboard.breakdown import rate_frame
 
     wanted = normalise_code(code)
     codes = position.targets["indicator_code"]

@@ -17,7 +17,7 @@ from dashboard.importer.validate import TARGET_FIELDS
 from dashboard.movement import Move, classify
 from dashboard.output import cell_text
 from dashboard.position import Position
-from dashboard.rules import STATUS_SYMBOL, STATUSES, Status
+from dashboard.rules import STATUSES, Status, status_label
 
 VALUE_FIELDS = ("target_value", "actual", "reported_status", "commentary", "remedial_action")
 MOVE_COLUMNS = ["indicator_code", "indicator_name", "theme_board", "before", "after", "move"]
@@ -207,13 +207,13 @@ def _to(rows: pd.DataFrame) -> str:
     if len(after) > 1:
         return f" (to {_mix(rows)})"
     status = Status(after[0])
-    return f" (to {STATUS_SYMBOL[status]} {status.value})"
+    return f" (to {status_label(status)})"
 
 
 def _mix(rows: pd.DataFrame) -> str:
     """'1 ✖ red, 2 ✔ green': how many rows reach each status."""
     return ", ".join(
-        f"{int((rows['after'] == s.value).sum())} {STATUS_SYMBOL[s]} {s.value}"
+        f"{int((rows['after'] == s.value).sum())} {status_label(s)}"
         for s in STATUSES
         if (rows["after"] == s.value).any()
     )

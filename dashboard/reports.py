@@ -28,7 +28,7 @@ from dashboard.names import same_name
 from dashboard.output import plain, visible_controls
 from dashboard.periods import Period, previous_quarter
 from dashboard.position import Position
-from dashboard.rules import STATUS_SYMBOL, STATUSES, Status
+from dashboard.rules import STATUS_SYMBOL, STATUSES, Status, status_label
 
 UNICODE_FONTS = (
     Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
@@ -546,14 +546,10 @@ def _rgb(colour: str) -> tuple[int, int, int]:
     return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
 
 
-def _status_text(status: Status) -> str:
-    return f"{STATUS_SYMBOL[status]} {status.value}"
-
-
 def _chip(pdf, font: str, clean, status: Status, h: float, size: float, w: float | None = None, text=None) -> None:
     """The status as a coloured box that carries its symbol and word (black text: it reads best on all four)."""
     pdf.set_font(font, "B", size)
-    label = clean(text or _status_text(status))
+    label = clean(text or status_label(status))
     width = w if w is not None else pdf.get_string_width(label) + 4
     pdf.set_fill_color(*_rgb(STATUS_COLOURS[status]))
     pdf.set_text_color(0, 0, 0)
@@ -569,7 +565,7 @@ def _mix_bar(pdf, font: str, clean, mix: Mix, as_at: str) -> None:
     gap = 3
     width = (pdf.epw - gap * (len(STATUSES) - 1)) / len(STATUSES)
     for status in STATUSES:
-        text = f"{_status_text(status)}   {mix.counts[status]}  ({_pct(mix.pcts[status])})"
+        text = f"{status_label(status)}   {mix.counts[status]}  ({_pct(mix.pcts[status])})"
         _chip(pdf, font, clean, status, 8, 10, width, text)
         pdf.set_x(pdf.get_x() + gap)
     pdf.ln(9.5)

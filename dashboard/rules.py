@@ -1,10 +1,13 @@
-"""The brief's rules for one value: status words, polarity, tolerance and rounding. Pure functions."""
+"""Rule 1 and the words it uses: status, polarity, tolerance, rounding. Pure functions; rule 1 is rate_frame."""
 
 from __future__ import annotations
 
 import math
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+
+import numpy as np
+import pandas as pd
 
 
 class Status(StrEnum):
@@ -63,10 +66,47 @@ def parse_polarity(word: str) -> Polarity | None:
     return _POLARITY_WORDS.get(" ".join(str(word).lower().split()))
 
 
+def status_label(status: str | Status | None) -> str:
+    """'✖ red', '▲ amber', '✔ green', '… data awaited': never colour alone (no status is data awaited)."""
+    s = Status(status) if status else Status.DATA_AWAITED
+    return f"{STATUS_SYMBOL[s]} {s.value}"
+
+
 def amber_floor(target: float, tolerance_pct: float, polarity: Polarity) -> float:
     """The worst actual that is still amber."""
     band = tolerance_pct / 100.0 * abs(target)
     return target - band if polarity is Polarity.HIGHER_IS_BETTER else target + band
+
+
+def rate_frame(frame: pd.DataFrame) -> pd.Series:
+    """Rule 1 for every row of a frame with reported_status, actual, target_value, polarity, tolerance_pct: a
+    reported status wins; else no actual (or no target) is data awaited; else the actual against the target,
+    within the amber band of tolerance % of |target|, mirrored for lower is better. Every status the product
+    shows comes from here."""
+    actual = pd.to_numeric(frame["actual"], errors="coerce").to_numpy(dtype=float)
+    target = pd.to_numeric(frame["target_value"], errors="coerce").to_numpy(dtype=float)
+    tol = pd.to_numeric(frame["tolerance_pct"], errors="coerce").fillna(DEFAULT_TOLERANCE_PCT).to_numpy(dtype=float)
+    # Work in "better than target" terms so both polarities share one comparison.
+    sign = np.where(frame["polarity"].to_numpy(dtype=object) == Polarity.LOWER_IS_BETTER.value, -1.0, 1.0)
+    with np.errstate(invalid="ignore"):
+        margin = sign * (actual - target)
+        slack = _EPSILON * np.maximum(1.0, np.abs(target))
+        rated = np.select(
+            [
+                np.isnan(actual) | np.isnan(target),
+                margin >= -slack,
+                margin >= -(tol / 100.0 * np.abs(target)) - slack,
+            ],
+            [Status.DATA_AWAITED.value, Status.GREEN.value, Status.AMBER.value],
+            default=Status.RED.value,
+        )
+    reported = frame["reported_status"].to_numpy(dtype=object)
+    return pd.Series(np.where(pd.notna(reported), reported, rated), index=frame.index, dtype=object)
+
+
+def unratable(frame: pd.DataFrame) -> pd.Series:
+    """Rows rule 1 cannot rate: an actual with no target and no reported status (the import refuses them)."""
+    return frame["actual"].notna() & frame["target_value"].isna() & frame["reported_status"].isna()
 
 
 def rate(
@@ -76,23 +116,20 @@ def rate(
     tolerance_pct: float | None = None,
     reported: Status | None = None,
 ) -> Status:
-    """Rule 1: the status of one row."""
-    if reported is not None:
-        return reported
-    if actual is None or _missing(actual):
-        return Status.DATA_AWAITED
-    if target is None or _missing(target):
+    """Rule 1 for one row (rate_frame of a one-row frame); raises CannotRate where unratable says so."""
+    row = pd.DataFrame(
+        {
+            "actual": [_none_if_nan(actual)],
+            "target_value": [_none_if_nan(target)],
+            "polarity": [polarity.value],
+            "tolerance_pct": [tolerance_pct],
+            "reported_status": [reported.value if reported else None],
+        },
+        dtype=object,
+    )
+    if unratable(row).iloc[0]:
         raise CannotRate("an actual with no target and no reported status cannot be rated")
-    tol = DEFAULT_TOLERANCE_PCT if tolerance_pct is None or _missing(tolerance_pct) else tolerance_pct
-    # Work in "better than target" terms so both polarities share one comparison.
-    sign = 1.0 if polarity is Polarity.HIGHER_IS_BETTER else -1.0
-    margin = sign * (actual - target)
-    slack = _EPSILON * max(1.0, abs(target))
-    if margin >= -slack:
-        return Status.GREEN
-    if margin >= -(tol / 100.0 * abs(target)) - slack:
-        return Status.AMBER
-    return Status.RED
+    return Status(rate_frame(row).iloc[0])
 
 
 def pct(part: int, whole: int) -> float:
@@ -103,5 +140,5 @@ def pct(part: int, whole: int) -> float:
     return float(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
-def _missing(x: float) -> bool:
-    return isinstance(x, float) and math.isnan(x)
+def _none_if_nan(x: float | None) -> float | None:
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else x

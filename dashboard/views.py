@@ -7,23 +7,15 @@ import re
 
 import pandas as pd
 
-from dashboard.breakdown import COUNT_COLUMNS, bases_disagree, exceptions, rank_boards, shortfall_frame
+from dashboard.breakdown import COUNT_COLUMNS, bases_disagree, exceptions, rank_boards, worst_first
 from dashboard.movement import DIRECTION_ARROW, Direction
 from dashboard.names import same_name
-from dashboard.rules import STATUS_SYMBOL, STATUSES, Status
-
-STATUS_ORDER = {s.value: i for i, s in enumerate(STATUSES)}  # red first: worst first
+from dashboard.rules import STATUS_SYMBOL, Status, status_label
 
 NO_DATA_MESSAGE = (
     "No data yet. Upload the quarter's CSV or Excel file on the Upload page, "
     "or load the sample partnership with `laa demo` on the command line."
 )
-
-
-def status_label(status: str | None) -> str:
-    """'✖ red', '▲ amber', '✔ green', '… data awaited': never colour alone."""
-    s = Status(status) if status else Status.DATA_AWAITED
-    return f"{STATUS_SYMBOL[s]} {s.value}"
 
 
 def count_header(column: str) -> str:
@@ -152,11 +144,7 @@ def board_targets(
     shortfall first (exception mode), or every status red → amber → green → data awaited; filtered by target
     type and lead partner when given. The page's table and its exports both show exactly these."""
     if show_all:
-        rows = statuses[same_name(statuses["theme_board"], board)]
-        rows = rows.assign(shortfall_pct=shortfall_frame(rows), _order=rows["status"].map(STATUS_ORDER))
-        rows = rows.sort_values(
-            ["_order", "shortfall_pct", "position"], ascending=[True, False, True], na_position="last"
-        ).drop(columns="_order")
+        rows = worst_first(statuses[same_name(statuses["theme_board"], board)])
     else:
         rows = exceptions(statuses, Status.RED, board)
     if target_types:

@@ -20,6 +20,7 @@ from dashboard.importer.validate import (
 )
 from dashboard.names import name_key
 from dashboard.output import cell_text
+from dashboard.rules import unratable
 from dashboard.store.models import Area, ThemeBoard
 from dashboard.store.queries import area_names, current_values_frame, targets_frame
 
@@ -275,8 +276,7 @@ def _unratable(values: pd.DataFrame, bad_lines: set) -> list[ImportProblem]:
     """Rule 1: an actual with no target (stored or supplied) and no rag cannot be rated."""
     if values.empty:
         return []
-    mask = values["actual"].notna() & values["target_value"].isna() & values["reported_status"].isna()
-    mask &= values["kind"] != "unchanged"
+    mask = unratable(values) & (values["kind"] != "unchanged")
     return [
         ImportProblem(
             int(r.line),
