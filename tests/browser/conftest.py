@@ -157,5 +157,17 @@ def writing_page(browser, tmp_path):
         tab.set_default_timeout(30_000)
         tab.dialogs = []
         tab.on("dialog", lambda dialog: (tab.dialogs.append(dialog.message), dialog.dismiss()))
+        tab.database_url = url
         yield tab
         context.close()
+
+
+# Streamlit marks its root with the state of the script run; skeletons stand where elements are still to come.
+SETTLED = """() => document.querySelector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+                  && !document.querySelector('[data-testid="stSkeleton"]')"""
+
+
+def idle(page) -> None:
+    """Wait until the script run has finished and the browser has painted what it drew (two animation frames)."""
+    page.wait_for_function(SETTLED)
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")

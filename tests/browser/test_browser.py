@@ -10,7 +10,7 @@ try:
 except ImportError:  # the browser fixture skips (or fails under LAA_REQUIRE_BROWSER) without Playwright
     expect = None
 
-from tests.browser.conftest import SCREENSHOTS, VIEWPORT
+from tests.browser.conftest import SCREENSHOTS, VIEWPORT, idle
 
 pytestmark = pytest.mark.browser
 
@@ -27,17 +27,13 @@ XSS_FILE = f"indicator_code,theme_board,period,actual,commentary\nNI 117,Childre
 
 
 def settle(page, text: str) -> None:
-    """Wait until the page shows its text, the script has finished and every chart has drawn."""
+    """Wait until the page shows its text, the script run has finished and every chart has drawn."""
     page.get_by_text(text, exact=False).first.wait_for(state="visible")
-    page.wait_for_timeout(500)  # the running indicator shows only once a run has lasted a moment
-    page.wait_for_function(
-        """() => !document.querySelector('[data-testid="stStatusWidget"] [data-testid="stStatusWidgetRunningIcon"]')
-               && !document.querySelector('[data-testid="stSkeleton"]')"""
-    )
+    idle(page)
     charts = page.locator('[data-testid="stPlotlyChart"]')
     for i in range(charts.count()):
         charts.nth(i).locator(".main-svg").first.wait_for(state="attached")
-    page.wait_for_timeout(800)
+    idle(page)
 
 
 def screenshot(page, name: str) -> None:
@@ -47,7 +43,7 @@ def screenshot(page, name: str) -> None:
               .map(s => document.querySelector(s)).filter(Boolean).map(e => e.scrollHeight), 900)"""
     )
     page.set_viewport_size({"width": VIEWPORT["width"], "height": min(int(height) + 40, 12000)})
-    page.wait_for_timeout(800)
+    idle(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     page.set_viewport_size(VIEWPORT)
@@ -82,8 +78,7 @@ def test_every_page_opens_from_the_navigation(page, name):
     page.goto("/")
     settle(page, PAGES["helicopter"][2])
     page.locator('[data-testid="stSidebarNav"] a', has_text=label).first.click()
-    page.get_by_text(label if name in ("board", "target") else text, exact=False).first.wait_for()
-    page.wait_for_timeout(1500)
+    settle(page, label if name in ("board", "target") else text)
     assert_no_exception(page)
 
 
@@ -112,7 +107,7 @@ def test_a_file_is_uploaded_committed_and_its_html_commentary_stays_text(writing
     assert_no_exception(page)
     expect(page.get_by_text(f"Commentary: {XSS}", exact=True).first).to_be_visible()
     assert page.locator('img[src="x"]').count() == 0
-    page.wait_for_timeout(500)
+    page.wait_for_load_state("networkidle")  # an image that could run a script has been fetched by now
     assert page.dialogs == []
 
     page.goto("/")

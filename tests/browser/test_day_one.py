@@ -13,21 +13,13 @@ try:
 except ImportError:  # the browser fixture skips (or fails under LAA_REQUIRE_BROWSER) without Playwright
     expect = None
 
-from tests.browser.conftest import running_dashboard
+from tests.browser.conftest import idle, running_dashboard
 
 pytestmark = pytest.mark.browser
 
 APP_PAGES = ["Helicopter view", "Theme board", "Target", "Upload", "Data quality"]
 RANKING = ["Wellbeing", "Safer Communities", "Children's Trust", "Integrated Housing", "Better Places", "PMG"]
 
-
-def idle(page) -> None:
-    """Wait until the script has finished its run (the status widget shows no running icon)."""
-    page.wait_for_function(
-        """() => document.querySelector('[data-testid="stApp"]')
-               && !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')
-               && !document.querySelector('[data-testid="stSkeleton"]')"""
-    )
 
 
 def choose(page, label: str, option: str) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from dashboard.importer import import_bytes
 from dashboard.store.engine import get_engine
-from tests.browser.conftest import VIEWPORT, running_dashboard
+from tests.browser.conftest import VIEWPORT, idle, running_dashboard
 from tests.fixtures import new_store
 
 try:
@@ -82,13 +82,6 @@ def hostile_dashboard(tmp_path_factory):
         yield base
 
 
-def idle(page) -> None:
-    page.wait_for_function(
-        """() => document.querySelector('[data-testid="stApp"]')
-               && !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')
-               && !document.querySelector('[data-testid="stSkeleton"]')"""
-    )
-
 
 @pytest.mark.parametrize("path", PAGES)
 def test_hostile_data_shows_as_literal_text_on_every_page(browser, hostile_dashboard, path):
@@ -102,7 +95,7 @@ def test_hostile_data_shows_as_literal_text_on_every_page(browser, hostile_dashb
         page.goto(path)
         expect(page.locator("h1").first).to_be_visible()
         idle(page)
-        page.wait_for_timeout(1000)  # let charts and images that would fetch anything try to
+        page.wait_for_load_state("networkidle")  # charts and images that would fetch anything have tried to
         # No link and no image from data: every href and src stays on the app's own origin (the app's own links
         # may carry a hostile name in their query string; that is data going to the app, not a link out).
         targets = page.evaluate(

@@ -1,0 +1,82 @@
+"""One store, many people, in headless chromium: a page open in the browser shows another process's import on the
+next interaction, two browser contexts each keep their own area, and links match names by the one name key."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the browser fixture skips (or fails under LAA_REQUIRE_BROWSER) without Playwright
+    expect = None
+
+from tests.browser.conftest import ROOT, SCREENSHOTS, VIEWPORT, idle, running_dashboard
+from tests.fixtures import new_store
+
+pytestmark = pytest.mark.browser
+
+TURNS_NI_151_GREEN = "indicator_code,theme_board,period,actual\nNI 151,Enterprise,2009/10 Q3,66.6\n"
+
+
+def red_tile(page):
+    return page.locator('[data-testid="stMetric"]', has_text="Red ·").locator('[data-testid="stMetricValue"]')
+
+
+def choose(page, label: str, option: str) -> None:
+    page.get_by_label(label, exact=True).click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def test_an_open_page_shows_another_process_import_on_the_next_interaction(writing_page, browser, tmp_path):
+    page = writing_page
+    page.goto("/")
+    expect(red_tile(page)).to_have_text("18")
+    url = page.database_url
+    path = tmp_path / "q3_fix.csv"
+    path.write_text(TURNS_NI_151_GREEN)
+    env = {**os.environ, "LAA_DATABASE_URL": url}
+    done = subprocess.run([sys.executable, "-m", "dashboard.cli", "import", str(path), "--by", "other"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    choose(page, "As at", "2009/10 Q2")  # the chair looks at the last quarter, then back at this one
+    expect(page.get_by_text("Targets by status as at 2009/10 Q2")).to_be_visible()
+    choose(page, "As at", "2009/10 Q3")
+    expect(red_tile(page)).to_have_text("17")
+    page.reload()
+    expect(red_tile(page)).to_have_text("17")
+    expect(page.get_by_role("link", name=re.compile("Enterprise")).first).to_be_visible()
+
+
+def test_a_link_with_a_curly_apostrophe_and_odd_case_finds_the_board(page):
+    page.goto("/board?board=children%E2%80%99s+TRUST")
+    expect(page.locator("h1").first).to_have_text("Children's Trust")
+    expect(page.get_by_text("9 red targets (exception mode)")).to_be_visible()
+    assert page.locator('[data-testid="stAlert"]').count() == 0  # no "there is no theme board" warning
+
+
+def test_two_browser_contexts_hold_two_areas_at_once(browser, tmp_path):
+    url = new_store(f"sqlite:///{tmp_path / 'two.sqlite3'}", demo=True, second_area=True)
+    with running_dashboard(url, tmp_path / "two.log") as base:
+        haringey = browser.new_context(viewport=VIEWPORT, base_url=base).new_page()
+        enfield = browser.new_context(viewport=VIEWPORT, base_url=base).new_page()
+        haringey.goto("/")
+        enfield.goto("/?area=Enfield")
+        expect(haringey.locator("h1").first).to_have_text("Helicopter view · Haringey")
+        expect(enfield.locator("h1").first).to_have_text("Helicopter view · Enfield")
+        # The Enfield reader follows a board link: the area travels with it; the other reader is untouched.
+        enfield.get_by_role("link", name=re.compile("Healthier Enfield")).first.click()
+        expect(enfield.locator("h1").first).to_have_text("Healthier Enfield")
+        expect(enfield).to_have_url(re.compile(r"area=Enfield"))
+        choose(haringey, "As at", "2009/10 Q2")
+        expect(haringey.get_by_text("Targets by status as at 2009/10 Q2")).to_be_visible()
+        expect(haringey.locator("h1").first).to_have_text("Helicopter view · Haringey")
+        idle(enfield)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        enfield.screenshot(path=str(SCREENSHOTS / "two_areas_enfield_board.png"), full_page=True)
+        haringey.context.close()
+        enfield.context.close()
