@@ -6,14 +6,17 @@ import getpass
 import importlib.util
 import os
 import sys
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import pandas as pd
 import typer
+from pydantic import ValidationError
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
+from typer.core import TyperGroup
 
 from dashboard import breakdown, preview, reports
 from dashboard.demo import DemoMissing, load_demo
@@ -32,23 +35,105 @@ from dashboard.position import (
     target_history,
 )
 from dashboard.rules import parse_status, status_label
-from dashboard.settings import Settings, get_settings
+from dashboard.settings import Settings
 from dashboard.store.engine import (
     DatabaseUnusable,
     check_intact,
     describe_database_error,
-    get_engine,
+    make_engine,
     quiet_driver_logs,
 )
 from dashboard.store.queries import areas_frame, batches_frame
 from dashboard.store.schema import require_ready, upgrade
 
+
+@dataclass
+class State:
+    """What the `laa` callback builds once a command: the settings, and the engine when the command needs one."""
+
+    settings: Settings
+    _engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = make_engine(self.settings.resolved_database_url(), self.settings.sqlite_busy_timeout_ms)
+        return self._engine
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()  # SQLite checkpoints its write-ahead log into the file
+
+
+class LaaCommands(TyperGroup):
+    """Every command runs inside this: known problems become one clear line on stderr with their exit status,
+    never a traceback (that goes to the log file; with LAA_DEBUG=1 an unforeseen error raises)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except ImportRejected as exc:
+            typer.echo(f"rejected: {len(exc.problems)} problem(s) in the file; nothing was written.", err=True)
+            for problem in exc.problems:
+                typer.echo(f"  {visible_controls(problem.message())}", err=True)
+            for warning in exc.warnings:
+                typer.echo(f"warning: {visible_controls(warning.message())}", err=True)
+            raise typer.Exit(1) from None
+        except (UserError, NoSuchArea, RollbackRefused, DemoMissing) as exc:
+            typer.echo(f"error: {visible_controls(str(exc))}", err=True)
+            raise typer.Exit(2) from None
+        except NoData as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(2) from None
+        except (DatabaseUnusable, SQLAlchemyError) as exc:
+            log.warning("laa %s: the database could not be used", ctx.invoked_subcommand, exc_info=True)
+            typer.echo(f"error: {_database_problem(ctx, exc)}", err=True)
+            raise typer.Exit(3) from None
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except Exception as exc:  # anything unforeseen: one line here, the traceback in the log
+            log.exception("laa %s failed", ctx.invoked_subcommand)
+            state = ctx.obj if isinstance(ctx.obj, State) else None
+            if state is not None and state.settings.debug:
+                raise
+            where = f" (details in {state.settings.resolved_log_file()})" if state else ""
+            typer.echo(f"error: {exc.__class__.__name__}: {visible_controls(str(exc))}{where}", err=True)
+            raise typer.Exit(3) from None
+
+
 app = typer.Typer(
+    cls=LaaCommands,
     help="LAA performance dashboard: a partnership's Local Area Agreement targets by theme board.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain usage errors and help, as click prints them
     add_completion=False,
 )
+
+
+@app.callback()
+def _start(ctx: typer.Context) -> None:
+    """LAA performance dashboard: a partnership's Local Area Agreement targets by theme board."""
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        raise UserError(f"the LAA_ settings cannot be read: {_first_error(exc)}") from None
+    setup_logging(settings.resolved_log_file(), to_stderr=False)
+    state = State(settings)
+    ctx.obj = state
+    ctx.call_on_close(state.close)
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    name = "LAA_" + "_".join(str(part) for part in error["loc"]).upper()
+    return f"{name}: {error['msg']}"
+
+
+def _database_problem(ctx, exc: BaseException) -> str:
+    state = ctx.obj if isinstance(ctx.obj, State) else None
+    return describe_database_error(exc, state.settings.resolved_database_url() if state else None)
+
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, csv or json")]
 AreaOpt = Annotated[str | None, typer.Option("--area", help="the partnership area (default: the only one held)")]
@@ -59,8 +144,9 @@ class UserError(Exception):
     """A message for the user, exit status 2."""
 
 
-def _engine() -> Engine:
-    return get_engine()
+def _engine(ctx: typer.Context) -> Engine:
+    """The engine the callback's state makes for this command (built once, disposed when the command ends)."""
+    return ctx.obj.engine
 
 
 COLUMN_HEADINGS = {
@@ -132,18 +218,18 @@ def _as_at_label(period: Period | None) -> str | None:
 
 
 @app.command()
-def init() -> None:
+def init(ctx: typer.Context) -> None:
     """Create or upgrade the database (Alembic)."""
-    engine = _engine()
+    engine = _engine(ctx)
     check_intact(engine)  # a half-damaged SQLite file would otherwise be "ready" until its damaged page is read
     revision = upgrade(engine)
     typer.echo(f"database ready ({engine.url.render_as_string(hide_password=True)}, schema {revision})")
 
 
 @app.command()
-def demo(by: Annotated[str, typer.Option(help="recorded as the uploader")] = "demo") -> None:
+def demo(ctx: typer.Context, by: Annotated[str, typer.Option(help="recorded as the uploader")] = "demo") -> None:
     """Load the bundled sample partnership (Haringey, 2008/09 Q4 to 2009/10 Q3). Safe to run again."""
-    for loaded in load_demo(_engine(), by):
+    for loaded in load_demo(_engine(ctx), by):
         s = loaded.summary
         if s is None or not s["batch"]:
             typer.echo(f"{loaded.name}: already loaded, nothing changed")
@@ -156,6 +242,7 @@ def demo(by: Annotated[str, typer.Option(help="recorded as the uploader")] = "de
 
 @app.command("import")
 def import_(
+    ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="a .csv or .xlsx file", exists=False)],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="check the file and show the changes; write nothing")
@@ -170,13 +257,13 @@ def import_(
     from dashboard.importer import import_file
 
     # From the path, read in chunks: the file's bytes are never held whole (a big file is hundreds of MB).
-    outcome = import_file(_engine(), file, by or _login(), dry_run=dry_run, area=area)
+    outcome = import_file(_engine(ctx), file, by or _login(), dry_run=dry_run, area=area)
     s = outcome.summary()
     for warning in s["warnings"]:
         typer.echo(visible_controls(f"warning: {warning}"), err=True)
     changes = moves = None
     if dry_run:
-        changes, moves = _dry_run_changes(outcome.plan)
+        changes, moves = _dry_run_changes(_engine(ctx), outcome.plan)
         s |= {"changes": records(changes, list(changes.columns)), "status_moves": records(moves, list(moves.columns))}
     if fmt is Format.json:
         typer.echo(to_json(s))
@@ -227,16 +314,16 @@ def _sheet(name: str | None) -> str:
     return "" if name is None else f" (sheet {name!r})"
 
 
-def _dry_run_changes(plan) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _dry_run_changes(engine: Engine, plan) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The figures a file would replace and the latest statuses it would move, in every area it holds."""
-    shown = preview.file_preview(plan, partial(stored_position, _engine()))
+    shown = preview.file_preview(plan, partial(stored_position, engine))
     return shown.changes, shown.moves
 
 
 @app.command()
-def summary(fmt: FormatOpt = Format.table, area: AreaOpt = None, as_at: AsAtOpt = None) -> None:
+def summary(ctx: typer.Context, fmt: FormatOpt = Format.table, area: AreaOpt = None, as_at: AsAtOpt = None) -> None:
     """The breakdown per theme board: counts and percentages of red, amber, green and data awaited."""
-    position = load_position(_engine(), area)
+    position = load_position(_engine(ctx), area)
     period = _as_at(as_at, position)
     boards, total = breakdown.board_breakdown(position.statuses(period))
     payload = {
@@ -260,6 +347,7 @@ def summary(fmt: FormatOpt = Format.table, area: AreaOpt = None, as_at: AsAtOpt 
 
 @app.command()
 def ranking(
+    ctx: typer.Context,
     basis: Annotated[
         str, typer.Option(help="all: data-awaited targets count in the denominator; rated: left out")
     ] = "all",
@@ -270,7 +358,7 @@ def ranking(
     """Boards ranked by the share of targets green or amber; ties by red share, then name."""
     if basis not in breakdown.BASES:
         raise UserError(f"--basis {basis!r}: use all or rated")
-    position = load_position(_engine(), area)
+    position = load_position(_engine(ctx), area)
     period = _as_at(as_at, position)
     boards, _ = breakdown.board_breakdown(position.statuses(period))
     other = "rated" if basis == "all" else "all"
@@ -329,6 +417,7 @@ EXCEPTION_COLUMNS = [
 
 @app.command("exceptions")
 def exceptions_(
+    ctx: typer.Context,
     board: Annotated[str | None, typer.Option(help="one theme board (default: all)")] = None,
     status: Annotated[str, typer.Option(help="red, amber, green or data awaited")] = "red",
     fmt: FormatOpt = Format.table,
@@ -345,7 +434,7 @@ def exceptions_(
     wanted = parse_status(status)
     if wanted is None:
         raise UserError(f"--status {status!r}: use red, amber, green or data awaited")
-    position = load_position(_engine(), area)
+    position = load_position(_engine(ctx), area)
     period = _as_at(as_at, position)
     if board is not None:
         boards = position.targets["theme_board"].unique().tolist()
@@ -399,12 +488,13 @@ def _write_report(
 
 @app.command()
 def history(
+    ctx: typer.Context,
     code: Annotated[str, typer.Argument(help="the indicator code, e.g. 'NI 117'")],
     fmt: FormatOpt = Format.table,
     area: AreaOpt = None,
 ) -> None:
     """Every period and every stored version of one target."""
-    engine = _engine()
+    engine = _engine(ctx)
     position = load_position(engine, area)
     try:
         target, versions = target_history(engine, position, code)
@@ -462,18 +552,17 @@ def _history_table(versions: pd.DataFrame) -> pd.DataFrame:
     return versions.assign(version=state, recorded=recorded)[list(HISTORY_HEADINGS)]
 
 
-def _read(query) -> pd.DataFrame:
+def _read(engine: Engine, query) -> pd.DataFrame:
     """One of the store's queries (store.queries), on a store at the newest schema."""
-    engine = _engine()
     require_ready(engine)
     with engine.connect() as conn:
         return query(conn)
 
 
 @app.command()
-def areas(fmt: FormatOpt = Format.table) -> None:
+def areas(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     """The partnership areas held, each with its number of theme boards and targets: the names --area takes."""
-    frame = _read(areas_frame)
+    frame = _read(_engine(ctx), areas_frame)
     _emit(
         fmt,
         {"areas": records(frame, list(frame.columns))},
@@ -483,9 +572,9 @@ def areas(fmt: FormatOpt = Format.table) -> None:
 
 
 @app.command()
-def batches(fmt: FormatOpt = Format.table) -> None:
+def batches(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     """Every upload batch, newest first: who, when, which file, what it changed."""
-    frame = _read(batches_frame)
+    frame = _read(_engine(ctx), batches_frame)
     columns = [
         "id",
         "uploaded_at",
@@ -534,11 +623,12 @@ def _batches_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 @app.command("rollback")
 def rollback_(
+    ctx: typer.Context,
     batch: Annotated[int, typer.Argument(help="the batch id from `laa batches`")],
     by: Annotated[str | None, typer.Option(help="recorded as who rolled back")] = None,
 ) -> None:
     """Undo one upload batch: the values it replaced become current again."""
-    result = rollback(_engine(), batch, by or _login())
+    result = rollback(_engine(ctx), batch, by or _login())
     typer.echo(
         f"batch {batch} rolled back: {result['values_withdrawn']} values withdrawn, "
         f"{result['targets_removed']} targets it created removed"
@@ -547,11 +637,12 @@ def rollback_(
 
 @app.command()
 def serve(
+    ctx: typer.Context,
     port: Annotated[int, typer.Option(help="the port to listen on")] = 8501,
     address: Annotated[str, typer.Option(help="the address to listen on")] = "localhost",
 ) -> None:
     """Start the dashboard (Streamlit) in the browser. This process becomes the server: stopping it stops it."""
-    engine = _engine()
+    engine = _engine(ctx)
     upgrade(engine)
     engine.dispose()  # no pooled connection is carried into the server
     app_dir = _app_folder()
@@ -596,72 +687,9 @@ def _login() -> str:
 
 
 def main() -> None:
-    """Entry point: known problems become one clear line on stderr, never a traceback (that goes to the log file;
-    with LAA_DEBUG=1 an unforeseen error raises)."""
+    """The `laa` command (LaaCommands turns known problems into one line and an exit status)."""
     quiet_driver_logs()
-    settings = _settings_or_none()
-    setup_logging(settings.resolved_log_file() if settings else None, to_stderr=False)
-    try:
-        app(standalone_mode=False, prog_name="laa")
-    except ImportRejected as exc:
-        typer.echo(f"rejected: {len(exc.problems)} problem(s) in the file; nothing was written.", err=True)
-        for problem in exc.problems:
-            typer.echo(f"  {visible_controls(problem.message())}", err=True)
-        for warning in exc.warnings:
-            typer.echo(f"warning: {visible_controls(warning.message())}", err=True)
-        sys.exit(1)
-    except (UserError, NoSuchArea, RollbackRefused, DemoMissing) as exc:
-        typer.echo(f"error: {visible_controls(str(exc))}", err=True)
-        sys.exit(2)
-    except NoData as exc:
-        typer.echo(str(exc), err=True)
-        sys.exit(2)
-    except (DatabaseUnusable, SQLAlchemyError) as exc:
-        log.warning("laa %s: the database could not be used", " ".join(sys.argv[1:2]), exc_info=True)
-        typer.echo(f"error: {describe_database_error(exc, _database_url())}", err=True)
-        sys.exit(3)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        sys.exit(130)
-    except typer.TyperException as exc:
-        _usage_error(exc)
-    except Exception as exc:  # anything unforeseen: one line here, the traceback in the log
-        log.exception("laa %s failed", " ".join(sys.argv[1:2]))
-        if settings is not None and settings.debug:
-            raise
-        where = f" (details in {settings.resolved_log_file()})" if settings else ""
-        typer.echo(f"error: {exc.__class__.__name__}: {visible_controls(str(exc))}{where}", err=True)
-        sys.exit(3)
-
-
-def _database_url() -> str | None:
-    """The URL the command used, to name its file or server; None when even the settings cannot be read."""
-    settings = _settings_or_none()
-    return settings.resolved_database_url() if settings else None
-
-
-def _settings_or_none() -> Settings | None:
-    """The settings, or None when the environment holds one that cannot be read (the error is reported anyway)."""
-    try:
-        return get_settings()
-    except Exception:  # noqa: BLE001 - a message about another error must not fail while being written
-        log.warning("the LAA_ settings could not be read", exc_info=True)
-        return None
-
-
-def _usage_error(exc: typer.TyperException) -> NoReturn:
-    """Show a command-line mistake as click does when it runs standalone: usage, a hint, the error; exit 2.
-
-    Typer bundles its own click, so its usage errors are not `click.UsageError`: they are TyperExceptions
-    that know how to show themselves (the usage line comes from the command the user got wrong).
-    """
-    show = getattr(exc, "show", None)
-    if show is None:
-        typer.echo(f"Error: {exc}", err=True)
-    else:
-        show()
-    sys.exit(2)
+    app(prog_name="laa")
 
 
 if __name__ == "__main__":

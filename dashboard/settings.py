@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -41,6 +40,6 @@ class Settings(BaseSettings):
         return f"sqlite:///{path}"
 
 
-@lru_cache
 def get_settings() -> Settings:
+    """The settings, read afresh from the environment (and .env): an entry point reads them and passes them on."""
     return Settings()

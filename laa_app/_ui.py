@@ -12,7 +12,7 @@ from dashboard.position import NoData, NoSuchArea, Position, load_position, targ
 from dashboard.rules import Status
 from dashboard.settings import get_settings
 from dashboard.store import queries
-from dashboard.store.engine import get_engine
+from dashboard.store.engine import make_engine
 from dashboard.store.schema import data_version
 from dashboard.views import BASIS_LABELS, NO_DATA_MESSAGE, breakdown_cell_status, echoed, md_escape
 
@@ -37,7 +37,8 @@ def database_url() -> str:
 
 @st.cache_resource(show_spinner=False)
 def _engine(url: str):
-    return get_engine(url)
+    """One engine per database URL for the whole server: the app is the entry point that makes it."""
+    return make_engine(url, get_settings().sqlite_busy_timeout_ms)
 
 
 def engine():

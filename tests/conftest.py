@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-import io
 import itertools
 import os
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,8 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from dashboard.settings import SAMPLE_DATA, get_settings
-from dashboard.store.engine import get_engine
+from dashboard.settings import SAMPLE_DATA
+from dashboard.store.engine import make_engine
 from tests.fixtures import new_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,7 +65,6 @@ def log_file(tmp_path_factory) -> Path:
     """The package's log for this test session, outside the checkout (a test run leaves `git status` clean)."""
     path = tmp_path_factory.mktemp("log") / "laa.log"
     os.environ["LAA_LOG_FILE"] = str(path)
-    get_settings.cache_clear()
     return path
 
 
@@ -138,7 +135,6 @@ def db_url(request, tmp_path) -> Iterator[str]:
     server = request.getfixturevalue("postgres_server")
     with postgres_database(server, f"laa_test_{os.getpid()}_{next(_db_numbers)}") as url:
         yield url
-        get_engine.cache_clear()
 
 
 @contextlib.contextmanager
@@ -159,13 +155,9 @@ def postgres_database(server: str, name: str) -> Iterator[str]:
 def bare_engine(db_url: str, monkeypatch) -> Iterator[Engine]:
     """The engine the package itself uses for db_url (LAA_DATABASE_URL points at it too): no schema yet."""
     monkeypatch.setenv("LAA_DATABASE_URL", db_url)
-    get_settings.cache_clear()
-    get_engine.cache_clear()
-    eng = get_engine(db_url)
+    eng = make_engine(db_url)
     yield eng
     eng.dispose()
-    get_engine.cache_clear()
-    get_settings.cache_clear()
 
 
 @pytest.fixture
@@ -196,21 +188,15 @@ class Run:
 
 
 def laa(*args: str) -> Run:
-    """Run the `laa` command in this process (LAA_DATABASE_URL as the test set it)."""
-    from dashboard.cli import main
+    """Run the `laa` command in this process through Typer's CliRunner (LAA_DATABASE_URL as the test set it)."""
+    from typer.testing import CliRunner
 
-    out, err = io.StringIO(), io.StringIO()
-    argv = sys.argv
-    sys.argv = ["laa", *args]
-    code = 0
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            main()
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    finally:
-        sys.argv = argv
-    return Run(code, out.getvalue(), err.getvalue())
+    from dashboard.cli import app
+
+    result = CliRunner().invoke(app, list(args), prog_name="laa", color=True)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Run(result.exit_code, result.stdout, result.stderr)
 
 
 def sample(name: str) -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dashboard.demo import load_demo
 from dashboard.importer import import_bytes
-from dashboard.store.engine import get_engine
+from dashboard.store.engine import make_engine
 from dashboard.store.schema import upgrade
 
 # A second partnership beside Haringey: a county holding several areas.
@@ -20,7 +20,7 @@ ENFIELD = (
 def new_store(url: str, *, demo: bool = False, second_area: bool = False) -> str:
     """Create the schema in url's (empty) database, load the demo when asked, and Enfield beside it when asked
     (3 targets: 1 red, 1 green, 1 awaiting data); returns url."""
-    engine = get_engine(url)
+    engine = make_engine(url)
     upgrade(engine)
     if demo:
         load_demo(engine)

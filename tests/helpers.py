@@ -10,8 +10,6 @@ from pathlib import Path
 
 from sqlalchemy import Engine, MetaData, create_engine, select, text
 
-from dashboard.settings import get_settings
-from dashboard.store.engine import get_engine
 from tests.conftest import ROOT, Run, laa
 from tests.fixtures import new_store
 
@@ -50,8 +48,6 @@ def _run_demo_into(url: str) -> None:
     """Run `laa demo` against url, then put the environment and the engine caches back as they were."""
     saved = os.environ.get("LAA_DATABASE_URL")
     os.environ["LAA_DATABASE_URL"] = url
-    get_settings.cache_clear()
-    get_engine.cache_clear()
     try:
         new_store(url, demo=True)
     finally:
@@ -59,8 +55,6 @@ def _run_demo_into(url: str) -> None:
             os.environ.pop("LAA_DATABASE_URL", None)
         else:
             os.environ["LAA_DATABASE_URL"] = saved
-        get_settings.cache_clear()
-        get_engine.cache_clear()
 
 
 def load_demo(engine: Engine) -> Engine:
@@ -70,7 +64,6 @@ def load_demo(engine: Engine) -> Engine:
     for every test: the importer tests stay well under a minute per backend.
     """
     engine.dispose()
-    get_engine().dispose()
     if engine.dialect.name == "sqlite":
         if "sqlite" not in _templates:
             folder = tempfile.TemporaryDirectory(prefix="laa-demo-")
@@ -113,9 +106,8 @@ class Snapshot:
 
 def _dispose(engine: Engine) -> None:
     # Closing every pooled connection lets SQLite checkpoint the WAL into the main file and delete it.
-    # The CLI resolves its engine as get_engine() (a different cache entry from the fixture's engine).
+    # The command line's own engine is disposed when each command ends.
     engine.dispose()
-    get_engine().dispose()
 
 
 def table_bytes(engine: Engine) -> bytes:

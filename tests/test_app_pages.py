@@ -8,8 +8,6 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.settings import get_settings
-from dashboard.store.engine import get_engine
 from tests.fixtures import new_store
 from tests.test_haringey import RANKING, TABLE_1, TABLE_2
 
@@ -24,8 +22,6 @@ BAD_FILE = (
 
 def use_database(monkeypatch, url: str) -> None:
     monkeypatch.setenv("LAA_DATABASE_URL", url)
-    get_settings.cache_clear()
-    get_engine.cache_clear()
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +36,6 @@ def demo_url(tmp_path_factory) -> str:
 def demo_app(demo_url, monkeypatch) -> Iterator[AppTest]:
     use_database(monkeypatch, demo_url)
     yield AppTest.from_file(APP, default_timeout=60)
-    get_settings.cache_clear()
-    get_engine.cache_clear()
 
 
 @pytest.fixture
@@ -51,16 +45,12 @@ def fresh_app(tmp_path, monkeypatch) -> Iterator[AppTest]:
     new_store(url, demo=True)
     use_database(monkeypatch, url)
     yield AppTest.from_file(APP, default_timeout=60)
-    get_settings.cache_clear()
-    get_engine.cache_clear()
 
 
 @pytest.fixture
 def empty_app(tmp_path, monkeypatch) -> Iterator[AppTest]:
     use_database(monkeypatch, new_store(f"sqlite:///{tmp_path / 'empty.sqlite3'}"))
     yield AppTest.from_file(APP, default_timeout=60)
-    get_settings.cache_clear()
-    get_engine.cache_clear()
 
 
 def no_exception(at: AppTest) -> AppTest:

@@ -18,7 +18,7 @@ from dashboard.periods import parse_period
 from dashboard.position import load_position, target_history
 from dashboard.rules import Status
 from dashboard.settings import SAMPLE_DATA
-from dashboard.store.engine import get_engine
+from dashboard.store.engine import make_engine
 from tests.fixtures import new_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,7 +35,7 @@ CHANGE_FILE = (
 def engine(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('units') / 'demo.sqlite3'}"
     new_store(url, demo=True)
-    eng = get_engine(url)
+    eng = make_engine(url)
     yield eng
     eng.dispose()
 

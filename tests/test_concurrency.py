@@ -24,8 +24,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from dashboard.settings import get_settings
-from dashboard.store.engine import get_engine
+from dashboard.store.engine import make_engine
 from dashboard.store.models import PeriodValue
 from tests.conftest import BACKENDS, ROOT, laa, postgres_database
 
@@ -173,14 +172,10 @@ def fresh_database(backend: str, request, tmp_path: Path) -> Iterator[str]:
 def store_at(url: str, monkeypatch) -> Iterator[None]:
     """Point the in-process `laa` (tests.conftest.laa) at url."""
     monkeypatch.setenv("LAA_DATABASE_URL", url)
-    get_settings.cache_clear()
-    get_engine.cache_clear()
     try:
         yield
     finally:
-        get_engine(url).dispose()
-        get_engine.cache_clear()
-        get_settings.cache_clear()
+        make_engine(url).dispose()
 
 
 @pytest.mark.parametrize("schema", ["initialised", "made by two `laa init` at once"])
@@ -283,7 +278,7 @@ def check_store(url: str, files: dict, rows: dict[str, int], processes: list[Pro
             assert all(v["current"] and v["batch_id"] == outcome[name]["batch"] for v in versions)
 
     # And every row of both files, counted in the store.
-    engine = get_engine(url)
+    engine = make_engine(url)
     with engine.connect() as conn:
         stored = conn.scalar(select(func.count()).select_from(PeriodValue).where(PeriodValue.is_current))
     assert stored == sum(rows.values())

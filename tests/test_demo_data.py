@@ -16,7 +16,7 @@ from dashboard.periods import parse_period
 from dashboard.position import load_position, target_history
 from dashboard.rules import Status
 from dashboard.settings import SAMPLE_DATA
-from dashboard.store.engine import get_engine
+from dashboard.store.engine import make_engine
 from tests.conftest import ROOT
 from tests.fixtures import new_store
 
@@ -45,7 +45,7 @@ PATHS = {
 def engine(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('demo_data') / 'demo.sqlite3'}"
     new_store(url, demo=True)
-    eng = get_engine(url)
+    eng = make_engine(url)
     yield eng
     eng.dispose()
 

@@ -27,8 +27,7 @@ from dashboard.csvsafe import FORMULA_STARTS
 from dashboard.output import to_csv, to_table
 from dashboard.periods import parse_period
 from dashboard.position import load_position
-from dashboard.settings import get_settings
-from dashboard.store.engine import get_engine
+from dashboard.store.engine import make_engine
 from tests.conftest import Run, laa
 from tests.fixtures import new_store
 
@@ -62,13 +61,10 @@ def _csv_file(rows: list[list[str]]) -> bytes:
 
 def _use(url: str | None) -> None:
     """Point the package at `url` (None: back to the default), with fresh settings and engine caches."""
-    get_engine().dispose()
     if url is None:
         os.environ.pop("LAA_DATABASE_URL", None)
     else:
         os.environ["LAA_DATABASE_URL"] = url
-    get_settings.cache_clear()
-    get_engine.cache_clear()
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +85,7 @@ def hostile_store(tmp_path_factory) -> Iterator[str]:
         second.write_bytes(_csv_file([[*ROWS[1][:5], "-6", *ROWS[1][6:]]]))
         run = laa("import", str(second), "--by=@evil")
         assert run.code == 0, run.err
-        with get_engine().begin() as conn:
+        with make_engine(os.environ["LAA_DATABASE_URL"]).begin() as conn:
             for placeholder, stored in STORED.items():
                 for table, column in (("targets", "indicator_name"), ("period_values", "commentary")):
                     update = text(f"UPDATE {table} SET {column} = :stored WHERE {column} = :placeholder")
@@ -103,12 +99,7 @@ def hostile_store(tmp_path_factory) -> Iterator[str]:
 def hostile(hostile_store, tmp_path, monkeypatch) -> Iterator[Path]:
     """The hostile store in use; a folder of the test's own for the files it writes."""
     monkeypatch.setenv("LAA_DATABASE_URL", hostile_store)
-    get_settings.cache_clear()
-    get_engine.cache_clear()
     yield tmp_path
-    get_engine().dispose()
-    get_engine.cache_clear()
-    get_settings.cache_clear()
 
 
 def codes() -> list[str]:
@@ -193,7 +184,7 @@ def test_the_board_paper_csv_runs_no_formula(hostile):
 
 
 def test_the_chase_list_csv_runs_no_formula(hostile):
-    position = load_position(get_engine())
+    position = load_position(make_engine(os.environ["LAA_DATABASE_URL"]))
     chase = quality.awaiting(position, parse_period("2009/10 Q3"))
     rows = parse(quality.chase_list_csv(chase).decode("utf-8-sig"))
     assert_no_live_formula(rows)

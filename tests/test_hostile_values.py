@@ -14,8 +14,6 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from dashboard.importer import validate
-from dashboard.settings import get_settings
-from dashboard.store.engine import get_engine
 from tests.conftest import ROOT, laa
 from tests.helpers import assert_unchanged, import_file, load_demo, rejected, snapshot, write
 
@@ -78,14 +76,10 @@ def test_the_year_window_is_a_setting(demo, tmp_path, monkeypatch):
     path = write(tmp_path, "old.csv", f"{HEADER}\nNI 117,Children's Trust,1985/86 Q1,10,9\n")
     monkeypatch.setenv("LAA_FIRST_YEAR", "1980")
     monkeypatch.setenv("LAA_YEARS_AHEAD", "0")
-    get_settings.cache_clear()
-    try:
-        run = import_file(path, "--dry-run")
-        assert (run.code, run.err) == (0, "")
-        run = laa("summary", "--as-at", f"{date.today().year + 1}/{(date.today().year + 2) % 100:02d} Q1")
-        assert run.code == 2 and "outside the years this dashboard accepts (1980 to" in run.err
-    finally:
-        get_settings.cache_clear()
+    run = import_file(path, "--dry-run")
+    assert (run.code, run.err) == (0, "")
+    run = laa("summary", "--as-at", f"{date.today().year + 1}/{(date.today().year + 2) % 100:02d} Q1")
+    assert run.code == 2 and "outside the years this dashboard accepts (1980 to" in run.err
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -218,16 +212,12 @@ DAMAGED = (
 
 @pytest.fixture
 def database_url(monkeypatch):
-    """Point LAA_DATABASE_URL at a URL for one test, with the engine and settings caches cleared around it."""
+    """Point LAA_DATABASE_URL at a URL for one test."""
 
     def use(url: str) -> None:
         monkeypatch.setenv("LAA_DATABASE_URL", url)
-        get_settings.cache_clear()
-        get_engine.cache_clear()
 
     yield use
-    get_engine.cache_clear()
-    get_settings.cache_clear()
 
 
 def one_line(run, expected: str) -> None:
@@ -249,7 +239,6 @@ def test_init_finds_a_half_damaged_file(tmp_path, database_url):
     database_url(f"sqlite:///{path}")
     assert laa("init").code == 0
     assert laa("demo").code == 0
-    get_engine().dispose()
     with path.open("r+b") as f:  # one page of the tables overwritten; the header and schema stay readable
         f.seek(4096 * 5)
         f.write(b"\xde\xad\xbe\xef" * 1024)
@@ -339,7 +328,6 @@ def test_losing_postgresql_mid_import_is_one_line_and_nothing_is_stored(postgres
         )
         assert "2009/10 Q4" not in laa("history", "NI 117").out
     finally:
-        get_engine().dispose()
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()

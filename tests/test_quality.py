@@ -12,7 +12,7 @@ import pytest
 from dashboard import quality
 from dashboard.periods import parse_period
 from dashboard.position import Position, load_position
-from dashboard.store.engine import get_engine
+from dashboard.store.engine import make_engine
 from tests.conftest import laa
 from tests.fixtures import new_store
 
@@ -272,7 +272,7 @@ def test_chase_list_csv_opens_in_excel_and_runs_nothing():
 def demo_position(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('quality') / 'demo.sqlite3'}"
     new_store(url, demo=True)
-    engine = get_engine(url)
+    engine = make_engine(url)
     yield load_position(engine)
     engine.dispose()
 

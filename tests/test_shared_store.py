@@ -15,7 +15,7 @@ from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 from dashboard.importer import import_file
-from dashboard.store.engine import get_engine
+from dashboard.store.engine import make_engine
 from tests.conftest import BACKENDS, ROOT, postgres_database
 from tests.fixtures import new_store
 from tests.test_app_pages import APP, no_exception, use_database
@@ -54,7 +54,7 @@ def demo_url(request, tmp_path) -> Iterator[str]:
     server = request.getfixturevalue("postgres_server")
     with postgres_database(server, f"laa_shared_{os.getpid()}_{tmp_path.name[-12:]}") as url:
         yield new_store(url, demo=True)
-        get_engine(url).dispose()
+        make_engine(url).dispose()
 
 
 def laa_process(url: str, *args: str, script: str | None = None, **popen) -> subprocess.Popen:
@@ -122,7 +122,7 @@ def held(demo_url, tmp_path) -> Iterator[HeldImport]:
 
 
 def ni_151_actual(url: str) -> float:
-    engine = get_engine(url)
+    engine = make_engine(url)
     with engine.connect() as conn:
         actual = conn.execute(
             text(
@@ -137,7 +137,7 @@ def ni_151_actual(url: str) -> float:
 def test_a_dry_run_answers_while_another_import_is_held_open(held, tmp_path):
     path = tmp_path / "other.csv"
     path.write_bytes(ANOTHER_FILE)
-    engine = get_engine(held.url)
+    engine = make_engine(held.url)
     started = time.monotonic()
     outcome = import_file(engine, path, "analyst", dry_run=True)
     took = time.monotonic() - started
@@ -148,7 +148,7 @@ def test_a_dry_run_answers_while_another_import_is_held_open(held, tmp_path):
     assert "stored as batch 3" in held.release()
     assert ni_151_actual(held.url) == 66.6
     if held.url.startswith("sqlite"):
-        engine = get_engine(held.url)
+        engine = make_engine(held.url)
         with engine.connect() as conn:
             assert [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check")] == ["ok"]
         engine.dispose()

@@ -7,12 +7,9 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 
 from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
-
-from dashboard.settings import get_settings
 
 WRITE = {"laa_write": True}
 
@@ -24,16 +21,13 @@ class DatabaseUnusable(Exception):
     """The database cannot be used at all; the message says what is wrong and what to do, in one sentence."""
 
 
-@lru_cache(maxsize=8)
-def get_engine(url: str | None = None) -> Engine:
-    """The engine for url (default: LAA_DATABASE_URL or the embedded SQLite file).
+def make_engine(url: str, busy_timeout_ms: int = 30_000) -> Engine:
+    """An engine for url, made by an entry point (the `laa` command, the dashboard's app) and passed down.
 
     Raises DatabaseUnusable for a URL that is not one, names an unknown database or a driver not installed."""
-    settings = get_settings()
-    url = url or settings.resolved_database_url()
     try:
         if url.startswith("sqlite"):
-            return _sqlite_engine(url, settings.sqlite_busy_timeout_ms)
+            return _sqlite_engine(url, busy_timeout_ms)
         return create_engine(url, pool_pre_ping=True)
     except (ArgumentError, ImportError) as exc:
         raise DatabaseUnusable(describe_database_error(exc, url)) from exc
@@ -133,11 +127,11 @@ def quiet_driver_logs() -> None:
 def describe_database_error(exc: BaseException, url: str | URL | None = None) -> str:
     """One plain sentence for any error from the database: what is wrong and what to do (no driver jargon).
 
-    url is the database's URL (default: the configured one); it names the file or the server."""
+    url is the database's URL; it names the file or the server."""
     if isinstance(exc, DatabaseUnusable):
         return str(exc)
     if isinstance(exc, (ArgumentError, ImportError)):
-        return _bad_url(exc, str(url or get_settings().resolved_database_url()))
+        return _bad_url(exc, str(url or ""))
     where = _parsed(url)
     orig = exc.orig if isinstance(exc, DBAPIError) else exc
     if isinstance(orig, sqlite3.Error) and where is not None and where.get_backend_name() == "sqlite":
@@ -170,8 +164,10 @@ def _hide_password(url: str) -> str:
 
 
 def _parsed(url: str | URL | None) -> URL | None:
+    if url is None:
+        return None
     try:
-        return make_url(url or get_settings().resolved_database_url())
+        return make_url(url)
     except ArgumentError:
         return None
 

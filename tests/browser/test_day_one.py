@@ -21,7 +21,6 @@ APP_PAGES = ["Helicopter view", "Theme board", "Target", "Upload", "Data quality
 RANKING = ["Wellbeing", "Safer Communities", "Children's Trust", "Integrated Housing", "Better Places", "PMG"]
 
 
-
 def choose(page, label: str, option: str) -> None:
     page.get_by_label(label, exact=True).click()
     page.get_by_role("option", name=option, exact=True).click()

@@ -12,7 +12,7 @@ from urllib.parse import quote_plus, urlsplit
 import pytest
 
 from dashboard.importer import import_bytes
-from dashboard.store.engine import get_engine
+from dashboard.store.engine import make_engine
 from tests.browser.conftest import VIEWPORT, idle, running_dashboard
 from tests.fixtures import new_store
 
@@ -75,12 +75,11 @@ def hostile_file() -> bytes:
 def hostile_dashboard(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
     url = new_store(f"sqlite:///{folder / 'hostile.sqlite3'}")
-    engine = get_engine(url)
+    engine = make_engine(url)
     import_bytes(engine, hostile_file(), "hostile.csv", "analyst")
     engine.dispose()
     with running_dashboard(url, folder / "streamlit.log") as base:
         yield base
-
 
 
 @pytest.mark.parametrize("path", PAGES)
