@@ -18,7 +18,7 @@ from sqlalchemy import Engine, create_engine, text
 
 from dashboard.settings import SAMPLE_DATA
 from dashboard.store.engine import make_engine
-from tests.fixtures import new_store
+from tests.fixtures import demo_copy, new_store
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKENDS = ["sqlite", "postgresql"]
@@ -169,10 +169,8 @@ def engine(bare_engine: Engine, db_url: str) -> Engine:
 
 @pytest.fixture
 def demo(engine: Engine) -> Engine:
-    """The populated store: the Haringey demo partnership loaded as `laa demo` loads it."""
-    result = laa("demo")
-    assert result.code == 0, result.err
-    return engine
+    """The populated store: the Haringey demo partnership as `laa init && laa demo` leave it (tests.fixtures)."""
+    return demo_copy(engine)
 
 
 @dataclass

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, MetaData, create_engine, select, text
+from sqlalchemy import Engine, MetaData, select
 
 from tests.conftest import ROOT, Run, laa
-from tests.fixtures import new_store
 
 EXAMPLES = ROOT / "sample_data" / "examples"
 REJECTED = "rejected: {n} problem(s) in the file; nothing was written.\n"
@@ -37,63 +33,6 @@ def rejected(*messages: str) -> str:
 
 def import_file(path: Path, *args: str) -> Run:
     return laa("import", str(path), "--by", "analyst", *args)
-
-
-# --- The demo store, built once per backend by `laa demo` and copied for each test ---
-
-_templates: dict[str, object] = {}
-
-
-def _run_demo_into(url: str) -> None:
-    """Run `laa demo` against url, then put the environment and the engine caches back as they were."""
-    saved = os.environ.get("LAA_DATABASE_URL")
-    os.environ["LAA_DATABASE_URL"] = url
-    try:
-        new_store(url, demo=True)
-    finally:
-        if saved is None:
-            os.environ.pop("LAA_DATABASE_URL", None)
-        else:
-            os.environ["LAA_DATABASE_URL"] = saved
-
-
-def load_demo(engine: Engine) -> Engine:
-    """The store `laa demo` builds, in engine's (still unused) database: a copy of one built per session.
-
-    Same content as the conftest `demo` fixture (it is made by the same command), without loading 209 rows
-    for every test: the importer tests stay well under a minute per backend.
-    """
-    engine.dispose()
-    if engine.dialect.name == "sqlite":
-        if "sqlite" not in _templates:
-            folder = tempfile.TemporaryDirectory(prefix="laa-demo-")
-            path = Path(folder.name) / "demo.sqlite3"
-            _run_demo_into(f"sqlite:///{path}")
-            _templates["sqlite"] = (folder, path)
-        _, template = _templates["sqlite"]
-        target = Path(engine.url.database)
-        for suffix in ("-wal", "-shm"):
-            Path(f"{target}{suffix}").unlink(missing_ok=True)
-        shutil.copyfile(template, target)
-        return engine
-    server = engine.url.set(database="postgres")
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    key = f"postgresql:{engine.url.host}:{engine.url.port}"
-    name = engine.url.database
-    try:
-        if key not in _templates:
-            template = f"laa_demo_template_{os.getpid()}"
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{template}"'))
-                conn.execute(text(f'CREATE DATABASE "{template}"'))
-            _run_demo_into(engine.url.set(database=template).render_as_string(hide_password=False))
-            _templates[key] = template
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{_templates[key]}"'))
-    finally:
-        admin.dispose()
-    return engine
 
 
 @dataclass(frozen=True)

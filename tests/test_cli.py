@@ -19,7 +19,6 @@ import pytest
 
 from dashboard.output import to_table
 from tests.conftest import free_port, laa
-from tests.helpers import load_demo
 from tests.test_haringey import RANKING
 
 RATED_RANKING = [
@@ -31,12 +30,6 @@ RATED_RANKING = [
     "Enterprise",
     "PMG",
 ]
-
-
-@pytest.fixture
-def haringey(engine):
-    """The demo store (a copy of the one `laa demo` builds, quicker than loading it for every test)."""
-    return load_demo(engine)
 
 
 # --- Usage mistakes: click's own message, exit 2 ---
@@ -68,7 +61,7 @@ def test_a_usage_mistake_shows_the_usage_and_exits_2(args, usage, error):
 
 
 @pytest.mark.parametrize("command", ["summary", "ranking", "exceptions"])
-def test_as_at_before_the_first_period_held_says_nothing_is_held(haringey, command):
+def test_as_at_before_the_first_period_held_says_nothing_is_held(demo, command):
     run = laa(command, "--as-at", "2001/02 Q1")
     assert (run.code, run.out) == (2, "")
     assert run.err == (
@@ -77,7 +70,7 @@ def test_as_at_before_the_first_period_held_says_nothing_is_held(haringey, comma
 
 
 @pytest.mark.parametrize("command", ["summary", "ranking", "exceptions"])
-def test_as_at_after_the_last_period_held_warns_and_labels_the_figures_with_it(haringey, command):
+def test_as_at_after_the_last_period_held_warns_and_labels_the_figures_with_it(demo, command):
     run = laa(command, "--as-at", "2015/16 Q1", "--format", "json")
     assert run.code == 0
     assert run.err == "warning: nothing is held after 2009/10 Q3 in Haringey: the figures are as at 2009/10 Q3\n"
@@ -88,7 +81,7 @@ def test_as_at_after_the_last_period_held_warns_and_labels_the_figures_with_it(h
 
 
 @pytest.mark.parametrize("as_at", ["2008/09 Q4", "2009-11", "2009/10 Q3"])
-def test_as_at_within_the_periods_held_is_quiet(haringey, as_at):
+def test_as_at_within_the_periods_held_is_quiet(demo, as_at):
     run = laa("summary", "--as-at", as_at)
     assert (run.code, run.err) == (0, "")
     assert run.out.endswith(f"\nHaringey, as at {as_at}\n")
@@ -97,7 +90,7 @@ def test_as_at_within_the_periods_held_is_quiet(haringey, as_at):
 # --- Tables fit 100 columns ---
 
 
-def test_every_table_fits_100_columns(haringey):
+def test_every_table_fits_100_columns(demo):
     for args in (
         ["exceptions"],
         ["exceptions", "--status", "amber"],
@@ -147,7 +140,7 @@ def _ranks(table: str) -> dict[str, tuple[int, int]]:
     return {" ".join(row.split()[1:-5]): (int(row.split()[0]), int(row.split()[-1])) for row in rows}
 
 
-def test_ranking_on_all_targets_shows_the_rated_order_beside_it_and_names_it(haringey):
+def test_ranking_on_all_targets_shows_the_rated_order_beside_it_and_names_it(demo):
     run = laa("ranking")
     assert run.code == 0
     assert run.out.splitlines()[0].endswith("Rank if rated only")
@@ -159,7 +152,7 @@ def test_ranking_on_all_targets_shows_the_rated_order_beside_it_and_names_it(har
     )
 
 
-def test_ranking_on_rated_targets_shows_the_all_targets_order_beside_it_and_names_it(haringey):
+def test_ranking_on_rated_targets_shows_the_all_targets_order_beside_it_and_names_it(demo):
     run = laa("ranking", "--basis", "rated")
     assert run.code == 0
     assert run.out.splitlines()[0].endswith("Rank on all targets")
@@ -172,7 +165,7 @@ def test_ranking_on_rated_targets_shows_the_all_targets_order_beside_it_and_name
     )
 
 
-def test_ranking_json_keeps_its_keys_and_adds_the_other_order(haringey):
+def test_ranking_json_keeps_its_keys_and_adds_the_other_order(demo):
     got = laa("ranking", "--format", "json").json()
     assert [r["theme_board"] for r in got["ranking"]] == RANKING
     assert got["bases_agree"] is False

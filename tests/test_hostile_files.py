@@ -12,16 +12,13 @@ from openpyxl import Workbook
 
 from dashboard.importer import read
 from dashboard.importer.read import read_table
-from tests.helpers import assert_unchanged, import_file, load_demo, rejected, snapshot
+from tests.helpers import assert_unchanged, import_file, rejected, snapshot
 
 HEADER = ["indicator_code", "theme_board", "period", "actual", "commentary"]
 NEET = ["NI 117", "Children's Trust", "2009/10 Q3"]
 UTF8_FIX = "save it from Excel as CSV UTF-8 (Comma delimited) and upload that"
 
 
-@pytest.fixture
-def demo(engine):
-    return load_demo(engine)
 
 
 def workbook(*rows: list, title: str = "Sheet") -> Workbook:

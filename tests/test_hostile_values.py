@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, text
 
 from dashboard.importer import validate
 from tests.conftest import ROOT, laa
-from tests.helpers import assert_unchanged, import_file, load_demo, rejected, snapshot, write
+from tests.helpers import assert_unchanged, import_file, rejected, snapshot, write
 
 HEADER = "indicator_code,theme_board,period,target,actual"
 LAST = date.today().year + 10
@@ -29,10 +29,6 @@ def outside(year: int) -> str:
     return f"the year {year} is outside the years this dashboard accepts (1990 to {LAST}). {YEAR_FIX}"
 
 
-@pytest.fixture
-def demo(engine):
-    """The store `laa demo` builds, copied from one built once per session (tests.helpers.load_demo)."""
-    return load_demo(engine)
 
 
 def refused(engine, path: Path, *messages: str, args: tuple[str, ...] = ()) -> None:

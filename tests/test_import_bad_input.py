@@ -7,7 +7,6 @@ from tests.helpers import (
     example,
     history,
     import_file,
-    load_demo,
     rejected,
     snapshot,
     write,
@@ -24,10 +23,6 @@ DUPLICATE_FIX = "Fix: keep one row for each indicator and period, and delete or 
 EMPTY = "the file is empty. Fix: export the sheet again with a header row and one row per target."
 
 
-@pytest.fixture
-def demo(engine):
-    """The store `laa demo` builds, copied from one built once per session (tests.helpers.load_demo)."""
-    return load_demo(engine)
 
 
 # One example file for each class of bad input, with the exact problems `laa import` must report.

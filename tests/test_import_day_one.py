@@ -13,7 +13,6 @@ from tests.helpers import (
     current,
     history,
     import_file,
-    load_demo,
     rejected,
     snapshot,
     write,
@@ -32,10 +31,6 @@ Q3_2009 = (
 NI117_HISTORY = ["2008/09 Q4", "2009/10 Q1", "2009/10 Q1", "2009/10 Q2", "2009/10 Q3"]
 
 
-@pytest.fixture
-def demo(engine):
-    """The store `laa demo` builds, copied from one built once per session (tests.helpers.load_demo)."""
-    return load_demo(engine)
 
 
 def stored(out: str, name: str, new: int, changed: int, unchanged: int, verdict: str = "stored as batch 3") -> None:

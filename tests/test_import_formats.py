@@ -15,7 +15,6 @@ from tests.helpers import (
     example,
     exception_rows,
     import_file,
-    load_demo,
     rejected,
     snapshot,
     statuses,
@@ -29,10 +28,6 @@ BOARDS = [
 NUMBER_FIX = "Fix: write a plain number such as 1200, 1,200, 12.5 or 12%, or leave the cell empty."
 
 
-@pytest.fixture
-def demo(engine):
-    """The store `laa demo` builds, copied from one built once per session (tests.helpers.load_demo)."""
-    return load_demo(engine)
 
 
 def stored(out: str, name: str, rows: int, new: int, changed: int, unchanged: int, batch: int) -> None:

@@ -1,7 +1,7 @@
 """Statuses computed from imported rows follow rule 1: polarity, tolerance (default 5% of |target|), rag wins."""
 
 from tests.conftest import laa
-from tests.helpers import current, import_file, load_demo, statuses, summary, write
+from tests.helpers import current, import_file, statuses, summary, write
 
 HEADER = "indicator_code,indicator_name,theme_board,polarity,tolerance_pct,period,target,actual,rag\n"
 ROWS = [
@@ -72,9 +72,8 @@ def test_changing_tolerance_or_polarity_rerates_the_stored_figures(engine, tmp_p
     assert statuses("red") == {"LAA 4": "2009/10 Q4", "LAA 11": "2009/10 Q4", "LAA 12": "2009/10 Q4"}
 
 
-def test_a_demo_target_lower_is_better_target_10(engine, tmp_path):
+def test_a_demo_target_lower_is_better_target_10(demo, tmp_path):
     # NI 195 (street cleanliness, Better Places) is lower is better with target 10 (9.8 in 2009/10 Q3: green).
-    load_demo(engine)
     steps = [("10.5", "", "amber"), ("10.51", "", "red"), ("10.51", "10", "amber"), ("11.01", "10", "red")]
     for batch, (actual, tolerance, status) in enumerate(steps, start=3):
         path = write(

@@ -2,8 +2,6 @@
 
 import re
 
-import pytest
-
 from tests.conftest import laa
 from tests.helpers import (
     assert_unchanged,
@@ -11,7 +9,6 @@ from tests.helpers import (
     example,
     history,
     import_file,
-    load_demo,
     snapshot,
     summary,
     write,
@@ -20,10 +17,6 @@ from tests.helpers import (
 NI117_Q3 = "indicator_code,theme_board,period,actual,commentary\nNI 117,Children's Trust,2009/10 Q3,{actual},{note}\n"
 
 
-@pytest.fixture
-def demo(engine):
-    """The store `laa demo` builds, copied from one built once per session (tests.helpers.load_demo)."""
-    return load_demo(engine)
 
 
 def change_ni117_q3(tmp_path, actual: str, note: str, name: str = "ni117_q3.csv", by: str = "analyst"):
