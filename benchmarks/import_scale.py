@@ -46,7 +46,7 @@ import sqlalchemy  # noqa: E402
 from sqlalchemy import create_engine, make_url, text  # noqa: E402
 
 from dashboard.importer import import_bytes  # noqa: E402
-from dashboard.store.engine import get_engine  # noqa: E402
+from dashboard.store.engine import make_engine  # noqa: E402
 from dashboard.store.schema import upgrade  # noqa: E402
 
 HEADER = [
@@ -235,9 +235,20 @@ class Databases:
             return f"PostgreSQL {version} ({make_url(self.url).render_as_string(hide_password=True)})"
 
 
+_engines: dict[str, object] = {}
+
+
+def get_engine(url: str):
+    """One engine per store for the whole measurement, as the dashboard server keeps one."""
+    if url not in _engines:
+        _engines[url] = make_engine(url)
+    return _engines[url]
+
+
 def _dispose(url: str) -> None:
-    get_engine(url).dispose()
-    get_engine.cache_clear()
+    engine = _engines.pop(url, None)
+    if engine is not None:
+        engine.dispose()
 
 
 def empty_store(url: str):

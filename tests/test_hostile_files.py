@@ -19,8 +19,6 @@ NEET = ["NI 117", "Children's Trust", "2009/10 Q3"]
 UTF8_FIX = "save it from Excel as CSV UTF-8 (Comma delimited) and upload that"
 
 
-
-
 def workbook(*rows: list, title: str = "Sheet") -> Workbook:
     book = Workbook()
     sheet = book.active
@@ -298,3 +296,18 @@ def test_line_numbers_blank_lines_and_multi_line_cells_survive_compact_reading()
         [*NEET, "11.76", "ok"],
         ["NI 117", "Children's Trust", "2009/10 Q4", "", ""],
     ]
+
+
+def test_a_column_that_stops_repeating_is_read_the_same_as_text(monkeypatch):
+    # Cells are held as codes while a column repeats and as Arrow text once it does not; small chunks make the
+    # switch happen after the first chunk, so both forms and the hand-over between them are read back.
+    monkeypatch.setattr(read, "_CHUNK", 4)
+    rows = [
+        ["NI 117", " Children's Trust ", f"2009/10 Q{n % 2 + 1}", "11.5" if n < 4 else f"{n}.25 ", ""]
+        for n in range(12)
+    ]
+    data = "indicator_code,theme_board,period,actual,commentary\n" + "".join(",".join(r) + "\n" for r in rows)
+    table = read_table(data.encode(), "q3.csv")
+    assert list(table.rows) == [[cell.strip() for cell in r] for r in rows]
+    assert [str(column.dtype) for column in table.columns] == ["category", "category", "category", "str", "category"]
+    assert table.rows[5] == ["NI 117", "Children's Trust", "2009/10 Q2", "5.25", ""]

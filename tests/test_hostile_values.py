@@ -29,8 +29,6 @@ def outside(year: int) -> str:
     return f"the year {year} is outside the years this dashboard accepts (1990 to {LAST}). {YEAR_FIX}"
 
 
-
-
 def refused(engine, path: Path, *messages: str, args: tuple[str, ...] = ()) -> None:
     """The file is rejected with exactly these problems, by the dry run too, and the store is untouched."""
     before = snapshot(engine)

@@ -23,8 +23,6 @@ DUPLICATE_FIX = "Fix: keep one row for each indicator and period, and delete or 
 EMPTY = "the file is empty. Fix: export the sheet again with a header row and one row per target."
 
 
-
-
 # One example file for each class of bad input, with the exact problems `laa import` must report.
 BAD_FILES = {
     "bad_empty.csv": [EMPTY],

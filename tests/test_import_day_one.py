@@ -31,8 +31,6 @@ Q3_2009 = (
 NI117_HISTORY = ["2008/09 Q4", "2009/10 Q1", "2009/10 Q1", "2009/10 Q2", "2009/10 Q3"]
 
 
-
-
 def stored(out: str, name: str, new: int, changed: int, unchanged: int, verdict: str = "stored as batch 3") -> None:
     rows = new + changed + unchanged
     assert out == (

@@ -28,8 +28,6 @@ BOARDS = [
 NUMBER_FIX = "Fix: write a plain number such as 1200, 1,200, 12.5 or 12%, or leave the cell empty."
 
 
-
-
 def stored(out: str, name: str, rows: int, new: int, changed: int, unchanged: int, batch: int) -> None:
     assert out == (
         f"{name}: {rows} rows read; {new} new, {changed} changed, {unchanged} unchanged; 0 new targets, "

@@ -2,6 +2,12 @@
 
 import re
 
+from sqlalchemy import select
+
+import dashboard.importer.write as writer
+from dashboard.importer import import_file as import_path
+from dashboard.importer import rollback
+from dashboard.store.models import PeriodValue, Target
 from tests.conftest import laa
 from tests.helpers import (
     assert_unchanged,
@@ -15,8 +21,6 @@ from tests.helpers import (
 )
 
 NI117_Q3 = "indicator_code,theme_board,period,actual,commentary\nNI 117,Children's Trust,2009/10 Q3,{actual},{note}\n"
-
-
 
 
 def change_ni117_q3(tmp_path, actual: str, note: str, name: str = "ni117_q3.csv", by: str = "analyst"):
@@ -266,3 +270,56 @@ def test_dry_run_validates_shows_counts_and_writes_nothing(demo, tmp_path):
     ]
     assert_unchanged(demo, before)
     assert [b["id"] for b in laa("batches", "--format", "json").json()["batches"]] == [2, 1]
+
+
+def _stored_versions(engine) -> dict[tuple[str, str], list[tuple]]:
+    """(code, period) → every stored version as (actual, current, batch, superseded by), oldest first."""
+    stmt = (
+        select(
+            Target.indicator_code,
+            PeriodValue.period_label,
+            PeriodValue.actual,
+            PeriodValue.is_current,
+            PeriodValue.batch_id,
+            PeriodValue.superseded_by_batch_id,
+        )
+        .join(Target, Target.id == PeriodValue.target_id)
+        .order_by(PeriodValue.id)
+    )
+    out: dict[tuple[str, str], list[tuple]] = {}
+    with engine.connect() as conn:
+        for code, period, *version in conn.execute(stmt):
+            out.setdefault((code, period), []).append(tuple(version))
+    return out
+
+
+def test_an_import_written_in_chunks_stores_each_version_once_and_rolls_back(engine, tmp_path, monkeypatch):
+    # A big import is written a chunk of rows at a time. Chunks of 7 put the inserts, the versions a second
+    # file supersedes (every third row, so not one run of rows) and the rollback across chunk boundaries.
+    monkeypatch.setattr(writer, "INSERT_ROWS", 7)
+    keys = [(f"LOC {t:03d}", f"2009/10 Q{q}") for t in range(1, 16) for q in range(1, 5)]
+    header = "indicator_code,theme_board,period,target,actual\n"
+    first = write(
+        tmp_path, "first.csv", header + "".join(f"{c},Enterprise,{p},100,{n}\n" for n, (c, p) in enumerate(keys))
+    )
+    moved = {key: n + 0.5 for n, key in enumerate(keys) if n % 3 == 0}
+    second = write(
+        tmp_path,
+        "second.csv",
+        header + "".join(f"{c},Enterprise,{p},100,{moved.get((c, p), n)}\n" for n, (c, p) in enumerate(keys)),
+    )
+
+    one = import_path(engine, first, "analyst").batch_id
+    two = import_path(engine, second, "analyst").batch_id
+    stored = _stored_versions(engine)
+    assert list(stored) == keys
+    for n, key in enumerate(keys):
+        if key in moved:
+            assert stored[key] == [(n, False, one, two), (n + 0.5, True, two, None)]
+        else:
+            assert stored[key] == [(n, True, one, None)]
+
+    assert rollback(engine, two, "analyst")["values_withdrawn"] == len(moved)
+    assert {key: [v[:2] for v in versions if v[1]] for key, versions in _stored_versions(engine).items()} == {
+        key: [(n, True)] for n, key in enumerate(keys)
+    }

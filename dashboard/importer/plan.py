@@ -33,6 +33,9 @@ VALUE_COLUMN = {
     "remedial_action": "remedial_action",
 }
 KEY = ["area", "indicator_code", "period_end"]
+KINDS = np.array(["new", "changed", "unchanged"], dtype=object)
+_SLICE = 131_072
+"""Rows compared at a time where a comparison turns a column into Python objects."""
 
 
 @dataclass
@@ -88,7 +91,8 @@ def make_plan(
     # Rows without a readable key are already reported; when no row is left there is nothing to compare.
     rows = parsed.rows
     if not rows.empty:
-        rows = rows[rows["period_end"].notna() & (rows["indicator_code"] != "") & (rows["theme_board"] != "")]
+        keyed = (rows["period_end"].notna() & (rows["indicator_code"] != "") & (rows["theme_board"] != "")).to_numpy()
+        rows = rows if keyed.all() else rows[keyed]  # a mask of all True would still copy 2,000,000 rows
     if rows.empty:
         return plan
     bad_lines = {p.line for p in plan.problems}
@@ -144,7 +148,10 @@ def _areas(conn: Connection, cells: pd.Series, area: str | None, default_area: s
         plan.problems.append(ImportProblem(None, "area", shown_value(fallback), *found))
         return pd.Series(None, index=cells.index, dtype=object)
     filled = cells.where(cells.notna(), fallback)
-    return filled.map(lambda name: by_key.get(name_key(name), name) if isinstance(name, str) else None)
+    # Each distinct name is looked up once: a file names its one or few areas on every row.
+    codes, names = pd.factorize(filled)
+    canonical = pd.array([by_key.get(name_key(n), n) if isinstance(n, str) else None for n in names], dtype="str")
+    return pd.Series(pd.api.extensions.take(canonical, codes, allow_fill=True), index=cells.index)
 
 
 def _canonical_boards(conn: Connection, rows: pd.DataFrame) -> pd.Series:
@@ -152,27 +159,43 @@ def _canonical_boards(conn: Connection, rows: pd.DataFrame) -> pd.Series:
     stored = conn.execute(select(Area.name, ThemeBoard.name).join(ThemeBoard, ThemeBoard.area_id == Area.id)).all()
     spelling = {(a, name_key(b)): b for a, b in stored}
     # Work on the distinct names only: a file repeats its few boards on every row.
-    pairs = rows[["area", "theme_board"]].drop_duplicates()
-    for a, b in zip(pairs["area"], pairs["theme_board"], strict=True):
+    codes, pairs = _pairs(rows["area"], rows["theme_board"])
+    for a, b in pairs:
         spelling.setdefault((a, name_key(b)), b)
-    canonical = {(a, b): spelling[(a, name_key(b))] for a, b in zip(pairs["area"], pairs["theme_board"], strict=True)}
-    index = pd.MultiIndex.from_frame(rows[["area", "theme_board"]])
-    return pd.Series(index.map(canonical), index=rows.index, dtype=object)
+    canonical = np.array([spelling[(a, name_key(b))] for a, b in pairs], dtype=object)
+    return pd.Series(canonical[codes], index=rows.index, dtype=object)
+
+
+def _pairs(first: pd.Series, second: pd.Series) -> tuple[np.ndarray, list[tuple]]:
+    """(code of each row, the distinct (first, second) pairs in order of first appearance), never a tuple a row."""
+    first_codes, first_values = pd.factorize(first, use_na_sentinel=False)
+    second_codes, second_values = pd.factorize(second, use_na_sentinel=False)
+    codes, distinct = pd.factorize(first_codes.astype(np.int64) * len(second_values) + second_codes)
+    pairs = [(first_values[p // len(second_values)], second_values[p % len(second_values)]) for p in distinct]
+    return codes, pairs
 
 
 def _same(a: pd.Series, b: pd.Series) -> np.ndarray:
     """Element-wise equality where two empty cells are equal."""
     a_null, b_null = pd.isna(a).to_numpy(), pd.isna(b).to_numpy()
-    equal = (a.to_numpy(dtype=object) == b.to_numpy(dtype=object)) & ~a_null & ~b_null
-    return equal | (a_null & b_null)
+    if a_null.all() or b_null.all():  # nothing stored yet, or a column the file clears: no value to compare
+        return a_null & b_null
+    same = np.empty(len(a), dtype=bool)
+    # In slices: as objects a column of 2,000,000 figures is 2,000,000 Python floats.
+    for rows in (slice(start, start + _SLICE) for start in range(0, len(a), _SLICE)):
+        equal = a.iloc[rows].to_numpy(dtype=object) == b.iloc[rows].to_numpy(dtype=object)
+        same[rows] = (equal & ~a_null[rows] & ~b_null[rows]) | (a_null[rows] & b_null[rows])
+    return same
 
 
 def _first_disagreement(rows: pd.DataFrame, keys: list[str], column: str, bad_cells: set) -> pd.DataFrame:
     """Every row whose column differs from the first row of its key, with that first row's line and value.
 
     Cells already reported as unreadable take no part: their parsed value is empty, not what the file says."""
-    readable = np.array([(line, column) not in bad_cells for line in rows["line"]], dtype=bool)
-    rows = rows[readable]  # a mask, never a list: an empty list would select no columns
+    rows = rows[[*keys, column, "line"]]  # the columns compared, not a copy of the whole file
+    unreadable = {line for line, name in bad_cells if name == column}
+    if unreadable:
+        rows = rows[~rows["line"].isin(unreadable).to_numpy()]  # a mask, never a list: [] would select no columns
     first = rows.groupby(keys, sort=False, dropna=False)[[column, "line"]].transform("first")
     differs = ~_same(rows[column], first[column])
     out = rows.loc[differs, [*keys, column, "line"]].copy()
@@ -204,7 +227,8 @@ def _drop_duplicate_keys(
 ) -> tuple[pd.DataFrame, list[ImportProblem]]:
     """Identical repeats of a key are dropped; different rows for one key are each named with the first."""
     problems = []
-    dup = rows[rows.duplicated(subset=KEY, keep=False)]
+    repeated = rows.duplicated(subset=KEY, keep=False).to_numpy()
+    dup = rows[repeated]
     for column in (c for c in VALUE_FIELDS if c in present) if len(dup) else ():
         for r in _first_disagreement(dup, KEY, column, bad_cells).itertuples():
             problems.append(
@@ -218,7 +242,7 @@ def _drop_duplicate_keys(
                 )
             )
     problems = _one_per_pair(problems)
-    kept = rows.drop_duplicates(subset=KEY, keep="first")
+    kept = rows.drop_duplicates(subset=KEY, keep="first") if repeated.any() else rows  # no copy when none repeat
     return kept, problems
 
 
@@ -247,16 +271,24 @@ def _merge_targets(conn: Connection, rows: pd.DataFrame, present: set[str]) -> p
         merged[column] = after
         changed |= ~_same(after, before)
     merged["target_id"] = merged["target_id"].astype("Int64")
-    merged["kind"] = np.where(merged["target_id"].isna(), "new", np.where(changed, "changed", "unchanged"))
+    merged["kind"] = _kinds(merged["target_id"].isna().to_numpy(), changed)
     return merged.reset_index(drop=True)
 
 
 def _merge_values(conn: Connection, rows: pd.DataFrame, targets: pd.DataFrame, present: set[str]) -> pd.DataFrame:
     """One row per key: stored figures overridden by every column the file has."""
-    keyed = rows.merge(targets[["area", "indicator_code", "target_id"]], on=["area", "indicator_code"], how="left")
-    area_ids = list(_area_ids(conn, keyed["area"].unique().tolist()).values())
+    # Looked up, not merged: a merge copies every column of the file's rows, twice for the two merges.
+    merged = rows.reset_index(drop=True)
+    found = _find(targets[["area", "indicator_code"]], merged[["area", "indicator_code"]])
+    merged["target_id"] = _take(targets["target_id"], found)
+    for key in ("area", "indicator_code"):  # typed as a merge types them: as the targets, once some are stored
+        if merged[key].dtype != targets[key].dtype:
+            merged[key] = merged[key].astype(targets[key].dtype)
+    area_ids = list(_area_ids(conn, merged["area"].unique().tolist()).values())
     stored = _prefixed(current_values_frame(conn, area_ids), keep=["target_id", "period_end", "value_id"])
-    merged = keyed.merge(stored, on=["target_id", "period_end"], how="left")
+    found = _find(stored[["target_id", "period_end"]], merged[["target_id", "period_end"]])
+    for column in stored.columns.drop(["target_id", "period_end"]):
+        merged[column] = _take(stored[column], found)
     changed = ~_same(merged["period_label"], merged["stored_period_label"])
     for file_column, column in VALUE_COLUMN.items():
         before = merged[f"stored_{column}"]
@@ -264,8 +296,26 @@ def _merge_values(conn: Connection, rows: pd.DataFrame, targets: pd.DataFrame, p
         merged[column] = after
         changed |= ~_same(after, before)
     merged["value_id"] = merged["value_id"].astype("Int64")
-    merged["kind"] = np.where(merged["value_id"].isna(), "new", np.where(changed, "changed", "unchanged"))
+    merged["kind"] = _kinds(merged["value_id"].isna().to_numpy(), changed)
     return merged
+
+
+def _kinds(new: np.ndarray, changed: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """'new', 'changed' or 'unchanged' for each row, as pandas strings (numpy's would cost 36 bytes a row)."""
+    return pd.array(KINDS[np.where(new, 0, np.where(changed, 1, 2))], dtype="str")
+
+
+def _find(keys: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
+    """Position in keys (unique) of each row's key, -1 where it has none: a left merge's lookup, no copy."""
+    if keys.empty:
+        return np.full(len(rows), -1, dtype=np.intp)
+    index = pd.MultiIndex.from_frame(keys.astype({c: rows[c].dtype for c in keys if keys[c].dtype != rows[c].dtype}))
+    return index.get_indexer(pd.MultiIndex.from_frame(rows))
+
+
+def _take(column: pd.Series, found: np.ndarray) -> pd.Series:
+    """column's value at each position found, missing at -1 (a left merge's upcast: int → float, object NaN)."""
+    return pd.Series(pd.api.extensions.take(column.array, found, allow_fill=True))
 
 
 def _prefixed(stored: pd.DataFrame, keep: list[str]) -> pd.DataFrame:

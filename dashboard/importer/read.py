@@ -1,8 +1,8 @@
 """Read an analyst's file (CSV as Excel writes it, or .xlsx) into header, cells and file line numbers.
 
-Cells are held column by column, stripped, with repeated values (boards, periods, statuses) shared, so a
-2,000,000-row file is not two million lists of strings. The limits below are checked while reading, so a
-hostile file is refused before its data is held in memory.
+Cells are held column by column, stripped, repeated values (boards, periods, statuses) as codes and the rest as
+Arrow text, so a 2,000,000-row file is neither two million lists of strings nor a string object per cell. The
+limits below are checked while reading, so a hostile file is refused before its data is held in memory.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
+import pandas as pd
+import pyarrow as pa
 
 from dashboard.importer.problems import ImportProblem
 
@@ -36,7 +38,7 @@ MAX_LINE = MAX_COLUMNS * (MAX_CELL + 3)
 
 _CHUNK = 8192
 _SHARED = 65_536
-"""Distinct values shared per column; past that a column is mostly unique figures, not worth a lookup table."""
+"""Distinct values coded per column; past that a column is mostly unique figures, not worth a lookup table."""
 
 UTF8_FIX = "save it from Excel as CSV UTF-8 (Comma delimited) and upload that"
 EMPTY_FIX = "export the sheet again with a header row and one row per target"
@@ -45,7 +47,7 @@ EMPTY_FIX = "export the sheet again with a header row and one row per target"
 class _Rows(Sequence):
     """Row view over column-major cells, for code that looks at a few rows (row i → list of cells)."""
 
-    def __init__(self, columns: list[np.ndarray], count: int):
+    def __init__(self, columns: list[pd.api.extensions.ExtensionArray], count: int):
         self._columns = columns
         self._count = count
 
@@ -64,8 +66,9 @@ class _Rows(Sequence):
 @dataclass
 class RawTable:
     header: list[str]
-    columns: list[np.ndarray]
-    """One object array of stripped cells per header column; a short row is padded with ''."""
+    columns: list[pd.api.extensions.ExtensionArray]
+    """The stripped cells of each header column (a Categorical, or Arrow-backed strings); a short row is padded
+    with ''."""
     lines: Sequence[int]
     """File line (CSV) or sheet row (Excel) of each row, as the analyst's editor shows it."""
     header_line: int = 1
@@ -159,15 +162,50 @@ def too_many_columns(line: int, count: int | str) -> ImportProblem:
     )
 
 
+class _Column:
+    """One column's stripped cells: codes into its distinct values while they repeat, Arrow text once mostly distinct.
+
+    A Python string per cell costs about 60 bytes; a code costs 4 (a byte or two once the column is done), and
+    Arrow text costs the characters plus 8, for figures and free text that hardly repeat."""
+
+    def __init__(self) -> None:
+        self.distinct: dict[str, int] | None = {}
+        self.codes: list[np.ndarray] = []
+        self.text: list[pa.Array] = []
+        self.count = 0
+
+    def extend(self, cells: Iterable[str]) -> None:
+        if self.distinct is None:
+            self.text.append(pa.array(list(cells), type=pa.large_string()))
+            return
+        seen = self.distinct
+        codes = np.array([seen.setdefault(cell, len(seen)) for cell in cells], dtype=np.int32)
+        self.codes.append(codes)
+        self.count += len(codes)
+        if len(seen) > _SHARED or len(seen) * 2 > self.count:  # a lookup table would cost more than it saves
+            self._to_text()
+
+    def _to_text(self) -> None:
+        values = np.array(list(self.distinct or ()), dtype=object)
+        self.text = [pa.array(values[np.concatenate(self.codes)], type=pa.large_string())]
+        self.distinct, self.codes = None, []
+
+    def array(self) -> pd.api.extensions.ExtensionArray:
+        """The cells as a pandas array: a Categorical of the distinct values, or Arrow-backed strings."""
+        if self.distinct is None:
+            return pd.array(pa.chunked_array(self.text, type=pa.large_string()), dtype="str")
+        codes = np.concatenate(self.codes) if self.codes else np.zeros(0, dtype=np.int32)
+        return pd.Categorical.from_codes(codes, categories=pd.Index(list(self.distinct), dtype=object))
+
+
 class ColumnBuilder:
-    """Rows in, compact columns out: cells stripped, repeated values stored once, rows moved over in chunks."""
+    """Rows in, compact columns out: cells stripped, rows moved over to their columns in chunks."""
 
     def __init__(self, header: list[str]):
         self.header = header
         self.width = len(header)
         self._chunk: list[Sequence[str]] = []
-        self._cells: list[list[str]] = [[] for _ in header]
-        self._seen: list[dict[str, str] | None] = [{} for _ in header]
+        self._columns = [_Column() for _ in header]
         self.lines = array("q")
         self.surplus: dict[int, int] = {}
 
@@ -187,24 +225,15 @@ class ColumnBuilder:
             self._flush()
 
     def _flush(self) -> None:
-        for index, column in enumerate(zip(*self._chunk, strict=True)):
-            seen, stripped = self._seen[index], map(str.strip, column)
-            if seen is None:  # mostly distinct figures: a lookup table would cost more than it saves
-                self._cells[index].extend(stripped)
-            elif len(seen) < _SHARED:
-                self._cells[index].extend([seen.setdefault(cell, cell) for cell in stripped])
-                if len(seen) * 2 > len(self._cells[index]):
-                    self._seen[index] = None
-            else:
-                known = seen.get
-                self._cells[index].extend([known(cell, cell) for cell in stripped])
+        if not self._chunk:
+            return
+        for column, cells in zip(self._columns, zip(*self._chunk, strict=True), strict=True):
+            column.extend(map(str.strip, cells))
         self._chunk.clear()
 
     def table(self, header_line: int, encoding: str, delimiter: str, sheet: str | None = None) -> RawTable:
         self._flush()
-        columns = []
-        while self._cells:  # one column's list freed as its array is made: never two copies of the file
-            columns.append(np.array(self._cells.pop(0), dtype=object))
+        columns = [column.array() for column in self._columns]
         return RawTable(
             self.header, columns, self.lines, header_line, encoding, delimiter, surplus=self.surplus, sheet=sheet
         )

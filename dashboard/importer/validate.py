@@ -211,7 +211,8 @@ def _twice(line: int, read_as: str, first: str, second: str) -> ImportProblem:
 def _cells(table: RawTable, columns: dict[str, int]) -> tuple[pd.DataFrame, list[ImportProblem]]:
     # A surplus cell, even an empty one, is most often a value split by an unquoted comma (1,690): every cell
     # after it has moved one column to the right, so the row cannot be trusted. read.py has already stripped
-    # the cells and padded short rows; its column arrays become the frame's columns without a copy.
+    # the cells and padded short rows; its column arrays (categoricals or Arrow text) become the frame's columns
+    # without a copy.
     lines = np.asarray(table.lines, dtype=np.int64)
     problems = [
         ImportProblem(
@@ -226,7 +227,7 @@ def _cells(table: RawTable, columns: dict[str, int]) -> tuple[pd.DataFrame, list
     keep = np.ones(len(lines), dtype=bool)
     keep[list(table.surplus)] = False
     data = {key: table.columns[i] if keep.all() else table.columns[i][keep] for key, i in columns.items()}
-    frame = pd.DataFrame(data, dtype=object, copy=False)
+    frame = pd.DataFrame(data, copy=False)
     frame["line"] = lines[keep]
     return frame, problems
 
@@ -237,7 +238,8 @@ def _typed(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[ImportProblem]]:
     lines = frame["line"].to_numpy()
 
     def report(column: str, mask: np.ndarray, problem: str, fix: str) -> None:
-        for line, value in zip(lines[mask], frame[column].to_numpy()[mask], strict=True):
+        # The few cells reported are picked first: a whole column as Python strings would cost hundreds of MB.
+        for line, value in zip(lines[mask], frame[column].array[mask], strict=True):
             problems.append(ImportProblem(int(line), column, value, problem, fix))
 
     for column in ("indicator_code", "theme_board"):
@@ -391,7 +393,7 @@ def _map_distinct(cells: pd.Series | np.ndarray, convert: Callable[[object], obj
     """convert() applied once per distinct cell; a categorical (None → missing) so rows hold small codes.
 
     Text columns repeat a few values on every row: as pandas strings each row would hold its own copy."""
-    codes, distinct = pd.factorize(np.asarray(cells, dtype=object), use_na_sentinel=False)
+    codes, distinct = pd.factorize(_cell_array(cells), use_na_sentinel=False)
     converted = np.empty(len(distinct), dtype=object)
     converted[:] = [convert(value) for value in distinct]
     # Two cells may convert alike ('ni117', 'NI 117'): categories must be distinct, so factorize again.
@@ -399,11 +401,18 @@ def _map_distinct(cells: pd.Series | np.ndarray, convert: Callable[[object], obj
     return pd.Categorical.from_codes(merged[codes], categories=categories)
 
 
+def _cell_array(cells: pd.Series | np.ndarray) -> pd.api.extensions.ExtensionArray | np.ndarray:
+    """What to factorize: the reader's categorical or Arrow cells as they are (no Python string per row)."""
+    if isinstance(cells, pd.Series) and isinstance(cells.dtype, pd.CategoricalDtype | pd.StringDtype):
+        return cells.array
+    return np.asarray(cells, dtype=object)
+
+
 def _map_unique(series: pd.Series, parse: Callable[[str], tuple[object, bool]]) -> tuple[np.ndarray, np.ndarray]:
     """Parse each distinct cell once (files repeat periods, boards and statuses on every row).
 
     Returns (parsed value of each row, bad mask); the rows share the distinct cells' parsed objects."""
-    codes, distinct = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=False)
+    codes, distinct = pd.factorize(_cell_array(series), use_na_sentinel=False)
     values, bad = np.empty(len(distinct), dtype=object), np.zeros(len(distinct), dtype=bool)
     for i, cell in enumerate(distinct):
         values[i], bad[i] = parse(cell)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
@@ -13,6 +15,8 @@ from dashboard.store.models import Area, PeriodValue, Target, TargetChange, Them
 
 SETTINGS = [f for f in TARGET_FIELDS if f != "theme_board"]
 VALUES = ["period_label", *VALUE_COLUMN.values()]
+INSERT_ROWS = 25_000
+"""Rows a statement is executed for at a time: few enough that their parameters stay a few tens of MB."""
 
 
 class RollbackRefused(Exception):
@@ -130,27 +134,29 @@ def _write_targets(
 def _write_values(
     conn: Connection, values: pd.DataFrame, target_ids: dict[tuple[str, str], int], batch_id: int
 ) -> None:
-    moving = values[values["kind"] != "unchanged"]
-    superseded = [{"vid": int(v), "batch": batch_id} for v in moving["value_id"].dropna()]
-    if superseded:
-        conn.execute(
-            update(PeriodValue)
-            .where(PeriodValue.id == bindparam("vid"))
-            .values(is_current=False, superseded_by_batch_id=bindparam("batch")),
-            superseded,
-        )
-    if len(moving):
-        # Column by column: a Python loop over pandas 3's Arrow-backed strings pays per element.
-        keys = zip(moving["area"].tolist(), moving["indicator_code"].tolist(), strict=True)
-        target_id = [target_ids[key] for key in keys]
-        columns = {"target_id": target_id, "period_end": moving["period_end"].tolist()}
-        columns |= {c: _column(moving[c]) for c in VALUES}
-        names = list(columns)
-        records = [
-            {**dict(zip(names, row, strict=True)), "batch_id": batch_id, "is_current": True}
-            for row in zip(*columns.values(), strict=True)
-        ]
-        conn.execute(insert(PeriodValue), records)
+    """The new versions, in chunks: the parameters of 2,000,000 rows at once would take over a GB."""
+    moving = np.flatnonzero((values["kind"] != "unchanged").to_numpy())
+    chunks = [moving[start : start + INSERT_ROWS] for start in range(0, len(moving), INSERT_ROWS)]
+    # Every stored version is superseded before any new one is inserted: only one version of a key is current.
+    supersede = update(PeriodValue).where(PeriodValue.id == bindparam("vid"))
+    supersede = supersede.values(is_current=False, superseded_by_batch_id=bindparam("batch"))
+    for rows in chunks:
+        superseded = [{"vid": int(v), "batch": batch_id} for v in values["value_id"].iloc[rows].dropna()]
+        if superseded:
+            conn.execute(supersede, superseded)
+    for rows in chunks:
+        conn.execute(insert(PeriodValue), _value_records(values.iloc[rows], target_ids, batch_id))
+
+
+def _value_records(rows: pd.DataFrame, target_ids: dict[tuple[str, str], int], batch_id: int) -> list[dict]:
+    """The INSERT parameters of some rows of the plan, one dict a row (SQLAlchemy Core's executemany form)."""
+    # Column by column: a Python loop over pandas 3's Arrow-backed strings pays per element.
+    keys = zip(rows["area"].tolist(), rows["indicator_code"].tolist(), strict=True)
+    columns = {"target_id": [target_ids[key] for key in keys], "period_end": rows["period_end"].tolist()}
+    columns |= {c: _column(rows[c]) for c in VALUES}
+    names = [*columns, "batch_id", "is_current"]
+    constants = itertools.repeat(batch_id), itertools.repeat(True)
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), *constants, strict=False)]
 
 
 def _column(series: pd.Series) -> list:
