@@ -24,7 +24,7 @@ from dashboard.importer import ImportRejected, RollbackRefused, rollback
 from dashboard.logs import log, setup_logging
 from dashboard.names import find_name
 from dashboard.output import Format, fit_text, plain, records, to_csv, to_json, to_table, visible_controls
-from dashboard.periods import BadPeriod, Period
+from dashboard.periods import BadPeriod, Period, YearWindow
 from dashboard.position import (
     NoData,
     NoSuchArea,
@@ -184,14 +184,14 @@ def _emit(
             typer.echo(fit_text(footer))
 
 
-def _as_at(text: str | None, position: Position | None = None) -> Period | None:
+def _as_at(ctx: typer.Context, text: str | None, position: Position | None = None) -> Period | None:
     """The --as-at period, checked against what the position holds when it is given.
 
     Before the first period held nothing can be shown, so that is an error (exit 2). After the last, rule 2
     gives the latest figures: say so on stderr and label them with the last period held, not the one asked for.
     """
     try:
-        period = as_at_period(text)
+        period = as_at_period(text, YearWindow.of_settings(ctx.obj.settings))
     except BadPeriod as exc:
         raise UserError(f"--as-at {text!r}: {exc}") from exc
     if period is None or position is None or position.values.empty:
@@ -229,7 +229,7 @@ def init(ctx: typer.Context) -> None:
 @app.command()
 def demo(ctx: typer.Context, by: Annotated[str, typer.Option(help="recorded as the uploader")] = "demo") -> None:
     """Load the bundled sample partnership (Haringey, 2008/09 Q4 to 2009/10 Q3). Safe to run again."""
-    for loaded in load_demo(_engine(ctx), by):
+    for loaded in load_demo(_engine(ctx), by, ctx.obj.settings):
         s = loaded.summary
         if s is None or not s["batch"]:
             typer.echo(f"{loaded.name}: already loaded, nothing changed")
@@ -257,7 +257,7 @@ def import_(
     from dashboard.importer import import_file
 
     # From the path, read in chunks: the file's bytes are never held whole (a big file is hundreds of MB).
-    outcome = import_file(_engine(ctx), file, by or _login(), dry_run=dry_run, area=area)
+    outcome = import_file(_engine(ctx), file, by or _login(), dry_run=dry_run, area=area, settings=ctx.obj.settings)
     s = outcome.summary()
     for warning in s["warnings"]:
         typer.echo(visible_controls(f"warning: {warning}"), err=True)
@@ -324,7 +324,7 @@ def _dry_run_changes(engine: Engine, plan) -> tuple[pd.DataFrame, pd.DataFrame]:
 def summary(ctx: typer.Context, fmt: FormatOpt = Format.table, area: AreaOpt = None, as_at: AsAtOpt = None) -> None:
     """The breakdown per theme board: counts and percentages of red, amber, green and data awaited."""
     position = load_position(_engine(ctx), area)
-    period = _as_at(as_at, position)
+    period = _as_at(ctx, as_at, position)
     boards, total = breakdown.board_breakdown(position.statuses(period))
     payload = {
         "as_at": _as_at_label(period),
@@ -359,7 +359,7 @@ def ranking(
     if basis not in breakdown.BASES:
         raise UserError(f"--basis {basis!r}: use all or rated")
     position = load_position(_engine(ctx), area)
-    period = _as_at(as_at, position)
+    period = _as_at(ctx, as_at, position)
     boards, _ = breakdown.board_breakdown(position.statuses(period))
     other = "rated" if basis == "all" else "all"
     ranked, others = breakdown.rank_boards(boards, basis), breakdown.rank_boards(boards, other)
@@ -435,7 +435,7 @@ def exceptions_(
     if wanted is None:
         raise UserError(f"--status {status!r}: use red, amber, green or data awaited")
     position = load_position(_engine(ctx), area)
-    period = _as_at(as_at, position)
+    period = _as_at(ctx, as_at, position)
     if board is not None:
         boards = position.targets["theme_board"].unique().tolist()
         board = find_name(boards, board) or _no_such_board(board, boards)

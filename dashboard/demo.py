@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from dashboard.importer import already_loaded, import_bytes
-from dashboard.settings import SAMPLE_DATA
+from dashboard.settings import SAMPLE_DATA, Settings
 
 DEMO_FILES = ("haringey_demo.csv", "haringey_corrections.csv")
 
@@ -23,7 +23,7 @@ class DemoFileLoaded:
     """The import's summary; None when the file was loaded already and nothing changed."""
 
 
-def load_demo(engine: Engine, by: str = "demo") -> list[DemoFileLoaded]:
+def load_demo(engine: Engine, by: str = "demo", settings: Settings | None = None) -> list[DemoFileLoaded]:
     """Import the sample files in order; a file already loaded is skipped, so running it again changes nothing."""
     loaded = []
     for name in DEMO_FILES:
@@ -34,5 +34,5 @@ def load_demo(engine: Engine, by: str = "demo") -> list[DemoFileLoaded]:
         if already_loaded(engine, data):
             loaded.append(DemoFileLoaded(name, None))
         else:
-            loaded.append(DemoFileLoaded(name, import_bytes(engine, data, name, by).summary()))
+            loaded.append(DemoFileLoaded(name, import_bytes(engine, data, name, by, settings=settings).summary()))
     return loaded

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from dashboard.settings import get_settings
+from dashboard.settings import Settings
 
 # Years of five digits are read too, so that a typo like 20099 is refused as out of range, not as "not a period".
 _Y = r"\d{4,5}"
@@ -42,8 +42,14 @@ class BadPeriod(ValueError):
         self.fix = fix
 
 
-def parse_period(text: str | date | datetime) -> Period:
-    """'2009/10 Q3', '31/12/2009', '2009-12' → Period(2009-12-31, '2009/10 Q3'); raises BadPeriod."""
+def parse_period(text: str | date | datetime, window: YearWindow | None = None) -> Period:
+    """'2009/10 Q3', '31/12/2009', '2009-12' → Period(2009-12-31, '2009/10 Q3'); raises BadPeriod, also for a year
+    outside the window (the entry point's settings; the defaults when none is given)."""
+    window = window or YearWindow.default()
+
+    def check_year(year: int) -> None:
+        window.check(year)
+
     if isinstance(text, datetime):
         text = text.date()
     if isinstance(text, date):
@@ -135,24 +141,38 @@ def previous_quarter(period: Period) -> Period:
     return quarter_period(first_year - 1, 4) if quarter == 1 else quarter_period(first_year, quarter - 1)
 
 
-def year_window() -> tuple[int, int]:
+@dataclass(frozen=True)
+class YearWindow:
     """The first and last year a period may be in: LAA_FIRST_YEAR to LAA_YEARS_AHEAD years after this one.
 
     A typo such as 2099/00 Q1 would otherwise become everyone's latest period, and periods centuries apart
     make every quarter between them a column of the helicopter view."""
-    settings = get_settings()
-    return settings.first_year, date.today().year + settings.years_ahead
 
+    first: int
+    last: int
 
-def check_year(year: int) -> None:
-    """Raises BadPeriod for a year outside year_window(), before any date is built (year 0 or 10000 cannot be)."""
-    first, last = year_window()
-    if not first <= year <= last:
-        raise BadPeriod(
-            f"the year {year} is outside the years this dashboard accepts ({first} to {last})",
-            f"correct the year; if the period really is outside {first} to {last}, "
-            "an administrator can widen the window with LAA_FIRST_YEAR and LAA_YEARS_AHEAD",
-        )
+    @classmethod
+    def of(cls, first_year: int, years_ahead: int) -> YearWindow:
+        return cls(first_year, date.today().year + years_ahead)
+
+    @classmethod
+    def of_settings(cls, settings: Settings) -> YearWindow:
+        return cls.of(settings.first_year, settings.years_ahead)
+
+    @classmethod
+    def default(cls) -> YearWindow:
+        """The window of the settings' defaults, for a caller that was given no settings."""
+        fields = Settings.model_fields
+        return cls.of(fields["first_year"].default, fields["years_ahead"].default)
+
+    def check(self, year: int) -> None:
+        """Raises BadPeriod for a year outside the window, before any date is built (year 0 or 10000 cannot be)."""
+        if not self.first <= year <= self.last:
+            raise BadPeriod(
+                f"the year {year} is outside the years this dashboard accepts ({self.first} to {self.last})",
+                f"correct the year; if the period really is outside {self.first} to {self.last}, "
+                "an administrator can widen the window with LAA_FIRST_YEAR and LAA_YEARS_AHEAD",
+            )
 
 
 def _check_years(first: int, second: str) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 
 from dashboard.breakdown import status_as_at
 from dashboard.names import find_code, normalise_code
-from dashboard.periods import Period, parse_period, quarter_of
+from dashboard.periods import Period, YearWindow, parse_period, quarter_of
 from dashboard.rules import rate_frame
 from dashboard.store.queries import (
     NoSuchArea,
@@ -76,8 +76,8 @@ def stored_position(engine: Engine, area: str) -> Position | None:
         return None
 
 
-def as_at_period(text: str | None) -> Period | None:
-    return parse_period(text) if text else None
+def as_at_period(text: str | None, window: YearWindow | None = None) -> Period | None:
+    return parse_period(text, window) if text else None
 
 
 def target_history(engine: Engine, position: Position, code: str) -> tuple[pd.Series, pd.DataFrame]:

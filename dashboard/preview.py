@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -18,20 +19,37 @@ from dashboard.movement import Move, classify
 from dashboard.output import cell_text
 from dashboard.position import Position
 from dashboard.rules import STATUSES, Status, status_label
+from dashboard.settings import Settings
 
 VALUE_FIELDS = ("target_value", "actual", "reported_status", "commentary", "remedial_action")
 MOVE_COLUMNS = ["indicator_code", "indicator_name", "theme_board", "before", "after", "move"]
 
 
-@dataclass(frozen=True)
 class FilePreview:
-    """Everything the upload page and `laa import --dry-run` show of a valid file before it is stored."""
+    """Everything the upload page and `laa import --dry-run` show of a valid file before it is stored, each part
+    worked out when it is first asked for (the command line shows only the changes and moves of a big file)."""
 
-    moves: pd.DataFrame
-    """moves_in_every_area: the area column is there only when the file holds rows for several areas."""
-    changes: pd.DataFrame
-    incoming: pd.DataFrame
-    cleared: pd.DataFrame
+    def __init__(self, plan: ImportPlan, position_of: Callable[[str], Position | None]):
+        self._plan = plan
+        self._position_of = position_of
+
+    @cached_property
+    def moves(self) -> pd.DataFrame:
+        """moves_in_every_area: the area column is there only when the file holds rows for several areas."""
+        moves = moves_in_every_area(self._plan, self._position_of)
+        return moves.drop(columns="area") if moves["area"].nunique() <= 1 else moves
+
+    @cached_property
+    def changes(self) -> pd.DataFrame:
+        return changed_rows(self._plan)
+
+    @cached_property
+    def incoming(self) -> pd.DataFrame:
+        return incoming_rows(self._plan)
+
+    @cached_property
+    def cleared(self) -> pd.DataFrame:
+        return cleared(self._plan)
 
     @property
     def move_sentences(self) -> list[str]:
@@ -44,10 +62,7 @@ class FilePreview:
 
 def file_preview(plan: ImportPlan, position_of: Callable[[str], Position | None]) -> FilePreview:
     """The preview of a dry run's plan; position_of(area) is the stored position of each area it touches."""
-    moves = moves_in_every_area(plan, position_of)
-    if moves["area"].nunique() <= 1:
-        moves = moves.drop(columns="area")
-    return FilePreview(moves, changed_rows(plan), incoming_rows(plan), cleared(plan))
+    return FilePreview(plan, position_of)
 
 
 @dataclass(frozen=True)
@@ -60,11 +75,16 @@ class UploadCheck:
 
 
 def check_upload(
-    engine: Engine, data: bytes, file_name: str, area: str | None, position_of: Callable[[str], Position | None]
+    engine: Engine,
+    data: bytes,
+    file_name: str,
+    area: str | None,
+    position_of: Callable[[str], Position | None],
+    settings: Settings | None = None,
 ) -> UploadCheck:
     """The dry run of an uploaded file (in a read transaction: it never waits for an import under way)."""
     try:
-        outcome = import_bytes(engine, data, file_name, "analyst", dry_run=True, area=area)
+        outcome = import_bytes(engine, data, file_name, "analyst", dry_run=True, area=area, settings=settings)
     except ImportRejected as rejected:
         return UploadCheck(rejected=rejected)
     return UploadCheck(outcome, file_preview(outcome.plan, position_of))

@@ -38,8 +38,3 @@ class Settings(BaseSettings):
         path = Path.cwd() / "db" / "laa.sqlite3"
         path.parent.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{path}"
-
-
-def get_settings() -> Settings:
-    """The settings, read afresh from the environment (and .env): an entry point reads them and passes them on."""
-    return Settings()

@@ -10,7 +10,7 @@ from dashboard.names import find_name
 from dashboard.periods import Period
 from dashboard.position import NoData, NoSuchArea, Position, load_position, target_history
 from dashboard.rules import Status
-from dashboard.settings import get_settings
+from dashboard.settings import Settings
 from dashboard.store import queries
 from dashboard.store.engine import make_engine
 from dashboard.store.schema import data_version
@@ -31,18 +31,28 @@ CELL_TINT = {
 }
 
 
+def settings() -> Settings:
+    """The settings, read once a session (the app is the entry point: it passes them on)."""
+    if _SETTINGS not in st.session_state:
+        st.session_state[_SETTINGS] = Settings()
+    return st.session_state[_SETTINGS]
+
+
+_SETTINGS = "_settings"
+
+
 def database_url() -> str:
-    return get_settings().resolved_database_url()
+    return settings().resolved_database_url()
 
 
 @st.cache_resource(show_spinner=False)
-def _engine(url: str):
+def _engine(url: str, busy_timeout_ms: int):
     """One engine per database URL for the whole server: the app is the entry point that makes it."""
-    return make_engine(url, get_settings().sqlite_busy_timeout_ms)
+    return make_engine(url, busy_timeout_ms)
 
 
 def engine():
-    return _engine(database_url())
+    return _engine(database_url(), settings().sqlite_busy_timeout_ms)
 
 
 # Every cached read is keyed by the store's data version, read afresh at the top of each run (app.py): a write
@@ -67,14 +77,14 @@ def _version() -> int:
 
 @st.cache_data(show_spinner=False, **CACHED)
 def _areas(url: str, version: int) -> list[str]:
-    with _engine(url).connect() as conn:
+    with _engine(url, settings().sqlite_busy_timeout_ms).connect() as conn:
         return queries.area_names(conn)
 
 
 @st.cache_data(show_spinner="Reading the partnership's figures…", **CACHED)
 def _position(url: str, area: str | None, version: int) -> Position | None:
     try:
-        return load_position(_engine(url), area)
+        return load_position(_engine(url, settings().sqlite_busy_timeout_ms), area)
     except (NoData, NoSuchArea):  # nothing stored yet, or an area an upload would create
         return None
 
@@ -82,12 +92,12 @@ def _position(url: str, area: str | None, version: int) -> Position | None:
 @st.cache_data(show_spinner=False, **CACHED)
 def _history(url: str, area: str | None, code: str, version: int):
     position = _position(url, area, version)
-    return target_history(_engine(url), position, code)
+    return target_history(_engine(url, settings().sqlite_busy_timeout_ms), position, code)
 
 
 @st.cache_data(show_spinner=False, **CACHED)
 def _batches(url: str, version: int) -> pd.DataFrame:
-    with _engine(url).connect() as conn:
+    with _engine(url, settings().sqlite_busy_timeout_ms).connect() as conn:
         return queries.batches_frame(conn)
 
 

@@ -7,7 +7,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 import dashboard
 from dashboard.logs import log, setup_logging
-from dashboard.settings import get_settings
 from dashboard.store.engine import DatabaseUnusable, describe_database_error
 from dashboard.views import md_escape
 from laa_app import _ui
@@ -16,7 +15,7 @@ from laa_app import _ui
 ICON = Path(dashboard.__file__).resolve().parent / "assets" / "icon.png"
 st.set_page_config(page_title="LAA performance dashboard", page_icon=str(ICON), layout="wide")
 
-setup_logging(get_settings().resolved_log_file(), to_stderr=True)
+setup_logging(_ui.settings().resolved_log_file(), to_stderr=True)
 page = _ui.navigation()
 
 # Bookmarks such as /?target=NI+117 or /?board=Children%27s+Trust open the page they name.

@@ -52,7 +52,10 @@ def checked(data: bytes, name: str) -> UploadCheck:
     key = (file_checksum(data), name, area, _ui.data_version_now())
     cached = st.session_state.get("upload_check")
     if cached is None or cached[0] != key:
-        st.session_state["upload_check"] = (key, check_upload(_ui.engine(), data, name, area, _ui.position_of))
+        st.session_state["upload_check"] = (
+            key,
+            check_upload(_ui.engine(), data, name, area, _ui.position_of, _ui.settings()),
+        )
     return st.session_state["upload_check"][1]
 
 
@@ -150,7 +153,9 @@ if uploaded is not None:
             st.info("Nothing to change: every row matches what is stored.", icon=":material/info:")
         elif st.button(f"Commit {md_escape(uploaded.name)}", type="primary", key="commit"):
             try:
-                stored = import_bytes(_ui.engine(), data, uploaded.name, by or "analyst", area=area)
+                stored = import_bytes(
+                    _ui.engine(), data, uploaded.name, by or "analyst", area=area, settings=_ui.settings()
+                )
             except ImportRejected as rejected:
                 st.error(f"Not stored: {plural(len(rejected.problems), 'problem')} appeared since the check.")
                 show_problems(rejected.problems)

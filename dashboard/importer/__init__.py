@@ -13,7 +13,8 @@ from dashboard.importer.problems import ImportProblem, ImportRejected
 from dashboard.importer.read import RawTable, read_table
 from dashboard.importer.validate import parse_table, renamed_columns
 from dashboard.importer.write import RollbackRefused, rollback_batch, write_plan
-from dashboard.settings import get_settings
+from dashboard.periods import YearWindow
+from dashboard.settings import Settings
 from dashboard.store.engine import reading, writing
 from dashboard.store.models import UploadBatch
 from dashboard.store.schema import require_ready
@@ -59,10 +60,14 @@ def import_bytes(
     *,
     dry_run: bool = False,
     area: str | None = None,
+    settings: Settings | None = None,
 ) -> ImportOutcome:
-    """Import one file. Raises ImportRejected with every problem, having written nothing."""
+    """Import one file. Raises ImportRejected with every problem, having written nothing.
+
+    settings are the entry point's (the default area, the year window); without them, the defaults."""
     require_ready(engine)
-    return _import(engine, read_table(data, file_name), file_checksum(data), file_name, uploaded_by, dry_run, area)
+    table = read_table(data, file_name)
+    return _import(engine, table, file_checksum(data), file_name, uploaded_by, dry_run, area, settings)
 
 
 def import_file(
@@ -72,11 +77,12 @@ def import_file(
     *,
     dry_run: bool = False,
     area: str | None = None,
+    settings: Settings | None = None,
 ) -> ImportOutcome:
     """import_bytes for a file on disk, read in chunks: a file of millions of rows is never held whole."""
     require_ready(engine)
     checksum = path_checksum(path)
-    return _import(engine, read_table(path, path.name), checksum, path.name, uploaded_by, dry_run, area)
+    return _import(engine, read_table(path, path.name), checksum, path.name, uploaded_by, dry_run, area, settings)
 
 
 def _import(
@@ -87,13 +93,15 @@ def _import(
     uploaded_by: str,
     dry_run: bool,
     area: str | None,
+    settings: Settings | None,
 ) -> ImportOutcome:
-    parsed, sheet = parse_table(table), table.sheet
+    settings = settings or Settings.model_construct()  # no entry point's settings: the defaults, not the environment
+    parsed, sheet = parse_table(table, YearWindow.of_settings(settings)), table.sheet
     del table  # the typed rows are all that is needed now: the raw cells are freed before the plan is made
     # A dry run only reads, so it never waits for an import under way. A real import makes its plan under the
     # write lock, so two uploads at once cannot both create the same board.
     with (reading if dry_run else writing)(engine) as conn:
-        plan = make_plan(conn, parsed, file_name, checksum, area, get_settings().default_area)
+        plan = make_plan(conn, parsed, file_name, checksum, area, settings.default_area)
         plan.sheet = sheet
         if plan.problems:
             raise ImportRejected(plan.problems, plan.warnings)

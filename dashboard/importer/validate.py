@@ -13,7 +13,7 @@ import pandas as pd
 from dashboard.importer.problems import ImportProblem
 from dashboard.importer.read import RawTable
 from dashboard.names import normalise_code
-from dashboard.periods import PERIOD_FORMATS, BadPeriod, Period, parse_period
+from dashboard.periods import PERIOD_FORMATS, BadPeriod, Period, YearWindow, parse_period
 from dashboard.quality import FREQUENCY_FIX, parse_frequency
 from dashboard.rules import parse_polarity, parse_status
 from dashboard.store.models import Area, PeriodValue, Target, ThemeBoard
@@ -129,7 +129,7 @@ def name_headings(problems: list[ImportProblem], headings: dict[str, str]) -> li
     return [replace(p, heading=renamed[p.column]) if p.column in renamed else p for p in problems]
 
 
-def parse_table(table: RawTable) -> ParsedFile:
+def parse_table(table: RawTable, window: YearWindow | None = None) -> ParsedFile:
     """Header and cells → typed rows, or problems naming line, column, value and the fix."""
     problems = list(table.problems)
     if problems:
@@ -151,7 +151,7 @@ def parse_table(table: RawTable) -> ParsedFile:
         return ParsedFile(pd.DataFrame(), set(columns), problems, warnings, headings)
     frame, shape_problems = _cells(table, columns)
     problems += shape_problems
-    rows, cell_problems = _typed(frame)
+    rows, cell_problems = _typed(frame, window or YearWindow.default())
     problems += name_headings(cell_problems, headings)
     return ParsedFile(rows, set(columns) - {"line"}, problems, warnings, headings)
 
@@ -232,7 +232,7 @@ def _cells(table: RawTable, columns: dict[str, int]) -> tuple[pd.DataFrame, list
     return frame, problems
 
 
-def _typed(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[ImportProblem]]:
+def _typed(frame: pd.DataFrame, window: YearWindow) -> tuple[pd.DataFrame, list[ImportProblem]]:
     problems: list[ImportProblem] = []
     out = pd.DataFrame({"line": frame["line"].to_numpy()})
     lines = frame["line"].to_numpy()
@@ -248,7 +248,7 @@ def _typed(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[ImportProblem]]:
     out["indicator_code"] = _map_distinct(frame["indicator_code"], normalise_code)
     out["theme_board"] = _map_distinct(frame["theme_board"], lambda s: " ".join(s.split()))
 
-    period, bad = _map_unique(frame["period"], _period_or_error)
+    period, bad = _map_unique(frame["period"], lambda text: _period_or_error(text, window))
     blank = (frame["period"] == "").to_numpy()
     report("period", blank, "period is required on every row", f"fill in the period: {PERIOD_FORMATS}")
     problems += _period_problems(frame, period, bad & ~blank)
@@ -419,9 +419,9 @@ def _map_unique(series: pd.Series, parse: Callable[[str], tuple[object, bool]]) 
     return values[codes], bad[codes]
 
 
-def _period_or_error(text: str) -> tuple[Period | BadPeriod, bool]:
+def _period_or_error(text: str, window: YearWindow) -> tuple[Period | BadPeriod, bool]:
     try:
-        return parse_period(text), False
+        return parse_period(text, window), False
     except BadPeriod as error:
         return error, True
 

@@ -7,10 +7,10 @@ from dashboard.store.models import Base
 config = context.config
 connection = config.attributes.get("connection")
 if connection is None:  # pragma: no cover - only when someone runs the alembic command by hand
-    from dashboard.settings import get_settings
+    from dashboard.settings import Settings
     from dashboard.store.engine import make_engine
 
-    connection = make_engine(get_settings().resolved_database_url()).connect()
+    connection = make_engine(Settings().resolved_database_url()).connect()
 
 context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
 with context.begin_transaction():
