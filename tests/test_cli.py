@@ -251,3 +251,32 @@ def test_stopping_laa_serve_stops_the_server_and_frees_the_port(tmp_path, stop):
         assert _refuses_connections(port, within=5), "the dashboard still answers after `laa serve` was stopped"
     finally:
         _end_session(server)
+
+
+# --- An unforeseen error: one line for the user, the traceback in the log, LAA_DEBUG=1 raises it ---
+
+
+def _break_the_summary(monkeypatch) -> None:
+    import dashboard.cli
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the breakdown fell over")
+
+    monkeypatch.setattr(dashboard.cli.breakdown, "board_breakdown", broken)
+
+
+def test_an_unforeseen_error_is_one_line_and_its_traceback_goes_to_the_log(demo, monkeypatch, log_file):
+    _break_the_summary(monkeypatch)
+    run = laa("summary")
+    assert (run.code, run.out) == (3, "")
+    assert run.err == f"error: RuntimeError: the breakdown fell over (details in {log_file})\n"
+    logged = log_file.read_text()
+    assert "ERROR dashboard: laa summary failed" in logged
+    assert "Traceback (most recent call last):" in logged and "RuntimeError: the breakdown fell over" in logged
+
+
+def test_laa_debug_lets_the_error_raise(demo, monkeypatch):
+    _break_the_summary(monkeypatch)
+    monkeypatch.setenv("LAA_DEBUG", "1")
+    with pytest.raises(RuntimeError, match="the breakdown fell over"):
+        laa("summary")

@@ -29,6 +29,7 @@ from dashboard.importer.read import (
     too_many_rows,
     unreadable,
 )
+from dashboard.logs import log
 
 EXCEL_MAX_COLUMNS = 16_384
 MAX_XML_CELLS = 30_000_000
@@ -63,12 +64,14 @@ def read_xlsx(data: bytes) -> RawTable:
             return refused([too_long(_header(data, sheet, column), row, column - 1, length)], sheet)
         return refused([stop.problem], sheet)
     except Exception:  # a damaged or mislabelled file: zipfile, expat and openpyxl raise many kinds
+        log.info("a workbook could not be opened", exc_info=True)
         return unreadable("the file is not a readable .xlsx workbook", UNREADABLE_FIX)
     if scan.max_column == 0:
         return _empty(sheet)
     try:
         table = _read_values(data, sheet, scan.max_column)
     except Exception:
+        log.info("a workbook's values could not be read", exc_info=True)
         return unreadable("the file is not a readable .xlsx workbook", UNREADABLE_FIX)
     problems = scan.problems(table.header, table.header_line)
     if problems:
@@ -336,6 +339,7 @@ def _header(data: bytes, sheet: str, width: int) -> list[str]:
     try:
         table = _read_values(data, sheet, width, rows=1)
     except Exception:
+        log.info("a workbook's header could not be read to name a column", exc_info=True)
         return []
     return table.header
 
