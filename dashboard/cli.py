@@ -19,12 +19,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from typer.core import TyperGroup
 
 from dashboard import breakdown, preview, reports
+from dashboard.accounts import AccountProblem, add_user, disable_user, set_password, users_frame
 from dashboard.demo import DemoMissing, load_demo
 from dashboard.importer import ImportRejected, RollbackRefused, rollback
 from dashboard.logs import log, setup_logging
 from dashboard.names import find_name
 from dashboard.output import Format, fit_text, plain, records, to_csv, to_json, to_table, visible_controls
 from dashboard.periods import BadPeriod, Period, YearWindow
+from dashboard.permissions import LOCAL_ADMIN, PermissionDenied
 from dashboard.position import (
     NoData,
     NoSuchArea,
@@ -79,7 +81,7 @@ class LaaCommands(TyperGroup):
             for warning in exc.warnings:
                 typer.echo(f"warning: {visible_controls(warning.message())}", err=True)
             raise typer.Exit(1) from None
-        except (UserError, NoSuchArea, RollbackRefused, DemoMissing) as exc:
+        except (UserError, NoSuchArea, RollbackRefused, DemoMissing, AccountProblem, PermissionDenied) as exc:
             typer.echo(f"error: {visible_controls(str(exc))}", err=True)
             raise typer.Exit(2) from None
         except NoData as exc:
@@ -633,6 +635,64 @@ def rollback_(
         f"batch {batch} rolled back: {result['values_withdrawn']} values withdrawn, "
         f"{result['targets_removed']} targets it created removed"
     )
+
+
+user_app = typer.Typer(help="Accounts: who may sign in, with which role.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+PasswordStdin = Annotated[
+    bool, typer.Option("--password-stdin", help="read the password from the first line of standard input")
+]
+
+
+@user_app.command("add")
+def user_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="the username they sign in with")],
+    role: Annotated[str, typer.Option("--role", help="executive, chair, partner, analyst or admin")],
+    board: Annotated[list[str] | None, typer.Option("--board", help="a board a chair chairs (again for more)")] = None,
+    partner: Annotated[str | None, typer.Option("--partner", help="the lead partner a partner speaks for")] = None,
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Add a user (the command line acts as the local administrator)."""
+    account = add_user(_engine(ctx), LOCAL_ADMIN, name, role, _password(password_stdin), board or [], partner)
+    typer.echo(visible_controls(f"user {account.name} added as {account.role.value}{_scope(account)}"))
+
+
+@user_app.command("list")
+def user_list(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
+    """Every user: role, boards, lead partner, whether disabled."""
+    frame = users_frame(_engine(ctx))
+    headers = {"name": "User", "role": "Role", "boards": "Boards", "partner": "Partner", "disabled": "Disabled"}
+    _emit(fmt, {"users": records(frame, list(frame.columns))}, frame, headers)
+
+
+@user_app.command("disable")
+def user_disable(ctx: typer.Context, name: Annotated[str, typer.Argument(help="the username")]) -> None:
+    """The user can no longer sign in; what they recorded keeps their name."""
+    disable_user(_engine(ctx), LOCAL_ADMIN, name)
+    typer.echo(visible_controls(f"user {name} disabled"))
+
+
+@user_app.command("passwd")
+def user_passwd(
+    ctx: typer.Context, name: Annotated[str, typer.Argument(help="the username")], password_stdin: PasswordStdin = False
+) -> None:
+    """Set a new password (and unlock the account)."""
+    set_password(_engine(ctx), LOCAL_ADMIN, name, _password(password_stdin))
+    typer.echo(visible_controls(f"password of {name} changed"))
+
+
+def _password(from_stdin: bool) -> str:
+    """The password from standard input (never an argument: it would show in the process list and history)."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def _scope(account) -> str:
+    if account.boards:
+        return f", chair of {', '.join(account.boards)}"
+    return f" for {account.partner}" if account.partner else ""
 
 
 @app.command()

@@ -185,13 +185,14 @@ class Run:
         return json.loads(self.out)
 
 
-def laa(*args: str) -> Run:
-    """Run the `laa` command in this process through Typer's CliRunner (LAA_DATABASE_URL as the test set it)."""
+def laa(*args: str, input: str | None = None) -> Run:
+    """Run the `laa` command in this process through Typer's CliRunner (LAA_DATABASE_URL as the test set it);
+    input is what it reads on standard input."""
     from typer.testing import CliRunner
 
     from dashboard.cli import app
 
-    result = CliRunner().invoke(app, list(args), prog_name="laa", color=True)
+    result = CliRunner().invoke(app, list(args), input=input, prog_name="laa", color=True)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return Run(result.exit_code, result.stdout, result.stderr)

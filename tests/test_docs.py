@@ -64,7 +64,11 @@ def cli_commands() -> dict[str, Any]:
 
 
 def option_names(command: Any) -> set[str]:
-    return {name for param in command.params for name in (*param.opts, *param.secondary_opts)}
+    """A command's options; for a group such as `laa user`, its subcommands' options too."""
+    names = {name for param in command.params for name in (*param.opts, *param.secondary_opts)}
+    for sub in getattr(command, "commands", {}).values():
+        names |= option_names(sub)
+    return names
 
 
 def sides(missing_here: set[str], here: str, missing_there: set[str], there: str) -> str:

@@ -129,3 +129,28 @@ class DataVersion(Base):
     __tablename__ = "data_version"
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger)
+
+
+class User(Base):
+    """Someone who signs in: a role, the boards a chair chairs, the lead partner a partner speaks for."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    partner: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class UserBoard(Base):
+    """A board a chair chairs."""
+
+    __tablename__ = "user_boards"
+    __table_args__ = (UniqueConstraint("user_id", "theme_board_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    theme_board_id: Mapped[int] = mapped_column(ForeignKey("theme_boards.id", ondelete="CASCADE"))

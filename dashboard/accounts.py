@@ -1,0 +1,224 @@
+"""Accounts in the store: users with a role, passwords hashed with argon2, chairs' boards, partners' lead partner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pandas as pd
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Engine, insert, select, update
+
+from dashboard.names import find_name, name_key
+from dashboard.permissions import Action, Actor, Role, require
+from dashboard.store.engine import writing
+from dashboard.store.models import Area, ThemeBoard, User, UserBoard
+from dashboard.store.schema import require_ready
+
+MIN_PASSWORD = 12
+MAX_FAILED = 5
+"""Wrong passwords in a row before the account is locked for LOCK_FOR."""
+LOCK_FOR = timedelta(minutes=15)
+
+_hasher = PasswordHasher()
+
+
+class AccountProblem(ValueError):
+    """A user that cannot be added or changed as asked; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    role: Role
+    boards: tuple[str, ...]
+    partner: str | None
+    disabled: bool
+
+    def actor(self) -> Actor:
+        return Actor(self.name, self.role, frozenset(self.boards), self.partner)
+
+
+def add_user(
+    engine: Engine,
+    by: Actor,
+    name: str,
+    role: str,
+    password: str,
+    boards: list[str] | None = None,
+    partner: str | None = None,
+) -> Account:
+    """A new user; a chair needs at least one board, a partner its lead partner."""
+    require(by, Action.MANAGE_USERS)
+    require_ready(engine)
+    name, chosen = _user_name(name), _role(role)
+    boards = boards or []
+    if chosen is Role.CHAIR and not boards:
+        raise AccountProblem("a chair needs the boards they chair: give --board BOARD once for each")
+    if chosen is Role.PARTNER and not (partner or "").strip():
+        raise AccountProblem("a partner needs the lead partner it speaks for: give --partner, e.g. 'NHS Haringey'")
+    if chosen not in (Role.CHAIR,) and boards:
+        raise AccountProblem("only a chair has boards: leave out --board")
+    with writing(engine) as conn:
+        if conn.scalar(select(User.id).where(User.name == name)) is not None:
+            raise AccountProblem(f"there is already a user {name!r}: `laa user list` lists them")
+        board_ids = _board_ids(conn, boards)
+        user_id = conn.execute(
+            insert(User).returning(User.id),
+            {
+                "name": name,
+                "role": chosen.value,
+                "partner": " ".join(partner.split()) if partner else None,
+                "password_hash": _hash(password),
+                "created_at": datetime.now(UTC),
+                "failed_sign_ins": 0,
+            },
+        ).scalar_one()
+        if board_ids:
+            conn.execute(insert(UserBoard), [{"user_id": user_id, "theme_board_id": b} for b in board_ids])
+    return find_user(engine, name)
+
+
+def find_user(engine: Engine, name: str) -> Account:
+    """The account of one user (any case); raises AccountProblem when there is none."""
+    found = [a for a in list_users(engine) if name_key(a.name) == name_key(name)]
+    if not found:
+        raise AccountProblem(f"there is no user {name!r}: `laa user list` lists them")
+    return found[0]
+
+
+def list_users(engine: Engine) -> list[Account]:
+    require_ready(engine)
+    with engine.connect() as conn:
+        users = conn.execute(select(User).order_by(User.name)).all()
+        boards = conn.execute(
+            select(UserBoard.user_id, ThemeBoard.name).join(ThemeBoard, ThemeBoard.id == UserBoard.theme_board_id)
+        ).all()
+    chaired: dict[int, list[str]] = {}
+    for user_id, board in boards:
+        chaired.setdefault(user_id, []).append(board)
+    return [
+        Account(u.name, Role(u.role), tuple(chaired.get(u.id, [])), u.partner, u.disabled_at is not None) for u in users
+    ]
+
+
+def users_frame(engine: Engine) -> pd.DataFrame:
+    rows = [
+        {
+            "name": a.name,
+            "role": a.role.value,
+            "boards": ", ".join(a.boards),
+            "partner": a.partner or "",
+            "disabled": a.disabled,
+        }
+        for a in list_users(engine)
+    ]
+    return pd.DataFrame(rows, columns=["name", "role", "boards", "partner", "disabled"])
+
+
+def disable_user(engine: Engine, by: Actor, name: str) -> None:
+    """The user can no longer sign in; what they recorded stays, with their name."""
+    require(by, Action.MANAGE_USERS)
+    account = find_user(engine, name)
+    with writing(engine) as conn:
+        conn.execute(update(User).where(User.name == account.name).values(disabled_at=datetime.now(UTC)))
+
+
+def set_password(engine: Engine, by: Actor, name: str, password: str) -> None:
+    """A new password (an administrator's, or the user's own); unlocks the account."""
+    if by.name != name:
+        require(by, Action.MANAGE_USERS)
+    account = find_user(engine, name)
+    with writing(engine) as conn:
+        conn.execute(
+            update(User)
+            .where(User.name == account.name)
+            .values(password_hash=_hash(password), failed_sign_ins=0, locked_until=None)
+        )
+
+
+class SignInRefused(PermissionError):
+    """Wrong name or password, a disabled account or a locked one; the message says which may be told."""
+
+
+def sign_in(engine: Engine, name: str, password: str, now: datetime | None = None) -> Account:
+    """The account when name and password match; raises SignInRefused. MAX_FAILED wrong passwords in a row lock
+    the account for LOCK_FOR (and say so); a right password resets the count."""
+    now = now or datetime.now(UTC)
+    require_ready(engine)
+    with writing(engine) as conn:
+        user = conn.execute(select(User).where(User.name == " ".join(name.split()))).one_or_none()
+        refused = _refusal(user, password, now)
+        if user is not None and refused is not None and refused.startswith("the username"):
+            failed = user.failed_sign_ins + 1
+            locked = now + LOCK_FOR if failed >= MAX_FAILED else None
+            conn.execute(update(User).where(User.id == user.id).values(failed_sign_ins=failed, locked_until=locked))
+            if locked is not None:
+                refused = (
+                    f"too many wrong passwords: the account is locked for {int(LOCK_FOR.total_seconds() // 60)} minutes"
+                )
+        elif refused is None:
+            conn.execute(update(User).where(User.id == user.id).values(failed_sign_ins=0, locked_until=None))
+    if refused is not None:  # raised once the count of failures is stored
+        raise SignInRefused(refused)
+    return find_user(engine, user.name)
+
+
+def _refusal(user, password: str, now: datetime) -> str | None:
+    """Why this sign-in is refused, or None when it is not."""
+    if user is None:
+        _hash("a password nobody has")  # the same time as a wrong password: no hint that the name is unknown
+        return "the username or password is not right"
+    if user.disabled_at is not None:
+        return "this account is disabled: ask an administrator"
+    if user.locked_until is not None and _aware(user.locked_until) > now:
+        minutes = max(1, round((_aware(user.locked_until) - now).total_seconds() / 60))
+        return f"too many wrong passwords: the account is locked for {minutes} more minute(s)"
+    if not _matches(user.password_hash, password):
+        return "the username or password is not right"
+    return None
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes for what was stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _user_name(name: str) -> str:
+    tidy = " ".join(str(name).split())
+    if not tidy or len(tidy) > 100:
+        raise AccountProblem("a username is 1 to 100 characters")
+    return tidy
+
+
+def _role(role: str) -> Role:
+    try:
+        return Role(role.strip().lower())
+    except ValueError:
+        raise AccountProblem(f"{role!r} is not a role: use one of {', '.join(r.value for r in Role)}") from None
+
+
+def _hash(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise AccountProblem(f"a password needs at least {MIN_PASSWORD} characters")
+    return _hasher.hash(password)
+
+
+def _matches(stored: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _board_ids(conn, boards: list[str]) -> list[int]:
+    held = conn.execute(select(ThemeBoard.id, ThemeBoard.name, Area.name).join(Area)).all()
+    names = [name for _, name, _ in held]
+    ids = []
+    for board in boards:
+        found = find_name(names, board)
+        if found is None:
+            raise AccountProblem(f"there is no theme board {board!r} (boards: {', '.join(dict.fromkeys(names))})")
+        ids.extend(i for i, name, _ in held if name == found)
+    return sorted(set(ids))

@@ -1,0 +1,115 @@
+"""Accounts and permissions: every role against every action through the package, users managed from the command
+line with argon2-hashed passwords, sign-in that slows a guesser down by locking the account."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from dashboard.accounts import AccountProblem, SignInRefused, add_user, find_user, sign_in
+from dashboard.permissions import LOCAL_ADMIN, Action, Actor, PermissionDenied, Role, TargetScope, allows, require
+from dashboard.store.models import User
+from tests.conftest import laa
+
+CHAIR = Actor("chris", Role.CHAIR, frozenset({"Children's Trust"}))
+PARTNER = Actor("nhs", Role.PARTNER, partner="NHS Haringey")
+OWN = TargetScope("Children's Trust", "NHS Haringey")  # NI 56: Children's Trust, led by NHS Haringey
+OTHERS = TargetScope("Enterprise", "Haringey Council")
+PASSWORD = "correct horse battery"
+
+# role → action → (allowed on the chair's / partner's own target, allowed on another board's / partner's target)
+MATRIX = {
+    Role.EXECUTIVE: {Action.VIEW: (True, True)},
+    Role.CHAIR: {Action.VIEW: (True, True), Action.EDIT_COMMENTARY: (True, False), Action.SIGN_OFF: (True, False),
+                 Action.REOPEN: (True, False)},
+    Role.PARTNER: {Action.VIEW: (True, True), Action.UPLOAD: (True, False), Action.ENTER_VALUE: (True, False),
+                   Action.EDIT_COMMENTARY: (True, False)},
+    Role.ANALYST: {a: (True, True) for a in (Action.VIEW, Action.UPLOAD, Action.ENTER_VALUE, Action.EDIT_COMMENTARY,
+                                             Action.REOPEN, Action.ROLL_BACK)},
+    Role.ADMIN: {a: (True, True) for a in Action},
+}  # fmt: skip
+ACTORS = {
+    Role.EXECUTIVE: Actor("eve", Role.EXECUTIVE),
+    Role.CHAIR: CHAIR,
+    Role.PARTNER: PARTNER,
+    Role.ANALYST: Actor("ann", Role.ANALYST),
+    Role.ADMIN: Actor("ada", Role.ADMIN),
+}
+
+
+@pytest.mark.parametrize("action", list(Action))
+@pytest.mark.parametrize("role", list(Role))
+def test_every_role_against_every_action(role, action):
+    actor = ACTORS[role]
+    own, others = MATRIX[role].get(action, (False, False))
+    assert allows(actor, action, OWN) is own
+    assert allows(actor, action, OTHERS) is others
+    if not others:
+        with pytest.raises(PermissionDenied) as refused:
+            require(actor, action, OTHERS)
+        assert str(refused.value).startswith(f"{actor.name} ({role.value}) may not {action.value}")
+
+
+def test_a_refusal_names_the_rule():
+    with pytest.raises(PermissionDenied) as refused:
+        require(PARTNER, Action.ENTER_VALUE, OTHERS)
+    assert str(refused.value) == (
+        "nhs (partner) may not enter a value for a target of lead partner Haringey Council: a partner updates "
+        "actuals, commentary and remedial action of the targets it leads, and never targets, tolerances, polarity "
+        "or other partners' rows"
+    )
+    with pytest.raises(PermissionDenied, match="^eve \\(executive\\) may not manage users: an executive sees"):
+        require(ACTORS[Role.EXECUTIVE], Action.MANAGE_USERS)
+
+
+def test_a_user_is_added_with_an_argon2_hash_and_signs_in(demo):
+    account = add_user(demo, LOCAL_ADMIN, "chris", "chair", PASSWORD, ["children’s trust"])
+    assert (account.role, account.boards, account.partner) == (Role.CHAIR, ("Children's Trust",), None)
+    with demo.connect() as conn:
+        stored = conn.scalar(select(User.password_hash).where(User.name == "chris"))
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+    assert sign_in(demo, "chris", PASSWORD).actor() == CHAIR
+
+
+def test_wrong_passwords_lock_the_account_and_say_so(demo):
+    add_user(demo, LOCAL_ADMIN, "nhs", "partner", PASSWORD, partner="NHS Haringey")
+    now = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+    for _ in range(4):
+        with pytest.raises(SignInRefused, match="^the username or password is not right$"):
+            sign_in(demo, "nhs", "guess", now)
+    with pytest.raises(SignInRefused, match="^too many wrong passwords: the account is locked for 15 minutes$"):
+        sign_in(demo, "nhs", "guess", now)
+    with pytest.raises(SignInRefused, match="locked for 10 more minute"):
+        sign_in(demo, "nhs", PASSWORD, now + timedelta(minutes=5))  # even the right password, while locked
+    assert sign_in(demo, "nhs", PASSWORD, now + timedelta(minutes=16)).name == "nhs"
+    with pytest.raises(SignInRefused, match="^the username or password is not right$"):
+        sign_in(demo, "nobody", PASSWORD, now)
+
+
+def test_only_an_administrator_manages_users(demo):
+    with pytest.raises(PermissionDenied, match="^ann \\(analyst\\) may not manage users"):
+        add_user(demo, ACTORS[Role.ANALYST], "eve", "executive", PASSWORD)
+    with pytest.raises(AccountProblem, match="^a chair needs the boards they chair"):
+        add_user(demo, LOCAL_ADMIN, "chris", "chair", PASSWORD)
+    with pytest.raises(AccountProblem, match="^a password needs at least 12 characters$"):
+        add_user(demo, LOCAL_ADMIN, "eve", "executive", "short")
+    with pytest.raises(AccountProblem, match="^there is no user 'eve'"):
+        find_user(demo, "eve")  # nothing was stored by the refusals
+
+
+def test_users_from_the_command_line(demo):
+    stdin = f"{PASSWORD}\n"
+    added = laa("user", "add", "nhs", "--role", "partner", "--partner", "NHS Haringey", "--password-stdin", input=stdin)
+    assert (added.code, added.out) == (0, "user nhs added as partner for NHS Haringey\n")
+    again = laa("user", "add", "nhs", "--role", "partner", "--partner", "NHS Haringey", "--password-stdin", input=stdin)
+    assert (again.code, again.err) == (2, "error: there is already a user 'nhs': `laa user list` lists them\n")
+    listed = laa("user", "list", "--format", "json").json()
+    assert listed == {"users": [{"name": "nhs", "role": "partner", "boards": "", "partner": "NHS Haringey",
+                                 "disabled": False}]}  # fmt: skip
+    assert laa("user", "disable", "nhs").code == 0
+    with pytest.raises(SignInRefused, match="disabled"):
+        sign_in(demo, "nhs", PASSWORD)
+    bad = laa("user", "add", "x", "--role", "boss", "--password-stdin", input=stdin)
+    assert bad.err == "error: 'boss' is not a role: use one of executive, chair, partner, analyst, admin\n"
