@@ -19,14 +19,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from typer.core import TyperGroup
 
 from dashboard import breakdown, preview, reports
-from dashboard.accounts import AccountProblem, add_user, disable_user, set_password, users_frame
+from dashboard.accounts import AccountProblem, add_user, disable_user, find_user, set_password, users_frame
 from dashboard.demo import DemoMissing, load_demo
 from dashboard.importer import ImportRejected, RollbackRefused, rollback
 from dashboard.logs import log, setup_logging
 from dashboard.names import find_name
 from dashboard.output import Format, fit_text, plain, records, to_csv, to_json, to_table, visible_controls
 from dashboard.periods import BadPeriod, Period, YearWindow
-from dashboard.permissions import LOCAL_ADMIN, PermissionDenied
+from dashboard.permissions import LOCAL_ADMIN, Actor, PermissionDenied
 from dashboard.position import (
     NoData,
     NoSuchArea,
@@ -251,15 +251,24 @@ def import_(
     ] = False,
     area: AreaOpt = None,
     by: Annotated[str | None, typer.Option(help="recorded as the uploader (default: your login)")] = None,
+    as_user: Annotated[
+        str | None, typer.Option("--as", help="upload as this user, with their role's permissions (laa user list)")
+    ] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Import a quarter's file: all or nothing. Exit 0 when stored (or nothing to change), 1 when rejected."""
+    """Import a quarter's file: all or nothing. Exit 0 when stored (or nothing to change), 1 when rejected.
+
+    Without --as the command line acts as the local administrator, who may store anything."""
     if not file.is_file():
         raise UserError(f"no such file: {file}")
     from dashboard.importer import import_file
 
     # From the path, read in chunks: the file's bytes are never held whole (a big file is hundreds of MB).
-    outcome = import_file(_engine(ctx), file, by or _login(), dry_run=dry_run, area=area, settings=ctx.obj.settings)
+    actor = _acting_as(_engine(ctx), as_user)
+    outcome = import_file(
+        _engine(ctx), file, by or (actor.name if as_user else _login()), dry_run=dry_run, area=area,
+        settings=ctx.obj.settings, actor=actor,
+    )  # fmt: skip
     s = outcome.summary()
     for warning in s["warnings"]:
         typer.echo(visible_controls(f"warning: {warning}"), err=True)
@@ -309,6 +318,16 @@ def import_(
                 },
             )
         )
+
+
+def _acting_as(engine: Engine, name: str | None) -> Actor:
+    """The user --as names (refused when disabled), else the local administrator."""
+    if name is None:
+        return LOCAL_ADMIN
+    account = find_user(engine, name)
+    if account.disabled:
+        raise AccountProblem(f"user {account.name} is disabled: `laa user list` shows who may act")
+    return account.actor()
 
 
 def _sheet(name: str | None) -> str:

@@ -12,6 +12,7 @@ from dashboard.accounts import AccountProblem, SignInRefused, add_user, find_use
 from dashboard.permissions import LOCAL_ADMIN, Action, Actor, PermissionDenied, Role, TargetScope, allows, require
 from dashboard.store.models import User
 from tests.conftest import laa
+from tests.helpers import assert_unchanged, current, rejected, snapshot, write
 
 CHAIR = Actor("chris", Role.CHAIR, frozenset({"Children's Trust"}))
 PARTNER = Actor("nhs", Role.PARTNER, partner="NHS Haringey")
@@ -113,3 +114,62 @@ def test_users_from_the_command_line(demo):
         sign_in(demo, "nhs", PASSWORD)
     bad = laa("user", "add", "x", "--role", "boss", "--password-stdin", input=stdin)
     assert bad.err == "error: 'boss' is not a role: use one of executive, chair, partner, analyst, admin\n"
+
+
+# --- Permissions at the import: a partner's file changes only what the partner leads ---
+
+HEADER = "indicator_code,theme_board,period,target,actual,commentary"
+
+
+def partner_nhs(demo) -> None:
+    assert laa("user", "add", "nhs", "--role", "partner", "--partner", "NHS Haringey", "--password-stdin",
+               input=f"{PASSWORD}\n").code == 0  # fmt: skip
+
+
+def test_a_partners_file_touching_another_partners_target_is_refused_whole(demo, tmp_path):
+    partner_nhs(demo)
+    before = snapshot(demo)
+    path = write(
+        tmp_path,
+        "nhs_q3.csv",
+        "indicator_code,theme_board,period,actual,commentary\n"
+        "NI 40,Wellbeing,2009/10 Q3,1300,ours\nNI 151,Enterprise,2009/10 Q3,66,not ours\n",
+    )
+    run = laa("import", str(path), "--as", "nhs")
+    assert run.code == 1
+    assert run.err == rejected(
+        "line 3, column indicator_code, value 'NI 151': NI 151 is led by Jobcentre Plus, not NHS Haringey: a "
+        "partner updates only the targets it leads. Fix: take the row out of the file (the lead partner or an "
+        "analyst uploads it)."
+    )
+    assert_unchanged(demo, before)
+
+
+def test_a_partner_changing_a_target_is_refused(demo, tmp_path):
+    partner_nhs(demo)
+    before = snapshot(demo)
+    path = write(tmp_path, "nhs_target.csv", f"{HEADER}\nNI 40,Wellbeing,2009/10 Q3,1400,1300,\n")
+    run = laa("import", str(path), "--as", "nhs")
+    assert run.code == 1
+    assert "the file changes the target of NI 40 for 2009/10 Q3, and a partner cannot change targets" in run.err
+    assert_unchanged(demo, before)
+
+
+def test_a_partner_updates_its_own_actuals_and_commentary(demo, tmp_path):
+    partner_nhs(demo)
+    path = write(tmp_path, "nhs_own.csv", "indicator_code,theme_board,period,actual,commentary\n"
+                                          "NI 40,Wellbeing,2009/10 Q3,1300,Revised by the trust\n")  # fmt: skip
+    run = laa("import", str(path), "--as", "nhs")
+    assert run.code == 0, run.err
+    stored = current("NI 40")["2009/10 Q3"]
+    assert (stored["actual"], stored["commentary"], stored["recorded_by"]) == (1300.0, "Revised by the trust", "nhs")
+
+
+def test_an_executive_may_not_upload_and_the_store_is_unchanged(demo, tmp_path):
+    add_user(demo, LOCAL_ADMIN, "eve", "executive", PASSWORD)
+    before = snapshot(demo)
+    path = write(tmp_path, "eve.csv", "indicator_code,theme_board,period,actual\nNI 56,Children's Trust,2009/10 Q3,1\n")
+    run = laa("import", str(path), "--as", "eve")
+    assert (run.code, run.err) == (2, "error: eve (executive) may not upload: an executive sees everything and "
+                                      "changes nothing\n")  # fmt: skip
+    assert_unchanged(demo, before)

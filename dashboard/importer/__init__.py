@@ -8,12 +8,14 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
+from dashboard.importer.permitted import upload_problems
 from dashboard.importer.plan import ImportPlan, make_plan
 from dashboard.importer.problems import ImportProblem, ImportRejected
 from dashboard.importer.read import RawTable, read_table
 from dashboard.importer.validate import parse_table, renamed_columns
 from dashboard.importer.write import RollbackRefused, rollback_batch, write_plan
 from dashboard.periods import YearWindow
+from dashboard.permissions import LOCAL_ADMIN, Action, Actor, require
 from dashboard.settings import Settings
 from dashboard.store.engine import reading, writing
 from dashboard.store.models import UploadBatch
@@ -61,13 +63,16 @@ def import_bytes(
     dry_run: bool = False,
     area: str | None = None,
     settings: Settings | None = None,
+    actor: Actor | None = None,
 ) -> ImportOutcome:
     """Import one file. Raises ImportRejected with every problem, having written nothing.
 
-    settings are the entry point's (the default area, the year window); without them, the defaults."""
+    settings are the entry point's (the default area, the year window); without them, the defaults. actor is who
+    uploads (default: the local administrator, who may store anything): a partner's file may change only the
+    figures of the targets it leads, and PermissionDenied is raised for a role that may not upload at all."""
     require_ready(engine)
     table = read_table(data, file_name)
-    return _import(engine, table, file_checksum(data), file_name, uploaded_by, dry_run, area, settings)
+    return _import(engine, table, file_checksum(data), file_name, uploaded_by, dry_run, area, settings, actor)
 
 
 def import_file(
@@ -78,11 +83,13 @@ def import_file(
     dry_run: bool = False,
     area: str | None = None,
     settings: Settings | None = None,
+    actor: Actor | None = None,
 ) -> ImportOutcome:
     """import_bytes for a file on disk, read in chunks: a file of millions of rows is never held whole."""
     require_ready(engine)
     checksum = path_checksum(path)
-    return _import(engine, read_table(path, path.name), checksum, path.name, uploaded_by, dry_run, area, settings)
+    table = read_table(path, path.name)
+    return _import(engine, table, checksum, path.name, uploaded_by, dry_run, area, settings, actor)
 
 
 def _import(
@@ -94,7 +101,10 @@ def _import(
     dry_run: bool,
     area: str | None,
     settings: Settings | None,
+    actor: Actor | None,
 ) -> ImportOutcome:
+    actor = actor or LOCAL_ADMIN
+    require(actor, Action.UPLOAD)
     settings = settings or Settings.model_construct()  # no entry point's settings: the defaults, not the environment
     parsed, sheet = parse_table(table, YearWindow.of_settings(settings)), table.sheet
     del table  # the typed rows are all that is needed now: the raw cells are freed before the plan is made
@@ -103,6 +113,8 @@ def _import(
     with (reading if dry_run else writing)(engine) as conn:
         plan = make_plan(conn, parsed, file_name, checksum, area, settings.default_area)
         plan.sheet = sheet
+        if not plan.problems:  # who may store what is asked of a file that is otherwise sound
+            plan.problems = upload_problems(plan, actor)
         if plan.problems:
             raise ImportRejected(plan.problems, plan.warnings)
         if dry_run or not plan.has_changes:

@@ -175,7 +175,7 @@ def _pairs(first: pd.Series, second: pd.Series) -> tuple[np.ndarray, list[tuple]
     return codes, pairs
 
 
-def _same(a: pd.Series, b: pd.Series) -> np.ndarray:
+def same_cells(a: pd.Series, b: pd.Series) -> np.ndarray:
     """Element-wise equality where two empty cells are equal."""
     a_null, b_null = pd.isna(a).to_numpy(), pd.isna(b).to_numpy()
     if a_null.all() or b_null.all():  # nothing stored yet, or a column the file clears: no value to compare
@@ -197,7 +197,7 @@ def _first_disagreement(rows: pd.DataFrame, keys: list[str], column: str, bad_ce
     if unreadable:
         rows = rows[~rows["line"].isin(unreadable).to_numpy()]  # a mask, never a list: [] would select no columns
     first = rows.groupby(keys, sort=False, dropna=False)[[column, "line"]].transform("first")
-    differs = ~_same(rows[column], first[column])
+    differs = ~same_cells(rows[column], first[column])
     out = rows.loc[differs, [*keys, column, "line"]].copy()
     out["first_line"] = first.loc[differs, "line"]
     out["first_value"] = first.loc[differs, column]
@@ -269,7 +269,7 @@ def _merge_targets(conn: Connection, rows: pd.DataFrame, present: set[str]) -> p
         before = merged[f"stored_{column}"]
         after = merged[column] if column in present else before
         merged[column] = after
-        changed |= ~_same(after, before)
+        changed |= ~same_cells(after, before)
     merged["target_id"] = merged["target_id"].astype("Int64")
     merged["kind"] = _kinds(merged["target_id"].isna().to_numpy(), changed)
     return merged.reset_index(drop=True)
@@ -289,12 +289,12 @@ def _merge_values(conn: Connection, rows: pd.DataFrame, targets: pd.DataFrame, p
     found = _find(stored[["target_id", "period_end"]], merged[["target_id", "period_end"]])
     for column in stored.columns.drop(["target_id", "period_end"]):
         merged[column] = _take(stored[column], found)
-    changed = ~_same(merged["period_label"], merged["stored_period_label"])
+    changed = ~same_cells(merged["period_label"], merged["stored_period_label"])
     for file_column, column in VALUE_COLUMN.items():
         before = merged[f"stored_{column}"]
         after = merged[file_column] if file_column in present else before
         merged[column] = after
-        changed |= ~_same(after, before)
+        changed |= ~same_cells(after, before)
     merged["value_id"] = merged["value_id"].astype("Int64")
     merged["kind"] = _kinds(merged["value_id"].isna().to_numpy(), changed)
     return merged
