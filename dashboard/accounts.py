@@ -60,7 +60,7 @@ def add_user(
         raise AccountProblem("a partner needs the lead partner it speaks for: give --partner, e.g. 'NHS Haringey'")
     if chosen not in (Role.CHAIR,) and boards:
         raise AccountProblem("only a chair has boards: leave out --board")
-    with writing(engine) as conn:
+    with writing(engine, figures=False) as conn:
         if conn.scalar(select(User.id).where(User.name == name)) is not None:
             raise AccountProblem(f"there is already a user {name!r}: `laa user list` lists them")
         board_ids = _board_ids(conn, boards)
@@ -121,7 +121,7 @@ def disable_user(engine: Engine, by: Actor, name: str) -> None:
     """The user can no longer sign in; what they recorded stays, with their name."""
     require(by, Action.MANAGE_USERS)
     account = find_user(engine, name)
-    with writing(engine) as conn:
+    with writing(engine, figures=False) as conn:
         conn.execute(update(User).where(User.name == account.name).values(disabled_at=datetime.now(UTC)))
 
 
@@ -130,7 +130,7 @@ def set_password(engine: Engine, by: Actor, name: str, password: str) -> None:
     if by.name != name:
         require(by, Action.MANAGE_USERS)
     account = find_user(engine, name)
-    with writing(engine) as conn:
+    with writing(engine, figures=False) as conn:
         conn.execute(
             update(User)
             .where(User.name == account.name)
@@ -147,7 +147,7 @@ def sign_in(engine: Engine, name: str, password: str, now: datetime | None = Non
     the account for LOCK_FOR (and say so); a right password resets the count."""
     now = now or datetime.now(UTC)
     require_ready(engine)
-    with writing(engine) as conn:
+    with writing(engine, figures=False) as conn:
         user = conn.execute(select(User).where(User.name == " ".join(name.split()))).one_or_none()
         refused = _refusal(user, password, now)
         if user is not None and refused is not None and refused.startswith("the username"):

@@ -95,7 +95,7 @@ class LaaCommands(TyperGroup):
             raise
         except Exception as exc:  # anything unforeseen: one line here, the traceback in the log
             log.exception("laa %s failed", ctx.invoked_subcommand)
-            state = ctx.obj if isinstance(ctx.obj, State) else None
+            state = _state_of(ctx)
             if state is not None and state.settings.debug:
                 raise
             where = f" (details in {state.settings.resolved_log_file()})" if state else ""
@@ -132,8 +132,13 @@ def _first_error(exc: ValidationError) -> str:
     return f"{name}: {error['msg']}"
 
 
+def _state_of(ctx) -> State | None:
+    """The command's state, or None when the callback failed before making it (settings that cannot be read)."""
+    return ctx.obj if isinstance(ctx.obj, State) else None
+
+
 def _database_problem(ctx, exc: BaseException) -> str:
-    state = ctx.obj if isinstance(ctx.obj, State) else None
+    state = _state_of(ctx)
     return describe_database_error(exc, state.settings.resolved_database_url() if state else None)
 
 
@@ -337,7 +342,7 @@ def _sheet(name: str | None) -> str:
 
 def _dry_run_changes(engine: Engine, plan) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The figures a file would replace and the latest statuses it would move, in every area it holds."""
-    shown = preview.file_preview(plan, partial(stored_position, engine))
+    shown = preview.FilePreview(plan, partial(stored_position, engine))
     return shown.changes, shown.moves
 
 

@@ -27,7 +27,8 @@ MOVE_COLUMNS = ["indicator_code", "indicator_name", "theme_board", "before", "af
 
 class FilePreview:
     """Everything the upload page and `laa import --dry-run` show of a valid file before it is stored, each part
-    worked out when it is first asked for (the command line shows only the changes and moves of a big file)."""
+    worked out when it is first asked for (the command line shows only the changes and moves of a big file).
+    position_of(area) is the stored position of each area the plan touches."""
 
     def __init__(self, plan: ImportPlan, position_of: Callable[[str], Position | None]):
         self._plan = plan
@@ -60,11 +61,6 @@ class FilePreview:
         return cleared_sentence(self.cleared)
 
 
-def file_preview(plan: ImportPlan, position_of: Callable[[str], Position | None]) -> FilePreview:
-    """The preview of a dry run's plan; position_of(area) is the stored position of each area it touches."""
-    return FilePreview(plan, position_of)
-
-
 @dataclass(frozen=True)
 class UploadCheck:
     """A file checked against the store: its dry run and preview, or why it cannot be stored."""
@@ -87,7 +83,7 @@ def check_upload(
         outcome = import_bytes(engine, data, file_name, "analyst", dry_run=True, area=area, settings=settings)
     except ImportRejected as rejected:
         return UploadCheck(rejected=rejected)
-    return UploadCheck(outcome, file_preview(outcome.plan, position_of))
+    return UploadCheck(outcome, FilePreview(outcome.plan, position_of))
 
 
 def moves_in_every_area(plan: ImportPlan, position_of: Callable[[str], Position | None]) -> pd.DataFrame:

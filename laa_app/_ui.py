@@ -71,20 +71,21 @@ def read_data_version() -> int:
 _VERSION = "_data_version"
 
 
-def _version() -> int:
+def data_version_now() -> int:
+    """The data version this run read (app.py reads it first), the key of every cached read."""
     return st.session_state[_VERSION] if _VERSION in st.session_state else read_data_version()
 
 
 @st.cache_data(show_spinner=False, **CACHED)
 def _areas(url: str, version: int) -> list[str]:
-    with _engine(url, settings().sqlite_busy_timeout_ms).connect() as conn:
+    with engine().connect() as conn:
         return queries.area_names(conn)
 
 
 @st.cache_data(show_spinner="Reading the partnership's figures…", **CACHED)
 def _position(url: str, area: str | None, version: int) -> Position | None:
     try:
-        return load_position(_engine(url, settings().sqlite_busy_timeout_ms), area)
+        return load_position(engine(), area)
     except (NoData, NoSuchArea):  # nothing stored yet, or an area an upload would create
         return None
 
@@ -92,17 +93,17 @@ def _position(url: str, area: str | None, version: int) -> Position | None:
 @st.cache_data(show_spinner=False, **CACHED)
 def _history(url: str, area: str | None, code: str, version: int):
     position = _position(url, area, version)
-    return target_history(_engine(url, settings().sqlite_busy_timeout_ms), position, code)
+    return target_history(engine(), position, code)
 
 
 @st.cache_data(show_spinner=False, **CACHED)
 def _batches(url: str, version: int) -> pd.DataFrame:
-    with _engine(url, settings().sqlite_busy_timeout_ms).connect() as conn:
+    with engine().connect() as conn:
         return queries.batches_frame(conn)
 
 
 def area_names() -> list[str]:
-    return _areas(database_url(), _version())
+    return _areas(database_url(), data_version_now())
 
 
 def area() -> str | None:
@@ -133,12 +134,7 @@ def position() -> Position | None:
 
 def position_of(name: str | None) -> Position | None:
     """The stored position of one area (None: not held), cached by the data version."""
-    return _position(database_url(), name, _version())
-
-
-def data_version_now() -> int:
-    """The data version this run read (app.py reads it first)."""
-    return _version()
+    return _position(database_url(), name, data_version_now())
 
 
 def require_position() -> Position:
@@ -156,11 +152,11 @@ def empty_state() -> None:
 
 
 def history(code: str):
-    return _history(database_url(), area(), code, _version())
+    return _history(database_url(), area(), code, data_version_now())
 
 
 def batches() -> pd.DataFrame:
-    return _batches(database_url(), _version())
+    return _batches(database_url(), data_version_now())
 
 
 def navigation():

@@ -173,3 +173,17 @@ def test_an_executive_may_not_upload_and_the_store_is_unchanged(demo, tmp_path):
     assert (run.code, run.err) == (2, "error: eve (executive) may not upload: an executive sees everything and "
                                       "changes nothing\n")  # fmt: skip
     assert_unchanged(demo, before)
+
+
+def test_accounts_and_sign_ins_leave_the_data_version_so_dashboards_keep_their_cached_figures(demo, tmp_path):
+    from dashboard.store.schema import data_version
+
+    before = data_version(demo)
+    add_user(demo, LOCAL_ADMIN, "eve", "executive", PASSWORD)
+    with pytest.raises(SignInRefused):
+        sign_in(demo, "eve", "a wrong password")
+    sign_in(demo, "eve", PASSWORD)
+    assert data_version(demo) == before
+    path = write(tmp_path, "q3.csv", "indicator_code,theme_board,period,actual\nNI 40,Wellbeing,2009/10 Q3,1300\n")
+    assert laa("import", str(path)).code == 0
+    assert data_version(demo) == before + 1  # a figure changed: every dashboard reads again

@@ -73,14 +73,15 @@ def _use_wal(cur, busy_timeout_ms: int) -> None:
 
 
 @contextmanager
-def writing(engine: Engine) -> Iterator[Connection]:
+def writing(engine: Engine, *, figures: bool = True) -> Iterator[Connection]:
     """The one way to change the store: a transaction that holds the database's write lock (SQLite) or import
     lock (PostgreSQL) and moves the data version on as it commits, so every dashboard server reads again.
 
-    A block that rolls back (nothing to store) leaves the version as it was."""
+    A block that rolls back (nothing to store) leaves the version as it was, and so does one that changes no
+    figure the pages show (figures=False: an account, a sign-in), which would otherwise empty every cache."""
     with locked(engine) as conn:
         yield conn
-        if conn.in_transaction():
+        if figures and conn.in_transaction():
             conn.exec_driver_sql(BUMP_VERSION)
 
 
