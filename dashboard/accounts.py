@@ -12,7 +12,7 @@ from sqlalchemy import Engine, insert, select, update
 
 from dashboard.names import find_name, name_key
 from dashboard.permissions import Action, Actor, Role, require
-from dashboard.store.engine import writing
+from dashboard.store.engine import as_utc, writing
 from dashboard.store.models import Area, ThemeBoard, User, UserBoard
 from dashboard.store.schema import require_ready
 
@@ -172,17 +172,12 @@ def _refusal(user, password: str, now: datetime) -> str | None:
         return "the username or password is not right"
     if user.disabled_at is not None:
         return "this account is disabled: ask an administrator"
-    if user.locked_until is not None and _aware(user.locked_until) > now:
-        minutes = max(1, round((_aware(user.locked_until) - now).total_seconds() / 60))
+    if user.locked_until is not None and as_utc(user.locked_until) > now:
+        minutes = max(1, round((as_utc(user.locked_until) - now).total_seconds() / 60))
         return f"too many wrong passwords: the account is locked for {minutes} more minute(s)"
     if not _matches(user.password_hash, password):
         return "the username or password is not right"
     return None
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes for what was stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _user_name(name: str) -> str:

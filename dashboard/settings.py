@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     years_ahead: int = 10
     """How many years after this one a period may be in: targets are set a few years ahead, not a century."""
 
+    idle_timeout_minutes: int = 30
+    """A browser's sign-in ends after this many minutes without use (a reload within it stays signed in)."""
+
     log_file: Path | None = None
     """Where the package logs what went wrong, tracebacks included; unset means db/laa.log under the current
     directory. The dashboard server logs warnings to stderr as well."""

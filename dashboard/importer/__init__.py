@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
+from dashboard.audit import BROWSER
 from dashboard.importer.permitted import upload_problems
 from dashboard.importer.plan import ImportPlan, make_plan
 from dashboard.importer.problems import ImportProblem, ImportRejected
@@ -15,8 +16,9 @@ from dashboard.importer.read import RawTable, read_table
 from dashboard.importer.validate import parse_table, renamed_columns
 from dashboard.importer.write import RollbackRefused, rollback_batch, write_plan
 from dashboard.periods import YearWindow
-from dashboard.permissions import LOCAL_ADMIN, Action, Actor, require
+from dashboard.permissions import LOCAL_ADMIN, Action, Actor, Role, require
 from dashboard.settings import Settings
+from dashboard.signoff import signed_off_quarters
 from dashboard.store.engine import reading, writing
 from dashboard.store.models import UploadBatch
 from dashboard.store.schema import require_ready
@@ -30,6 +32,7 @@ __all__ = [
     "already_loaded",
     "file_checksum",
     "import_bytes",
+    "import_entry",
     "import_file",
     "renamed_columns",
     "rollback",
@@ -75,6 +78,25 @@ def import_bytes(
     return _import(engine, table, file_checksum(data), file_name, uploaded_by, dry_run, area, settings, actor)
 
 
+def import_entry(
+    engine: Engine,
+    data: bytes,
+    actor: Actor,
+    *,
+    dry_run: bool = False,
+    area: str | None = None,
+    settings: Settings | None = None,
+) -> ImportOutcome:
+    """Figures entered in the browser (as an import file's bytes): the same validation, permissions, versions and
+    batch as an upload, recorded as entered in the browser by the actor. A chair may enter commentary and
+    remedial action only (the permission asked is editing commentary); anyone else enters values."""
+    require_ready(engine)
+    action = Action.EDIT_COMMENTARY if actor.role is Role.CHAIR else Action.ENTER_VALUE
+    name = f"{BROWSER}{actor.name}"
+    table = read_table(data, "entry.csv")
+    return _import(engine, table, file_checksum(data), name, actor.name, dry_run, area, settings, actor, action)
+
+
 def import_file(
     engine: Engine,
     path: Path,
@@ -102,9 +124,10 @@ def _import(
     area: str | None,
     settings: Settings | None,
     actor: Actor | None,
+    action: Action = Action.UPLOAD,
 ) -> ImportOutcome:
     actor = actor or LOCAL_ADMIN
-    require(actor, Action.UPLOAD)
+    require(actor, action)
     settings = settings or Settings.model_construct()  # no entry point's settings: the defaults, not the environment
     parsed, sheet = parse_table(table, YearWindow.of_settings(settings)), table.sheet
     del table  # the typed rows are all that is needed now: the raw cells are freed before the plan is made
@@ -114,7 +137,8 @@ def _import(
         plan = make_plan(conn, parsed, file_name, checksum, area, settings.default_area)
         plan.sheet = sheet
         if not plan.problems:  # who may store what is asked of a file that is otherwise sound
-            plan.problems = upload_problems(plan, actor)
+            signed = signed_off_quarters(conn, plan.targets["area"].unique().tolist())
+            plan.problems = upload_problems(plan, actor, signed)
         if plan.problems:
             raise ImportRejected(plan.problems, plan.warnings)
         if dry_run or not plan.has_changes:
@@ -149,7 +173,8 @@ def already_loaded(engine: Engine, data: bytes) -> bool:
     return found is not None
 
 
-def rollback(engine: Engine, batch_id: int, by: str) -> dict:
-    """Undo one upload batch. Raises RollbackRefused saying why not."""
+def rollback(engine: Engine, batch_id: int, by: str, actor: Actor | None = None) -> dict:
+    """Undo one upload batch (an analyst's or administrator's action). Raises RollbackRefused saying why not."""
+    require(actor or LOCAL_ADMIN, Action.ROLL_BACK)
     with writing(engine) as conn:
         return rollback_batch(conn, batch_id, by)

@@ -10,16 +10,86 @@ from dashboard.importer.plan import ImportPlan, same_cells
 from dashboard.importer.problems import ImportProblem
 from dashboard.output import cell_text
 from dashboard.permissions import Actor, Role
+from dashboard.signoff import SignedOff
 
 PARTNER_FIX = "take the row out of the file (the lead partner or an analyst uploads it)"
 SETTINGS_FIX = "leave the column out, or ask an analyst or administrator to change it"
 
 
-def upload_problems(plan: ImportPlan, actor: Actor) -> list[ImportProblem]:
-    """Problems for the rows the actor's role may not store (none for an analyst or administrator)."""
-    if actor.role is not Role.PARTNER or plan.values.empty:
+def upload_problems(plan: ImportPlan, actor: Actor, signed: dict[tuple, SignedOff]) -> list[ImportProblem]:
+    """Problems for the rows the actor's role may not store (none for an analyst or administrator). signed holds
+    the quarters signed off, by (area, board, quarter's end): a partner or chair may not change them."""
+    if actor.role not in (Role.PARTNER, Role.CHAIR) or plan.values.empty:
         return []
-    return _not_theirs(plan, actor) + _new_targets(plan, actor) + _settings_changed(plan) + _targets_changed(plan)
+    theirs = _not_theirs(plan, actor) if actor.role is Role.PARTNER else _not_chaired(plan, actor)
+    figures = _figures_changed(plan) if actor.role is Role.CHAIR else []
+    problems = theirs + _new_targets(plan, actor) + _settings_changed(plan) + _targets_changed(plan) + figures
+    return sorted(problems + _signed_off(plan, signed), key=lambda p: p.line)
+
+
+def _not_chaired(plan: ImportPlan, actor: Actor) -> list[ImportProblem]:
+    """Rows of stored targets of boards the chair does not chair."""
+    targets = plan.targets[plan.targets["kind"] != "new"]
+    others = targets[[not actor.chairs(b) for b in targets["stored_theme_board"]]]
+    boards = dict(zip(others["indicator_code"], others["stored_theme_board"], strict=True))
+    rows = plan.values[plan.values["indicator_code"].isin(boards) & (plan.values["kind"] != "unchanged")]
+    return [
+        ImportProblem(
+            int(r.line),
+            "indicator_code",
+            r.indicator_code,
+            f"{r.indicator_code} belongs to {boards[r.indicator_code]}, which {actor.name} does not chair: a chair "
+            "edits the commentary of their own boards' targets",
+            "take the row out (that board's chair or an analyst edits it)",
+        )
+        for r in rows.itertuples()
+    ]
+
+
+def _figures_changed(plan: ImportPlan) -> list[ImportProblem]:
+    """A chair's rows that would change an actual or a rag (a chair edits commentary and remedial action only)."""
+    values = plan.values[plan.values["kind"] != "unchanged"]
+    problems = []
+    for column, stored in (("actual", "actual"), ("rag", "reported_status")):
+        if column not in plan.present:
+            continue
+        differs = ~same_cells(values[stored], values[f"stored_{stored}"])
+        differs &= pd.notna(values[stored]).to_numpy() | pd.notna(values[f"stored_{stored}"]).to_numpy()
+        problems += [
+            ImportProblem(
+                int(r.line),
+                column,
+                cell_text(getattr(r, stored)),
+                f"the entry changes the {column} of {r.indicator_code} for {r.period_label}, and a chair edits "
+                "commentary and remedial action only",
+                "leave the figure as it is (the lead partner or an analyst enters it)",
+            )
+            for r in values[np.asarray(differs, dtype=bool)].itertuples()
+        ]
+    return problems
+
+
+def _signed_off(plan: ImportPlan, signed: dict[tuple, SignedOff]) -> list[ImportProblem]:
+    """Rows that would change a board's quarter after its chair signed it off."""
+    if not signed:
+        return []
+    keys = zip(plan.targets["area"], plan.targets["indicator_code"], strict=True)
+    boards = dict(zip(keys, plan.targets["theme_board"], strict=True))
+    problems = []
+    for r in plan.values[plan.values["kind"] != "unchanged"].itertuples():
+        board = boards.get((r.area, r.indicator_code))
+        held = signed.get((r.area, board, pd.Timestamp(r.period_end).date()))
+        if held is not None:
+            problems.append(
+                ImportProblem(
+                    int(r.line),
+                    "period",
+                    r.period_label,
+                    f"{r.indicator_code}: {held.sentence()}, so its figures can no longer be changed",
+                    "ask an analyst to re-open the quarter, giving a reason",
+                )
+            )
+    return problems
 
 
 def _not_theirs(plan: ImportPlan, actor: Actor) -> list[ImportProblem]:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
+from dashboard.audit import BROWSER, record
 from dashboard.importer.plan import VALUE_COLUMN, ImportPlan
 from dashboard.importer.validate import TARGET_FIELDS
 from dashboard.store.models import Area, PeriodValue, Target, TargetChange, ThemeBoard, UploadBatch
@@ -41,7 +42,14 @@ def write_plan(conn: Connection, plan: ImportPlan, uploaded_by: str) -> int:
     board_ids = _ensure_boards(conn, plan.targets, area_ids)
     target_ids = _write_targets(conn, plan.targets, area_ids, board_ids, batch_id)
     _write_values(conn, plan.values, target_ids, batch_id)
+    action = "browser entry" if plan.file_name.startswith(BROWSER) else "upload"
+    detail = ", ".join(f"{counts[k]} {k.replace('_', ' ')}" for k in _COUNTED if counts[k])
+    areas = plan.targets["area"].unique().tolist()
+    record(conn, uploaded_by, action, area=", ".join(areas), batch_id=batch_id, detail=f"{plan.file_name}: {detail}")
     return batch_id
+
+
+_COUNTED = ["rows_new", "rows_changed", "targets_new", "targets_changed"]
 
 
 def _ensure_areas(conn: Connection, names: list[str]) -> dict[str, int]:
@@ -154,6 +162,7 @@ def _value_records(rows: pd.DataFrame, target_ids: dict[tuple[str, str], int], b
     keys = zip(rows["area"].tolist(), rows["indicator_code"].tolist(), strict=True)
     columns = {"target_id": [target_ids[key] for key in keys], "period_end": rows["period_end"].tolist()}
     columns |= {c: _column(rows[c]) for c in VALUES}
+    columns["replaces_id"] = _column(rows["value_id"])
     names = [*columns, "batch_id", "is_current"]
     constants = itertools.repeat(batch_id), itertools.repeat(True)
     return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), *constants, strict=False)]
@@ -204,6 +213,8 @@ def rollback_batch(conn: Connection, batch_id: int, by: str) -> dict:
         .where(UploadBatch.id == batch_id)
         .values(rolled_back_at=datetime.now(UTC), rolled_back_by=by)
     )
+    detail = f"batch {batch_id} ({batch.file_name}): {restored} figures withdrawn, {len(created)} targets removed"
+    record(conn, by, "roll back", batch_id=batch_id, detail=detail)
     return {"batch": batch_id, "values_withdrawn": restored, "targets_removed": len(created)}
 
 

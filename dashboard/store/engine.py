@@ -7,6 +7,7 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
@@ -236,3 +237,8 @@ def _postgresql_problem(exc: BaseException, detail: str, url: URL) -> str | None
             "check the user, password and database name in LAA_DATABASE_URL"
         )
     return None
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A moment read back from the store, in UTC: SQLite hands back naive datetimes for what was stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -121,6 +121,8 @@ class PeriodValue(Base):
     batch_id: Mapped[int] = mapped_column(ForeignKey("upload_batches.id"), index=True)
     is_current: Mapped[bool] = mapped_column(Boolean)
     superseded_by_batch_id: Mapped[int | None] = mapped_column(ForeignKey("upload_batches.id"))
+    replaces_id: Mapped[int | None] = mapped_column(Integer)
+    """The version this one replaced (None: the first of its key), kept after a rollback for the audit trail."""
 
 
 class DataVersion(Base):
@@ -144,6 +146,8 @@ class User(Base):
     disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    """The e-mail single sign-on reports for this user, when single sign-on is configured."""
 
 
 class UserBoard(Base):
@@ -154,3 +158,51 @@ class UserBoard(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     theme_board_id: Mapped[int] = mapped_column(ForeignKey("theme_boards.id", ondelete="CASCADE"))
+
+
+class SignInSession(Base):
+    """A browser's sign-in: the cookie holds the token, the store only its hash; ended by signing out or idling."""
+
+    __tablename__ = "sign_in_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SignOff(Base):
+    """A chair's sign-off of one board's quarter; re-opened when reopened_at is set (a later sign-off is a new row)."""
+
+    __tablename__ = "sign_offs"
+    __table_args__ = (Index("ix_sign_offs_board_period", "theme_board_id", "period_end"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    theme_board_id: Mapped[int] = mapped_column(ForeignKey("theme_boards.id", ondelete="CASCADE"))
+    period_end: Mapped[date] = mapped_column(Date)
+    period_label: Mapped[str] = mapped_column(String(20))
+    signed_off_by: Mapped[str] = mapped_column(String(100))
+    signed_off_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reopened_by: Mapped[str | None] = mapped_column(String(100))
+    reopened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reopen_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditEvent(Base):
+    """One change and who made it. Figures changed by an upload or a browser entry are read from their versions
+    (dashboard/audit.py), so an event here names the batch rather than repeating every value."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    user_name: Mapped[str] = mapped_column(String(200), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    area: Mapped[str | None] = mapped_column(String(200))
+    theme_board: Mapped[str | None] = mapped_column(String(200))
+    indicator_code: Mapped[str | None] = mapped_column(String(100), index=True)
+    period_label: Mapped[str | None] = mapped_column(String(20))
+    field: Mapped[str | None] = mapped_column(String(40))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    batch_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,189 @@
+"""The audit trail: who changed what, when, from which value to which, newest first.
+
+Sign-offs, re-openings, rollbacks and user changes are events of their own (`record`). An upload or a browser
+entry records one event for its batch; the figures it changed are read back from their versions, so the trail
+never stores a value twice and a 2,000,000-row import stays one insert."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy.orm import aliased
+
+from dashboard.names import code_key, name_key
+from dashboard.output import cell_text
+from dashboard.store.models import Area, AuditEvent, PeriodValue, Target, ThemeBoard, UploadBatch
+from dashboard.store.schema import require_ready
+
+COLUMNS = ["when", "who", "action", "area", "board", "target", "period", "field", "old", "new", "detail"]
+FIELD_NAMES = {
+    "target_value": "target",
+    "actual": "actual",
+    "reported_status": "rag",
+    "commentary": "commentary",
+    "remedial_action": "remedial_action",
+}
+"""Stored figure → the import file's column, the name users know (importer.plan.VALUE_COLUMN the other way)."""
+BROWSER = "entered in the browser by "
+"""The start of a browser entry's file name, then the user's name."""
+
+
+def record(
+    conn: Connection,
+    who: str,
+    action: str,
+    *,
+    area: str | None = None,
+    board: str | None = None,
+    target: str | None = None,
+    period: str | None = None,
+    field: str | None = None,
+    old: object = None,
+    new: object = None,
+    batch_id: int | None = None,
+    detail: str | None = None,
+) -> None:
+    """One event, inside the transaction that makes the change (so there is no change without its event)."""
+    conn.execute(
+        insert(AuditEvent),
+        {
+            "at": datetime.now(UTC),
+            "user_name": who,
+            "action": action,
+            "area": area,
+            "theme_board": board,
+            "indicator_code": target,
+            "period_label": period,
+            "field": field,
+            "old_value": None if old is None else cell_text(old),
+            "new_value": None if new is None else cell_text(new),
+            "batch_id": batch_id,
+            "detail": detail,
+        },
+    )
+
+
+def audit_trail(engine: Engine, user: str | None = None, target: str | None = None, limit: int = 200) -> pd.DataFrame:
+    """Every change, newest first: events and the figures each batch changed; limit 0 means all."""
+    require_ready(engine)
+    with engine.connect() as conn:
+        frames = [_events(conn, user, target, limit), _value_changes(conn, user, target, limit)]
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=COLUMNS)
+    trail = pd.concat(frames, ignore_index=True)
+    trail["when"] = pd.to_datetime(trail["when"], utc=True)
+    # Stable: an event listed before the figures of its batch stays before them at the same moment.
+    trail = trail.sort_values("when", ascending=False, kind="stable").reset_index(drop=True)
+    return trail.head(limit) if limit else trail
+
+
+def _events(conn: Connection, user: str | None, target: str | None, limit: int) -> pd.DataFrame:
+    stmt = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    if target:
+        stmt = stmt.where(AuditEvent.indicator_code.is_not(None))
+    rows = [e for (e,) in conn.execute(stmt)]
+    rows = [e for e in rows if _matches(e.user_name, user) and _same_code(e.indicator_code, target)]
+    rows = rows[:limit] if limit else rows
+    return pd.DataFrame(
+        [
+            {
+                "when": e.at,
+                "who": e.user_name,
+                "action": e.action,
+                "area": e.area,
+                "board": e.theme_board,
+                "target": e.indicator_code,
+                "period": e.period_label,
+                "field": e.field,
+                "old": e.old_value,
+                "new": e.new_value,
+                "detail": e.detail,
+            }
+            for e in rows
+        ],
+        columns=COLUMNS,
+    )
+
+
+def _value_changes(conn: Connection, user: str | None, target: str | None, limit: int) -> pd.DataFrame:
+    """One row per figure a batch changed: its version against the version it replaced."""
+    before = aliased(PeriodValue)
+    after = PeriodValue
+    stmt = (
+        select(
+            UploadBatch.uploaded_at,
+            UploadBatch.uploaded_by,
+            UploadBatch.file_name,
+            UploadBatch.id.label("batch_id"),
+            Area.name.label("area"),
+            ThemeBoard.name.label("board"),
+            Target.indicator_code,
+            after.period_label,
+            after.id,
+            *[getattr(after, c).label(f"new_{c}") for c in FIELD_NAMES],
+            *[getattr(before, c).label(f"old_{c}") for c in FIELD_NAMES],
+            before.id.label("before_id"),
+        )
+        .join(UploadBatch, UploadBatch.id == after.batch_id)
+        .join(Target, Target.id == after.target_id)
+        .join(ThemeBoard, ThemeBoard.id == Target.theme_board_id)
+        .join(Area, Area.id == Target.area_id)
+        .outerjoin(
+            before,
+            before.id == after.replaces_id,
+        )
+        .order_by(UploadBatch.uploaded_at.desc(), after.id.desc())
+    )
+    if target:
+        stmt = stmt.where(Target.indicator_code.in_(_codes(conn, target)))
+    if user:
+        stmt = stmt.where(UploadBatch.uploaded_by.in_(_uploaders(conn, user)))
+    if limit:
+        stmt = stmt.limit(limit)
+    out = []
+    for r in conn.execute(stmt).mappings():
+        for stored, field in FIELD_NAMES.items():
+            old = r[f"old_{stored}"] if r["before_id"] is not None else None
+            new = r[f"new_{stored}"]
+            if _same(old, new):
+                continue
+            out.append(
+                {
+                    "when": r["uploaded_at"],
+                    "who": r["uploaded_by"],
+                    "action": "browser entry" if r["file_name"].startswith(BROWSER) else "upload",
+                    "area": r["area"],
+                    "board": r["board"],
+                    "target": r["indicator_code"],
+                    "period": r["period_label"],
+                    "field": field,
+                    "old": None if old is None else cell_text(old),
+                    "new": None if new is None else cell_text(new),
+                    "detail": f"batch {r['batch_id']}: {r['file_name']}",
+                }
+            )
+    return pd.DataFrame(out, columns=COLUMNS)
+
+
+def _same(old: object, new: object) -> bool:
+    return (old is None and new is None) or (old is not None and new is not None and old == new)
+
+
+def _matches(name: str, wanted: str | None) -> bool:
+    return wanted is None or name_key(name) == name_key(wanted)
+
+
+def _same_code(code: str | None, wanted: str | None) -> bool:
+    return wanted is None or (code is not None and code_key(code) == code_key(wanted))
+
+
+def _codes(conn: Connection, wanted: str) -> list[str]:
+    """The stored codes that are the one asked for, however it was written."""
+    return [c for c in conn.scalars(select(Target.indicator_code).distinct()) if code_key(c) == code_key(wanted)]
+
+
+def _uploaders(conn: Connection, wanted: str) -> list[str]:
+    return [u for u in conn.scalars(select(UploadBatch.uploaded_by).distinct()) if name_key(u) == name_key(wanted)]
