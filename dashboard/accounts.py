@@ -10,9 +10,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, insert, select, update
 
+from dashboard.audit import record
 from dashboard.names import find_name, name_key
 from dashboard.permissions import Action, Actor, Role, require
-from dashboard.store.engine import as_utc, writing
+from dashboard.store.engine import as_utc, recording, writing
 from dashboard.store.models import Area, ThemeBoard, User, UserBoard
 from dashboard.store.schema import require_ready
 
@@ -39,6 +40,12 @@ class Account:
     def actor(self) -> Actor:
         return Actor(self.name, self.role, frozenset(self.boards), self.partner)
 
+    def scope(self) -> str:
+        """'chair of Children's Trust', 'for NHS Haringey', or '' for the other roles."""
+        if self.boards:
+            return f"chair of {', '.join(self.boards)}"
+        return f"for {self.partner}" if self.partner else ""
+
 
 def add_user(
     engine: Engine,
@@ -48,8 +55,10 @@ def add_user(
     password: str,
     boards: list[str] | None = None,
     partner: str | None = None,
+    email: str | None = None,
 ) -> Account:
-    """A new user; a chair needs at least one board, a partner its lead partner."""
+    """A new user; a chair needs at least one board, a partner its lead partner. email is the address single
+    sign-on reports for them (optional)."""
     require(by, Action.MANAGE_USERS)
     require_ready(engine)
     name, chosen = _user_name(name), _role(role)
@@ -73,11 +82,24 @@ def add_user(
                 "password_hash": _hash(password),
                 "created_at": datetime.now(UTC),
                 "failed_sign_ins": 0,
+                "email": _email(email),
             },
         ).scalar_one()
         if board_ids:
             conn.execute(insert(UserBoard), [{"user_id": user_id, "theme_board_id": b} for b in board_ids])
+        scope = f"boards {', '.join(boards)}" if boards else f"partner {partner}" if partner else ""
+        record(conn, by.name, "add user", field="user", new=name, detail=f"role {chosen.value} {scope}".strip())
     return find_user(engine, name)
+
+
+def account_by_email(engine: Engine, email: str) -> Account | None:
+    """The enabled account single sign-on's e-mail belongs to (any case), or None."""
+    if not email.strip():
+        return None
+    with engine.connect() as conn:
+        names = conn.execute(select(User.name, User.email).where(User.disabled_at.is_(None), User.email.is_not(None)))
+        found = next((n for n, e in names if e.casefold() == email.strip().casefold()), None)
+    return None if found is None else find_user(engine, found)
 
 
 def find_user(engine: Engine, name: str) -> Account:
@@ -123,6 +145,7 @@ def disable_user(engine: Engine, by: Actor, name: str) -> None:
     account = find_user(engine, name)
     with writing(engine, figures=False) as conn:
         conn.execute(update(User).where(User.name == account.name).values(disabled_at=datetime.now(UTC)))
+        record(conn, by.name, "disable user", field="user", old=account.name, detail="can no longer sign in")
 
 
 def set_password(engine: Engine, by: Actor, name: str, password: str) -> None:
@@ -136,10 +159,16 @@ def set_password(engine: Engine, by: Actor, name: str, password: str) -> None:
             .where(User.name == account.name)
             .values(password_hash=_hash(password), failed_sign_ins=0, locked_until=None)
         )
+        record(conn, by.name, "set password", field="user", new=account.name, detail="password changed")
 
 
 class SignInRefused(PermissionError):
-    """Wrong name or password, a disabled account or a locked one; the message says which may be told."""
+    """Wrong name or password, a disabled account or a locked one; the message says which may be told.
+    failures is the account's wrong passwords in a row (0 for an unknown name), so a sign-in page can slow down."""
+
+    def __init__(self, message: str, failures: int = 0) -> None:
+        super().__init__(message)
+        self.failures = failures
 
 
 def sign_in(engine: Engine, name: str, password: str, now: datetime | None = None) -> Account:
@@ -147,7 +176,8 @@ def sign_in(engine: Engine, name: str, password: str, now: datetime | None = Non
     the account for LOCK_FOR (and say so); a right password resets the count."""
     now = now or datetime.now(UTC)
     require_ready(engine)
-    with writing(engine, figures=False) as conn:
+    failed = 0
+    with recording(engine) as conn:
         user = conn.execute(select(User).where(User.name == " ".join(name.split()))).one_or_none()
         refused = _refusal(user, password, now)
         if user is not None and refused is not None and refused.startswith("the username"):
@@ -161,7 +191,7 @@ def sign_in(engine: Engine, name: str, password: str, now: datetime | None = Non
         elif refused is None:
             conn.execute(update(User).where(User.id == user.id).values(failed_sign_ins=0, locked_until=None))
     if refused is not None:  # raised once the count of failures is stored
-        raise SignInRefused(refused)
+        raise SignInRefused(refused, failed)
     return find_user(engine, user.name)
 
 
@@ -184,6 +214,15 @@ def _user_name(name: str) -> str:
     tidy = " ".join(str(name).split())
     if not tidy or len(tidy) > 100:
         raise AccountProblem("a username is 1 to 100 characters")
+    return tidy
+
+
+def _email(email: str | None) -> str | None:
+    if email is None or not email.strip():
+        return None
+    tidy = email.strip().lower()
+    if "@" not in tidy or " " in tidy or len(tidy) > 320:
+        raise AccountProblem(f"{email!r} is not an e-mail address")
     return tidy
 
 

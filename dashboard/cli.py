@@ -20,12 +20,13 @@ from typer.core import TyperGroup
 
 from dashboard import breakdown, preview, reports
 from dashboard.accounts import AccountProblem, add_user, disable_user, find_user, set_password, users_frame
+from dashboard.audit import audit_trail
 from dashboard.demo import DemoMissing, load_demo
 from dashboard.importer import ImportRejected, RollbackRefused, rollback
 from dashboard.logs import log, setup_logging
 from dashboard.names import find_name
 from dashboard.output import Format, fit_text, plain, records, to_csv, to_json, to_table, visible_controls
-from dashboard.periods import BadPeriod, Period, YearWindow
+from dashboard.periods import BadPeriod, Period, YearWindow, parse_period, quarter_of
 from dashboard.permissions import LOCAL_ADMIN, Actor, PermissionDenied
 from dashboard.position import (
     NoData,
@@ -38,6 +39,7 @@ from dashboard.position import (
 )
 from dashboard.rules import parse_status, status_label
 from dashboard.settings import Settings
+from dashboard.signoff import SignOffProblem, reopen, sign_off
 from dashboard.store.engine import (
     DatabaseUnusable,
     check_intact,
@@ -81,7 +83,15 @@ class LaaCommands(TyperGroup):
             for warning in exc.warnings:
                 typer.echo(f"warning: {visible_controls(warning.message())}", err=True)
             raise typer.Exit(1) from None
-        except (UserError, NoSuchArea, RollbackRefused, DemoMissing, AccountProblem, PermissionDenied) as exc:
+        except (
+            UserError,
+            NoSuchArea,
+            RollbackRefused,
+            DemoMissing,
+            AccountProblem,
+            PermissionDenied,
+            SignOffProblem,
+        ) as exc:
             typer.echo(f"error: {visible_controls(str(exc))}", err=True)
             raise typer.Exit(2) from None
         except NoData as exc:
@@ -145,6 +155,9 @@ def _database_problem(ctx, exc: BaseException) -> str:
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table, csv or json")]
 AreaOpt = Annotated[str | None, typer.Option("--area", help="the partnership area (default: the only one held)")]
 AsAtOpt = Annotated[str | None, typer.Option("--as-at", help="a period such as 2009/10 Q2 (default: latest)")]
+AsUserOpt = Annotated[
+    str | None, typer.Option("--as", help="act as this user, with their role's permissions (laa user list)")
+]
 
 
 class UserError(Exception):
@@ -256,9 +269,7 @@ def import_(
     ] = False,
     area: AreaOpt = None,
     by: Annotated[str | None, typer.Option(help="recorded as the uploader (default: your login)")] = None,
-    as_user: Annotated[
-        str | None, typer.Option("--as", help="upload as this user, with their role's permissions (laa user list)")
-    ] = None,
+    as_user: AsUserOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Import a quarter's file: all or nothing. Exit 0 when stored (or nothing to change), 1 when rejected.
@@ -652,9 +663,11 @@ def rollback_(
     ctx: typer.Context,
     batch: Annotated[int, typer.Argument(help="the batch id from `laa batches`")],
     by: Annotated[str | None, typer.Option(help="recorded as who rolled back")] = None,
+    as_user: AsUserOpt = None,
 ) -> None:
     """Undo one upload batch: the values it replaced become current again."""
-    result = rollback(_engine(ctx), batch, by or _login())
+    actor = _acting_as(_engine(ctx), as_user)
+    result = rollback(_engine(ctx), batch, by or (actor.name if as_user else _login()), actor)
     typer.echo(
         f"batch {batch} rolled back: {result['values_withdrawn']} values withdrawn, "
         f"{result['targets_removed']} targets it created removed"
@@ -675,10 +688,12 @@ def user_add(
     role: Annotated[str, typer.Option("--role", help="executive, chair, partner, analyst or admin")],
     board: Annotated[list[str] | None, typer.Option("--board", help="a board a chair chairs (again for more)")] = None,
     partner: Annotated[str | None, typer.Option("--partner", help="the lead partner a partner speaks for")] = None,
+    email: Annotated[str | None, typer.Option("--email", help="their e-mail, for single sign-on")] = None,
     password_stdin: PasswordStdin = False,
 ) -> None:
     """Add a user (the command line acts as the local administrator)."""
-    account = add_user(_engine(ctx), LOCAL_ADMIN, name, role, _password(password_stdin), board or [], partner)
+    password = _password(password_stdin)
+    account = add_user(_engine(ctx), LOCAL_ADMIN, name, role, password, board or [], partner, email)
     typer.echo(visible_controls(f"user {account.name} added as {account.role.value}{_scope(account)}"))
 
 
@@ -714,9 +729,81 @@ def _password(from_stdin: bool) -> str:
 
 
 def _scope(account) -> str:
-    if account.boards:
-        return f", chair of {', '.join(account.boards)}"
-    return f" for {account.partner}" if account.partner else ""
+    return f", {account.scope()}" if account.boards else f" {account.scope()}" if account.partner else ""
+
+
+@app.command("signoff")
+def signoff_(
+    ctx: typer.Context,
+    board: Annotated[str, typer.Argument(help="the theme board")],
+    period: Annotated[str, typer.Option("--period", help="the quarter, e.g. 2009/10 Q3")],
+    area: AreaOpt = None,
+    as_user: AsUserOpt = None,
+) -> None:
+    """Sign off a board's quarter: afterwards partners' and chairs' changes to it are refused."""
+    engine = _engine(ctx)
+    done = sign_off(engine, _acting_as(engine, as_user), area, board, _period(ctx, period))
+    typer.echo(visible_controls(done.sentence()))
+
+
+@app.command("reopen")
+def reopen_(
+    ctx: typer.Context,
+    board: Annotated[str, typer.Argument(help="the theme board")],
+    period: Annotated[str, typer.Option("--period", help="the quarter, e.g. 2009/10 Q3")],
+    reason: Annotated[str, typer.Option("--reason", help="why it is re-opened (kept in the audit trail)")],
+    area: AreaOpt = None,
+    as_user: AsUserOpt = None,
+) -> None:
+    """Re-open a signed-off quarter, saying why (an analyst's or the board's chair's action)."""
+    engine = _engine(ctx)
+    quarter = _period(ctx, period)
+    reopen(engine, _acting_as(engine, as_user), area, board, quarter, reason)
+    typer.echo(visible_controls(f"{board} {quarter.label} re-opened"))
+
+
+def _period(ctx: typer.Context, text: str) -> Period:
+    """The quarter --period names (a board signs off quarters)."""
+    try:
+        period = parse_period(text, YearWindow.of_settings(ctx.obj.settings))
+    except BadPeriod as exc:
+        raise UserError(f"--period {text!r}: {exc}") from exc
+    if quarter_of(period.end) != period:
+        raise UserError(f"--period {text!r}: a board signs off a quarter: give one such as 2009/10 Q3")
+    return period
+
+
+AUDIT_HEADINGS = {
+    "when": "When",
+    "who": "Who",
+    "action": "Action",
+    "target": "Target",
+    "period": "Period",
+    "field": "Field",
+    "old": "Old",
+    "new": "New",
+    "detail": "Detail",
+}
+
+
+@app.command("audit")
+def audit_(
+    ctx: typer.Context,
+    user: Annotated[str | None, typer.Option("--user", help="only this user's changes")] = None,
+    target: Annotated[str | None, typer.Option("--target", help="only changes to this target, e.g. NI 151")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="at most this many rows, newest first (0: all)")] = 200,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """The audit trail, newest first: who changed what, when, the old and the new value."""
+    trail = audit_trail(_engine(ctx), user, target, limit)
+    trail["when"] = trail["when"].dt.strftime("%Y-%m-%d %H:%M:%S") if len(trail) else trail["when"]
+    if fmt is not Format.table:
+        _emit(fmt, {"audit": records(trail, list(trail.columns))}, trail)
+        return
+    if trail.empty:
+        typer.echo("no changes recorded" + (" for that filter" if user or target else ""))
+        return
+    _emit(fmt, {}, trail.assign(when=trail["when"].str.slice(0, 16)), AUDIT_HEADINGS)
 
 
 @app.command()

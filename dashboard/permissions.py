@@ -28,6 +28,7 @@ class Action(StrEnum):
     REOPEN = "re-open a quarter"
     ROLL_BACK = "roll back a batch"
     MANAGE_USERS = "manage users"
+    READ_AUDIT = "read the audit trail"
 
 
 # What each role may do; a chair and a partner only for their own boards or targets (see require).
@@ -36,7 +37,15 @@ ALLOWED: dict[Role, frozenset[Action]] = {
     Role.CHAIR: frozenset({Action.VIEW, Action.EDIT_COMMENTARY, Action.SIGN_OFF, Action.REOPEN}),
     Role.PARTNER: frozenset({Action.VIEW, Action.UPLOAD, Action.ENTER_VALUE, Action.EDIT_COMMENTARY}),
     Role.ANALYST: frozenset(
-        {Action.VIEW, Action.UPLOAD, Action.ENTER_VALUE, Action.EDIT_COMMENTARY, Action.REOPEN, Action.ROLL_BACK}
+        {
+            Action.VIEW,
+            Action.UPLOAD,
+            Action.ENTER_VALUE,
+            Action.EDIT_COMMENTARY,
+            Action.REOPEN,
+            Action.ROLL_BACK,
+            Action.READ_AUDIT,
+        }
     ),
     Role.ADMIN: frozenset(set(Action)),
 }
@@ -47,8 +56,8 @@ RULES: dict[Role, str] = {
     "re-opens their boards' quarter",
     Role.PARTNER: "a partner updates actuals, commentary and remedial action of the targets it leads, and never "
     "targets, tolerances, polarity or other partners' rows",
-    Role.ANALYST: "an analyst changes any figures by upload or in the browser, rolls back batches and re-opens a "
-    "signed-off quarter",
+    Role.ANALYST: "an analyst changes any figures by upload or in the browser, rolls back batches, re-opens a "
+    "signed-off quarter and reads the audit trail",
     Role.ADMIN: "an administrator manages users, roles, boards, indicator settings and targets",
 }
 

@@ -11,12 +11,13 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from dashboard.breakdown import status_as_at
-from dashboard.importer import ImportOutcome, ImportRejected, import_bytes
+from dashboard.importer import ImportOutcome, ImportRejected, import_bytes, import_entry
 from dashboard.importer.plan import ImportPlan
 from dashboard.importer.problems import ImportProblem
 from dashboard.importer.validate import TARGET_FIELDS
 from dashboard.movement import Move, classify
 from dashboard.output import cell_text
+from dashboard.permissions import Actor
 from dashboard.position import Position
 from dashboard.rules import STATUSES, Status, status_label
 from dashboard.settings import Settings
@@ -77,10 +78,29 @@ def check_upload(
     area: str | None,
     position_of: Callable[[str], Position | None],
     settings: Settings | None = None,
+    actor: Actor | None = None,
 ) -> UploadCheck:
-    """The dry run of an uploaded file (in a read transaction: it never waits for an import under way)."""
+    """The dry run of an uploaded file (in a read transaction: it never waits for an import under way), with the
+    uploader's permissions."""
+    by = actor.name if actor else "analyst"
     try:
-        outcome = import_bytes(engine, data, file_name, "analyst", dry_run=True, area=area, settings=settings)
+        outcome = import_bytes(engine, data, file_name, by, dry_run=True, area=area, settings=settings, actor=actor)
+    except ImportRejected as rejected:
+        return UploadCheck(rejected=rejected)
+    return UploadCheck(outcome, FilePreview(outcome.plan, position_of))
+
+
+def check_entry(
+    engine: Engine,
+    data: bytes,
+    actor: Actor,
+    area: str | None,
+    position_of: Callable[[str], Position | None],
+    settings: Settings | None = None,
+) -> UploadCheck:
+    """The dry run of figures entered in the browser, exactly as saving them will check them."""
+    try:
+        outcome = import_entry(engine, data, actor, dry_run=True, area=area, settings=settings)
     except ImportRejected as rejected:
         return UploadCheck(rejected=rejected)
     return UploadCheck(outcome, FilePreview(outcome.plan, position_of))

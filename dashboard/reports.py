@@ -118,6 +118,7 @@ class BoardPaper:
     periods: tuple[str, ...] = ()  # the last periods' labels, oldest first, ending with the as-at period
     since: str | None = None  # the quarter direction of travel compares with
     produced: date = field(default_factory=date.today)
+    sign_off: str | None = None  # "Children's Trust 2009/10 Q3 was signed off by … on …", or that it is not yet
 
     def summary(self) -> str:
         """'9 red targets, Children's Trust, as at 2009/10 Q3'."""
@@ -157,6 +158,7 @@ def board_paper(
     rows: pd.DataFrame,
     what: str | None = None,
     produced: date | None = None,
+    sign_off: str | None = None,
 ) -> BoardPaper:
     """The paper for exactly the targets shown: `rows` needs a target_id column, one row per target shown, in
     the order shown (breakdown.exceptions(...), the board page's filtered rows, ...). Every figure is
@@ -191,6 +193,7 @@ def board_paper(
         periods=tuple(p.label for p in periods),
         since=_since(position, now),
         produced=produced or date.today(),
+        sign_off=sign_off,
     )
 
 
@@ -340,7 +343,9 @@ def paper_xlsx(paper: BoardPaper) -> bytes:
     sheet.title = "Board paper"
     sheet.append([_xlsx_text(paper.title())])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([_xlsx_text(f"{paper.what}. Produced {paper.produced.isoformat()} by the LAA performance dashboard.")])
+    signed = f" {paper.sign_off}." if paper.sign_off else ""
+    produced = f"Produced {paper.produced.isoformat()} by the LAA performance dashboard."
+    sheet.append([_xlsx_text(f"{paper.what}.{signed} {produced}")])
     mix = paper.mix
     if mix is not None:
         sheet.append([_xlsx_text(f"Mix: {mix.scope}"), *(s.value for s in STATUSES), "Targets"])
@@ -493,6 +498,8 @@ def _render_pdf(paper: BoardPaper, chars: frozenset[str], unprintable: frozenset
     pdf.set_font(font, "", 8.5)
     pdf.set_text_color(*MUTED)
     notes = [f"Produced {paper.produced.isoformat()} by the LAA performance dashboard."]
+    if paper.sign_off:
+        notes.insert(0, f"{paper.sign_off}.")
     if paper.since:
         notes.append(f"Direction of travel compares with {paper.since}.")
     notes.append("Shortfall: how far the actual is behind target, as % of target.")

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, insert, select, update
 
 from dashboard.accounts import Account, find_user
-from dashboard.store.engine import as_utc, writing
+from dashboard.store.engine import as_utc, recording, write_if_free
 from dashboard.store.models import SignInSession, User
 
 COOKIE = "laa_session"
@@ -22,7 +22,7 @@ def start_session(engine: Engine, account: Account, now: datetime | None = None)
     """A new session for a signed-in account; returns the token for the browser's cookie."""
     now = now or datetime.now(UTC)
     token = secrets.token_urlsafe(32)
-    with writing(engine, figures=False) as conn:
+    with recording(engine) as conn:
         user_id = conn.scalar(select(User.id).where(User.name == account.name))
         conn.execute(
             insert(SignInSession),
@@ -49,9 +49,8 @@ def session_account(engine: Engine, token: str | None, idle: timedelta, now: dat
     if now - seen > idle:
         end_session(engine, token, now)
         return None
-    if now - seen > TOUCH_EVERY:
-        with writing(engine, figures=False) as conn:
-            conn.execute(update(SignInSession).where(SignInSession.id == found.id).values(last_seen_at=now))
+    if now - seen > TOUCH_EVERY:  # best effort: a page never waits for an import to note that it was used
+        write_if_free(engine, update(SignInSession).where(SignInSession.id == found.id).values(last_seen_at=now))
     return find_user(engine, found.name)
 
 
@@ -59,7 +58,7 @@ def end_session(engine: Engine, token: str | None, now: datetime | None = None) 
     """Signing out: the token no longer opens anything, whichever browser holds it."""
     if not token:
         return
-    with writing(engine, figures=False) as conn:
+    with recording(engine) as conn:
         conn.execute(
             update(SignInSession)
             .where(SignInSession.token_hash == _hash(token), SignInSession.ended_at.is_(None))

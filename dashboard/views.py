@@ -96,9 +96,9 @@ def ranking_line(row) -> str:
     return f"{int(row.rank)} · {md_escape(row.theme_board)} — ✔▲ {row.green_amber_pct:.1f}% · ✖ {row.red_pct:.1f}%"
 
 
-def plural(n: int, noun: str) -> str:
-    """'1 red target', '9 red targets'."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+def plural(n: int, noun: str, many: str | None = None) -> str:
+    """'1 red target', '9 red targets' ('1 entry', '2 entries' with many='entries')."""
+    return f"{n} {noun}" if n == 1 else f"{n} {many or noun + 's'}"
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&^])")

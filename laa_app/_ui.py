@@ -3,14 +3,20 @@ Every rule and number lives in the dashboard package; this file only caches and 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pandas as pd
 import streamlit as st
 
+from dashboard.accounts import Account, account_by_email
 from dashboard.names import find_name
 from dashboard.periods import Period
+from dashboard.permissions import Action, Actor, PermissionDenied, Role, allows
 from dashboard.position import NoData, NoSuchArea, Position, load_position, target_history
 from dashboard.rules import Status
+from dashboard.sessions import COOKIE, end_session, session_account, start_session
 from dashboard.settings import Settings
+from dashboard.signoff import SignOffProblem
 from dashboard.store import queries
 from dashboard.store.engine import make_engine
 from dashboard.store.schema import data_version
@@ -21,6 +27,8 @@ BOARD = "board.py"
 TARGET = "target.py"
 UPLOAD = "upload.py"
 QUALITY = "quality.py"
+MY_TARGETS = "entry.py"
+AUDIT = "audit.py"
 
 # Light tints of the palette for table cells, so the numbers stay readable; the header names the status.
 CELL_TINT = {
@@ -159,14 +167,122 @@ def batches() -> pd.DataFrame:
     return _batches(database_url(), data_version_now())
 
 
-def navigation():
-    """The app's pages, shown in the sidebar; returns the page this run shows."""
-    home = st.Page(HELICOPTER, title="Helicopter view", icon=":material/travel_explore:", default=True)
-    board = st.Page(BOARD, title="Theme board", icon=":material/groups:", url_path="board")
-    target = st.Page(TARGET, title="Target", icon=":material/query_stats:", url_path="target")
-    upload = st.Page(UPLOAD, title="Upload", icon=":material/upload_file:", url_path="upload")
-    quality = st.Page(QUALITY, title="Data quality", icon=":material/rule:", url_path="quality")
-    return st.navigation({"Partnership": [home, board, target], "Data": [upload, quality]})
+# --- Signing in: the served app's gate (dashboard/signin.py) lets a browser in with a session cookie; each run
+# checks that session again, so signing out, a disabled account or the idle timeout ends it at the next click.
+
+_TOKEN = "_sign_in_token"
+
+
+def signed_in() -> Account | None:
+    """The account this browser signed in as, or None (never signed in, signed out, idle too long, disabled)."""
+    token = st.session_state.get(_TOKEN) or st.context.cookies.get(COOKIE)
+    idle = timedelta(minutes=settings().idle_timeout_minutes)
+    account = session_account(engine(), token, idle) if token else None
+    if account is None and single_sign_on() and st.user.is_logged_in:
+        account = account_by_email(engine(), str(st.user.get("email") or ""))
+        if account is not None:
+            token = start_session(engine(), account)
+    st.session_state[_TOKEN] = token if account is not None else None
+    if account is not None:
+        st.session_state[_ACTOR] = account.actor()
+    else:
+        st.session_state.pop(_ACTOR, None)
+    return account
+
+
+_ACTOR = "_actor"
+
+
+def actor() -> Actor:
+    """Who is signed in on this run (app.py has checked: a page never runs without a sign-in)."""
+    return st.session_state[_ACTOR]
+
+
+def sign_out() -> None:
+    end_session(engine(), st.session_state.get(_TOKEN) or st.context.cookies.get(COOKIE))
+    st.session_state[_TOKEN] = None
+    st.session_state["_signed_out"] = True
+    if single_sign_on() and st.user.is_logged_in:
+        st.logout()
+
+
+def single_sign_on() -> bool:
+    """True when .streamlit/secrets.toml has an [auth] section, for st.login."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def sign_in_prompt() -> None:
+    """What a browser that is not signed in sees: nothing of the partnership, only the way to sign in."""
+    st.title("LAA performance dashboard")
+    if st.session_state.pop("_signed_out", False):
+        st.success("You have signed out.", icon=":material/logout:")
+    else:
+        st.info("Sign in to see the partnership's targets.", icon=":material/lock:")
+    st.markdown("[Sign in](/signin)")
+    if single_sign_on():
+        if st.user.is_logged_in:
+            st.warning(
+                f"{md_escape(st.user.get('email') or 'Your account')} has no dashboard account: ask your "
+                "partnership's dashboard administrator to add your e-mail to a user.",
+                icon=":material/person_off:",
+            )
+        elif st.button("Sign in with your work account", key="sso"):
+            st.login()
+
+
+def navigation(who: Actor):
+    """The pages this user's role may use, shown in the sidebar; returns the page this run shows."""
+    pages = {
+        HELICOPTER: ("Helicopter view", ":material/travel_explore:", None),
+        BOARD: ("Theme board", ":material/groups:", "board"),
+        TARGET: ("Target", ":material/query_stats:", "target"),
+        MY_TARGETS: ("My targets", ":material/edit_note:", "my-targets"),
+        UPLOAD: ("Upload", ":material/upload_file:", "upload"),
+        QUALITY: ("Data quality", ":material/rule:", "quality"),
+        AUDIT: ("Audit", ":material/history:", "audit"),
+    }
+    may = {
+        MY_TARGETS: allows(who, Action.ENTER_VALUE) or allows(who, Action.EDIT_COMMENTARY),
+        UPLOAD: allows(who, Action.UPLOAD),
+        AUDIT: allows(who, Action.READ_AUDIT),
+    }
+    made = {
+        script: st.Page(script, title=title, icon=icon, url_path=path, default=script == HELICOPTER)
+        for script, (title, icon, path) in pages.items()
+        if may.get(script, True)
+    }
+    groups = {"Partnership": [HELICOPTER, BOARD, TARGET], "Yours": [MY_TARGETS], "Data": [UPLOAD, QUALITY, AUDIT]}
+    shown = {group: [made[p] for p in scripts if p in made] for group, scripts in groups.items()}
+    return st.navigation({group: pages for group, pages in shown.items() if pages})
+
+
+def landing(who: Actor, page) -> None:
+    """On a session's first page, unless a link named one: a chair goes to their board, a partner to My targets."""
+    if st.session_state.get(_LANDED):
+        return
+    st.session_state[_LANDED] = True
+    if page.url_path != "" or st.query_params:
+        return
+    if who.role is Role.CHAIR and who.boards:
+        st.switch_page(BOARD, query_params={"board": sorted(who.boards)[0]})
+    if who.role is Role.PARTNER:
+        st.switch_page(MY_TARGETS)
+
+
+_LANDED = "_landed"
+
+
+def signed_in_as(account: Account) -> None:
+    """The sidebar's line saying who is signed in, and the sign-out."""
+    with st.sidebar:
+        scope = (
+            f" · {', '.join(account.boards)}" if account.boards else f" · {account.partner}" if account.partner else ""
+        )
+        st.caption(f"Signed in as **{md_escape(account.name)}** ({account.role.value}{md_escape(scope)})")
+        st.button("Sign out", key="sign_out", on_click=sign_out, icon=":material/logout:")
 
 
 _PAGE = "_page_shown"
@@ -312,3 +428,14 @@ def style_breakdown(frame: pd.DataFrame):
     for column, css in styles.items():
         styler = styler.map(lambda _v, css=css: css, subset=[column])
     return styler.apply(lambda row: ["font-weight: bold" if row.iloc[0] == "Total" else "" for _ in row], axis=1)
+
+
+def act(change) -> None:
+    """Run a change the page offers (a sign-off, a re-opening): refused ones say why on the page, never a
+    traceback; a done one reruns the page so it shows the new state."""
+    try:
+        change()
+    except (PermissionDenied, SignOffProblem) as refused:
+        st.error(md_escape(refused), icon=":material/block:")
+        return
+    st.rerun()

@@ -16,7 +16,25 @@ ICON = Path(dashboard.__file__).resolve().parent / "assets" / "icon.png"
 st.set_page_config(page_title="LAA performance dashboard", page_icon=str(ICON), layout="wide")
 
 setup_logging(_ui.settings().resolved_log_file(), to_stderr=True)
-page = _ui.navigation()
+
+
+def refuse(exc: BaseException) -> None:
+    """The store is down or damaged: say so in one sentence, never a traceback."""
+    log.exception("the database could not be used")
+    st.error(md_escape(describe_database_error(exc, _ui.database_url())), icon=":material/database:")
+    st.stop()
+
+
+try:
+    _ui.read_data_version()  # before any cached read: a write from another process shows on this run
+    account = _ui.signed_in()
+except (SQLAlchemyError, DatabaseUnusable) as exc:
+    refuse(exc)
+if account is None:  # nothing of the partnership is drawn, not even the page list
+    _ui.sign_in_prompt()
+    st.stop()
+
+page = _ui.navigation(account.actor())
 
 # Bookmarks such as /?target=NI+117 or /?board=Children%27s+Trust open the page they name.
 if page.url_path == "":
@@ -24,10 +42,10 @@ if page.url_path == "":
         if name in st.query_params:
             st.switch_page(destination, query_params=st.query_params.to_dict())
 
+_ui.landing(account.actor(), page)
+_ui.signed_in_as(account)
 _ui.note_page(page)
 try:
-    _ui.read_data_version()  # before any cached read: a write from another process shows on this run
     page.run()
-except (SQLAlchemyError, DatabaseUnusable) as exc:  # the store is down or damaged: say so, never a traceback
-    log.exception("the database could not be used")
-    st.error(md_escape(describe_database_error(exc, _ui.database_url())), icon=":material/database:")
+except (SQLAlchemyError, DatabaseUnusable) as exc:
+    refuse(exc)

@@ -1,17 +1,43 @@
-"""The dashboard as it is served (`laa serve`, or `streamlit run laa_app/server.py`): app.py's pages behind response
-headers that keep every page to its own origin (dashboard/security.py)."""
+"""The dashboard as it is served (`laa serve`, or `streamlit run laa_app/server.py`): app.py's pages behind the
+sign-in (dashboard/signin.py) and response headers that keep every page to its own origin (dashboard/security.py)."""
 
+from datetime import timedelta
+from functools import cache
 from pathlib import Path
 
 import streamlit as st
 from starlette.middleware import Middleware
 
 from dashboard.security import SecurityHeaders, inline_script_hashes
+from dashboard.settings import Settings
+from dashboard.signin import SignIn, SignInGate, gate_account
+from dashboard.store.engine import make_engine
 
 # Streamlit's own page carries a small inline script: allow exactly that one, by its hash.
 STREAMLIT_PAGE = Path(st.__file__).resolve().parent / "static" / "index.html"
+SETTINGS = Settings()
+IDLE = timedelta(minutes=SETTINGS.idle_timeout_minutes)
 
+
+def single_sign_on() -> bool:
+    """True when .streamlit/secrets.toml has an [auth] section (st.login's OpenID Connect provider)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+@cache
+def engine():
+    return make_engine(SETTINGS.resolved_database_url(), SETTINGS.sqlite_busy_timeout_ms)
+
+
+SSO = single_sign_on()
 app = st.App(
     str(Path(__file__).resolve().with_name("app.py")),
-    middleware=[Middleware(SecurityHeaders, script_hashes=inline_script_hashes(STREAMLIT_PAGE.read_text()))],
+    routes=SignIn(engine, IDLE, SSO).routes(),
+    middleware=[
+        Middleware(SecurityHeaders, script_hashes=inline_script_hashes(STREAMLIT_PAGE.read_text())),
+        Middleware(SignInGate, account=gate_account(engine, IDLE), sso=SSO),
+    ],
 )

@@ -10,8 +10,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, text
 
+from dashboard.accounts import AccountProblem, add_user, find_user
 from dashboard.demo import load_demo
 from dashboard.importer import import_bytes
+from dashboard.permissions import LOCAL_ADMIN, Role
+from dashboard.sessions import start_session
 from dashboard.store.engine import make_engine
 from dashboard.store.schema import upgrade
 
@@ -22,6 +25,50 @@ ENFIELD = (
     b"Enfield,NI 8,Adult participation in sport,Healthier Enfield,NHS Enfield,2009/10 Q3,25,26\n"
     b"Enfield,NI 39,Alcohol-harm hospital admissions,Healthier Enfield,NHS Enfield,2009/10 Q3,1500,\n"
 )
+
+
+PASSWORD = "correct horse battery"
+# One user of each role, for the demo partnership: the chair chairs the Children's Trust, the partner is the lead
+# partner of NI 56 (a red target of the Children's Trust) and of 14 other targets.
+USERS = {
+    Role.ANALYST: ("ann", {}),
+    Role.EXECUTIVE: ("eve", {}),
+    Role.CHAIR: ("chris", {"boards": ["Children's Trust"]}),
+    Role.PARTNER: ("nhs", {"partner": "NHS Haringey"}),
+    Role.ADMIN: ("ada", {}),
+}
+
+
+def user_of(engine: Engine, role: Role = Role.ANALYST):
+    """The test user of that role (USERS), added on first use."""
+    name, extra = USERS[role]
+    try:
+        return find_user(engine, name)
+    except AccountProblem:
+        return add_user(engine, LOCAL_ADMIN, name, role.value, PASSWORD, **extra)
+
+
+def session_token(url: str, role: Role = Role.ANALYST) -> str:
+    """A live sign-in of the test user of that role, as the sign-in page would start it: its cookie's value."""
+    engine = make_engine(url)
+    try:
+        return start_session(engine, user_of(engine, role))
+    finally:
+        engine.dispose()
+
+
+APP = str(Path(__file__).resolve().parent.parent / "laa_app" / "app.py")
+
+
+def app_test(role: Role | None = Role.ANALYST):
+    """The dashboard in an AppTest over LAA_DATABASE_URL, signed in as the test user of that role (the app reads
+    the session's token from its session state); role None: not signed in."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    if role is not None:
+        at.session_state["_sign_in_token"] = session_token(os.environ["LAA_DATABASE_URL"], role)
+    return at
 
 
 def new_store(url: str, *, demo: bool = False, second_area: bool = False) -> str:
@@ -35,9 +82,6 @@ def new_store(url: str, *, demo: bool = False, second_area: bool = False) -> str
         import_bytes(engine, ENFIELD, "enfield.csv", "analyst")
     engine.dispose()
     return url
-
-
-_templates: dict[str, object] = {}
 
 
 _templates: dict[str, object] = {}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.fixtures import new_store
+from tests.fixtures import app_test, new_store
 from tests.test_haringey import RANKING, TABLE_1, TABLE_2
 
 APP = str(Path(__file__).resolve().parent.parent / "laa_app" / "app.py")
@@ -35,7 +35,7 @@ def demo_url(tmp_path_factory) -> str:
 @pytest.fixture
 def demo_app(demo_url, monkeypatch) -> Iterator[AppTest]:
     use_database(monkeypatch, demo_url)
-    yield AppTest.from_file(APP, default_timeout=60)
+    yield app_test()
 
 
 @pytest.fixture
@@ -44,13 +44,13 @@ def fresh_app(tmp_path, monkeypatch) -> Iterator[AppTest]:
     url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
     new_store(url, demo=True)
     use_database(monkeypatch, url)
-    yield AppTest.from_file(APP, default_timeout=60)
+    yield app_test()
 
 
 @pytest.fixture
 def empty_app(tmp_path, monkeypatch) -> Iterator[AppTest]:
     use_database(monkeypatch, new_store(f"sqlite:///{tmp_path / 'empty.sqlite3'}"))
-    yield AppTest.from_file(APP, default_timeout=60)
+    yield app_test()
 
 
 def no_exception(at: AppTest) -> AppTest:

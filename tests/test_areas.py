@@ -6,8 +6,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import laa
-from tests.fixtures import new_store
-from tests.test_app_pages import APP, no_exception, use_database
+from tests.fixtures import app_test, new_store
+from tests.test_app_pages import no_exception, use_database
 
 NO_AREA_COLUMN = b"indicator_code,theme_board,period,target,actual\nNI 8,Healthier Enfield,2009/10 Q4,25,24\n"
 PAGES = ["helicopter", "board", "target", "upload", "quality"]
@@ -21,7 +21,7 @@ def two_areas(tmp_path, monkeypatch) -> str:
 
 
 def app() -> AppTest:
-    return no_exception(AppTest.from_file(APP, default_timeout=60).run())
+    return no_exception(app_test().run())
 
 
 def test_read_commands_without_area_say_how_many_and_how_to_list_them(two_areas):

@@ -17,8 +17,8 @@ from streamlit.testing.v1 import AppTest
 from dashboard.importer import import_file
 from dashboard.store.engine import make_engine
 from tests.conftest import BACKENDS, ROOT, postgres_database
-from tests.fixtures import new_store
-from tests.test_app_pages import APP, no_exception, use_database
+from tests.fixtures import app_test, new_store
+from tests.test_app_pages import no_exception, use_database
 
 # NI 151 (Enterprise, higher is better, target 65.5) is red at 2009/10 Q3 in the demo: this turns it green.
 TURNS_NI_151_GREEN = b"indicator_code,theme_board,period,actual\nNI 151,Enterprise,2009/10 Q3,66.6\n"
@@ -69,7 +69,7 @@ def red_tile(at: AppTest) -> str:
 
 def test_a_page_session_sees_another_process_import_on_its_next_run(demo_url, tmp_path, monkeypatch):
     use_database(monkeypatch, demo_url)
-    at = no_exception(AppTest.from_file(APP, default_timeout=60).run())
+    at = no_exception(app_test().run())
     assert red_tile(at) == "18"
     again = no_exception(at.run())  # nothing written: the cached figures are the same
     assert red_tile(again) == "18"
@@ -82,7 +82,7 @@ def test_a_page_session_sees_another_process_import_on_its_next_run(demo_url, tm
 
     at = no_exception(at.run())  # the same session, no restart, no cache cleared by hand
     assert red_tile(at) == "17"
-    fresh = no_exception(AppTest.from_file(APP, default_timeout=60).run())  # and a new session
+    fresh = no_exception(app_test().run())  # and a new session
     assert red_tile(fresh) == "17"
 
 
@@ -154,9 +154,15 @@ def test_a_dry_run_answers_while_another_import_is_held_open(held, tmp_path):
         engine.dispose()
 
 
-def test_the_upload_preview_answers_while_another_import_is_held_open(held, monkeypatch):
-    use_database(monkeypatch, held.url)
-    at = no_exception(AppTest.from_file(APP, default_timeout=60).run())
+@pytest.fixture
+def analyst_app(demo_url, monkeypatch):
+    """An AppTest signed in before the held import starts (a sign-in is a write: it would wait for the import)."""
+    use_database(monkeypatch, demo_url)
+    return app_test()
+
+
+def test_the_upload_preview_answers_while_another_import_is_held_open(analyst_app, held, monkeypatch):
+    at = no_exception(analyst_app.run())
     at.switch_page("upload.py").run()
     at.file_uploader[0].upload("other.csv", ANOTHER_FILE, "text/csv")
     started = time.monotonic()

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
 WRITE = {"laa_write": True}
 
@@ -97,6 +97,41 @@ def locked(engine: Engine) -> Iterator[Connection]:
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7412001)")
         yield conn
+
+
+@contextmanager
+def recording(engine: Engine) -> Iterator[Connection]:
+    """A small write that changes no figure (a sign-in, a session): on PostgreSQL a plain transaction, never queued
+    behind an import's lock; SQLite has one write lock for the file, so there it waits like any write."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn, conn.begin():
+            yield conn
+    else:
+        with locked(engine) as conn:
+            yield conn
+
+
+def write_if_free(engine: Engine, statement) -> bool:
+    """Run one statement that notes use rather than changes anything (a session's last use) unless another write
+    holds SQLite's lock: it never waits for an import under way. Returns whether it ran."""
+    with engine.connect() as conn:
+        if conn.dialect.name != "sqlite":
+            with conn.begin():
+                conn.execute(statement)
+            return True
+        raw = conn.connection.dbapi_connection
+        waits = raw.execute("PRAGMA busy_timeout").fetchone()[0]
+        raw.execute("PRAGMA busy_timeout=0")
+        try:
+            with conn.begin():
+                conn.execute(statement)
+        except OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            return False
+        finally:
+            raw.execute(f"PRAGMA busy_timeout={int(waits)}")
+    return True
 
 
 @contextmanager

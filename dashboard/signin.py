@@ -1,0 +1,217 @@
+"""Signing in to the served dashboard: the sign-in page and its form (plain HTTP, before any of Streamlit), the
+sign-out, and the gate that keeps every page, link, download and websocket closed until a sign-in.
+
+Nothing of the partnership is sent before a sign-in: the gate answers a page with a redirect to /signin, any
+other request with 401, and refuses the websocket that would carry the figures."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+from http.cookies import SimpleCookie
+from urllib.parse import parse_qs, quote, urlsplit
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from dashboard.accounts import Account, SignInRefused, sign_in
+from dashboard.sessions import COOKIE, end_session, session_account, start_session
+from dashboard.store.engine import DatabaseUnusable, describe_database_error
+
+log = logging.getLogger("dashboard")
+
+SIGN_IN = "/signin"
+SIGN_OUT = "/signout"
+FORM_COOKIE = "laa_signin_form"
+"""A random value the sign-in form carries back: a form posted from another site cannot know it."""
+SLOW_DOWN = 0.5
+"""Seconds a refused sign-in waits for each wrong password in a row (up to MAX_WAIT)."""
+MAX_WAIT = 3.0
+# Open without signing in: the sign-in itself, the health check, and the Streamlit front end's own files,
+# which hold no partnership data. Single sign-on adds Streamlit's /auth/ routes and its callback.
+OPEN_PATHS = (SIGN_IN, SIGN_OUT, "/_stcore/health", "/_stcore/host-config", "/favicon.png")
+OPEN_PREFIXES = ("/static/",)
+SSO_PREFIXES = ("/auth/", "/oauth2callback")
+# Requests that are not a page: refused with 401 rather than sent to the sign-in page.
+NOT_PAGES = ("/_stcore/", "/media/", "/component/", "/app/static/")
+
+
+def sign_in_page(
+    *, problem: str | None = None, username: str = "", next_url: str = "/", form_token: str, sso: bool = False
+) -> str:
+    """The sign-in page's HTML: every value in it escaped."""
+    error = f'<p class="problem" role="alert">{html.escape(problem)}</p>' if problem else ""
+    single = (
+        '<p class="sso">Your organisation uses single sign-on: <a href="/?sso=1">sign in with your work '
+        "account</a>.</p>"
+        if sso
+        else ""
+    )
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sign in · LAA performance dashboard</title>
+<style>
+body {{ font-family: "Source Sans Pro", system-ui, sans-serif; background: #f7f8fa; color: #262730; margin: 0; }}
+main {{ max-width: 24rem; margin: 10vh auto; background: #fff; padding: 2rem 2.25rem; border-radius: .5rem;
+        box-shadow: 0 1px 4px rgba(0,0,0,.12); }}
+h1 {{ font-size: 1.6rem; margin: 0 0 .25rem; }}
+p.lead {{ color: #555; margin: 0 0 1.5rem; }}
+label {{ display: block; font-weight: 600; margin: 1rem 0 .35rem; }}
+input {{ width: 100%; box-sizing: border-box; font-size: 1rem; padding: .55rem .6rem; border: 1px solid #b8bcc6;
+         border-radius: .35rem; }}
+input:focus {{ outline: 2px solid #0072B2; border-color: #0072B2; }}
+button {{ margin-top: 1.5rem; width: 100%; font-size: 1rem; padding: .6rem; border: 0; border-radius: .35rem;
+          background: #0072B2; color: #fff; font-weight: 600; cursor: pointer; }}
+.problem {{ background: #F6D5C2; border-left: 4px solid #D55E00; padding: .6rem .75rem; border-radius: .25rem; }}
+.sso, .note {{ color: #555; font-size: .92rem; margin-top: 1.25rem; }}
+</style></head>
+<body><main>
+<h1>LAA performance dashboard</h1>
+<p class="lead">Sign in to see the partnership's targets.</p>
+{error}
+<form method="post" action="{SIGN_IN}">
+<input type="hidden" name="form_token" value="{html.escape(form_token)}">
+<input type="hidden" name="next" value="{html.escape(next_url)}">
+<label for="username">Username</label>
+<input id="username" name="username" autocomplete="username" required autofocus value="{html.escape(username)}">
+<label for="password">Password</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required>
+<button type="submit">Sign in</button>
+</form>
+{single}
+<p class="note">No account yet? Ask your partnership's dashboard administrator.</p>
+</main></body></html>"""
+
+
+def local_path(target: str | None) -> str:
+    """Where to go after signing in: a path on this server, never another site."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+class SignIn:
+    """The /signin and /signout endpoints, over the store the dashboard serves."""
+
+    def __init__(self, engine: Callable[[], Engine], idle: timedelta, sso: bool = False) -> None:
+        self.engine, self.idle, self.sso = engine, idle, sso
+
+    def routes(self) -> list[Route]:
+        return [
+            Route(SIGN_IN, self.show, methods=["GET"]),
+            Route(SIGN_IN, self.submit, methods=["POST"]),
+            Route(SIGN_OUT, self.sign_out, methods=["GET", "POST"]),
+        ]
+
+    async def show(self, request: Request) -> Response:
+        return self._page(request, next_url=local_path(request.query_params.get("next")))
+
+    async def submit(self, request: Request) -> Response:
+        form = {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8", "replace")).items()}
+        next_url = local_path(form.get("next"))
+        username, password = form.get("username", "").strip(), form.get("password", "")
+        expected = request.cookies.get(FORM_COOKIE)
+        if not expected or not secrets.compare_digest(expected, form.get("form_token", "")):
+            return self._page(request, "The sign-in form had expired: sign in again.", username, next_url, 400)
+        try:
+            account = await run_in_threadpool(sign_in, self.engine(), username, password)
+            token = await run_in_threadpool(start_session, self.engine(), account)
+        except SignInRefused as refused:
+            await asyncio.sleep(min(MAX_WAIT, SLOW_DOWN * max(1, refused.failures)))
+            problem = str(refused)
+            return self._page(request, problem[0].upper() + problem[1:] + ".", username, next_url, 401)
+        except (SQLAlchemyError, DatabaseUnusable) as exc:
+            log.exception("sign-in could not use the database")
+            return self._page(request, describe_database_error(exc), username, next_url, 503)
+        response = RedirectResponse(next_url, status_code=303)
+        response.set_cookie(COOKIE, token, httponly=True, samesite="lax", secure=_https(request), path="/")
+        response.delete_cookie(FORM_COOKIE, path=SIGN_IN)
+        log.info("%s signed in", account.name)
+        return response
+
+    async def sign_out(self, request: Request) -> Response:
+        await run_in_threadpool(end_session, self.engine(), request.cookies.get(COOKIE))
+        response = RedirectResponse(SIGN_IN, status_code=303)
+        response.delete_cookie(COOKIE, path="/")
+        return response
+
+    def _page(
+        self, request: Request, problem: str | None = None, username: str = "", next_url: str = "/", status: int = 200
+    ) -> Response:
+        form_token = secrets.token_urlsafe(24)
+        page = sign_in_page(problem=problem, username=username, next_url=next_url, form_token=form_token, sso=self.sso)
+        response = HTMLResponse(page, status_code=status, headers={"cache-control": "no-store"})
+        response.set_cookie(
+            FORM_COOKIE, form_token, httponly=True, samesite="strict", secure=_https(request), path=SIGN_IN
+        )
+        return response
+
+
+def _https(request: Request) -> bool:
+    return request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
+
+
+class SignInGate:
+    """ASGI middleware: every request but the open ones needs a live sign-in session (its cookie)."""
+
+    def __init__(self, app, account: Callable[[str | None], Account | None], sso: bool = False) -> None:
+        self.app, self.account, self.sso = app, account, sso
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] not in ("http", "websocket") or self._open(scope):
+            await self.app(scope, receive, send)
+            return
+        token = _cookie(scope, COOKIE)
+        try:
+            signed_in = token is not None and await run_in_threadpool(self.account, token) is not None
+        except (SQLAlchemyError, DatabaseUnusable):
+            log.exception("the sign-in gate could not use the database")
+            signed_in = False
+        if signed_in or (self.sso and _cookie(scope, "_streamlit_user") is not None):
+            await self.app(scope, receive, send)
+        elif scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})
+        elif scope["path"].startswith(NOT_PAGES) or scope.get("method") not in ("GET", "HEAD"):
+            await PlainTextResponse("Sign in first.", status_code=401)(scope, receive, send)
+        else:
+            asked = scope["path"] + ("?" + scope["query_string"].decode("latin-1") if scope["query_string"] else "")
+            where = SIGN_IN + ("" if asked == "/" else "?next=" + quote(asked, safe=""))
+            await RedirectResponse(where, status_code=303)(scope, receive, send)
+
+    def _open(self, scope) -> bool:
+        path = scope["path"]
+        if path in OPEN_PATHS or path.startswith(OPEN_PREFIXES):
+            return True
+        # With single sign-on the pages and their websocket open, for the app's own sign-in (st.login) to show;
+        # the app then shows nothing but that until the provider's e-mail is a user's.
+        page = scope["type"] == "websocket" or not path.startswith(NOT_PAGES)
+        return self.sso and (path.startswith(SSO_PREFIXES) or page)
+
+
+def _cookie(scope, name: str) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == b"cookie":
+            jar = SimpleCookie()
+            try:
+                jar.load(value.decode("latin-1"))
+            except Exception:  # a malformed cookie header is no sign-in
+                return None
+            if name in jar:
+                return jar[name].value
+    return None
+
+
+def gate_account(engine: Callable[[], Engine], idle: timedelta) -> Callable[[str | None], Account | None]:
+    """The gate's check: the account a session token opens, or None."""
+    return lambda token: session_account(engine(), token, idle)

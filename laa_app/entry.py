@@ -1,0 +1,91 @@
+"""My targets: a partner (or analyst) enters this quarter's actual, commentary and remedial action in the browser;
+a chair the commentary and remedial action of their boards. Saving is an import, with its checks and batch."""
+
+import streamlit as st
+
+from dashboard.entry import FIGURES, SHOWN, editable, entry_file, entry_statuses, entry_table, whose
+from dashboard.importer import ImportRejected, import_entry
+from dashboard.preview import check_entry, problems_table
+from dashboard.signoff import signed_off
+from dashboard.views import literal_cells, md_escape, plural
+from laa_app import _ui
+
+who = _ui.actor()
+position = _ui.require_position()
+st.title("My targets")
+
+if done := st.session_state.pop("entry_done", None):
+    st.success(done, icon=":material/check_circle:")
+
+quarters = list(reversed(position.quarters()))
+label, _ = _ui.choice("Quarter", [q.label for q in quarters], "quarter", default=quarters[0].label)
+quarter = next(q for q in quarters if q.label == label)
+table = entry_table(position, who, quarter)
+st.caption(
+    f"{md_escape(whose(who)).capitalize()}, {quarter.label}: fill in the cells you may change "
+    f"({', '.join(h.lower() for h in editable(who))}). Last quarter is the actual of the quarter before. "
+    "Nothing is stored until you save, and saving checks every entry as an upload would."
+)
+if table.empty:
+    st.info(f"There are no targets for you to update: {md_escape(whose(who))} has none.", icon=":material/info:")
+    st.stop()
+
+for board in table["Theme board"].drop_duplicates():
+    if (held := signed_off(_ui.engine(), position.area, board, quarter)) is not None:
+        st.warning(
+            f"{md_escape(held.sentence())}: its targets' figures can no longer be changed unless an analyst "
+            "re-opens it.",
+            icon=":material/lock:",
+        )
+
+saves = st.session_state.get("entry_saves", 0)
+edited = st.data_editor(
+    table,
+    hide_index=True,
+    width="stretch",
+    disabled=[c for c in table.columns if c not in editable(who)],
+    column_order=[*SHOWN, *FIGURES.values()],
+    column_config={
+        "Indicator": st.column_config.TextColumn(width="medium"),
+        "Target": st.column_config.NumberColumn(help=f"The target for {quarter.label} (an analyst sets targets)"),
+        "Last quarter": st.column_config.NumberColumn(help="The actual of the quarter before"),
+        "Actual": st.column_config.NumberColumn(help=f"The actual for {quarter.label}"),
+        "Commentary": st.column_config.TextColumn(width="large", max_chars=4000),
+        "Remedial action": st.column_config.TextColumn(width="large", max_chars=4000),
+    },
+    key=f"entry_{position.area}_{quarter.label}_{saves}",
+)
+
+entry = entry_file(table, edited, quarter, who)
+if entry is None:
+    st.caption("Change a cell to enter a figure; the status it will give shows here before you save.")
+    st.stop()
+
+check = check_entry(_ui.engine(), entry.data, who, position.area, _ui.position_of, _ui.settings())
+if check.rejected is not None:
+    st.error(
+        f"{plural(len(check.rejected.problems), 'problem')}: nothing can be saved until they are put right.",
+        icon=":material/error:",
+    )
+    problems = problems_table(check.rejected.problems)
+    problems.insert(0, "Code", [entry.codes.get(int(line), "") for line in problems.pop("Line")])
+    st.table(literal_cells(problems), hide_index=True)
+    st.stop()
+
+st.subheader("What saving will do")
+st.dataframe(entry_statuses(check.outcome.plan), hide_index=True, width="stretch")
+if sentences := check.preview.move_sentences:
+    st.markdown("**Status moves:** " + "; ".join(md_escape(s) for s in sentences) + ".")
+if st.button(f"Save {plural(entry.count, 'entry', 'entries')}", type="primary", key="entry_save"):
+    try:
+        stored = import_entry(_ui.engine(), entry.data, who, area=position.area, settings=_ui.settings())
+    except ImportRejected as rejected:
+        st.error(f"Not saved: {plural(len(rejected.problems), 'problem')} appeared since the check.")
+        st.table(literal_cells(problems_table(rejected.problems)), hide_index=True)
+    else:
+        st.session_state["entry_saves"] = saves + 1
+        st.session_state["entry_done"] = (
+            f"Saved {plural(entry.count, 'entry', 'entries')} for {quarter.label} as batch {stored.batch_id}, "
+            f"entered in the browser by {md_escape(who.name)}."
+        )
+        st.rerun()
