@@ -81,10 +81,10 @@ def audit_trail(engine: Engine, user: str | None = None, target: str | None = No
 
 
 def _events(conn: Connection, user: str | None, target: str | None, limit: int) -> pd.DataFrame:
-    stmt = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    stmt = select(AuditEvent.__table__).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     if target:
         stmt = stmt.where(AuditEvent.indicator_code.is_not(None))
-    rows = [e for (e,) in conn.execute(stmt)]
+    rows = conn.execute(stmt).all()
     rows = [e for e in rows if _matches(e.user_name, user) and _same_code(e.indicator_code, target)]
     rows = rows[:limit] if limit else rows
     return pd.DataFrame(

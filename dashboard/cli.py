@@ -21,9 +21,10 @@ from typer.core import TyperGroup
 from dashboard import breakdown, preview, reports
 from dashboard.accounts import AccountProblem, add_user, disable_user, find_user, set_password, users_frame
 from dashboard.audit import audit_trail
-from dashboard.demo import DemoMissing, load_demo
+from dashboard.demo import DemoMissing, add_demo_users, load_demo
 from dashboard.importer import ImportRejected, RollbackRefused, rollback
 from dashboard.logs import log, setup_logging
+from dashboard.movement import resolve_as_at
 from dashboard.names import find_name
 from dashboard.output import Format, fit_text, plain, records, to_csv, to_json, to_table, visible_controls
 from dashboard.periods import BadPeriod, Period, YearWindow, parse_period, quarter_of
@@ -39,7 +40,7 @@ from dashboard.position import (
 )
 from dashboard.rules import parse_status, status_label
 from dashboard.settings import Settings
-from dashboard.signoff import SignOffProblem, reopen, sign_off
+from dashboard.signoff import SignOffProblem, reopen, sign_off, sign_off_sentence
 from dashboard.store.engine import (
     DatabaseUnusable,
     check_intact,
@@ -247,8 +248,13 @@ def init(ctx: typer.Context) -> None:
 
 
 @app.command()
-def demo(ctx: typer.Context, by: Annotated[str, typer.Option(help="recorded as the uploader")] = "demo") -> None:
-    """Load the bundled sample partnership (Haringey, 2008/09 Q4 to 2009/10 Q3). Safe to run again."""
+def demo(
+    ctx: typer.Context,
+    by: Annotated[str, typer.Option(help="recorded as the uploader")] = "demo",
+    users: Annotated[bool, typer.Option("--users/--no-users", help="add a demo user of each role")] = True,
+) -> None:
+    """Load the bundled sample partnership (Haringey, 2008/09 Q4 to 2009/10 Q3) and a user of each role, with
+    passwords generated now and shown once. Safe to run again."""
     for loaded in load_demo(_engine(ctx), by, ctx.obj.settings):
         s = loaded.summary
         if s is None or not s["batch"]:
@@ -258,6 +264,22 @@ def demo(ctx: typer.Context, by: Annotated[str, typer.Option(help="recorded as t
                 f"{loaded.name}: {s['rows_new']} new, {s['rows_changed']} changed, {s['rows_unchanged']} unchanged "
                 f"(batch {s['batch']})"
             )
+    if users:
+        _show_demo_users(add_demo_users(_engine(ctx)))
+
+
+def _show_demo_users(users) -> None:
+    new = [u for u in users if u.password]
+    if new:
+        typer.echo("\nDemo users (sign in with these; the passwords are shown only now, so keep them):")
+        width = max(len(u.name) for u in new)
+        for u in new:
+            scope = f", {u.scope}" if u.scope else ""
+            typer.echo(visible_controls(f"  {u.name:<{width}}  {u.password}  ({u.role.value}{scope})"))
+    if kept := [u.name for u in users if not u.password]:
+        typer.echo(
+            f"Demo users already there, passwords unchanged: {', '.join(kept)} (`laa user passwd NAME` sets a new one)."
+        )
 
 
 @app.command("import")
@@ -477,8 +499,9 @@ def exceptions_(
         boards = position.targets["theme_board"].unique().tolist()
         board = find_name(boards, board) or _no_such_board(board, boards)
     rows = breakdown.exceptions(position.statuses(period), wanted, board)
+    signed = _sign_off_sentence(_engine(ctx), position, period, board)
     if output is not None:
-        _write_report(output, position, period, board, rows, reports.describe(len(rows), wanted))
+        _write_report(output, position, period, board, rows, reports.describe(len(rows), wanted), signed)
         return
     rows = rows.rename(columns={"period_label": "period", "target_value": "target"})
     payload = {
@@ -487,6 +510,8 @@ def exceptions_(
         "status": wanted.value,
         "exceptions": records(rows, EXCEPTION_COLUMNS),
     }
+    if board is not None:
+        payload["sign_off"] = signed
     shown = rows[
         [
             "indicator_code",
@@ -499,7 +524,7 @@ def exceptions_(
             "commentary",
         ]
     ]
-    title = f"\n{len(rows)} target(s) {status_label(wanted)}"
+    title = f"\n{len(rows)} target(s) {status_label(wanted)}" + (f". {signed}." if signed else "")
     _emit(fmt, payload, rows[EXCEPTION_COLUMNS] if fmt is Format.csv else shown, footer=title)
 
 
@@ -507,15 +532,29 @@ def _no_such_board(board: str, boards: list[str]) -> NoReturn:
     raise UserError(f"--board {board!r}: no such theme board (boards: {', '.join(boards)})")
 
 
+def _sign_off_sentence(engine: Engine, position: Position, period: Period | None, board: str | None) -> str | None:
+    """Whether the board's quarter is signed off, and by whom; None for a report of every board."""
+    if board is None:
+        return None
+    quarter = resolve_as_at(position, period)
+    return sign_off_sentence(engine, position.area, board, quarter) if quarter else None
+
+
 def _write_report(
-    path: Path, position, period: Period | None, board: str | None, rows: pd.DataFrame, what: str
+    path: Path,
+    position,
+    period: Period | None,
+    board: str | None,
+    rows: pd.DataFrame,
+    what: str,
+    sign_off_sentence: str | None = None,
 ) -> None:
     """The board paper of exactly `rows`, as the file's extension says; one line on stdout, not the table."""
     makers = {".pdf": reports.paper_pdf, ".xlsx": reports.paper_xlsx, ".csv": reports.paper_csv}
     make = makers.get(path.suffix.lower())
     if make is None:
         raise UserError(f"--output {path.name!r}: name a .pdf, .xlsx or .csv file")
-    paper = reports.board_paper(position, period, board, rows, what)
+    paper = reports.board_paper(position, period, board, rows, what, sign_off=sign_off_sentence)
     try:
         path.write_bytes(make(paper))
     except OSError as exc:
@@ -784,6 +823,7 @@ AUDIT_HEADINGS = {
     "new": "New",
     "detail": "Detail",
 }
+"""The table's columns (area and board are in --format csv and json)."""
 
 
 @app.command("audit")
@@ -803,7 +843,8 @@ def audit_(
     if trail.empty:
         typer.echo("no changes recorded" + (" for that filter" if user or target else ""))
         return
-    _emit(fmt, {}, trail.assign(when=trail["when"].str.slice(0, 16)), AUDIT_HEADINGS)
+    shown = trail.assign(when=trail["when"].str.slice(0, 16))[list(AUDIT_HEADINGS)]
+    _emit(fmt, {}, shown, AUDIT_HEADINGS, footer="\n--format csv gives every column in full, area and board too.")
 
 
 @app.command()

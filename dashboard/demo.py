@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from dashboard.accounts import AccountProblem, add_user, find_user
 from dashboard.importer import already_loaded, import_bytes
+from dashboard.permissions import LOCAL_ADMIN, Role
 from dashboard.settings import SAMPLE_DATA, Settings
 
 DEMO_FILES = ("haringey_demo.csv", "haringey_corrections.csv")
@@ -36,3 +39,37 @@ def load_demo(engine: Engine, by: str = "demo", settings: Settings | None = None
         else:
             loaded.append(DemoFileLoaded(name, import_bytes(engine, data, name, by, settings=settings).summary()))
     return loaded
+
+
+# One user of each role for trying the dashboard: the chair chairs the Children's Trust (9 red targets), the
+# partner is NHS Haringey, lead partner of 11 targets on two boards.
+DEMO_USERS = (
+    ("admin", Role.ADMIN, {}),
+    ("analyst", Role.ANALYST, {}),
+    ("executive", Role.EXECUTIVE, {}),
+    ("chair", Role.CHAIR, {"boards": ["Children's Trust"]}),
+    ("partner", Role.PARTNER, {"partner": "NHS Haringey"}),
+)
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    name: str
+    role: Role
+    scope: str
+    password: str | None
+    """Generated now and shown once; None for a user that was there already (its password is unchanged)."""
+
+
+def add_demo_users(engine: Engine) -> list[DemoUser]:
+    """The demo's users, each with a password generated at this moment (never a fixed default); a user that exists
+    already keeps its password."""
+    out = []
+    for name, role, extra in DEMO_USERS:
+        try:
+            account, password = find_user(engine, name), None
+        except AccountProblem:
+            password = secrets.token_urlsafe(12)
+            account = add_user(engine, LOCAL_ADMIN, name, role.value, password, **extra)
+        out.append(DemoUser(account.name, account.role, account.scope(), password))
+    return out

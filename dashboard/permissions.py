@@ -62,6 +62,10 @@ RULES: dict[Role, str] = {
 }
 
 
+QUARTERLY = frozenset({Action.SIGN_OFF, Action.REOPEN})
+"""Actions on a board's quarter rather than on one target."""
+
+
 class PermissionDenied(PermissionError):
     """An action the user's role does not allow; the message names the rule."""
 
@@ -116,5 +120,5 @@ def require(actor: Actor, action: Action, scope: TargetScope | None = None) -> N
     where = ""
     if scope is not None and action in ALLOWED[actor.role]:
         owner = f"lead partner {scope.lead_partner}" if actor.role is Role.PARTNER else scope.theme_board
-        where = f" for a target of {owner or 'no lead partner'}"
+        where = f" of {owner}" if action in QUARTERLY else f" for a target of {owner or 'no lead partner'}"
     raise PermissionDenied(f"{actor.name} ({actor.role.value}) may not {action.value}{where}: {RULES[actor.role]}")

@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Callable
 from datetime import timedelta
 from http.cookies import SimpleCookie
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -23,6 +23,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 
 from dashboard.accounts import Account, SignInRefused, sign_in
+from dashboard.permissions import Role
 from dashboard.sessions import COOKIE, end_session, session_account, start_session
 from dashboard.store.engine import DatabaseUnusable, describe_database_error
 
@@ -91,6 +92,15 @@ button {{ margin-top: 1.5rem; width: 100%; font-size: 1rem; padding: .6rem; bord
 </main></body></html>"""
 
 
+def landing(account: Account) -> str:
+    """Where a sign-in without a link to follow goes: a chair to their board, a partner to My targets."""
+    if account.role is Role.CHAIR and account.boards:
+        return "/board?" + urlencode({"board": account.boards[0]})
+    if account.role is Role.PARTNER:
+        return "/my-targets"
+    return "/"
+
+
 def local_path(target: str | None) -> str:
     """Where to go after signing in: a path on this server, never another site."""
     if not target:
@@ -134,7 +144,7 @@ class SignIn:
         except (SQLAlchemyError, DatabaseUnusable) as exc:
             log.exception("sign-in could not use the database")
             return self._page(request, describe_database_error(exc), username, next_url, 503)
-        response = RedirectResponse(next_url, status_code=303)
+        response = RedirectResponse(landing(account) if next_url == "/" else next_url, status_code=303)
         response.set_cookie(COOKIE, token, httponly=True, samesite="lax", secure=_https(request), path="/")
         response.delete_cookie(FORM_COOKIE, path=SIGN_IN)
         log.info("%s signed in", account.name)
@@ -149,7 +159,8 @@ class SignIn:
     def _page(
         self, request: Request, problem: str | None = None, username: str = "", next_url: str = "/", status: int = 200
     ) -> Response:
-        form_token = secrets.token_urlsafe(24)
+        # One token a browser keeps: a second tab, or a stray request sent here, must not void the first form.
+        form_token = request.cookies.get(FORM_COOKIE) or secrets.token_urlsafe(24)
         page = sign_in_page(problem=problem, username=username, next_url=next_url, form_token=form_token, sso=self.sso)
         response = HTMLResponse(page, status_code=status, headers={"cache-control": "no-store"})
         response.set_cookie(
@@ -182,7 +193,7 @@ class SignInGate:
             await self.app(scope, receive, send)
         elif scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 1008})
-        elif scope["path"].startswith(NOT_PAGES) or scope.get("method") not in ("GET", "HEAD"):
+        elif not _wants_page(scope):
             await PlainTextResponse("Sign in first.", status_code=401)(scope, receive, send)
         else:
             asked = scope["path"] + ("?" + scope["query_string"].decode("latin-1") if scope["query_string"] else "")
@@ -197,6 +208,14 @@ class SignInGate:
         # the app then shows nothing but that until the provider's e-mail is a user's.
         page = scope["type"] == "websocket" or not path.startswith(NOT_PAGES)
         return self.sso and (path.startswith(SSO_PREFIXES) or page)
+
+
+def _wants_page(scope) -> bool:
+    """A browser asking for a page (sent to the sign-in), not a file, an upload or the favicon (refused)."""
+    if scope["path"].startswith(NOT_PAGES) or scope.get("method") not in ("GET", "HEAD"):
+        return False
+    accept = next((v for k, v in scope.get("headers", []) if k == b"accept"), b"")
+    return b"text/html" in accept
 
 
 def _cookie(scope, name: str) -> str | None:

@@ -89,24 +89,31 @@ def signed_off(engine: Engine, area: str | None, board: str, period: Period) -> 
     return None if held is None else _signed(board_name, held)
 
 
+def sign_off_sentence(engine: Engine, area: str | None, board: str, quarter: Period) -> str:
+    """'Children's Trust 2009/10 Q3 was signed off by chris on 02 December 2026', or that it is not yet."""
+    held = signed_off(engine, area, board, quarter)
+    return held.sentence() if held else f"{board} {quarter.label} is not signed off yet"
+
+
 def signed_off_quarters(conn: Connection, area_names: list[str]) -> dict[tuple[str, str, date], SignedOff]:
     """(area, board, quarter's end) → its sign-off, for every quarter signed off and not re-opened."""
     rows = conn.execute(
-        select(Area.name, ThemeBoard.name, SignOff)
+        select(Area.name.label("area"), ThemeBoard.name.label("board"), *SignOff.__table__.c)
         .join(ThemeBoard, ThemeBoard.id == SignOff.theme_board_id)
         .join(Area, Area.id == ThemeBoard.area_id)
         .where(SignOff.reopened_at.is_(None), Area.name.in_(area_names))
     ).all()
-    return {(a, b, s.period_end): _signed(b, s) for a, b, s in rows}
+    return {(r.area, r.board, r.period_end): _signed(r.board, r) for r in rows}
 
 
-def _signed(board: str, row: SignOff) -> SignedOff:
+def _signed(board: str, row) -> SignedOff:
     return SignedOff(board, row.period_label, row.signed_off_by, as_utc(row.signed_off_at))
 
 
-def _open_sign_off(conn: Connection, board_id: int, end: date) -> SignOff | None:
-    return conn.scalars(
-        select(SignOff).where(
+def _open_sign_off(conn: Connection, board_id: int, end: date):
+    """The sign-off row of this board's quarter that is not re-opened, or None."""
+    return conn.execute(
+        select(SignOff.__table__).where(
             SignOff.theme_board_id == board_id, SignOff.period_end == end, SignOff.reopened_at.is_(None)
         )
     ).first()

@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard.accounts import Account, account_by_email
 from dashboard.names import find_name
 from dashboard.periods import Period
-from dashboard.permissions import Action, Actor, PermissionDenied, Role, allows
+from dashboard.permissions import Action, Actor, PermissionDenied, allows
 from dashboard.position import NoData, NoSuchArea, Position, load_position, target_history
 from dashboard.rules import Status
 from dashboard.sessions import COOKIE, end_session, session_account, start_session
@@ -259,28 +259,10 @@ def navigation(who: Actor):
     return st.navigation({group: pages for group, pages in shown.items() if pages})
 
 
-def landing(who: Actor, page) -> None:
-    """On a session's first page, unless a link named one: a chair goes to their board, a partner to My targets."""
-    if st.session_state.get(_LANDED):
-        return
-    st.session_state[_LANDED] = True
-    if page.url_path != "" or st.query_params:
-        return
-    if who.role is Role.CHAIR and who.boards:
-        st.switch_page(BOARD, query_params={"board": sorted(who.boards)[0]})
-    if who.role is Role.PARTNER:
-        st.switch_page(MY_TARGETS)
-
-
-_LANDED = "_landed"
-
-
 def signed_in_as(account: Account) -> None:
     """The sidebar's line saying who is signed in, and the sign-out."""
     with st.sidebar:
-        scope = (
-            f" · {', '.join(account.boards)}" if account.boards else f" · {account.partner}" if account.partner else ""
-        )
+        scope = f", {account.scope()}" if account.scope() else ""
         st.caption(f"Signed in as **{md_escape(account.name)}** ({account.role.value}{md_escape(scope)})")
         st.button("Sign out", key="sign_out", on_click=sign_out, icon=":material/logout:")
 

@@ -42,7 +42,6 @@ if page.url_path == "":
         if name in st.query_params:
             st.switch_page(destination, query_params=st.query_params.to_dict())
 
-_ui.landing(account.actor(), page)
 _ui.signed_in_as(account)
 _ui.note_page(page)
 try:

@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import movement, reports
 from dashboard.permissions import Action, TargetScope, allows
 from dashboard.rules import Status
-from dashboard.signoff import reopen, sign_off, signed_off
+from dashboard.signoff import reopen, sign_off, sign_off_sentence, signed_off
 from dashboard.views import board_options, board_table, board_targets, board_targets_title, echoed, md_escape
 from laa_app import _ui
 
@@ -32,11 +32,11 @@ if unknown:
 
 st.title(md_escape(board))
 held = signed_off(_ui.engine(), position.area, board, as_at)
-sign_off_sentence = held.sentence() if held else f"{board} {as_at.label} is not signed off yet"
+signed = sign_off_sentence(_ui.engine(), position.area, board, as_at)
 who = _ui.actor()
 scope = TargetScope(board, None)
 with st.container(border=True):
-    st.markdown(("🔒 " if held else "") + md_escape(sign_off_sentence) + ".")
+    st.markdown(("🔒 " if held else "") + md_escape(signed) + ".")
     if held is None and allows(who, Action.SIGN_OFF, scope):
         st.caption("Signing off tells partners the board has reported this quarter: their changes to it are refused.")
         if st.button(f"Sign off {md_escape(board)} {as_at.label}", key="sign_off", icon=":material/task_alt:"):
@@ -78,7 +78,7 @@ _ui.targets_table(
 
 # The board paper holds exactly the rows above; each file is made when its button is clicked.
 described = reports.describe(len(shown), None if show_all else Status.RED, types, partners)
-paper = reports.board_paper(position, as_at, board, shown, described, sign_off=sign_off_sentence)
+paper = reports.board_paper(position, as_at, board, shown, described, sign_off=signed)
 stem = reports.file_stem(paper)
 st.markdown(f"**Board paper: {md_escape(described)}**, as at {md_escape(as_at.label)}")
 downloads = st.columns([1, 1, 1, 3])

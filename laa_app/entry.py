@@ -22,9 +22,10 @@ label, _ = _ui.choice("Quarter", [q.label for q in quarters], "quarter", default
 quarter = next(q for q in quarters if q.label == label)
 table = entry_table(position, who, quarter)
 st.caption(
-    f"{md_escape(whose(who)).capitalize()}, {quarter.label}: fill in the cells you may change "
+    f"{md_escape(whose(who)[0].upper() + whose(who)[1:])}, {quarter.label}: fill in the cells you may change "
     f"({', '.join(h.lower() for h in editable(who))}). Last quarter is the actual of the quarter before. "
-    "Nothing is stored until you save, and saving checks every entry as an upload would."
+    "Nothing is stored until you save, and saving checks every entry as an upload would. A target with no "
+    "target figure for the quarter cannot be rated: an analyst sets the quarter's targets."
 )
 if table.empty:
     st.info(f"There are no targets for you to update: {md_escape(whose(who))} has none.", icon=":material/info:")
@@ -53,6 +54,7 @@ edited = st.data_editor(
         "Commentary": st.column_config.TextColumn(width="large", max_chars=4000),
         "Remedial action": st.column_config.TextColumn(width="large", max_chars=4000),
     },
+    placeholder="—",
     key=f"entry_{position.area}_{quarter.label}_{saves}",
 )
 
