@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 
 from dashboard.names import code_key, name_key
 from dashboard.output import cell_text
+from dashboard.permissions import Action, Actor, require
 from dashboard.store.models import Area, AuditEvent, PeriodValue, Target, ThemeBoard, UploadBatch
 from dashboard.store.schema import require_ready
 
@@ -65,8 +66,12 @@ def record(
     )
 
 
-def audit_trail(engine: Engine, user: str | None = None, target: str | None = None, limit: int = 200) -> pd.DataFrame:
-    """Every change, newest first: events and the figures each batch changed; limit 0 means all."""
+def audit_trail(
+    engine: Engine, by: Actor, user: str | None = None, target: str | None = None, limit: int = 200
+) -> pd.DataFrame:
+    """Every change, newest first: events and the figures each batch changed; limit 0 means all. Only for a role
+    that may read the audit trail (an analyst, an administrator)."""
+    require(by, Action.READ_AUDIT)
     require_ready(engine)
     with engine.connect() as conn:
         frames = [_events(conn, user, target, limit), _value_changes(conn, user, target, limit)]

@@ -832,10 +832,11 @@ def audit_(
     user: Annotated[str | None, typer.Option("--user", help="only this user's changes")] = None,
     target: Annotated[str | None, typer.Option("--target", help="only changes to this target, e.g. NI 151")] = None,
     limit: Annotated[int, typer.Option("--limit", help="at most this many rows, newest first (0: all)")] = 200,
+    as_user: AsUserOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """The audit trail, newest first: who changed what, when, the old and the new value."""
-    trail = audit_trail(_engine(ctx), user, target, limit)
+    trail = audit_trail(_engine(ctx), _acting_as(_engine(ctx), as_user), user, target, limit)
     trail["when"] = trail["when"].dt.strftime("%Y-%m-%d %H:%M:%S") if len(trail) else trail["when"]
     if fmt is not Format.table:
         _emit(fmt, {"audit": records(trail, list(trail.columns))}, trail)

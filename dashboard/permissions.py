@@ -41,6 +41,7 @@ ALLOWED: dict[Role, frozenset[Action]] = {
             Action.VIEW,
             Action.UPLOAD,
             Action.ENTER_VALUE,
+            Action.CHANGE_TARGET,
             Action.EDIT_COMMENTARY,
             Action.REOPEN,
             Action.ROLL_BACK,
@@ -56,8 +57,8 @@ RULES: dict[Role, str] = {
     "re-opens their boards' quarter",
     Role.PARTNER: "a partner updates actuals, commentary and remedial action of the targets it leads, and never "
     "targets, tolerances, polarity or other partners' rows",
-    Role.ANALYST: "an analyst changes any figures by upload or in the browser, rolls back batches, re-opens a "
-    "signed-off quarter and reads the audit trail",
+    Role.ANALYST: "an analyst changes any figures, targets included, by upload or in the browser, rolls back "
+    "batches, re-opens a signed-off quarter and reads the audit trail",
     Role.ADMIN: "an administrator manages users, roles, boards, indicator settings and targets",
 }
 

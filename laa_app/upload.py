@@ -5,6 +5,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.importer import ImportRejected, RollbackRefused, file_checksum, import_bytes, renamed_columns, rollback
 from dashboard.logs import log
+from dashboard.permissions import Action, allows
 from dashboard.preview import UploadCheck, check_upload, problems_table
 from dashboard.store.engine import DatabaseUnusable
 from dashboard.views import (
@@ -32,7 +33,8 @@ if done := st.session_state.pop("upload_done", None):
     st.page_link(_ui.HELICOPTER, label="See the helicopter view", icon=":material/travel_explore:")
 
 area = _ui.area()
-by = st.text_input("Your name (recorded with the upload)", value="analyst", max_chars=200)
+who = _ui.actor()
+st.caption(f"Uploads are recorded as {md_escape(who.name)}'s, with {md_escape(who.role.value)} permissions.")
 if area is not None and len(_ui.area_names()) > 1:
     st.caption(f"Rows without an area column are stored in {md_escape(area)}, the area picked in the sidebar.")
 uploaded = st.file_uploader("Quarterly file", type=["csv", "xlsx"], key="upload_file")
@@ -49,12 +51,12 @@ def show_problems(problems) -> None:
 def checked(data: bytes, name: str) -> UploadCheck:
     """The file's dry run and preview, made once per file, area and data version rather than on every click on
     the page; the commit checks the file again against the store as it is then."""
-    key = (file_checksum(data), name, area, _ui.data_version_now())
+    key = (file_checksum(data), name, area, _ui.data_version_now(), who)
     cached = st.session_state.get("upload_check")
     if cached is None or cached[0] != key:
         st.session_state["upload_check"] = (
             key,
-            check_upload(_ui.engine(), data, name, area, _ui.position_of, _ui.settings()),
+            check_upload(_ui.engine(), data, name, area, _ui.position_of, _ui.settings(), who),
         )
     return st.session_state["upload_check"][1]
 
@@ -154,7 +156,7 @@ if uploaded is not None:
         elif st.button(f"Commit {md_escape(uploaded.name)}", type="primary", key="commit"):
             try:
                 stored = import_bytes(
-                    _ui.engine(), data, uploaded.name, by or "analyst", area=area, settings=_ui.settings()
+                    _ui.engine(), data, uploaded.name, who.name, area=area, settings=_ui.settings(), actor=who
                 )
             except ImportRejected as rejected:
                 st.error(f"Not stored: {plural(len(rejected.problems), 'problem')} appeared since the check.")
@@ -174,7 +176,7 @@ if batches.empty:
     st.caption("No uploads yet.")
 else:
     st.dataframe(batches_table(batches), hide_index=True, width="stretch")
-    choices = rollback_choices(batches)
+    choices = rollback_choices(batches) if allows(who, Action.ROLL_BACK) else []
     if choices:
         labels = batch_labels(batches)
         with st.expander("Roll back an upload"):
@@ -183,7 +185,7 @@ else:
             sure = st.checkbox(f"Yes, roll back batch {batch}", key="rollback_sure")
             if st.button("Roll back", disabled=not sure, key="rollback"):
                 try:
-                    result = rollback(_ui.engine(), int(batch), by or "analyst")
+                    result = rollback(_ui.engine(), int(batch), who.name, who)
                 except RollbackRefused as refused:
                     st.error(f"Batch {batch} was not rolled back: {md_escape(refused)}")
                 except Exception as exc:  # never a traceback on the page: it goes to the log

@@ -27,8 +27,9 @@ MATRIX = {
                  Action.REOPEN: (True, False)},
     Role.PARTNER: {Action.VIEW: (True, True), Action.UPLOAD: (True, False), Action.ENTER_VALUE: (True, False),
                    Action.EDIT_COMMENTARY: (True, False)},
-    Role.ANALYST: {a: (True, True) for a in (Action.VIEW, Action.UPLOAD, Action.ENTER_VALUE, Action.EDIT_COMMENTARY,
-                                             Action.REOPEN, Action.ROLL_BACK, Action.READ_AUDIT)},
+    Role.ANALYST: {a: (True, True) for a in (Action.VIEW, Action.UPLOAD, Action.ENTER_VALUE, Action.CHANGE_TARGET,
+                                             Action.EDIT_COMMENTARY, Action.REOPEN, Action.ROLL_BACK,
+                                             Action.READ_AUDIT)},
     Role.ADMIN: {a: (True, True) for a in Action},
 }  # fmt: skip
 ACTORS = {

@@ -4,11 +4,14 @@ data travel in the wheel; the database is db/ under that directory)."""
 
 from __future__ import annotations
 
+import http.cookiejar
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -78,9 +81,17 @@ def test_the_wheel_runs_init_demo_summary_and_serve_from_an_empty_directory(inst
     try:
         health = _wait_for(f"http://127.0.0.1:{port}/_stcore/health", server)
         assert health == "ok"
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as page:
-            assert page.status == 200
+        base = f"http://127.0.0.1:{port}"
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        browser.addheaders = [("Accept", "text/html")]
+        with browser.open(f"{base}/", timeout=10) as page:  # sent to the sign-in page first
+            assert page.url == f"{base}/signin" and "Sign in</button>" in (form := page.read().decode())
             assert "default-src 'self'" in page.headers["Content-Security-Policy"]  # served through server.py
+        token = re.search(r'name="form_token" value="([^"]+)"', form).group(1)
+        password = next(line.split()[1] for line in demo.stdout.splitlines() if line.startswith("  admin "))
+        signed = urllib.parse.urlencode({"form_token": token, "next": "/", "username": "admin", "password": password})
+        with browser.open(f"{base}/signin", data=signed.encode(), timeout=30) as page:  # the demo's administrator
+            assert page.url == f"{base}/" and page.status == 200
     finally:
         server.send_signal(signal.SIGTERM)
         out, _ = server.communicate(timeout=30)

@@ -15,8 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.permissions import Role
+from dashboard.sessions import COOKIE
 from tests.conftest import free_port
-from tests.fixtures import new_store
+from tests.fixtures import new_store, session_token
 
 try:
     from playwright.sync_api import expect
@@ -128,10 +130,14 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser, dashboard_url):
-    """A fresh tab; every JavaScript dialog it opens is recorded (and dismissed) in page.dialogs."""
-    context = browser.new_context(viewport=VIEWPORT, base_url=dashboard_url)
+def new_tab(browser, base: str, database_url: str | None = None, role: Role | None = Role.ANALYST, **options):
+    """A tab in a browser context of its own on the dashboard at base, signed in as the test user of role (its
+    session cookie is set before the first request), or not signed in when role is None. Every JavaScript dialog
+    it opens is recorded (and dismissed) in tab.dialogs; tab.database_url is the store it reads."""
+    context = browser.new_context(base_url=base, **{"viewport": VIEWPORT, **options})
+    if role is not None:
+        assert database_url is not None, "signing in needs the dashboard's database"
+        context.add_cookies([{"name": COOKIE, "value": session_token(database_url, role), "url": base}])
     tab = context.new_page()
     tab.set_default_timeout(30_000)
     tab.dialogs = []
@@ -141,25 +147,63 @@ def page(browser, dashboard_url):
         dialog.dismiss()
 
     tab.on("dialog", on_dialog)
-    yield tab
-    context.close()
+    tab.database_url = database_url
+    return tab
 
 
 @pytest.fixture
-def writing_page(browser, tmp_path):
-    """A tab on a dashboard of its own over a fresh demo store, for a test that writes: the shared dashboard's
-    figures stay the demo's for every other test, whatever order they run in."""
+def role() -> Role | None:
+    """Who the page and writing_page fixtures sign in as: the analyst, unless a test asks otherwise with
+    @pytest.mark.parametrize("role", [Role.PARTNER]) (None: not signed in)."""
+    return Role.ANALYST
+
+
+@pytest.fixture
+def open_tab(browser, request):
+    """A factory of tabs, each in a context of its own, closed after the test: open_tab(Role.CHAIR) is the chair
+    on the shared dashboard, open_tab(None) a browser that has not signed in, open_tab(role, writing_dashboard)
+    a tab on another dashboard."""
+    contexts = []
+
+    def open_(role: Role | None = Role.ANALYST, dashboard: tuple[str, str] | None = None, **options):
+        if dashboard is None:  # the shared dashboard starts only for a test that uses it
+            dashboard = request.getfixturevalue("dashboard_url"), request.getfixturevalue("demo_database")
+        base, database_url = dashboard
+        tab = new_tab(browser, base, database_url, role, **options)
+        contexts.append(tab.context)
+        return tab
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(open_tab, role):
+    """A fresh tab on the shared dashboard, signed in (as the analyst unless the test's role says otherwise)."""
+    return open_tab(role)
+
+
+@pytest.fixture
+def signed_out_page(open_tab):
+    """A fresh tab on the shared dashboard in a context that has never signed in."""
+    return open_tab(None)
+
+
+@pytest.fixture
+def writing_dashboard(tmp_path) -> Iterator[tuple[str, str]]:
+    """A dashboard of its own over a fresh demo store, for a test that writes: the shared dashboard's figures
+    stay the demo's for every other test, whatever order they run in. Yields its address and database URL."""
     url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
     new_store(url, demo=True)
     with running_dashboard(url, tmp_path / "streamlit.log") as base:
-        context = browser.new_context(viewport=VIEWPORT, base_url=base)
-        tab = context.new_page()
-        tab.set_default_timeout(30_000)
-        tab.dialogs = []
-        tab.on("dialog", lambda dialog: (tab.dialogs.append(dialog.message), dialog.dismiss()))
-        tab.database_url = url
-        yield tab
-        context.close()
+        yield base, url
+
+
+@pytest.fixture
+def writing_page(open_tab, writing_dashboard, role):
+    """A signed-in tab (the analyst unless the test's role says otherwise) on writing_dashboard."""
+    return open_tab(role, writing_dashboard)
 
 
 # Streamlit marks its root with the state of the script run; skeletons stand where elements are still to come.
