@@ -175,7 +175,7 @@ _TOKEN = "_sign_in_token"
 
 def signed_in() -> Account | None:
     """The account this browser signed in as, or None (never signed in, signed out, idle too long, disabled)."""
-    token = st.session_state.get(_TOKEN) or st.context.cookies.get(COOKIE)
+    token = st.session_state.get(_TOKEN) or _cookie()
     idle = timedelta(minutes=settings().idle_timeout_minutes)
     account = session_account(engine(), token, idle) if token else None
     if account is None and single_sign_on() and st.user.is_logged_in:
@@ -198,8 +198,14 @@ def actor() -> Actor:
     return st.session_state[_ACTOR]
 
 
+def _cookie() -> str | None:
+    """The session cookie the browser's websocket brought (the gate let it in with it), if any."""
+    value = st.context.cookies.get(COOKIE)
+    return value if isinstance(value, str) and value else None
+
+
 def sign_out() -> None:
-    end_session(engine(), st.session_state.get(_TOKEN) or st.context.cookies.get(COOKIE))
+    end_session(engine(), st.session_state.get(_TOKEN) or _cookie())
     st.session_state[_TOKEN] = None
     st.session_state["_signed_out"] = True
     if single_sign_on() and st.user.is_logged_in:

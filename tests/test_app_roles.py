@@ -1,0 +1,162 @@
+"""The pages by role, through streamlit.testing's AppTest: nothing before signing in, the navigation each role
+gets, the chair's sign-off on the board page, My targets' rows, the Audit page, signing out."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.accounts import disable_user
+from dashboard.periods import parse_period
+from dashboard.permissions import LOCAL_ADMIN, Role
+from dashboard.signoff import sign_off
+from dashboard.store.engine import make_engine
+from tests.fixtures import app_test, new_store
+
+PAGES = ["helicopter.py", "board.py", "target.py", "entry.py", "upload.py", "quality.py", "audit.py"]
+NAVIGATION = {
+    Role.EXECUTIVE: ["helicopter.py", "board.py", "target.py", "quality.py"],
+    Role.CHAIR: ["helicopter.py", "board.py", "target.py", "entry.py", "quality.py"],
+    Role.PARTNER: ["helicopter.py", "board.py", "target.py", "entry.py", "upload.py", "quality.py"],
+    Role.ANALYST: PAGES,
+    Role.ADMIN: PAGES,
+}
+
+
+@pytest.fixture
+def demo_url(tmp_path, monkeypatch) -> str:
+    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    new_store(url, demo=True)
+    monkeypatch.setenv("LAA_DATABASE_URL", url)
+    return url
+
+
+def ran(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def pages_of(at: AppTest) -> list[str]:
+    """The pages the session's navigation holds (AppTest can switch only to those)."""
+    held = []
+    for page in PAGES:
+        try:
+            at.switch_page(page)
+        except ValueError:
+            continue
+        held.append(page)
+    return held
+
+
+def texts(at: AppTest) -> str:
+    """Everything the run drew as text, for checking what it does not show."""
+    kinds = ("markdown", "caption", "title", "header", "subheader", "info", "warning", "error", "success", "text")
+    return "\n".join(str(e.value) for kind in kinds for e in at.get(kind))
+
+
+def test_nothing_of_the_partnership_is_drawn_before_signing_in(demo_url):
+    at = ran(app_test(role=None))
+    assert [i.value for i in at.info] == ["Sign in to see the partnership's targets."]
+    assert [m.value for m in at.markdown] == ["[Sign in](/signin)"]
+    assert not at.metric and not at.dataframe and not at.sidebar.children
+    for word in ("Haringey", "Children's Trust", "NI 56", "Wellbeing"):
+        assert word not in texts(at)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_gets_only_its_pages(demo_url, role):
+    assert pages_of(ran(app_test(role))) == NAVIGATION[role]
+
+
+def test_a_chair_signs_off_their_boards_quarter_and_the_board_page_says_so(demo_url):
+    at = app_test(Role.CHAIR)
+    at.query_params["board"] = "Children's Trust"
+    at = ran(at)
+    at.switch_page("board.py")
+    at = ran(at)
+    assert at.markdown[0].value == "Children's Trust 2009/10 Q3 is not signed off yet."
+    at.button(key="sign_off").click()
+    at = ran(at)
+    assert at.markdown[0].value.startswith("🔒 Children's Trust 2009/10 Q3 was signed off by chris on ")
+    assert not [b for b in at.button if b.key == "sign_off"]
+    partner = app_test(Role.PARTNER)
+    partner.query_params["board"] = "Children's Trust"
+    ran(partner).switch_page("board.py")
+    partner = ran(partner)
+    assert partner.markdown[0].value.startswith("🔒 Children's Trust 2009/10 Q3 was signed off by chris on ")
+    assert not [b for b in partner.button if b.key in ("sign_off", "reopen")]
+
+
+def test_an_analyst_reopens_a_signed_off_quarter_with_a_reason(demo_url):
+    at = app_test(Role.ANALYST)
+    at.query_params["board"] = "Children's Trust"
+    ran(at).switch_page("board.py")
+    at = ran(at)
+    assert not [b for b in at.button if b.key == "sign_off"]  # an analyst does not sign off
+    engine = make_engine(demo_url)
+    sign_off(engine, LOCAL_ADMIN, None, "Children's Trust", parse_period("2009/10 Q3"))
+    at = ran(at)
+    assert at.button(key="reopen").disabled  # not without a reason
+    at.text_input(key="reopen_reason").input("a late NHS figure")
+    at = ran(at)
+    at.button(key="reopen").click()
+    at = ran(at)
+    assert at.markdown[0].value == "Children's Trust 2009/10 Q3 is not signed off yet."
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("role", "rows", "editable"),
+    [
+        (Role.PARTNER, 11, ["Actual", "Commentary", "Remedial action"]),
+        (Role.CHAIR, 26, ["Commentary", "Remedial action"]),
+        (Role.ANALYST, 74, ["Actual", "Commentary", "Remedial action"]),
+    ],
+)
+def test_my_targets_lists_what_the_user_may_update(demo_url, role, rows, editable):
+    at = ran(app_test(role))
+    at.switch_page("entry.py")
+    at = ran(at)
+    assert [t.value for t in at.title] == ["My targets"]
+    (table,) = at.dataframe
+    assert len(table.value) == rows
+    if role is Role.PARTNER:
+        assert set(table.value["Lead partner"]) == {"NHS Haringey"}
+    if role is Role.CHAIR:
+        assert set(table.value["Theme board"]) == {"Children's Trust"}
+    assert (
+        at.caption[0]
+        .value.split(": fill in the cells you may change (")[1]
+        .startswith(", ".join(h.lower() for h in editable))
+    )
+
+
+def test_the_audit_page_lists_changes_newest_first(demo_url):
+    at = ran(app_test(Role.ANALYST))
+    at.switch_page("audit.py")
+    at = ran(at)
+    (trail,) = at.dataframe
+    assert trail.value.iloc[0][["Who", "Action"]].tolist() == ["local administrator", "add user"]
+    assert {"upload", "add user"} <= set(trail.value["Action"])
+    at.text_input[1].input("NI 117")
+    at = ran(at)
+    assert set(at.dataframe[0].value["Target"]) == {"NI 117"}
+
+
+def test_signing_out_ends_the_session_and_a_disabled_user_is_out_at_the_next_click(demo_url):
+    at = ran(app_test(Role.ANALYST))
+    assert at.sidebar.caption[0].value == "Signed in as **ann** (analyst)"
+    at.sidebar.button(key="sign_out").click()
+    at = ran(at)
+    assert [s.value for s in at.success] == ["You have signed out."]
+    assert not at.metric
+    assert not ran(at).metric  # and stays out
+
+    chair = ran(app_test(Role.CHAIR))
+    assert chair.metric
+    engine = make_engine(demo_url)
+    disable_user(engine, LOCAL_ADMIN, "chris")
+    engine.dispose()
+    chair = ran(chair)
+    assert not chair.metric and [i.value for i in chair.info] == ["Sign in to see the partnership's targets."]
