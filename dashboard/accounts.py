@@ -36,6 +36,7 @@ class Account:
     boards: tuple[str, ...]
     partner: str | None
     disabled: bool
+    email: str | None = None
 
     def actor(self) -> Actor:
         return Actor(self.name, self.role, frozenset(self.boards), self.partner)
@@ -121,7 +122,8 @@ def list_users(engine: Engine) -> list[Account]:
     for user_id, board in boards:
         chaired.setdefault(user_id, []).append(board)
     return [
-        Account(u.name, Role(u.role), tuple(chaired.get(u.id, [])), u.partner, u.disabled_at is not None) for u in users
+        Account(u.name, Role(u.role), tuple(chaired.get(u.id, [])), u.partner, u.disabled_at is not None, u.email)
+        for u in users
     ]
 
 
@@ -132,11 +134,12 @@ def users_frame(engine: Engine) -> pd.DataFrame:
             "role": a.role.value,
             "boards": ", ".join(a.boards),
             "partner": a.partner or "",
+            "email": a.email or "",
             "disabled": a.disabled,
         }
         for a in list_users(engine)
     ]
-    return pd.DataFrame(rows, columns=["name", "role", "boards", "partner", "disabled"])
+    return pd.DataFrame(rows, columns=["name", "role", "boards", "partner", "email", "disabled"])
 
 
 def disable_user(engine: Engine, by: Actor, name: str) -> None:

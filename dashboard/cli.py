@@ -740,7 +740,8 @@ def user_add(
 def user_list(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     """Every user: role, boards, lead partner, whether disabled."""
     frame = users_frame(_engine(ctx))
-    headers = {"name": "User", "role": "Role", "boards": "Boards", "partner": "Partner", "disabled": "Disabled"}
+    headers = {"name": "User", "role": "Role", "boards": "Boards", "partner": "Partner", "email": "E-mail",
+               "disabled": "Disabled"}  # fmt: skip
     _emit(fmt, {"users": records(frame, list(frame.columns))}, frame, headers)
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from dashboard.accounts import AccountProblem, SignInRefused, add_user, find_user, sign_in
+from dashboard.accounts import AccountProblem, SignInRefused, account_by_email, add_user, find_user, sign_in
 from dashboard.permissions import LOCAL_ADMIN, Action, Actor, PermissionDenied, Role, TargetScope, allows, require
 from dashboard.store.models import User
 from tests.conftest import laa
@@ -109,12 +109,26 @@ def test_users_from_the_command_line(demo):
     assert (again.code, again.err) == (2, "error: there is already a user 'nhs': `laa user list` lists them\n")
     listed = laa("user", "list", "--format", "json").json()
     assert listed == {"users": [{"name": "nhs", "role": "partner", "boards": "", "partner": "NHS Haringey",
-                                 "disabled": False}]}  # fmt: skip
+                                 "email": "", "disabled": False}]}  # fmt: skip
     assert laa("user", "disable", "nhs").code == 0
     with pytest.raises(SignInRefused, match="disabled"):
         sign_in(demo, "nhs", PASSWORD)
     bad = laa("user", "add", "x", "--role", "boss", "--password-stdin", input=stdin)
     assert bad.err == "error: 'boss' is not a role: use one of executive, chair, partner, analyst, admin\n"
+
+
+def test_single_sign_on_finds_the_user_given_that_e_mail(demo):
+    stdin = f"{PASSWORD}\n"
+    added = laa("user", "add", "eve", "--role", "executive", "--email", " Eve@Example.org ", "--password-stdin",
+                input=stdin)  # fmt: skip
+    assert added.code == 0
+    assert laa("user", "list", "--format", "json").json()["users"][0]["email"] == "eve@example.org"
+    assert account_by_email(demo, "EVE@example.org").name == "eve"
+    assert account_by_email(demo, "someone@example.org") is None and account_by_email(demo, "") is None
+    bad = laa("user", "add", "x", "--role", "executive", "--email", "not an address", "--password-stdin", input=stdin)
+    assert bad.err == "error: 'not an address' is not an e-mail address\n"
+    laa("user", "disable", "eve")
+    assert account_by_email(demo, "eve@example.org") is None
 
 
 # --- Permissions at the import: a partner's file changes only what the partner leads ---
