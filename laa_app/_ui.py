@@ -21,6 +21,7 @@ from dashboard.store import queries
 from dashboard.store.engine import make_engine
 from dashboard.store.schema import data_version
 from dashboard.views import BASIS_LABELS, NO_DATA_MESSAGE, breakdown_cell_status, echoed, md_escape
+from laa_app.sso import single_sign_on
 
 HELICOPTER = "helicopter.py"
 BOARD = "board.py"
@@ -210,14 +211,6 @@ def sign_out() -> None:
     st.session_state["_signed_out"] = True
     if single_sign_on() and st.user.is_logged_in:
         st.logout()
-
-
-def single_sign_on() -> bool:
-    """True when .streamlit/secrets.toml has an [auth] section, for st.login."""
-    try:
-        return "auth" in st.secrets
-    except Exception:  # no secrets file at all
-        return False
 
 
 def sign_in_prompt() -> None:

@@ -12,19 +12,12 @@ from dashboard.security import SecurityHeaders, inline_script_hashes
 from dashboard.settings import Settings
 from dashboard.signin import SignIn, SignInGate, gate_account
 from dashboard.store.engine import make_engine
+from laa_app.sso import single_sign_on
 
 # Streamlit's own page carries a small inline script: allow exactly that one, by its hash.
 STREAMLIT_PAGE = Path(st.__file__).resolve().parent / "static" / "index.html"
 SETTINGS = Settings()
 IDLE = timedelta(minutes=SETTINGS.idle_timeout_minutes)
-
-
-def single_sign_on() -> bool:
-    """True when .streamlit/secrets.toml has an [auth] section (st.login's OpenID Connect provider)."""
-    try:
-        return "auth" in st.secrets
-    except Exception:  # no secrets file at all
-        return False
 
 
 @cache

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from dashboard.accounts import add_user, disable_user
@@ -282,3 +284,14 @@ def test_a_filter_holding_sql_finds_nothing_and_changes_nothing(demo):
     assert laa("audit", "--target", sql, "--format", "json").json() == {"audit": []}
     assert laa("user", "disable", sql).code == 2
     assert_unchanged(demo, before)
+
+
+def test_the_board_paper_says_who_signed_off_the_quarter(demo, tmp_path):
+    add_user(demo, LOCAL_ADMIN, "chris", "chair", PASSWORD, [BOARD])
+    assert laa("signoff", BOARD, "--period", "2009/10 Q3", "--as", "chris").code == 0
+    for suffix in ("pdf", "xlsx"):
+        assert laa("exceptions", "--board", BOARD, "--output", str(tmp_path / f"paper.{suffix}")).code == 0
+    text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "paper.pdf").pages)
+    assert "Children's Trust 2009/10 Q3 was signed off by chris on " in " ".join(text.split())
+    sheet = load_workbook(tmp_path / "paper.xlsx").active
+    assert sheet["A2"].value.startswith("9 red targets. Children's Trust 2009/10 Q3 was signed off by chris on ")
