@@ -157,7 +157,8 @@ def require_position() -> Position:
 
 def empty_state() -> None:
     st.info(NO_DATA_MESSAGE, icon=":material/info:")
-    st.page_link(UPLOAD, label="Upload a file", icon=":material/upload_file:")
+    if allows(actor(), Action.UPLOAD):  # a page outside the user's navigation cannot be linked to
+        st.page_link(UPLOAD, label="Upload a file", icon=":material/upload_file:")
 
 
 def history(code: str):

@@ -160,3 +160,12 @@ def test_signing_out_ends_the_session_and_a_disabled_user_is_out_at_the_next_cli
     engine.dispose()
     chair = ran(chair)
     assert not chair.metric and [i.value for i in chair.info] == ["Sign in to see the partnership's targets."]
+
+
+def test_an_executive_on_an_empty_store_is_told_so_without_a_link_to_the_upload(tmp_path, monkeypatch):
+    monkeypatch.setenv("LAA_DATABASE_URL", new_store(f"sqlite:///{tmp_path / 'empty.sqlite3'}"))
+    at = ran(app_test(Role.EXECUTIVE))
+    assert at.info[0].value.startswith("No data yet")
+    assert not at.get("page_link")
+    analyst = ran(app_test(Role.ANALYST))
+    assert [link.proto.label for link in analyst.get("page_link")] == ["Upload a file"]
