@@ -214,7 +214,7 @@ MOVE_SENTENCES = {
     Move.WORSENED: ("slips from ✔ green to ▲ amber", "slip from ✔ green to ▲ amber"),
     Move.IMPROVED: ("improves from ▲ amber to ✔ green", "improve from ▲ amber to ✔ green"),
     Move.NOW_AWAITED: ("becomes … data awaited", "become … data awaited"),
-    Move.DATA_ARRIVED: ("gets its first status", "get their first status"),
+    Move.DATA_ARRIVED: ("is no longer … data awaited", "are no longer … data awaited"),
 }
 
 

@@ -143,12 +143,18 @@ class SignIn:
             return self._page(request, problem[0].upper() + problem[1:] + ".", username, next_url, 401)
         except (SQLAlchemyError, DatabaseUnusable) as exc:
             log.exception("sign-in could not use the database")
-            return self._page(request, describe_database_error(exc), username, next_url, 503)
+            return self._page(request, describe_database_error(exc, self._url()), username, next_url, 503)
         response = RedirectResponse(landing(account) if next_url == "/" else next_url, status_code=303)
         response.set_cookie(COOKIE, token, httponly=True, samesite="lax", secure=_https(request), path="/")
         response.delete_cookie(FORM_COOKIE, path=SIGN_IN)
         log.info("%s signed in", account.name)
         return response
+
+    def _url(self):
+        try:
+            return self.engine().url
+        except DatabaseUnusable:
+            return None
 
     async def sign_out(self, request: Request) -> Response:
         await run_in_threadpool(end_session, self.engine(), request.cookies.get(COOKIE))

@@ -30,8 +30,8 @@ try:
     account = _ui.signed_in()
 except (SQLAlchemyError, DatabaseUnusable) as exc:
     refuse(exc)
-if account is None:  # nothing of the partnership is drawn, not even the page list
-    _ui.sign_in_prompt()
+if account is None:  # nothing of the partnership is drawn, not even the page list (an empty, hidden navigation)
+    st.navigation([st.Page(_ui.sign_in_prompt, title="Sign in", url_path="signed-out")], position="hidden").run()
     st.stop()
 
 page = _ui.navigation(account.actor())

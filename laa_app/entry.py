@@ -48,6 +48,7 @@ edited = st.data_editor(
     column_order=[*SHOWN, *FIGURES.values()],
     column_config={
         "Indicator": st.column_config.TextColumn(width="medium"),
+        "Last status": st.column_config.TextColumn(width="medium"),
         "Target": st.column_config.NumberColumn(help=f"The target for {quarter.label} (an analyst sets targets)"),
         "Last quarter": st.column_config.NumberColumn(help="The actual of the quarter before"),
         "Actual": st.column_config.NumberColumn(help=f"The actual for {quarter.label}"),

@@ -237,7 +237,7 @@ def test_dry_run_validates_shows_counts_and_writes_nothing(demo, tmp_path):
         "dry run: the file is valid; nothing was written.",
         "",
         "Status moves it would cause: 1 target recovers from ✖ red (to ✔ green); 1 target becomes … data "
-        "awaited; 1 target gets its first status (to ▲ amber).",
+        "awaited; 1 target is no longer … data awaited (to ▲ amber).",
     ]
     assert [line.split()[:2] for line in lines[5:]] == [["NI", "39"], ["NI", "19"], ["NI", "117"]]
     assert_unchanged(demo, before)

@@ -215,3 +215,16 @@ def idle(page) -> None:
     """Wait until the script run has finished and the browser has painted what it drew (two animation frames)."""
     page.wait_for_function(SETTLED)
     page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
+def screenshot(page, name: str) -> None:
+    """The whole page at 1400px wide: the viewport grows to the height of Streamlit's scrolling main area."""
+    height = page.evaluate(
+        """() => Math.max(...['[data-testid="stMain"]', '[data-testid="stAppViewContainer"]']
+              .map(s => document.querySelector(s)).filter(Boolean).map(e => e.scrollHeight), 900)"""
+    )
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": min(int(height) + 40, 12000)})
+    idle(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.set_viewport_size(VIEWPORT)

@@ -1,5 +1,6 @@
-"""The dashboard in headless Debian chromium: every page renders, a file goes through the file chooser and is
-committed, and commentary that looks like HTML stays text. Screenshots of each page go to docs/screenshots/."""
+"""The dashboard in headless Debian chromium, signed in as the analyst: every page renders, a file goes through the
+file chooser and is committed, and commentary that looks like HTML stays text. Screenshots of each page go to
+docs/screenshots/."""
 
 from __future__ import annotations
 
@@ -10,17 +11,20 @@ try:
 except ImportError:  # the browser fixture skips (or fails under LAA_REQUIRE_BROWSER) without Playwright
     expect = None
 
-from tests.browser.conftest import SCREENSHOTS, VIEWPORT, idle
+from tests.browser.conftest import idle, screenshot
 
 pytestmark = pytest.mark.browser
 
-# Every page in the navigation: its address, the sidebar label, and text that shows once it has rendered.
+# Every page in the analyst's navigation, in its order: the address, the sidebar label, and text that shows once
+# it has rendered. (Which pages each role has: test_sign_in.py.)
 PAGES = {
     "helicopter": ("/", "Helicopter view", "Helicopter view · Haringey"),
     "board": ("/board?board=Children%27s+Trust", "Theme board", "9 red targets (exception mode)"),
     "target": ("/target?target=NI+117", "Target", "Corrected values: every stored version"),
+    "entry": ("/my-targets", "My targets", "Last quarter is the actual of the quarter before."),
     "upload": ("/upload", "Upload", "Upload the quarter's figures"),
     "quality": ("/quality", "Data quality", "Chase list: targets awaiting data as at"),
+    "audit": ("/audit", "Audit", "Every upload, browser entry, rollback"),
 }
 XSS = "<img src=x onerror=alert(1)>"
 XSS_FILE = f"indicator_code,theme_board,period,actual,commentary\nNI 117,Children's Trust,2009/10 Q3,10.4,{XSS}\n"
@@ -34,19 +38,6 @@ def settle(page, text: str) -> None:
     for i in range(charts.count()):
         charts.nth(i).locator(".main-svg").first.wait_for(state="attached")
     idle(page)
-
-
-def screenshot(page, name: str) -> None:
-    """The whole page at 1400px wide: the viewport grows to the height of Streamlit's scrolling main area."""
-    height = page.evaluate(
-        """() => Math.max(...['[data-testid="stMain"]', '[data-testid="stAppViewContainer"]']
-              .map(s => document.querySelector(s)).filter(Boolean).map(e => e.scrollHeight), 900)"""
-    )
-    page.set_viewport_size({"width": VIEWPORT["width"], "height": min(int(height) + 40, 12000)})
-    idle(page)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-    page.set_viewport_size(VIEWPORT)
 
 
 def assert_no_exception(page) -> None:

@@ -13,11 +13,13 @@ try:
 except ImportError:  # the browser fixture skips (or fails under LAA_REQUIRE_BROWSER) without Playwright
     expect = None
 
-from tests.browser.conftest import idle, running_dashboard
+from dashboard.permissions import Role
+from tests.browser.conftest import idle, new_tab, running_dashboard
 
 pytestmark = pytest.mark.browser
 
-APP_PAGES = ["Helicopter view", "Theme board", "Target", "Upload", "Data quality"]
+APP_PAGES = ["Helicopter view", "Theme board", "Target", "My targets", "Upload", "Data quality", "Audit"]
+"""The analyst's navigation."""
 RANKING = ["Wellbeing", "Safer Communities", "Children's Trust", "Integrated Housing", "Better Places", "PMG"]
 
 
@@ -77,9 +79,9 @@ def test_five_target_choices_in_a_row_each_show_at_once(page):
 
 def test_a_bookmark_opened_first_on_a_fresh_server_runs_inside_the_app(browser, demo_database, tmp_path):
     with running_dashboard(demo_database, tmp_path / "fresh.log") as base:
-        context = browser.new_context(viewport={"width": 1440, "height": 900}, base_url=base)
+        first = new_tab(browser, base, demo_database, viewport={"width": 1440, "height": 900})
+        context = first.context
         try:
-            first = context.new_page()
             first.goto("/board?board=PMG")
             expect(heading(first)).to_have_text("PMG")
             idle(first)
@@ -118,22 +120,18 @@ def test_the_ranking_is_on_the_first_screen_and_each_board_opens(page):
     assert len(page.context.pages) == 1
 
 
-def test_a_phone_sees_the_partnership_mix_on_its_first_screen(browser, dashboard_url):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=dashboard_url)
-    try:
-        phone = context.new_page()
-        phone.goto("/")
-        expect(phone.get_by_text("Boards ranked, best first")).to_be_attached()
-        idle(phone)
-        tiles = phone.locator('[data-testid="stMetric"]')
-        assert tiles.count() == 5
-        # Two tiles to a row: the five fit in the first screen and a half, not two and a half screens.
-        bottoms = [tiles.nth(i).bounding_box() for i in range(5)]
-        assert bottoms[1]["y"] == bottoms[0]["y"]
-        assert bottoms[2]["y"] + bottoms[2]["height"] <= 844
-        assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390
-    finally:
-        context.close()
+def test_a_phone_sees_the_partnership_mix_on_its_first_screen(open_tab):
+    phone = open_tab(Role.EXECUTIVE, viewport={"width": 390, "height": 844})
+    phone.goto("/")
+    expect(phone.get_by_text("Boards ranked, best first")).to_be_attached()
+    idle(phone)
+    tiles = phone.locator('[data-testid="stMetric"]')
+    assert tiles.count() == 5
+    # Two tiles to a row: the five fit in the first screen and a half, not two and a half screens.
+    bottoms = [tiles.nth(i).bounding_box() for i in range(5)]
+    assert bottoms[1]["y"] == bottoms[0]["y"]
+    assert bottoms[2]["y"] + bottoms[2]["height"] <= 844
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390
 
 
 # 10. The as-at quarter and the ranking basis travel with the user ----------------------------------------------
@@ -176,20 +174,17 @@ def test_a_link_with_an_as_at_opens_that_quarter_on_a_fresh_page(page):
     expect(page.get_by_text("as at 2009/10 Q1").first).to_be_visible()
 
 
-def test_two_people_at_once_keep_their_own_choices(browser, dashboard_url):
-    contexts = [browser.new_context(viewport={"width": 1440, "height": 900}, base_url=dashboard_url) for _ in "ab"]
-    try:
-        chair, executive = (c.new_page() for c in contexts)
-        chair.goto("/board?board=PMG")
-        executive.goto("/")
-        choose(chair, "Theme board", "Wellbeing")
-        choose(executive, "As at", "2009/10 Q1")
-        choose(chair, "As at", "2009/10 Q2")
-        expect(heading(chair)).to_have_text("Wellbeing")
-        expect(chair.get_by_text("(exception mode) as at 2009/10 Q2")).to_be_visible()
-        expect(executive.get_by_text("Targets by status as at 2009/10 Q1")).to_be_visible()
-        executive.reload()
-        expect(executive.get_by_text("Targets by status as at 2009/10 Q1")).to_be_visible()
-    finally:
-        for context in contexts:
-            context.close()
+def test_two_people_at_once_keep_their_own_choices(open_tab):
+    chair, executive = (
+        open_tab(role, viewport={"width": 1440, "height": 900}) for role in (Role.CHAIR, Role.EXECUTIVE)
+    )
+    chair.goto("/board?board=PMG")
+    executive.goto("/")
+    choose(chair, "Theme board", "Wellbeing")
+    choose(executive, "As at", "2009/10 Q1")
+    choose(chair, "As at", "2009/10 Q2")
+    expect(heading(chair)).to_have_text("Wellbeing")
+    expect(chair.get_by_text("(exception mode) as at 2009/10 Q2")).to_be_visible()
+    expect(executive.get_by_text("Targets by status as at 2009/10 Q1")).to_be_visible()
+    executive.reload()
+    expect(executive.get_by_text("Targets by status as at 2009/10 Q1")).to_be_visible()

@@ -6,15 +6,17 @@ from __future__ import annotations
 import csv
 import io
 import re
+import urllib.error
 import urllib.request
 from urllib.parse import quote_plus, urlsplit
 
 import pytest
 
 from dashboard.importer import import_bytes
+from dashboard.sessions import COOKIE
 from dashboard.store.engine import make_engine
-from tests.browser.conftest import VIEWPORT, idle, running_dashboard
-from tests.fixtures import new_store
+from tests.browser.conftest import idle, new_tab, running_dashboard
+from tests.fixtures import PASSWORD, new_store, session_token
 
 try:
     from playwright.sync_api import expect
@@ -79,16 +81,14 @@ def hostile_dashboard(tmp_path_factory):
     import_bytes(engine, hostile_file(), "hostile.csv", "analyst")
     engine.dispose()
     with running_dashboard(url, folder / "streamlit.log") as base:
-        yield base
+        yield base, url
 
 
 @pytest.mark.parametrize("path", PAGES)
 def test_hostile_data_shows_as_literal_text_on_every_page(browser, hostile_dashboard, path):
-    context = browser.new_context(viewport=VIEWPORT, base_url=hostile_dashboard)
-    page = context.new_page()
-    dialogs, foreign = [], []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    own = urlsplit(hostile_dashboard).netloc
+    page = new_tab(browser, *hostile_dashboard)
+    context, dialogs, foreign = page.context, page.dialogs, []
+    own = urlsplit(hostile_dashboard[0]).netloc
     page.on("request", lambda r: foreign.append(r.url) if urlsplit(r.url).netloc not in (own, "") else None)
     try:
         page.goto(path)
@@ -119,8 +119,8 @@ def shown(locator) -> str:
 
 
 def test_hostile_names_are_shown_as_written(browser, hostile_dashboard):
-    context = browser.new_context(viewport=VIEWPORT, base_url=hostile_dashboard)
-    page = context.new_page()
+    page = new_tab(browser, *hostile_dashboard)
+    context = page.context
     try:
         page.goto(f"/board?board={quote_plus(MARKDOWN_BOARD)}")
         expect(page.locator("h1").first).to_contain_text("bold")
@@ -141,30 +141,49 @@ def test_hostile_names_are_shown_as_written(browser, hostile_dashboard):
         context.close()
 
 
-def test_a_database_that_cannot_be_reached_is_one_plain_sentence_on_every_page(browser, tmp_path):
+def test_a_database_that_cannot_be_reached_is_one_plain_sentence_at_the_sign_in(browser, tmp_path):
     with running_dashboard("postgresql+psycopg://laa@127.0.0.1:1/laa", tmp_path / "down.log") as base:
-        context = browser.new_context(viewport=VIEWPORT, base_url=base)
-        page = context.new_page()
+        page = new_tab(browser, base, role=None)
         try:
-            page.goto("/")
-            for label in ("Theme board", "Target", "Upload", "Data quality", "Helicopter view"):
-                page.locator('[data-testid="stSidebarNav"] a', has_text=label).click()
-                expect(page).to_have_url(re.compile(PAGE_PATHS[label]))
-                alert = page.locator('[data-testid="stAlert"]').first
-                expect(alert).to_contain_text("is PostgreSQL running?")
-                assert shown(alert).endswith(
-                    "cannot reach the database at 127.0.0.1:1: is PostgreSQL running? Start it, or correct the host "
-                    "and port in LAA_DATABASE_URL"
-                )
-                assert page.locator('[data-testid="stException"]').count() == 0, label
+            # No session can be checked without the store: every page asks for a sign-in.
+            for path in PAGE_PATHS.values():
+                page.goto(path.rstrip("$"))
+                expect(page).to_have_url(re.compile(r"/signin"))
+            page.get_by_label("Username").fill("ann")
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+            alert = page.get_by_role("alert")
+            expect(alert).to_contain_text("is PostgreSQL running?")
+            assert (
+                "cannot reach the database at 127.0.0.1:1: is PostgreSQL running? Start it, or correct the host "
+                "and port in LAA_DATABASE_URL"
+            ) in shown(alert)
+            assert "Traceback" not in page.content()
         finally:
-            context.close()
+            page.context.close()
+
+
+def response_headers(url: str, headers: dict[str, str]) -> dict[str, str]:
+    """The response's headers, lower-cased, whatever its status (a refused request's too)."""
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=10) as response:
+            return {k.lower(): v for k, v in response.headers.items()}
+    except urllib.error.HTTPError as refused:
+        return {k.lower(): v for k, v in refused.headers.items()}
 
 
 def test_every_response_carries_the_security_headers(hostile_dashboard):
-    for path in ("/", "/board?board=PMG", "/_stcore/health", "/favicon.png"):
-        with urllib.request.urlopen(hostile_dashboard + path, timeout=10) as response:
-            headers = {k.lower(): v for k, v in response.headers.items()}
+    base, url = hostile_dashboard
+    signed_in = {"Cookie": f"{COOKIE}={session_token(url)}"}
+    for path, headers in [
+        ("/", signed_in),
+        ("/board?board=PMG", signed_in),
+        ("/_stcore/health", {}),
+        ("/favicon.png", {}),
+        ("/signin", {}),
+        ("/", {}),  # refused: not signed in
+    ]:
+        headers = response_headers(base + path, headers)
         policy = dict(part.strip().split(" ", 1) for part in headers["content-security-policy"].split(";"))
         assert policy["default-src"] == "'self'", path
         assert policy["connect-src"] == "'self'", path

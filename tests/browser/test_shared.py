@@ -15,7 +15,7 @@ try:
 except ImportError:  # the browser fixture skips (or fails under LAA_REQUIRE_BROWSER) without Playwright
     expect = None
 
-from tests.browser.conftest import ROOT, SCREENSHOTS, VIEWPORT, idle, running_dashboard
+from tests.browser.conftest import ROOT, SCREENSHOTS, idle, new_tab, running_dashboard
 from tests.fixtures import new_store
 
 pytestmark = pytest.mark.browser
@@ -62,8 +62,7 @@ def test_a_link_with_a_curly_apostrophe_and_odd_case_finds_the_board(page):
 def test_two_browser_contexts_hold_two_areas_at_once(browser, tmp_path):
     url = new_store(f"sqlite:///{tmp_path / 'two.sqlite3'}", demo=True, second_area=True)
     with running_dashboard(url, tmp_path / "two.log") as base:
-        haringey = browser.new_context(viewport=VIEWPORT, base_url=base).new_page()
-        enfield = browser.new_context(viewport=VIEWPORT, base_url=base).new_page()
+        haringey, enfield = new_tab(browser, base, url), new_tab(browser, base, url)
         haringey.goto("/")
         enfield.goto("/?area=Enfield")
         expect(haringey.locator("h1").first).to_have_text("Helicopter view · Haringey")
