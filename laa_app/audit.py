@@ -19,9 +19,15 @@ trail = audit_trail(_ui.engine(), _ui.actor(), user.strip() or None, target.stri
 if trail.empty:
     st.info("No changes recorded" + (" for these filters." if user or target else " yet."), icon=":material/info:")
     st.stop()
+shown = trail.drop(columns="when").astype(object)
+shown = shown.where(shown.notna(), "").assign(when=trail["when"])[list(trail.columns)]  # blank, not "None"
 st.dataframe(
-    trail.rename(columns=str.capitalize),
+    shown.rename(columns=str.capitalize),
     hide_index=True,
     width="stretch",
-    column_config={"When": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")},
+    column_config={
+        "When": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss"),
+        "Who": st.column_config.TextColumn(width="small"),
+        "Detail": st.column_config.TextColumn(width="large"),
+    },
 )

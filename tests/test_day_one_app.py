@@ -186,9 +186,8 @@ def test_the_upload_preview_is_made_once_per_file(fresh_app, monkeypatch):
     monkeypatch.setattr(dashboard.importer, "import_bytes", counted)  # the commit
     monkeypatch.setattr(dashboard.preview, "import_bytes", counted)  # the check
     at = upload(no_exception(fresh_app.run()), "q4.csv", NEW_QUARTER)
-    for name in ("Ann", "Bob", "Cat"):
-        at.text_input[0].set_value(name).run()
-        no_exception(at)
+    for _ in range(3):  # other clicks on the page rerun it: the file is not checked again
+        no_exception(at.run())
     assert calls == [True]
     at.button(key="commit").click().run()
     # The commit, then one new check of the same file against the store it has just changed.
