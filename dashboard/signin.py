@@ -114,8 +114,8 @@ def local_path(target: str | None) -> str:
 class SignIn:
     """The /signin and /signout endpoints, over the store the dashboard serves."""
 
-    def __init__(self, engine: Callable[[], Engine], idle: timedelta, sso: bool = False) -> None:
-        self.engine, self.idle, self.sso = engine, idle, sso
+    def __init__(self, engine: Callable[[], Engine], sso: bool = False) -> None:
+        self.engine, self.sso = engine, sso
 
     def routes(self) -> list[Route]:
         return [

@@ -28,7 +28,7 @@ def engine():
 SSO = single_sign_on()
 app = st.App(
     str(Path(__file__).resolve().with_name("app.py")),
-    routes=SignIn(engine, IDLE, SSO).routes(),
+    routes=SignIn(engine, SSO).routes(),
     middleware=[
         Middleware(SecurityHeaders, script_hashes=inline_script_hashes(STREAMLIT_PAGE.read_text())),
         Middleware(SignInGate, account=gate_account(engine, IDLE), sso=SSO),

@@ -38,7 +38,7 @@ def client(demo):
     """The sign-in routes and the gate in front of stand-ins for the app's pages, media and websocket."""
     app = Starlette(
         routes=[
-            *SignIn(lambda: demo, IDLE).routes(),
+            *SignIn(lambda: demo).routes(),
             Route("/", _page),
             Route("/board", _page),
             Route("/media/{name}", _page),
