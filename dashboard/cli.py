@@ -40,7 +40,7 @@ from dashboard.position import (
 )
 from dashboard.rules import parse_status, status_label
 from dashboard.settings import Settings
-from dashboard.signoff import SignOffProblem, reopen, sign_off, sign_off_sentence
+from dashboard.signoff import SignOffProblem, reopen, sign_off, sign_off_sentence, signed_off
 from dashboard.store.engine import (
     DatabaseUnusable,
     check_intact,
@@ -537,7 +537,9 @@ def _sign_off_sentence(engine: Engine, position: Position, period: Period | None
     if board is None:
         return None
     quarter = resolve_as_at(position, period)
-    return sign_off_sentence(engine, position.area, board, quarter) if quarter else None
+    if quarter is None:
+        return None
+    return sign_off_sentence(signed_off(engine, position.area, board, quarter), board, quarter)
 
 
 def _write_report(

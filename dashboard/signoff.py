@@ -89,9 +89,9 @@ def signed_off(engine: Engine, area: str | None, board: str, period: Period) -> 
     return None if held is None else _signed(board_name, held)
 
 
-def sign_off_sentence(engine: Engine, area: str | None, board: str, quarter: Period) -> str:
-    """'Children's Trust 2009/10 Q3 was signed off by chris on 02 December 2026', or that it is not yet."""
-    held = signed_off(engine, area, board, quarter)
+def sign_off_sentence(held: SignedOff | None, board: str, quarter: Period) -> str:
+    """'Children's Trust 2009/10 Q3 was signed off by chris on 02 December 2026' (held, from signed_off), or that
+    it is not yet."""
     return held.sentence() if held else f"{board} {quarter.label} is not signed off yet"
 
 

@@ -32,7 +32,7 @@ if unknown:
 
 st.title(md_escape(board))
 held = signed_off(_ui.engine(), position.area, board, as_at)
-signed = sign_off_sentence(_ui.engine(), position.area, board, as_at)
+signed = sign_off_sentence(held, board, as_at)
 who = _ui.actor()
 scope = TargetScope(board, None)
 with st.container(border=True):

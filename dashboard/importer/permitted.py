@@ -29,10 +29,7 @@ def upload_problems(plan: ImportPlan, actor: Actor, signed: dict[tuple, SignedOf
 
 def _not_chaired(plan: ImportPlan, actor: Actor) -> list[ImportProblem]:
     """Rows of stored targets of boards the chair does not chair."""
-    targets = plan.targets[plan.targets["kind"] != "new"]
-    others = targets[[not actor.chairs(b) for b in targets["stored_theme_board"]]]
-    boards = dict(zip(others["indicator_code"], others["stored_theme_board"], strict=True))
-    rows = plan.values[plan.values["indicator_code"].isin(boards) & (plan.values["kind"] != "unchanged")]
+    rows, boards = _rows_not_owned(plan, "theme_board", actor.chairs)
     return [
         ImportProblem(
             int(r.line),
@@ -46,15 +43,30 @@ def _not_chaired(plan: ImportPlan, actor: Actor) -> list[ImportProblem]:
     ]
 
 
+def _rows_not_owned(plan: ImportPlan, owner: str, owns) -> tuple[pd.DataFrame, dict[str, object]]:
+    """The rows the file changes of stored targets whose stored owner (their theme board, or lead partner) the
+    actor does not own, and each such target's owner by code."""
+    targets = plan.targets[plan.targets["kind"] != "new"]
+    others = targets[[not owns(o) for o in targets[f"stored_{owner}"]]]
+    owners = dict(zip(others["indicator_code"], others[f"stored_{owner}"], strict=True))
+    rows = plan.values[plan.values["indicator_code"].isin(owners) & (plan.values["kind"] != "unchanged")]
+    return rows, owners
+
+
+def _changing(plan: ImportPlan, stored: str) -> pd.DataFrame:
+    """The rows the file changes whose figure `stored` (target_value, actual…) it sets, changes or clears."""
+    values = plan.values[plan.values["kind"] != "unchanged"]
+    differs = ~same_cells(values[stored], values[f"stored_{stored}"])
+    differs &= pd.notna(values[stored]).to_numpy() | pd.notna(values[f"stored_{stored}"]).to_numpy()
+    return values[np.asarray(differs, dtype=bool)]
+
+
 def _figures_changed(plan: ImportPlan) -> list[ImportProblem]:
     """A chair's rows that would change an actual or a rag (a chair edits commentary and remedial action only)."""
-    values = plan.values[plan.values["kind"] != "unchanged"]
     problems = []
     for column, stored in (("actual", "actual"), ("rag", "reported_status")):
         if column not in plan.present:
             continue
-        differs = ~same_cells(values[stored], values[f"stored_{stored}"])
-        differs &= pd.notna(values[stored]).to_numpy() | pd.notna(values[f"stored_{stored}"]).to_numpy()
         problems += [
             ImportProblem(
                 int(r.line),
@@ -64,7 +76,7 @@ def _figures_changed(plan: ImportPlan) -> list[ImportProblem]:
                 "commentary and remedial action only",
                 "leave the figure as it is (the lead partner or an analyst enters it)",
             )
-            for r in values[np.asarray(differs, dtype=bool)].itertuples()
+            for r in _changing(plan, stored).itertuples()
         ]
     return problems
 
@@ -94,10 +106,7 @@ def _signed_off(plan: ImportPlan, signed: dict[tuple, SignedOff]) -> list[Import
 
 def _not_theirs(plan: ImportPlan, actor: Actor) -> list[ImportProblem]:
     """Rows of stored targets another partner leads."""
-    targets = plan.targets[plan.targets["kind"] != "new"]
-    others = targets[[not actor.leads(p) for p in targets["stored_lead_partner"]]]
-    leads = dict(zip(others["indicator_code"], others["stored_lead_partner"], strict=True))
-    rows = plan.values[plan.values["indicator_code"].isin(leads) & (plan.values["kind"] != "unchanged")]
+    rows, leads = _rows_not_owned(plan, "lead_partner", actor.leads)
     return [
         ImportProblem(
             int(r.line),
@@ -149,9 +158,6 @@ def _targets_changed(plan: ImportPlan) -> list[ImportProblem]:
     """Rows that would change the target figure of a period already stored, or set one."""
     if "target" not in plan.present:
         return []
-    values = plan.values[plan.values["kind"] != "unchanged"]
-    differs = ~same_cells(values["target_value"], values["stored_target_value"])
-    differs &= pd.notna(values["target_value"]).to_numpy() | pd.notna(values["stored_target_value"]).to_numpy()
     return [
         ImportProblem(
             int(r.line),
@@ -161,5 +167,5 @@ def _targets_changed(plan: ImportPlan) -> list[ImportProblem]:
             "targets",
             "leave the target column out (the stored target is kept), or ask an analyst to change it",
         )
-        for r in values[np.asarray(differs, dtype=bool)].itertuples()
+        for r in _changing(plan, "target_value").itertuples()
     ]
