@@ -292,6 +292,9 @@ def test_a_partners_entry_moves_the_helicopter_view(writing_page, role):
     expect_tiles(page, targets=74, red=18, amber=7, green=25, awaited=24)
 
     page.get_by_role("link", name="My targets").click()
+    # the helicopter view's own tables stay on screen until the new page replaces them
+    expect(page.get_by_role("heading", name="My targets")).to_be_visible()
+    idle(page)
     table = grid(page)
     code, _, board, partner, target, *_ = grid_row(table, NI_150_ROW)
     assert (code, board, partner, target) == ("NI 150", "Wellbeing", "NHS Haringey", "6.5")
