@@ -16,6 +16,8 @@ NO_DATA_MESSAGE = (
     "No data yet. Upload the quarter's CSV or Excel file on the Upload page, "
     "or load the sample partnership with `laa demo` on the command line."
 )
+# for those who cannot upload: the Upload page is not theirs to open
+NO_DATA_YET_MESSAGE = "No data yet. The figures appear here once the partnership's analyst uploads the quarter's file."
 
 
 def count_header(column: str) -> str:

@@ -20,7 +20,7 @@ from dashboard.signoff import SignOffProblem
 from dashboard.store import queries
 from dashboard.store.engine import make_engine
 from dashboard.store.schema import data_version
-from dashboard.views import BASIS_LABELS, NO_DATA_MESSAGE, breakdown_cell_status, echoed, md_escape
+from dashboard.views import BASIS_LABELS, NO_DATA_MESSAGE, NO_DATA_YET_MESSAGE, breakdown_cell_status, echoed, md_escape
 from laa_app.sso import single_sign_on
 
 HELICOPTER = "helicopter.py"
@@ -156,9 +156,11 @@ def require_position() -> Position:
 
 
 def empty_state() -> None:
+    if not allows(actor(), Action.UPLOAD):  # a page outside the user's navigation cannot be linked to
+        st.info(NO_DATA_YET_MESSAGE, icon=":material/info:")
+        return
     st.info(NO_DATA_MESSAGE, icon=":material/info:")
-    if allows(actor(), Action.UPLOAD):  # a page outside the user's navigation cannot be linked to
-        st.page_link(UPLOAD, label="Upload a file", icon=":material/upload_file:")
+    st.page_link(UPLOAD, label="Upload a file", icon=":material/upload_file:")
 
 
 def history(code: str):
