@@ -6,10 +6,11 @@ never stores a value twice and a 2,000,000-row import stays one insert."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import ColumnElement, Connection, Engine, insert, select
 from sqlalchemy.orm import aliased
 
 from dashboard.names import code_key, name_key
@@ -88,10 +89,12 @@ def audit_trail(
 def _events(conn: Connection, user: str | None, target: str | None, limit: int) -> pd.DataFrame:
     stmt = select(AuditEvent.__table__).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     if target:
-        stmt = stmt.where(AuditEvent.indicator_code.is_not(None))
+        stmt = stmt.where(AuditEvent.indicator_code.in_(_spellings(conn, AuditEvent.indicator_code, target, code_key)))
+    if user:
+        stmt = stmt.where(AuditEvent.user_name.in_(_spellings(conn, AuditEvent.user_name, user, name_key)))
+    if limit:
+        stmt = stmt.limit(limit)
     rows = conn.execute(stmt).all()
-    rows = [e for e in rows if _matches(e.user_name, user) and _same_code(e.indicator_code, target)]
-    rows = rows[:limit] if limit else rows
     return pd.DataFrame(
         [
             {
@@ -143,9 +146,9 @@ def _value_changes(conn: Connection, user: str | None, target: str | None, limit
         .order_by(UploadBatch.uploaded_at.desc(), after.id.desc())
     )
     if target:
-        stmt = stmt.where(Target.indicator_code.in_(_codes(conn, target)))
+        stmt = stmt.where(Target.indicator_code.in_(_spellings(conn, Target.indicator_code, target, code_key)))
     if user:
-        stmt = stmt.where(UploadBatch.uploaded_by.in_(_uploaders(conn, user)))
+        stmt = stmt.where(UploadBatch.uploaded_by.in_(_spellings(conn, UploadBatch.uploaded_by, user, name_key)))
     if limit:
         stmt = stmt.limit(limit)
     out = []
@@ -177,18 +180,7 @@ def _same(old: object, new: object) -> bool:
     return (old is None and new is None) or (old is not None and new is not None and old == new)
 
 
-def _matches(name: str, wanted: str | None) -> bool:
-    return wanted is None or name_key(name) == name_key(wanted)
-
-
-def _same_code(code: str | None, wanted: str | None) -> bool:
-    return wanted is None or (code is not None and code_key(code) == code_key(wanted))
-
-
-def _codes(conn: Connection, wanted: str) -> list[str]:
-    """The stored codes that are the one asked for, however it was written."""
-    return [c for c in conn.scalars(select(Target.indicator_code).distinct()) if code_key(c) == code_key(wanted)]
-
-
-def _uploaders(conn: Connection, wanted: str) -> list[str]:
-    return [u for u in conn.scalars(select(UploadBatch.uploaded_by).distinct()) if name_key(u) == name_key(wanted)]
+def _spellings(conn: Connection, column: ColumnElement[str], wanted: str, key: Callable[[str], str]) -> list[str]:
+    """The stored values of column that are the one asked for, however it was written (case, spaces,
+    apostrophes): the filter then runs in the database."""
+    return [v for v in conn.scalars(select(column).distinct()) if v is not None and key(v) == key(wanted)]
