@@ -18,11 +18,14 @@ TOUCH_EVERY = timedelta(minutes=1)
 """How stale last_seen may grow before a page run writes it again: not a write on every click."""
 
 
-def start_session(engine: Engine, account: Account, now: datetime | None = None) -> str:
-    """A new session for a signed-in account; returns the token for the browser's cookie."""
+def start_session(engine: Engine, account: Account, now: datetime | None = None, token: str | None = None) -> str:
+    """A new session for a signed-in account; returns the token for the browser's cookie. token: the one the
+    browser already holds (single sign-on's signed identity cookie); a session it already opened stays as it is."""
     now = now or datetime.now(UTC)
-    token = secrets.token_urlsafe(32)
+    token = token or secrets.token_urlsafe(32)
     with recording(engine) as conn:
+        if conn.scalar(select(SignInSession.id).where(SignInSession.token_hash == _hash(token))) is not None:
+            return token
         user_id = conn.scalar(select(User.id).where(User.name == account.name))
         conn.execute(
             insert(SignInSession),

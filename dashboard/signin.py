@@ -7,12 +7,14 @@ other request with 401, and refuses the websocket that would carry the figures."
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from http.cookies import SimpleCookie
+from typing import Protocol
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from sqlalchemy import Engine
@@ -40,7 +42,8 @@ MAX_WAIT = 3.0
 # which hold no partnership data. Single sign-on adds Streamlit's /auth/ routes and its callback.
 OPEN_PATHS = (SIGN_IN, SIGN_OUT, "/_stcore/health", "/_stcore/host-config", "/favicon.png")
 OPEN_PREFIXES = ("/static/",)
-SSO_PREFIXES = ("/auth/", "/oauth2callback")
+SSO_CALLBACK = "/oauth2callback"
+SSO_PREFIXES = ("/auth/", SSO_CALLBACK)
 # Requests that are not a page: refused with 401 rather than sent to the sign-in page.
 NOT_PAGES = ("/_stcore/", "/media/", "/component/", "/app/static/")
 
@@ -179,23 +182,40 @@ def _https(request: Request) -> bool:
     return request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
 
 
+class SingleSignOn(Protocol):
+    """Sign-ins through an identity provider (laa_app/sso.py), by the cookies a request holds or a response sets."""
+
+    def started(self, cookies: Mapping[str, str]) -> Account | None:
+        """The provider's callback set these: the user now signed in, or None (no user has that e-mail)."""
+
+    def account(self, cookies: Mapping[str, str]) -> Account | None:
+        """The user whose live sign-in the request's cookies hold, or None."""
+
+
 class SignInGate:
     """ASGI middleware: every request but the open ones needs a live sign-in session (its cookie)."""
 
-    def __init__(self, app, account: Callable[[str | None], Account | None], sso: bool = False) -> None:
+    def __init__(
+        self,
+        app,
+        account: Callable[[str | None], Account | None],
+        sso: SingleSignOn | None = None,
+    ) -> None:
+        """account: the user a session token belongs to; sso: single sign-on's sign-ins, when configured."""
         self.app, self.account, self.sso = app, account, sso
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] not in ("http", "websocket") or self._open(scope):
+            if self.sso is not None and scope["type"] == "http" and scope["path"] == SSO_CALLBACK:
+                send = self._landing(send)
             await self.app(scope, receive, send)
             return
-        token = _cookie(scope, COOKIE)
         try:
-            signed_in = token is not None and await run_in_threadpool(self.account, token) is not None
+            signed_in = await run_in_threadpool(self._signed_in, _cookies(scope))
         except (SQLAlchemyError, DatabaseUnusable):
             log.exception("the sign-in gate could not use the database")
             signed_in = False
-        if signed_in or (self.sso and _cookie(scope, "_streamlit_user") is not None):
+        if signed_in:
             await self.app(scope, receive, send)
         elif scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 1008})
@@ -206,6 +226,32 @@ class SignInGate:
             where = SIGN_IN + ("" if asked == "/" else "?next=" + quote(asked, safe=""))
             await RedirectResponse(where, status_code=303)(scope, receive, send)
 
+    def _signed_in(self, cookies: Mapping[str, str]) -> bool:
+        token = cookies.get(COOKIE)
+        if token is not None and self.account(token) is not None:
+            return True
+        return self.sso is not None and self.sso.account(cookies) is not None
+
+    def _landing(self, send):
+        """The provider's callback sends the browser to the helicopter view: send a chair to their board and a
+        partner to My targets instead, as the sign-in form does (the identity is in the cookie it sets)."""
+
+        async def send_to_landing(message) -> None:
+            if message["type"] == "http.response.start" and 300 <= message["status"] < 400:
+                headers = message.get("headers", [])
+                try:
+                    account = await run_in_threadpool(self.sso.started, _set_cookies(headers))
+                except (SQLAlchemyError, DatabaseUnusable):
+                    log.exception("the sign-in gate could not use the database")
+                    account = None
+                if account is not None:
+                    where = landing(account).encode("latin-1")
+                    headers = [(k, where if k.lower() == b"location" and v == b"/" else v) for k, v in headers]
+                    message = {**message, "headers": headers}
+            await send(message)
+
+        return send_to_landing
+
     def _open(self, scope) -> bool:
         path = scope["path"]
         if path in OPEN_PATHS or path.startswith(OPEN_PREFIXES):
@@ -213,7 +259,7 @@ class SignInGate:
         # With single sign-on the pages and their websocket open, for the app's own sign-in (st.login) to show;
         # the app then shows nothing but that until the provider's e-mail is a user's.
         page = scope["type"] == "websocket" or not path.startswith(NOT_PAGES)
-        return self.sso and (path.startswith(SSO_PREFIXES) or page)
+        return self.sso is not None and (path.startswith(SSO_PREFIXES) or page)
 
 
 def _wants_page(scope) -> bool:
@@ -224,17 +270,30 @@ def _wants_page(scope) -> bool:
     return b"text/html" in accept
 
 
-def _cookie(scope, name: str) -> str | None:
+def _set_cookies(headers) -> dict[str, str]:
+    """The cookies a response sets, by name."""
+    found: dict[str, str] = {}
+    for key, value in headers:
+        if key.lower() == b"set-cookie":
+            jar = SimpleCookie()
+            with contextlib.suppress(Exception):  # a cookie this gate cannot read is not the identity
+                jar.load(value.decode("latin-1"))
+            found |= {name: morsel.value for name, morsel in jar.items()}
+    return found
+
+
+def _cookies(scope) -> dict[str, str]:
+    """The request's cookies by name; none from a malformed header (which is no sign-in)."""
+    found: dict[str, str] = {}
     for key, value in scope.get("headers", []):
         if key == b"cookie":
             jar = SimpleCookie()
             try:
                 jar.load(value.decode("latin-1"))
-            except Exception:  # a malformed cookie header is no sign-in
-                return None
-            if name in jar:
-                return jar[name].value
-    return None
+            except Exception:
+                return {}
+            found |= {name: morsel.value for name, morsel in jar.items()}
+    return found
 
 
 def gate_account(engine: Callable[[], Engine], idle: timedelta) -> Callable[[str | None], Account | None]:

@@ -14,14 +14,14 @@ from dashboard.periods import Period
 from dashboard.permissions import Action, Actor, PermissionDenied, allows
 from dashboard.position import NoData, NoSuchArea, Position, load_position, target_history
 from dashboard.rules import Status
-from dashboard.sessions import COOKIE, end_session, session_account, start_session
+from dashboard.sessions import COOKIE, end_session, session_account
 from dashboard.settings import Settings
 from dashboard.signoff import SignOffProblem
 from dashboard.store import queries
 from dashboard.store.engine import make_engine
 from dashboard.store.schema import data_version
 from dashboard.views import BASIS_LABELS, NO_DATA_MESSAGE, NO_DATA_YET_MESSAGE, breakdown_cell_status, echoed, md_escape
-from laa_app.sso import single_sign_on
+from laa_app.sso import identity_token, single_sign_on
 
 HELICOPTER = "helicopter.py"
 BOARD = "board.py"
@@ -182,10 +182,9 @@ def signed_in() -> Account | None:
     token = st.session_state.get(_TOKEN) or _cookie()
     idle = timedelta(minutes=settings().idle_timeout_minutes)
     account = session_account(engine(), token, idle) if token else None
-    if account is None and single_sign_on() and st.user.is_logged_in:
-        account = account_by_email(engine(), str(st.user.get("email") or ""))
-        if account is not None:
-            token = start_session(engine(), account)
+    if account is None and single_sign_on():  # the provider's callback started a session for its identity
+        token = identity_token()
+        account = session_account(engine(), token, idle) if token else None
     st.session_state[_TOKEN] = token if account is not None else None
     if account is not None:
         st.session_state[_ACTOR] = account.actor()
@@ -225,27 +224,41 @@ def sign_in_prompt() -> None:
         st.info("Sign in to see the partnership's targets.", icon=":material/lock:")
     st.markdown("[Sign in](/signin)")
     if single_sign_on():
-        if st.user.is_logged_in:
+        email = str(st.user.get("email") or "") if st.user.is_logged_in else ""
+        if email and account_by_email(engine(), email) is None:
             st.warning(
-                f"{md_escape(st.user.get('email') or 'Your account')} has no dashboard account: ask your "
-                "partnership's dashboard administrator to add your e-mail to a user.",
+                f"{md_escape(email)} has no dashboard account: ask your partnership's dashboard administrator to "
+                "add your e-mail to a user.",
                 icon=":material/person_off:",
             )
         elif st.button("Sign in with your work account", key="sso"):
             st.login()
 
 
+PAGES = {
+    HELICOPTER: ("Helicopter view", ":material/travel_explore:", None),
+    BOARD: ("Theme board", ":material/groups:", "board"),
+    TARGET: ("Target", ":material/query_stats:", "target"),
+    MY_TARGETS: ("My targets", ":material/edit_note:", "my-targets"),
+    UPLOAD: ("Upload", ":material/upload_file:", "upload"),
+    QUALITY: ("Data quality", ":material/rule:", "quality"),
+    AUDIT: ("Audit", ":material/history:", "audit"),
+}
+"""Each page's script: its title, icon and address."""
+
+
+def signed_out_navigation():
+    """Nothing of the partnership, not even the page list: the sign-in prompt alone, hidden, at every page's
+    address, so that a bookmark opened before signing in (single sign-on lets pages through the gate) shows the
+    prompt rather than Streamlit's "Page not found"."""
+    prompts = [st.Page(sign_in_prompt, title="Sign in", url_path="signed-out", default=True)]
+    paths = [path for _, _, path in PAGES.values() if path is not None]
+    prompts += [st.Page(sign_in_prompt, title="Sign in", url_path=path) for path in paths]
+    return st.navigation(prompts, position="hidden")
+
+
 def navigation(who: Actor):
     """The pages this user's role may use, shown in the sidebar; returns the page this run shows."""
-    pages = {
-        HELICOPTER: ("Helicopter view", ":material/travel_explore:", None),
-        BOARD: ("Theme board", ":material/groups:", "board"),
-        TARGET: ("Target", ":material/query_stats:", "target"),
-        MY_TARGETS: ("My targets", ":material/edit_note:", "my-targets"),
-        UPLOAD: ("Upload", ":material/upload_file:", "upload"),
-        QUALITY: ("Data quality", ":material/rule:", "quality"),
-        AUDIT: ("Audit", ":material/history:", "audit"),
-    }
     may = {
         MY_TARGETS: allows(who, Action.ENTER_VALUE) or allows(who, Action.EDIT_COMMENTARY),
         UPLOAD: allows(who, Action.UPLOAD),
@@ -253,7 +266,7 @@ def navigation(who: Actor):
     }
     made = {
         script: st.Page(script, title=title, icon=icon, url_path=path, default=script == HELICOPTER)
-        for script, (title, icon, path) in pages.items()
+        for script, (title, icon, path) in PAGES.items()
         if may.get(script, True)
     }
     groups = {"Partnership": [HELICOPTER, BOARD, TARGET], "Yours": [MY_TARGETS], "Data": [UPLOAD, QUALITY, AUDIT]}

@@ -31,7 +31,7 @@ try:
 except (SQLAlchemyError, DatabaseUnusable) as exc:
     refuse(exc)
 if account is None:  # nothing of the partnership is drawn, not even the page list (an empty, hidden navigation)
-    st.navigation([st.Page(_ui.sign_in_prompt, title="Sign in", url_path="signed-out")], position="hidden").run()
+    _ui.signed_out_navigation().run()
     st.stop()
 
 page = _ui.navigation(account.actor())

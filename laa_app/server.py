@@ -12,7 +12,7 @@ from dashboard.security import SecurityHeaders, inline_script_hashes
 from dashboard.settings import Settings
 from dashboard.signin import SignIn, SignInGate, gate_account
 from dashboard.store.engine import make_engine
-from laa_app.sso import single_sign_on
+from laa_app.sso import ProviderSignIn, single_sign_on
 
 # Streamlit's own page carries a small inline script: allow exactly that one, by its hash.
 STREAMLIT_PAGE = Path(st.__file__).resolve().parent / "static" / "index.html"
@@ -31,6 +31,6 @@ app = st.App(
     routes=SignIn(engine, SSO).routes(),
     middleware=[
         Middleware(SecurityHeaders, script_hashes=inline_script_hashes(STREAMLIT_PAGE.read_text())),
-        Middleware(SignInGate, account=gate_account(engine, IDLE), sso=SSO),
+        Middleware(SignInGate, account=gate_account(engine, IDLE), sso=ProviderSignIn(engine, IDLE) if SSO else None),
     ],
 )
