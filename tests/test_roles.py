@@ -278,7 +278,7 @@ def test_a_filter_holding_sql_finds_nothing_and_changes_nothing(demo):
     sql = "' OR 1=1 --"
     before = snapshot(demo)
     board = laa("exceptions", "--board", sql)
-    assert board.code == 2 and board.err.startswith("error: --board \"' OR 1=1 --\": no such theme board")
+    assert board.code == 2 and board.err.startswith('error: --board "\' OR 1=1 --": no such theme board')
     assert laa("history", sql).code == 2
     assert laa("audit", "--user", sql).out == "no changes recorded for that filter\n"
     assert laa("audit", "--target", sql, "--format", "json").json() == {"audit": []}

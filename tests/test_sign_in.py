@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.responses import PlainTextResponse
+from starlette.responses import PlainTextResponse, RedirectResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -132,3 +132,77 @@ def test_the_page_escapes_what_it_echoes():
     page = sign_in_page(problem="<script>x</script>", username='"><img src=x>', next_url="/", form_token="t")
     assert "<script>x" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
     assert '"><img' not in page and "&quot;&gt;&lt;img src=x&gt;" in page
+
+
+# --- Single sign-on: the gate with a stand-in identity check (the real one, Streamlit's signed cookie, is in
+# tests/browser/test_single_sign_on.py) ---------------------------------------------------------------------
+
+
+async def _callback(request):
+    """Streamlit's /oauth2callback: the identity cookie, and back to the helicopter view."""
+    response = RedirectResponse("/", status_code=302)
+    response.set_cookie("_streamlit_user", request.query_params["who"], httponly=True)
+    return response
+
+
+class StandInProvider:
+    """Single sign-on's sign-ins with the identity cookie holding a user's name as is."""
+
+    def __init__(self, accounts: dict) -> None:
+        self.accounts, self.live = accounts, set()
+
+    def started(self, cookies):
+        account = self.accounts.get(cookies.get("_streamlit_user", ""))
+        if account is not None:
+            self.live.add(account.name)
+        return account
+
+    def account(self, cookies):
+        name = cookies.get("_streamlit_user", "")
+        return self.accounts[name] if name in self.live else None
+
+
+@pytest.fixture
+def sso_client(demo):
+    accounts = {name: user_of(demo, role) for role, name in [(Role.CHAIR, "chris"), (Role.ANALYST, "ann")]}
+    app = Starlette(
+        routes=[
+            Route("/", _page),
+            Route("/media/{name}", _page),
+            Route("/oauth2callback", _callback),
+            WebSocketRoute("/_stcore/stream", _stream),
+        ],
+        middleware=[
+            Middleware(
+                SignInGate,
+                account=gate_account(lambda: demo, IDLE),
+                sso=StandInProvider(accounts),
+            )
+        ],
+    )
+    with TestClient(app, base_url="http://127.0.0.1") as test_client:
+        yield test_client
+
+
+def test_with_single_sign_on_files_need_a_live_sign_in_from_the_provider(sso_client):
+    assert sso_client.get("/media/paper.pdf").status_code == 401
+    chris = {"cookie": "_streamlit_user=chris"}
+    assert sso_client.get("/media/paper.pdf", headers=chris).status_code == 401  # before the callback
+    sso_client.get("/oauth2callback?who=stranger", follow_redirects=False)
+    assert sso_client.get("/media/paper.pdf", headers={"cookie": "_streamlit_user=stranger"}).status_code == 401
+    sso_client.get("/oauth2callback?who=chris", follow_redirects=False)
+    assert sso_client.get("/media/paper.pdf", headers=chris).text == DATA
+    # the pages and their websocket open, for the app's own "Sign in with your work account"
+    assert sso_client.get("/", headers=PAGE).status_code == 200
+    with sso_client.websocket_connect("/_stcore/stream") as stream:
+        assert stream.receive_text() == DATA
+
+
+@pytest.mark.parametrize(
+    ("who", "where"),
+    [("chris", "/board?board=Children%27s+Trust"), ("ann", "/"), ("stranger", "/")],
+)
+def test_the_providers_callback_lands_each_role_where_the_sign_in_form_does(sso_client, who, where):
+    back = sso_client.get(f"/oauth2callback?who={who}", follow_redirects=False)
+    assert (back.status_code, back.headers["location"]) == (302, where)
+    assert back.cookies["_streamlit_user"] == who

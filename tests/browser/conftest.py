@@ -63,15 +63,18 @@ def _unavailable(reason: str) -> None:
 
 
 @contextlib.contextmanager
-def running_dashboard(database_url: str, log: Path) -> Iterator[str]:
+def running_dashboard(
+    database_url: str, log: Path, *, port: int | None = None, options: tuple[str, ...] = ()
+) -> Iterator[str]:
     """`streamlit run laa_app/server.py` (app.py behind its security headers, as `laa serve` runs it) on a free loopback
-    port over database_url; yields its address once it answers."""
-    port = free_port()
+    port (or port) over database_url, with Streamlit's command line options added; yields its address once it
+    answers."""
+    port = port or free_port()
     env = {**os.environ, "LAA_DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
     command = [
         sys.executable, "-m", "streamlit", "run", str(APP / "server.py"),
         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *options,
     ]  # fmt: skip
     with log.open("wb") as out:
         server = subprocess.Popen(command, cwd=APP, env=env, stdout=out, stderr=subprocess.STDOUT)
