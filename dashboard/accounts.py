@@ -8,13 +8,13 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 
 from dashboard.audit import record
 from dashboard.names import find_name, name_key
 from dashboard.permissions import Action, Actor, Role, require
 from dashboard.store.engine import as_utc, recording, writing
-from dashboard.store.models import Area, ThemeBoard, User, UserBoard
+from dashboard.store.models import Area, SignInSession, ThemeBoard, User, UserBoard
 from dashboard.store.schema import require_ready
 
 MIN_PASSWORD = 12
@@ -73,6 +73,7 @@ def add_user(
     with writing(engine, figures=False) as conn:
         if conn.scalar(select(User.id).where(User.name == name)) is not None:
             raise AccountProblem(f"there is already a user {name!r}: `laa user list` lists them")
+        _email_free(conn, _email(email), name)
         board_ids = _board_ids(conn, boards)
         user_id = conn.execute(
             insert(User).returning(User.id),
@@ -163,6 +164,33 @@ def set_password(engine: Engine, by: Actor, name: str, password: str) -> None:
             .values(password_hash=_hash(password), failed_sign_ins=0, locked_until=None)
         )
         record(conn, by.name, "set password", field="user", new=account.name, detail="password changed")
+
+
+def set_email(engine: Engine, by: Actor, name: str, email: str | None) -> str | None:
+    """The e-mail single sign-on reports for the user (None: none, so they sign in with their password only);
+    returns it as stored. The user's open sign-ins end."""
+    require(by, Action.MANAGE_USERS)
+    account = find_user(engine, name)
+    tidy = _email(email)
+    with writing(engine, figures=False) as conn:
+        _email_free(conn, tidy, account.name)
+        user_id = conn.scalar(select(User.id).where(User.name == account.name))
+        conn.execute(update(User).where(User.id == user_id).values(email=tidy))
+        # whoever signed in with the old e-mail is signed out, as a wrongly given address must not keep its access
+        ended = update(SignInSession).where(SignInSession.user_id == user_id, SignInSession.ended_at.is_(None))
+        conn.execute(ended.values(ended_at=datetime.now(UTC)))
+        record(conn, by.name, "set e-mail", field="e-mail", old=account.email, new=tidy, detail=f"user {account.name}")
+    return tidy
+
+
+def _email_free(conn: Connection, email: str | None, name: str) -> None:
+    """One e-mail opens one account: single sign-on could not tell two users apart."""
+    if email is None:
+        return
+    holders = conn.execute(select(User.name, User.email).where(User.email.is_not(None), User.name != name))
+    holder = next((n for n, e in holders if e.casefold() == email), None)
+    if holder is not None:
+        raise AccountProblem(f"{email} is already the e-mail of user {holder!r}")
 
 
 class SignInRefused(PermissionError):

@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from typer.core import TyperGroup
 
 from dashboard import breakdown, preview, reports
-from dashboard.accounts import AccountProblem, add_user, disable_user, find_user, set_password, users_frame
+from dashboard.accounts import AccountProblem, add_user, disable_user, find_user, set_email, set_password, users_frame
 from dashboard.audit import audit_trail
 from dashboard.demo import DemoMissing, add_demo_users, load_demo
 from dashboard.importer import ImportRejected, RollbackRefused, rollback
@@ -752,6 +752,20 @@ def user_disable(ctx: typer.Context, name: Annotated[str, typer.Argument(help="t
     """The user can no longer sign in; what they recorded keeps their name."""
     disable_user(_engine(ctx), LOCAL_ADMIN, name)
     typer.echo(visible_controls(f"user {name} disabled"))
+
+
+@user_app.command("email")
+def user_email(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="the username")],
+    address: Annotated[str | None, typer.Argument(help="their e-mail; leave out with --clear")] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="no e-mail: they sign in with their password only")] = False,
+) -> None:
+    """Set the e-mail single sign-on reports for the user."""
+    if (address is None) != clear:
+        raise UserError("give the e-mail, or --clear to remove it")
+    stored = set_email(_engine(ctx), LOCAL_ADMIN, name, address)
+    typer.echo(visible_controls(f"e-mail of {name} set to {stored}" if stored else f"e-mail of {name} removed"))
 
 
 @user_app.command("passwd")

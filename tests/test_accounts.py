@@ -8,8 +8,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from dashboard.accounts import AccountProblem, SignInRefused, account_by_email, add_user, find_user, sign_in
+from dashboard.accounts import (
+    AccountProblem,
+    SignInRefused,
+    account_by_email,
+    add_user,
+    find_user,
+    set_email,
+    sign_in,
+)
 from dashboard.permissions import LOCAL_ADMIN, Action, Actor, PermissionDenied, Role, TargetScope, allows, require
+from dashboard.sessions import session_account, start_session
 from dashboard.store.models import User
 from tests.conftest import laa
 from tests.helpers import assert_unchanged, current, rejected, snapshot, write
@@ -129,6 +138,37 @@ def test_single_sign_on_finds_the_user_given_that_e_mail(demo):
     assert bad.err == "error: 'not an address' is not an e-mail address\n"
     laa("user", "disable", "eve")
     assert account_by_email(demo, "eve@example.org") is None
+
+
+def test_an_e_mail_is_set_later_and_opens_one_account_only(demo):
+    stdin = f"{PASSWORD}\n"
+    for name in ("eve", "ella"):
+        assert laa("user", "add", name, "--role", "executive", "--password-stdin", input=stdin).code == 0
+    token = start_session(demo, find_user(demo, "eve"))
+    done = laa("user", "email", "eve", " Eve@Example.org ")
+    assert (done.code, done.out) == (0, "e-mail of eve set to eve@example.org\n")
+    assert account_by_email(demo, "EVE@example.org").name == "eve"
+    assert session_account(demo, token, timedelta(minutes=30)) is None  # a new address signs the user out
+
+    taken = laa("user", "email", "ella", "eve@EXAMPLE.org")
+    assert (taken.code, taken.err) == (2, "error: eve@example.org is already the e-mail of user 'eve'\n")
+    assert find_user(demo, "ella").email is None
+    both = laa("user", "email", "ella", "ella@example.org", "--clear")
+    assert (both.code, both.err) == (2, "error: give the e-mail, or --clear to remove it\n")
+    added = laa("user", "add", "x", "--role", "executive", "--email", "eve@example.org", "--password-stdin",
+                input=stdin)  # fmt: skip
+    assert (added.code, added.err) == (2, "error: eve@example.org is already the e-mail of user 'eve'\n")
+
+    cleared = laa("user", "email", "eve", "--clear")
+    assert (cleared.code, cleared.out) == (0, "e-mail of eve removed\n")
+    assert account_by_email(demo, "eve@example.org") is None
+    trail = laa("audit", "--format", "json").json()["audit"]
+    assert [(e["action"], e["old"], e["new"], e["detail"]) for e in trail if e["action"] == "set e-mail"] == [
+        ("set e-mail", "eve@example.org", None, "user eve"),
+        ("set e-mail", None, "eve@example.org", "user eve"),
+    ]
+    with pytest.raises(PermissionDenied):
+        set_email(demo, Actor("ann", Role.ANALYST), "eve", "eve@example.org")
 
 
 # --- Permissions at the import: a partner's file changes only what the partner leads ---
