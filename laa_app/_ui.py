@@ -269,9 +269,27 @@ def navigation(who: Actor):
         for script, (title, icon, path) in PAGES.items()
         if may.get(script, True)
     }
+    # The address of a page the role lacks (a colleague's link) says so, rather than Streamlit's "Page not found".
+    made |= {
+        script: st.Page(_not_for_role(title, who), title=title, url_path=path, visibility="hidden")
+        for script, (title, _, path) in PAGES.items()
+        if not may.get(script, True)
+    }
     groups = {"Partnership": [HELICOPTER, BOARD, TARGET], "Yours": [MY_TARGETS], "Data": [UPLOAD, QUALITY, AUDIT]}
-    shown = {group: [made[p] for p in scripts if p in made] for group, scripts in groups.items()}
-    return st.navigation({group: pages for group, pages in shown.items() if pages})
+    return st.navigation({group: [made[p] for p in scripts] for group, scripts in groups.items()})
+
+
+def _not_for_role(title: str, who: Actor):
+    def page() -> None:
+        st.title(title)
+        st.info(
+            f"The {title} page is not open to the {who.role.value} role. Ask your partnership's dashboard "
+            "administrator if you need it.",
+            icon=":material/block:",
+        )
+        st.page_link(HELICOPTER, label="Go to the helicopter view", icon=":material/travel_explore:")
+
+    return page
 
 
 def signed_in_as(account: Account) -> None:

@@ -272,11 +272,19 @@ def test_an_executive_has_no_upload_and_no_my_targets(signed_out_page, demo_data
     idle(page)
     assert nav_labels(page) == ["Helicopter view", "Theme board", "Target", "Data quality"]
 
-    # A page that is not in their navigation does not open from its address either.
+    # A page that is not in their navigation does not open from its address either: it says whose it is.
     page.goto("/upload")
     expect(signed_in_as(page)).to_be_visible()
-    expect(page.locator("h1").first).to_have_text("Helicopter view · Haringey")
+    expect(page.get_by_text("The Upload page is not open to the executive role.")).to_be_visible()
     idle(page)
+    screenshot(page, "not_for_role")
+    assert page.get_by_role("dialog").count() == 0  # no "Page not found"
+    assert nav_labels(page) == ["Helicopter view", "Theme board", "Target", "Data quality"]
+    assert page.locator('[data-testid="stSidebarNav"]').get_by_text("Yours").count() == 0  # no empty heading
+    page.get_by_role("link", name="Go to the helicopter view").click()
+    expect(page.locator("h1").first).to_have_text("Helicopter view · Haringey")
+    page.goto("/upload")
+    expect(page.get_by_text("The Upload page is not open to the executive role.")).to_be_visible()
     assert page.get_by_text("Quarterly file").count() == 0
     assert page.get_by_text("Upload the quarter's figures").count() == 0
     assert page.locator('[data-testid="stFileUploader"]').count() == 0
