@@ -113,14 +113,24 @@ def grid_row(table, row: int) -> list[str]:
     return table.locator(f'tr[aria-rowindex="{row + 2}"] td').all_text_contents()
 
 
+def selected(table, column: int, row: int):
+    """The cell of the table's accessible copy when it is the selected one."""
+    return table.locator(f'[data-testid="glide-cell-{column}-{row}"][aria-selected="true"]')
+
+
 def enter_in_grid(page, row: int, column: int, value: str) -> None:
     """Type a value into one cell of the page's first table, as a user does with the keyboard."""
-    box = grid(page).bounding_box()
+    table = grid(page)
+    box = table.bounding_box()
     page.mouse.click(box["x"] + 20, box["y"] + 35 + 17)  # the first row's first cell
-    for _ in range(row):
+    # Each key moves the selection only once the grid has taken the one before: wait for it to arrive there.
+    selected(table, 0, 0).wait_for(state="attached")
+    for down in range(1, row + 1):
         page.keyboard.press("ArrowDown")
-    for _ in range(column):
+        selected(table, 0, down).wait_for(state="attached")
+    for right in range(1, column + 1):
         page.keyboard.press("ArrowRight")
+        selected(table, right, row).wait_for(state="attached")
     page.keyboard.press("Enter")
     page.wait_for_timeout(300)  # the cell's editor opens on the next frames; there is no state to wait on
     page.keyboard.type(value)
