@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, Engine, insert, select
+from sqlalchemy import ColumnElement, Connection, Engine, Select, insert, select
 from sqlalchemy.orm import aliased
 
 from dashboard.names import code_key, name_key
@@ -88,12 +88,7 @@ def audit_trail(
 
 def _events(conn: Connection, user: str | None, target: str | None, limit: int) -> pd.DataFrame:
     stmt = select(AuditEvent.__table__).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    if target:
-        stmt = stmt.where(AuditEvent.indicator_code.in_(_spellings(conn, AuditEvent.indicator_code, target, code_key)))
-    if user:
-        stmt = stmt.where(AuditEvent.user_name.in_(_spellings(conn, AuditEvent.user_name, user, name_key)))
-    if limit:
-        stmt = stmt.limit(limit)
+    stmt = _filtered(conn, stmt, (AuditEvent.user_name, user), (AuditEvent.indicator_code, target), limit)
     rows = conn.execute(stmt).all()
     return pd.DataFrame(
         [
@@ -145,12 +140,7 @@ def _value_changes(conn: Connection, user: str | None, target: str | None, limit
         )
         .order_by(UploadBatch.uploaded_at.desc(), after.id.desc())
     )
-    if target:
-        stmt = stmt.where(Target.indicator_code.in_(_spellings(conn, Target.indicator_code, target, code_key)))
-    if user:
-        stmt = stmt.where(UploadBatch.uploaded_by.in_(_spellings(conn, UploadBatch.uploaded_by, user, name_key)))
-    if limit:
-        stmt = stmt.limit(limit)
+    stmt = _filtered(conn, stmt, (UploadBatch.uploaded_by, user), (Target.indicator_code, target), limit)
     out = []
     for r in conn.execute(stmt).mappings():
         for stored, field in FIELD_NAMES.items():
@@ -178,6 +168,21 @@ def _value_changes(conn: Connection, user: str | None, target: str | None, limit
 
 def _same(old: object, new: object) -> bool:
     return (old is None and new is None) or (old is not None and new is not None and old == new)
+
+
+def _filtered(
+    conn: Connection,
+    stmt: Select,
+    user: tuple[ColumnElement[str], str | None],
+    target: tuple[ColumnElement[str], str | None],
+    limit: int,
+) -> Select:
+    """stmt kept to the user and the target asked for (each a column and a wanted value, None for any), and to
+    the first limit rows (0 for all)."""
+    for (column, wanted), key in ((user, name_key), (target, code_key)):
+        if wanted:
+            stmt = stmt.where(column.in_(_spellings(conn, column, wanted, key)))
+    return stmt.limit(limit) if limit else stmt
 
 
 def _spellings(conn: Connection, column: ColumnElement[str], wanted: str, key: Callable[[str], str]) -> list[str]:

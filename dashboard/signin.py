@@ -7,7 +7,6 @@ other request with 401, and refuses the websocket that would carry the figures."
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import html
 import logging
 import secrets
@@ -271,14 +270,11 @@ def _wants_page(scope) -> bool:
 
 
 def _set_cookies(headers) -> dict[str, str]:
-    """The cookies a response sets, by name."""
+    """The cookies a response sets, by name; one this gate cannot read is not the identity."""
     found: dict[str, str] = {}
     for key, value in headers:
         if key.lower() == b"set-cookie":
-            jar = SimpleCookie()
-            with contextlib.suppress(Exception):  # a cookie this gate cannot read is not the identity
-                jar.load(value.decode("latin-1"))
-            found |= {name: morsel.value for name, morsel in jar.items()}
+            found |= _jar(value) or {}
     return found
 
 
@@ -287,13 +283,21 @@ def _cookies(scope) -> dict[str, str]:
     found: dict[str, str] = {}
     for key, value in scope.get("headers", []):
         if key == b"cookie":
-            jar = SimpleCookie()
-            try:
-                jar.load(value.decode("latin-1"))
-            except Exception:
+            parsed = _jar(value)
+            if parsed is None:
                 return {}
-            found |= {name: morsel.value for name, morsel in jar.items()}
+            found |= parsed
     return found
+
+
+def _jar(header: bytes) -> dict[str, str] | None:
+    """One Cookie or Set-Cookie header's cookies by name, or None when it cannot be read."""
+    jar = SimpleCookie()
+    try:
+        jar.load(header.decode("latin-1"))
+    except Exception:
+        return None
+    return {name: morsel.value for name, morsel in jar.items()}
 
 
 def gate_account(engine: Callable[[], Engine], idle: timedelta) -> Callable[[str | None], Account | None]:

@@ -33,20 +33,27 @@ async def _stream(websocket: WebSocket):
     await websocket.close()
 
 
+STAND_INS = [
+    Route("/", _page),
+    Route("/board", _page),
+    Route("/media/{name}", _page),
+    WebSocketRoute("/_stcore/stream", _stream),
+]
+"""Stand-ins for the app's pages, media and websocket."""
+
+
+def gated(demo, routes: list, **gate) -> TestClient:
+    """A client of the routes behind the gate (gate: SignInGate's other arguments, such as sso)."""
+    app = Starlette(
+        routes=routes, middleware=[Middleware(SignInGate, account=gate_account(lambda: demo, IDLE), **gate)]
+    )
+    return TestClient(app, base_url="http://127.0.0.1")
+
+
 @pytest.fixture
 def client(demo):
-    """The sign-in routes and the gate in front of stand-ins for the app's pages, media and websocket."""
-    app = Starlette(
-        routes=[
-            *SignIn(lambda: demo).routes(),
-            Route("/", _page),
-            Route("/board", _page),
-            Route("/media/{name}", _page),
-            WebSocketRoute("/_stcore/stream", _stream),
-        ],
-        middleware=[Middleware(SignInGate, account=gate_account(lambda: demo, IDLE))],
-    )
-    with TestClient(app, base_url="http://127.0.0.1") as test_client:
+    """The sign-in routes and the gate in front of the stand-ins."""
+    with gated(demo, [*SignIn(lambda: demo).routes(), *STAND_INS]) as test_client:
         yield test_client
 
 
@@ -165,22 +172,8 @@ class StandInProvider:
 @pytest.fixture
 def sso_client(demo):
     accounts = {name: user_of(demo, role) for role, name in [(Role.CHAIR, "chris"), (Role.ANALYST, "ann")]}
-    app = Starlette(
-        routes=[
-            Route("/", _page),
-            Route("/media/{name}", _page),
-            Route("/oauth2callback", _callback),
-            WebSocketRoute("/_stcore/stream", _stream),
-        ],
-        middleware=[
-            Middleware(
-                SignInGate,
-                account=gate_account(lambda: demo, IDLE),
-                sso=StandInProvider(accounts),
-            )
-        ],
-    )
-    with TestClient(app, base_url="http://127.0.0.1") as test_client:
+    routes = [*STAND_INS, Route("/oauth2callback", _callback)]
+    with gated(demo, routes, sso=StandInProvider(accounts)) as test_client:
         yield test_client
 
 
