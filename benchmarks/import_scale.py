@@ -35,6 +35,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +47,7 @@ import sqlalchemy  # noqa: E402
 from sqlalchemy import create_engine, make_url, text  # noqa: E402
 
 from dashboard.importer import import_bytes  # noqa: E402
+from dashboard.permissions import LOCAL_ADMIN  # noqa: E402
 from dashboard.store.engine import make_engine  # noqa: E402
 from dashboard.store.schema import upgrade  # noqa: E402
 
@@ -272,7 +274,9 @@ def read_with_pandas(path: Path) -> int:
 
 
 def do_import(url: str, path: Path, dry_run: bool = False) -> dict:
-    outcome = import_bytes(get_engine(url), path.read_bytes(), path.name, "benchmark", dry_run=dry_run)
+    outcome = import_bytes(
+        get_engine(url), path.read_bytes(), path.name, replace(LOCAL_ADMIN, name="benchmark"), dry_run=dry_run
+    )
     return outcome.summary()
 
 

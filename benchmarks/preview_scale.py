@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import os
 import platform
 import re
@@ -238,6 +239,7 @@ def preview_alone(template: Path, path: Path, workdir: Path, repeat: int) -> lis
     """preview.changed_rows + preview.status_moves on the dry run's plan, as the CLI calls them (this checkout)."""
     from dashboard import preview
     from dashboard.importer import import_bytes
+    from dashboard.permissions import LOCAL_ADMIN
     from dashboard.position import load_position
     from dashboard.store.engine import make_engine
 
@@ -245,7 +247,8 @@ def preview_alone(template: Path, path: Path, workdir: Path, repeat: int) -> lis
     url = copy_store(template, store_path)
     try:
         engine = make_engine(url)
-        plan = import_bytes(engine, path.read_bytes(), path.name, "benchmark", dry_run=True).plan
+        benchmark = dataclasses.replace(LOCAL_ADMIN, name="benchmark")
+        plan = import_bytes(engine, path.read_bytes(), path.name, benchmark, dry_run=True).plan
         position = load_position(engine)
         times = []
         for _ in range(repeat):

@@ -67,6 +67,50 @@ def record(
     )
 
 
+def record_all(conn: Connection, who: str, action: str, events: list[dict], at: datetime | None = None) -> None:
+    """Many events of one change in one statement (the fields a plan changes); each dict holds record's keyword
+    arguments (area, board, target, period, field, old, new, batch_id, detail), and may hold its own `at` and
+    `who` (history kept from versions about to be deleted)."""
+    if not events:
+        return
+    now = at or datetime.now(UTC)
+    rows = []
+    for e in events:
+        old, new = e.get("old"), e.get("new")
+        rows.append(
+            {
+                "at": e.get("at", now),
+                "user_name": e.get("who", who),
+                "action": e.get("action", action),
+                "area": e.get("area"),
+                "theme_board": e.get("board"),
+                "indicator_code": e.get("target"),
+                "period_label": e.get("period"),
+                "field": e.get("field"),
+                "old_value": None if old is None else cell_text(old),
+                "new_value": None if new is None else cell_text(new),
+                "batch_id": e.get("batch_id"),
+                "detail": e.get("detail"),
+            }
+        )
+    conn.execute(insert(AuditEvent), rows)
+
+
+def keep_history(conn: Connection, target_ids: list[int]) -> None:
+    """Before the versions of these targets are deleted (a rollback removes the targets a batch created), their
+    figures' changes become events of their own: the audit trail never loses what happened."""
+    if not target_ids:
+        return
+    frame = _value_changes(conn, None, None, 0, Target.id.in_(target_ids))
+    events = [
+        {"at": r["when"], "who": r["who"], "action": r["action"], "area": r["area"], "board": r["board"],
+         "target": r["target"], "period": r["period"], "field": r["field"], "old": r["old"], "new": r["new"],
+         "detail": r["detail"]}
+        for r in frame.to_dict("records")
+    ]  # fmt: skip
+    record_all(conn, "", "", events)
+
+
 def audit_trail(
     engine: Engine, by: Actor, user: str | None = None, target: str | None = None, limit: int = 200
 ) -> pd.DataFrame:
@@ -111,7 +155,9 @@ def _events(conn: Connection, user: str | None, target: str | None, limit: int) 
     )
 
 
-def _value_changes(conn: Connection, user: str | None, target: str | None, limit: int) -> pd.DataFrame:
+def _value_changes(
+    conn: Connection, user: str | None, target: str | None, limit: int, where: ColumnElement[bool] | None = None
+) -> pd.DataFrame:
     """One row per figure a batch changed: its version against the version it replaced."""
     before = aliased(PeriodValue)
     after = PeriodValue
@@ -141,6 +187,7 @@ def _value_changes(conn: Connection, user: str | None, target: str | None, limit
         .order_by(UploadBatch.uploaded_at.desc(), after.id.desc())
     )
     stmt = _filtered(conn, stmt, (UploadBatch.uploaded_by, user), (Target.indicator_code, target), limit)
+    stmt = stmt if where is None else stmt.where(where)
     out = []
     for r in conn.execute(stmt).mappings():
         for stored, field in FIELD_NAMES.items():

@@ -6,7 +6,7 @@ import getpass
 import importlib.util
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -290,13 +290,17 @@ def import_(
         bool, typer.Option("--dry-run", help="check the file and show the changes; write nothing")
     ] = False,
     area: AreaOpt = None,
-    by: Annotated[str | None, typer.Option(help="recorded as the uploader (default: your login)")] = None,
+    new_boards: Annotated[
+        bool,
+        typer.Option("--new-boards", help="confirm the new theme boards and moves between boards the file makes"),
+    ] = False,
     as_user: AsUserOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Import a quarter's file: all or nothing. Exit 0 when stored (or nothing to change), 1 when rejected.
 
-    Without --as the command line acts as the local administrator, who may store anything."""
+    Without --as the command line acts as the local administrator (recorded by your login). A new board, or a move
+    between boards, in an area that holds boards is refused unless --new-boards confirms it (a misspelt board)."""
     if not file.is_file():
         raise UserError(f"no such file: {file}")
     from dashboard.importer import import_file
@@ -304,9 +308,8 @@ def import_(
     # From the path, read in chunks: the file's bytes are never held whole (a big file is hundreds of MB).
     actor = _acting_as(_engine(ctx), as_user)
     outcome = import_file(
-        _engine(ctx), file, by or (actor.name if as_user else _login()), dry_run=dry_run, area=area,
-        settings=ctx.obj.settings, actor=actor,
-    )  # fmt: skip
+        _engine(ctx), file, actor, dry_run=dry_run, area=area, settings=ctx.obj.settings, new_boards=new_boards
+    )
     s = outcome.summary()
     for warning in s["warnings"]:
         typer.echo(visible_controls(f"warning: {warning}"), err=True)
@@ -359,9 +362,10 @@ def import_(
 
 
 def _acting_as(engine: Engine, name: str | None) -> Actor:
-    """The user --as names (refused when disabled), else the local administrator."""
+    """The user --as names (refused when disabled), else the local administrator, recorded by the login that runs
+    the command (never a name typed on the command line)."""
     if name is None:
-        return LOCAL_ADMIN
+        return replace(LOCAL_ADMIN, name=_login())
     account = find_user(engine, name)
     if account.disabled:
         raise AccountProblem(f"user {account.name} is disabled: `laa user list` shows who may act")
@@ -703,12 +707,10 @@ def _batches_table(frame: pd.DataFrame) -> pd.DataFrame:
 def rollback_(
     ctx: typer.Context,
     batch: Annotated[int, typer.Argument(help="the batch id from `laa batches`")],
-    by: Annotated[str | None, typer.Option(help="recorded as who rolled back")] = None,
     as_user: AsUserOpt = None,
 ) -> None:
-    """Undo one upload batch: the values it replaced become current again."""
-    actor = _acting_as(_engine(ctx), as_user)
-    result = rollback(_engine(ctx), batch, by or (actor.name if as_user else _login()), actor)
+    """Undo one upload batch: the values it replaced become current again (recorded as --as, or your login)."""
+    result = rollback(_engine(ctx), batch, _acting_as(_engine(ctx), as_user))
     typer.echo(
         f"batch {batch} rolled back: {result['values_withdrawn']} values withdrawn, "
         f"{result['targets_removed']} targets it created removed"

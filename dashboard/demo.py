@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Engine
 
@@ -28,7 +28,7 @@ class DemoFileLoaded:
 
 def load_demo(engine: Engine, by: str = "demo", settings: Settings | None = None) -> list[DemoFileLoaded]:
     """Import the sample files in order; a file already loaded is skipped, so running it again changes nothing."""
-    loaded = []
+    loaded, actor = [], replace(LOCAL_ADMIN, name=by)
     for name in DEMO_FILES:
         path = SAMPLE_DATA / name
         if not path.is_file():
@@ -37,7 +37,7 @@ def load_demo(engine: Engine, by: str = "demo", settings: Settings | None = None
         if already_loaded(engine, data):
             loaded.append(DemoFileLoaded(name, None))
         else:
-            loaded.append(DemoFileLoaded(name, import_bytes(engine, data, name, by, settings=settings).summary()))
+            loaded.append(DemoFileLoaded(name, import_bytes(engine, data, name, actor, settings=settings).summary()))
     return loaded
 
 

@@ -181,7 +181,7 @@ def headline(position: Position, as_at: Period | None = None) -> dict[str, dict]
 def mix_over_time(position: Position) -> pd.DataFrame:
     """The partnership's status mix as at each quarter held: one row per quarter and status."""
     rows = []
-    for quarter in position.quarters():
+    for quarter in position.reported_quarters():
         status = position.statuses(quarter)["status"]
         total = len(status)
         for s in STATUSES:

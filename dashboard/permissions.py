@@ -67,6 +67,46 @@ QUARTERLY = frozenset({Action.SIGN_OFF, Action.REOPEN})
 """Actions on a board's quarter rather than on one target."""
 
 
+class Change(StrEnum):
+    """A kind of change to the figures or targets, as the gate (dashboard/gate.py) sees each field of a plan."""
+
+    ACTUAL = "actual"
+    STATUS = "rag"
+    TARGET = "target"
+    COMMENTARY = "commentary"
+    REMEDIAL_ACTION = "remedial_action"
+    SETTING = "setting"
+    """A target's name, type, lead partner, polarity, tolerance, frequency or unit."""
+    BOARD = "theme_board"
+    """A target's move from one theme board to another."""
+    NEW_TARGET = "new target"
+    NEW_BOARD = "new board"
+
+
+_FIGURES_AND_TARGETS = frozenset(Change)
+MAY_CHANGE: dict[Role, frozenset[Change]] = {
+    Role.EXECUTIVE: frozenset(),
+    Role.CHAIR: frozenset({Change.COMMENTARY, Change.REMEDIAL_ACTION}),
+    Role.PARTNER: frozenset({Change.ACTUAL, Change.COMMENTARY, Change.REMEDIAL_ACTION}),
+    Role.ANALYST: _FIGURES_AND_TARGETS,
+    Role.ADMIN: _FIGURES_AND_TARGETS,
+}
+"""What each role may change; a chair only on their boards' targets, a partner only on those it leads, both only
+in quarters that have begun and are not signed off (the gate asks the rest)."""
+
+OWNED = frozenset({Role.CHAIR, Role.PARTNER})
+"""Roles that change only what they own: a chair their boards' targets, a partner the targets it leads."""
+
+
+def may_change(actor: Actor, change: Change, scope: TargetScope | None = None) -> bool:
+    """True when the actor's role may make this kind of change, to that target where one is named."""
+    if change not in MAY_CHANGE[actor.role]:
+        return False
+    if scope is None or actor.role not in OWNED:
+        return True
+    return actor.chairs(scope.theme_board) if actor.role is Role.CHAIR else actor.leads(scope.lead_partner)
+
+
 class PermissionDenied(PermissionError):
     """An action the user's role does not allow; the message names the rule."""
 

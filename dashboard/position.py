@@ -38,6 +38,8 @@ class Position:
     values: pd.DataFrame
 
     def statuses(self, as_at: Period | None = None) -> pd.DataFrame:
+        """Rule 2 as at a period; with none, as at the latest quarter reported (latest_quarter)."""
+        as_at = as_at or self.latest_quarter()
         return status_as_at(self.targets, self.values, as_at.end if as_at else None)
 
     def quarters(self) -> list[Period]:
@@ -52,8 +54,19 @@ class Position:
         return out
 
     def latest_quarter(self) -> Period | None:
-        quarters = self.quarters()
-        return quarters[-1] if quarters else None
+        """The latest quarter holding an actual or a reported status: the one every page opens at. A quarter
+        holding only targets (set ahead for the year) or a comment is never it; with no figure reported at all,
+        the latest quarter held."""
+        if self.values.empty:
+            return None
+        reported = self.values["actual"].notna() | self.values["reported_status"].notna()
+        ends = self.values.loc[reported.to_numpy(), "period_end"] if reported.any() else self.values["period_end"]
+        return quarter_of(max(ends))
+
+    def reported_quarters(self) -> list[Period]:
+        """quarters() up to the latest quarter reported: the quarters a page can be as at."""
+        latest = self.latest_quarter()
+        return [q for q in self.quarters() if latest is not None and q.end <= latest.end]
 
 
 def load_position(engine: Engine, area: str | None = None) -> Position:

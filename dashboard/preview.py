@@ -77,14 +77,16 @@ def check_upload(
     file_name: str,
     area: str | None,
     position_of: Callable[[str], Position | None],
+    actor: Actor,
     settings: Settings | None = None,
-    actor: Actor | None = None,
+    new_boards: bool = False,
 ) -> UploadCheck:
     """The dry run of an uploaded file (in a read transaction: it never waits for an import under way), with the
-    uploader's permissions."""
-    by = actor.name if actor else "analyst"
+    uploader's permissions; new_boards confirms the file's new boards and moves between boards."""
     try:
-        outcome = import_bytes(engine, data, file_name, by, dry_run=True, area=area, settings=settings, actor=actor)
+        outcome = import_bytes(
+            engine, data, file_name, actor, dry_run=True, area=area, settings=settings, new_boards=new_boards
+        )
     except ImportRejected as rejected:
         return UploadCheck(rejected=rejected)
     return UploadCheck(outcome, FilePreview(outcome.plan, position_of))

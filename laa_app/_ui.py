@@ -363,8 +363,8 @@ LATEST = "latest"
 
 
 def as_at_picker(position: Position) -> Period:
-    """The 'as at' quarter (latest by default), kept in the URL as ?as_at= and across pages."""
-    quarters = position.quarters()
+    """The 'as at' quarter (the latest reported by default), kept in the URL as ?as_at= and across pages."""
+    quarters = position.reported_quarters()
     labels = [q.label for q in reversed(quarters)]
     remembered = st.session_state.get(_remembered("as_at"))
     if remembered == LATEST or remembered not in labels:

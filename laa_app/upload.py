@@ -4,8 +4,9 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.importer import ImportRejected, RollbackRefused, file_checksum, import_bytes, renamed_columns, rollback
+from dashboard.importer.gate import CONFIRM_BOARDS
 from dashboard.logs import log
-from dashboard.permissions import Action, allows
+from dashboard.permissions import Action, Change, allows, may_change
 from dashboard.preview import UploadCheck, check_upload, problems_table
 from dashboard.store.engine import DatabaseUnusable
 from dashboard.views import (
@@ -34,6 +35,7 @@ if done := st.session_state.pop("upload_done", None):
 
 area = _ui.area()
 who = _ui.actor()
+may_move = may_change(who, Change.BOARD)
 st.caption(f"Uploads are recorded as {md_escape(who.name)}'s, with {md_escape(who.role.value)} permissions.")
 if area is not None and len(_ui.area_names()) > 1:
     st.caption(f"Rows without an area column are stored in {md_escape(area)}, the area picked in the sidebar.")
@@ -48,23 +50,24 @@ def show_problems(problems) -> None:
         st.dataframe(table, hide_index=True, width="stretch")
 
 
-def checked(data: bytes, name: str) -> UploadCheck:
-    """The file's dry run and preview, made once per file, area and data version rather than on every click on
-    the page; the commit checks the file again against the store as it is then."""
-    key = (file_checksum(data), name, area, _ui.data_version_now(), who)
+def checked(data: bytes, name: str, new_boards: bool) -> UploadCheck:
+    """The file's dry run and preview, made once per file, area, data version and confirmation rather than on every
+    click on the page; the commit checks the file again against the store as it is then."""
+    key = (file_checksum(data), name, area, _ui.data_version_now(), who, new_boards)
     cached = st.session_state.get("upload_check")
     if cached is None or cached[0] != key:
         st.session_state["upload_check"] = (
             key,
-            check_upload(_ui.engine(), data, name, area, _ui.position_of, _ui.settings(), who),
+            check_upload(_ui.engine(), data, name, area, _ui.position_of, who, _ui.settings(), new_boards),
         )
     return st.session_state["upload_check"][1]
 
 
 if uploaded is not None:
     data = uploaded.getvalue()
+    new_boards = bool(st.session_state.get("new_boards")) and may_move
     try:
-        check = checked(data, uploaded.name)
+        check = checked(data, uploaded.name, new_boards)
     except (SQLAlchemyError, DatabaseUnusable):
         raise  # the app says in one sentence what is wrong with the database
     except Exception as exc:  # an unreadable file must never show a traceback
@@ -78,6 +81,13 @@ if uploaded is not None:
             icon=":material/error:",
         )
         show_problems(check.rejected.problems)
+        if may_move and any(p.fix == CONFIRM_BOARDS for p in check.rejected.problems):
+            st.checkbox(
+                "The new boards and moves between boards are meant: make them",
+                key="new_boards",
+                help="Tick only when the board names above are right, not misspelt: a new board is listed apart "
+                "from the others in the helicopter view.",
+            )
     else:
         plan, shown = check.outcome.plan, check.preview
         summary = plan.summary()
@@ -97,6 +107,14 @@ if uploaded is not None:
                 + ".",
                 icon=":material/swap_horiz:",
             )
+        if plan.board_changes:
+            st.warning(
+                "**Board changes this file makes:** "
+                + "; ".join(md_escape(change.sentence()) for change in plan.board_changes)
+                + ".",
+                icon=":material/account_tree:",
+            )
+            st.checkbox("The new boards and moves between boards are meant: make them", key="new_boards")
         if plan.warnings:
             st.warning(f"{plural(len(plan.warnings), 'warning')}: the file can be stored, but check these.")
             show_problems(plan.warnings)
@@ -156,7 +174,7 @@ if uploaded is not None:
         elif st.button(f"Commit {md_escape(uploaded.name)}", type="primary", key="commit"):
             try:
                 stored = import_bytes(
-                    _ui.engine(), data, uploaded.name, who.name, area=area, settings=_ui.settings(), actor=who
+                    _ui.engine(), data, uploaded.name, who, area=area, settings=_ui.settings(), new_boards=new_boards
                 )
             except ImportRejected as rejected:
                 st.error(f"Not stored: {plural(len(rejected.problems), 'problem')} appeared since the check.")
@@ -185,7 +203,7 @@ else:
             sure = st.checkbox(f"Yes, roll back batch {batch}", key="rollback_sure")
             if st.button("Roll back", disabled=not sure, key="rollback"):
                 try:
-                    result = rollback(_ui.engine(), int(batch), who.name, who)
+                    result = rollback(_ui.engine(), int(batch), who)
                 except RollbackRefused as refused:
                     st.error(f"Batch {batch} was not rolled back: {md_escape(refused)}")
                 except Exception as exc:  # never a traceback on the page: it goes to the log

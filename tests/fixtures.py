@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, text
@@ -13,7 +14,7 @@ from sqlalchemy import Engine, create_engine, text
 from dashboard.accounts import AccountProblem, add_user, find_user
 from dashboard.demo import load_demo
 from dashboard.importer import import_bytes
-from dashboard.permissions import LOCAL_ADMIN, Role
+from dashboard.permissions import LOCAL_ADMIN, Actor, Role
 from dashboard.sessions import start_session
 from dashboard.store.engine import make_engine
 from dashboard.store.schema import upgrade
@@ -25,6 +26,11 @@ ENFIELD = (
     b"Enfield,NI 8,Adult participation in sport,Healthier Enfield,NHS Enfield,2009/10 Q3,25,26\n"
     b"Enfield,NI 39,Alcohol-harm hospital admissions,Healthier Enfield,NHS Enfield,2009/10 Q3,1500,\n"
 )
+
+
+def acting(name: str = "analyst") -> Actor:
+    """The local administrator recorded under a name, as the command line records its login."""
+    return replace(LOCAL_ADMIN, name=name)
 
 
 PASSWORD = "correct horse battery"
@@ -79,7 +85,7 @@ def new_store(url: str, *, demo: bool = False, second_area: bool = False) -> str
     if demo:
         load_demo(engine)
     if second_area:
-        import_bytes(engine, ENFIELD, "enfield.csv", "analyst")
+        import_bytes(engine, ENFIELD, "enfield.csv", acting())
     engine.dispose()
     return url
 

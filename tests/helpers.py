@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from sqlalchemy import Engine, MetaData, select
 from tests.conftest import ROOT, Run, laa
 
 EXAMPLES = ROOT / "sample_data" / "examples"
+LOGIN = getpass.getuser()
+"""Who the command line records without --as: the login that runs it."""
 REJECTED = "rejected: {n} problem(s) in the file; nothing was written.\n"
 
 
@@ -32,7 +35,7 @@ def rejected(*messages: str) -> str:
 
 
 def import_file(path: Path, *args: str) -> Run:
-    return laa("import", str(path), "--by", "analyst", *args)
+    return laa("import", str(path), *args)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from dashboard.position import load_position, target_history
 from dashboard.rules import Status
 from dashboard.settings import SAMPLE_DATA
 from dashboard.store.engine import make_engine
-from tests.fixtures import new_store
+from tests.fixtures import acting, new_store
 
 ROOT = Path(__file__).resolve().parent.parent
 Q1, Q2, Q3 = (parse_period(f"2009/10 Q{n}") for n in (1, 2, 3))
@@ -235,7 +235,7 @@ def test_quality_summary(position):
 
 
 def test_preview_status_moves_and_sentences(engine, position):
-    plan = import_bytes(engine, CHANGE_FILE, "change.csv", "test", dry_run=True).plan
+    plan = import_bytes(engine, CHANGE_FILE, "change.csv", acting("test"), dry_run=True).plan
     moves = preview.status_moves(plan, position)
     assert moves[["indicator_code", "before", "after", "move"]].values.tolist() == [
         ["NI 151", "red", "green", "recovered"],
@@ -261,7 +261,7 @@ def test_preview_turning_red(engine, position):
         b"NI 125,Wellbeing,2009/10 Q3,10\n"
         b"NI 32,Safer Communities,2009/10 Q3,99\n"
     )
-    plan = import_bytes(engine, data, "worse.csv", "test", dry_run=True).plan
+    plan = import_bytes(engine, data, "worse.csv", acting("test"), dry_run=True).plan
     moves = preview.status_moves(plan, position)
     assert moves[["indicator_code", "before", "after", "move"]].values.tolist() == [
         ["NI 125", "amber", "red", "newly red"],
@@ -272,14 +272,14 @@ def test_preview_turning_red(engine, position):
 
 def test_preview_of_an_unchanged_file_moves_nothing(engine, position):
     data = (SAMPLE_DATA / "haringey_corrections.csv").read_bytes()
-    plan = import_bytes(engine, data, "again.csv", "test", dry_run=True).plan
+    plan = import_bytes(engine, data, "again.csv", acting("test"), dry_run=True).plan
     assert preview.status_moves(plan, position).empty
     assert preview.move_sentences(preview.status_moves(plan, position)) == []
     assert preview.changed_rows(plan).empty
 
 
 def test_preview_on_an_empty_store(engine):
-    plan = import_bytes(engine, CHANGE_FILE, "change.csv", "test", dry_run=True).plan
+    plan = import_bytes(engine, CHANGE_FILE, "change.csv", acting("test"), dry_run=True).plan
     moves = preview.status_moves(plan, None)
     assert moves["move"].tolist() == ["new target"] * 3
     assert preview.move_sentences(moves) == ["3 new targets: 1 ✖ red, 2 ✔ green"]

@@ -142,7 +142,7 @@ def test_the_rollback_picker_names_file_date_and_uploader(fresh_app):
 def rolled_back(demo, tmp_path):
     path = tmp_path / "q3.csv"
     path.write_text("indicator_code,theme_board,period,actual\nNI 117,Children's Trust,2009/10 Q3,5\n")
-    assert laa("import", str(path), "--by", "analyst").code == 0
+    assert laa("import", str(path)).code == 0
     assert laa("rollback", "3").code == 0
     return demo
 

@@ -79,7 +79,7 @@ def hostile_store(tmp_path_factory) -> Iterator[str]:
     try:
         first = folder / "hostile.csv"
         first.write_bytes(_csv_file(ROWS))
-        run = laa("import", str(first), "--by", "analyst")
+        run = laa("import", str(first))
         assert run.code == 0, run.err
         second = folder / "=HYPERLINK(1).csv"
         second.write_bytes(_csv_file([[*ROWS[1][:5], "-6", *ROWS[1][6:]]]))

@@ -172,7 +172,7 @@ def test_the_limits_are_the_store_columns_and_text_at_the_limit_is_stored(demo, 
         "limit.csv",
         f'{HEADER},commentary,unit\n{"X" * 100},{"B" * 200},2009/10 Q4,1,1,"Two lines\r\nand\ta tab",{"u" * 50}\n',
     )
-    run = import_file(path)
+    run = import_file(path, "--new-boards")
     assert (run.code, run.err) == (0, ""), run.err
 
 
@@ -289,7 +289,7 @@ def cut_off(conn, *args):
     return write_values(conn, *args)
 
 importer._write_values = cut_off
-sys.argv = ["laa", "import", path, "--by", "analyst"]
+sys.argv = ["laa", "import", path]
 main()
 """
 

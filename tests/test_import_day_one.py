@@ -8,6 +8,7 @@ from openpyxl import Workbook
 
 from dashboard.importer import ImportRejected, import_bytes, validate
 from dashboard.periods import BadPeriod, Period, parse_period
+from tests.fixtures import acting
 from tests.helpers import (
     assert_unchanged,
     current,
@@ -93,10 +94,10 @@ def test_a_file_with_no_readable_row_is_rejected_with_every_problem(demo, tmp_pa
 def test_import_bytes_rejects_a_file_with_no_readable_row_into_an_empty_store(engine, case):
     body, messages = NO_ROW_LEFT[case]
     with pytest.raises(ImportRejected) as caught:
-        import_bytes(engine, (HEADER + body).encode(), "q4.csv", "analyst")
+        import_bytes(engine, (HEADER + body).encode(), "q4.csv", acting("analyst"))
     assert [p.message() for p in caught.value.problems] == messages
     with pytest.raises(ImportRejected):
-        import_bytes(engine, (HEADER + body).encode(), "q4.csv", "analyst", dry_run=True)
+        import_bytes(engine, (HEADER + body).encode(), "q4.csv", acting("analyst"), dry_run=True)
 
 
 # --- 4. UK dates, quarter ends and Excel date cells ---
@@ -253,7 +254,7 @@ def test_an_analysts_headings_are_read_and_the_outcome_says_as_what(demo, tmp_pa
     stored(run.out, "q4.csv", 1, 0, 0)
     q4 = current("NI 117")["2009/10 Q4"]
     assert (q4["target"], q4["actual"], q4["status"], q4["commentary"]) == (10.5, 10.2, "amber", "Nearly there")
-    outcome = import_bytes(demo, path.read_bytes(), "q4.csv", "analyst", dry_run=True)
+    outcome = import_bytes(demo, path.read_bytes(), "q4.csv", acting("analyst"), dry_run=True)
     assert outcome.summary()["columns_read_as"] == {
         "NI": "indicator_code",
         "Board": "theme_board",
@@ -274,7 +275,7 @@ def test_canonical_headings_are_not_listed_as_read_as_anything(demo, tmp_path):
     path = write(
         tmp_path, "q4.csv", " Indicator Code ,THEME_BOARD,period,actual\nNI 19,Safer Communities,2009/10 Q3,1.25\n"
     )
-    outcome = import_bytes(demo, path.read_bytes(), "q4.csv", "analyst", dry_run=True)
+    outcome = import_bytes(demo, path.read_bytes(), "q4.csv", acting("analyst"), dry_run=True)
     assert outcome.summary()["columns_read_as"] == {}
     assert outcome.plan.headings == {
         "indicator_code": "Indicator Code", "theme_board": "THEME_BOARD", "period": "period", "actual": "actual",

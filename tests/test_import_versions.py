@@ -9,7 +9,9 @@ from dashboard.importer import import_file as import_path
 from dashboard.importer import rollback
 from dashboard.store.models import PeriodValue, Target
 from tests.conftest import laa
+from tests.fixtures import acting
 from tests.helpers import (
+    LOGIN,
     assert_unchanged,
     current,
     example,
@@ -23,9 +25,9 @@ from tests.helpers import (
 NI117_Q3 = "indicator_code,theme_board,period,actual,commentary\nNI 117,Children's Trust,2009/10 Q3,{actual},{note}\n"
 
 
-def change_ni117_q3(tmp_path, actual: str, note: str, name: str = "ni117_q3.csv", by: str = "analyst"):
+def change_ni117_q3(tmp_path, actual: str, note: str, name: str = "ni117_q3.csv"):
     path = write(tmp_path, name, NI117_Q3.format(actual=actual, note=note))
-    return laa("import", str(path), "--by", by)
+    return laa("import", str(path))
 
 
 def versions(code: str, period: str) -> list[tuple]:
@@ -46,7 +48,7 @@ def test_a_changed_value_is_a_new_version_and_the_old_one_stays_readable(demo, t
     q3 = [h for h in history("NI 117") if h["period"] == "2009/10 Q3"]
     assert [(h["actual"], h["status"], h["current"], h["batch_id"], h["recorded_by"]) for h in q3] == [
         (11.76, "red", False, 1, "demo"),
-        (10.4, "green", True, 3, "analyst"),
+        (10.4, "green", True, 3, LOGIN),
     ]
     assert q3[0]["commentary"] == (
         "Off track at 2009/10 Q3: the recession has cut the jobs and apprenticeships open to 16-18 year olds."
@@ -57,14 +59,14 @@ def test_a_changed_value_is_a_new_version_and_the_old_one_stays_readable(demo, t
     assert change_ni117_q3(tmp_path, "10.6", "Validated.", name="ni117_q3_v2.csv").code == 0
     assert versions("NI 117", "2009/10 Q3") == [
         (11.76, False, 1, "demo", False),
-        (10.4, False, 3, "analyst", False),
-        (10.6, True, 4, "analyst", False),
+        (10.4, False, 3, LOGIN, False),
+        (10.6, True, 4, LOGIN, False),
     ]
 
 
 def test_batches_lists_every_upload_newest_first(demo, tmp_path):
     assert import_file(example("good_q4_update.csv")).code == 0
-    assert change_ni117_q3(tmp_path, "10.4", "Revised.", by="nhs.lead").code == 0
+    assert change_ni117_q3(tmp_path, "10.4", "Revised.").code == 0
     run = laa("batches", "--format", "json")
     assert run.code == 0, run.err
     got = [
@@ -75,8 +77,8 @@ def test_batches_lists_every_upload_newest_first(demo, tmp_path):
         for b in run.json()["batches"]
     ]  # fmt: skip
     assert got == [
-        (4, "ni117_q3.csv", "nhs.lead", 0, 1, 0, 0, None),
-        (3, "good_q4_update.csv", "analyst", 5, 0, 0, 0, None),
+        (4, "ni117_q3.csv", LOGIN, 0, 1, 0, 0, None),
+        (3, "good_q4_update.csv", LOGIN, 5, 0, 0, 0, None),
         (2, "haringey_corrections.csv", "demo", 0, 2, 0, 0, None),
         (1, "haringey_demo.csv", "demo", 209, 0, 0, 74, None),
     ]
@@ -84,7 +86,7 @@ def test_batches_lists_every_upload_newest_first(demo, tmp_path):
 
 def test_rollback_of_an_unknown_batch_is_refused(demo):
     before = snapshot(demo)
-    run = laa("rollback", "99", "--by", "analyst")
+    run = laa("rollback", "99")
     assert (run.code, run.out, run.err) == (2, "", "error: there is no upload batch 99; `laa batches` lists them\n")
     assert_unchanged(demo, before)
 
@@ -93,7 +95,7 @@ def test_rollback_restores_the_previous_values(demo):
     before = summary()
     assert import_file(example("good_q4_update.csv")).code == 0
     assert summary() != before
-    run = laa("rollback", "3", "--by", "pmg.officer")
+    run = laa("rollback", "3")
     assert (run.code, run.err) == (0, "")
     assert run.out == "batch 3 rolled back: 5 values withdrawn, 0 targets it created removed\n"
     assert summary() == before
@@ -101,13 +103,13 @@ def test_rollback_restores_the_previous_values(demo):
     q4 = [h for h in history("NI 117") if h["period"] == "2009/10 Q4"]
     assert [(h["actual"], h["current"], h["batch_id"], h["rolled_back"]) for h in q4] == [(10.2, False, 3, True)]
     batch = laa("batches", "--format", "json").json()["batches"][0]
-    assert (batch["id"], batch["rolled_back_by"]) == (3, "pmg.officer")
+    assert (batch["id"], batch["rolled_back_by"]) == (3, LOGIN)
     assert batch["rolled_back_at"] is not None
 
 
 def test_rollback_brings_back_the_version_a_batch_replaced(demo):
     # Batch 2 of the demo corrected NI 117 for 2009/10 Q1 from 10.81 to 10.9.
-    run = laa("rollback", "2", "--by", "analyst")
+    run = laa("rollback", "2")
     assert (run.code, run.err) == (0, "")
     assert run.out == "batch 2 rolled back: 2 values withdrawn, 0 targets it created removed\n"
     assert versions("NI 117", "2009/10 Q1") == [(10.81, True, 1, "demo", False), (10.9, False, 2, "demo", True)]
@@ -116,9 +118,9 @@ def test_rollback_brings_back_the_version_a_batch_replaced(demo):
 
 def test_rolling_back_a_batch_twice_is_refused(demo, tmp_path):
     assert change_ni117_q3(tmp_path, "10.4", "Revised.").code == 0
-    assert laa("rollback", "3", "--by", "analyst").code == 0
+    assert laa("rollback", "3").code == 0
     before = snapshot(demo)
-    run = laa("rollback", "3", "--by", "analyst")
+    run = laa("rollback", "3")
     assert (run.code, run.out) == (2, "")
     assert re.fullmatch(r"error: batch 3 was already rolled back on \d{4}-\d\d-\d\d \d\d:\d\d\n", run.err), run.err
     assert_unchanged(demo, before)
@@ -128,19 +130,19 @@ def test_rollback_is_refused_while_a_later_batch_replaced_its_values(demo, tmp_p
     assert change_ni117_q3(tmp_path, "10.4", "Revised.").code == 0  # batch 3
     assert change_ni117_q3(tmp_path, "10.6", "Validated.", name="v2.csv").code == 0  # batch 4 replaces it
     before = snapshot(demo)
-    run = laa("rollback", "3", "--by", "analyst")
+    run = laa("rollback", "3")
     assert (run.code, run.out) == (2, "")
     assert run.err == (
         "error: batch 3 cannot be rolled back while later batch(es) 4 change the same targets: roll back 4 first\n"
     )
     assert_unchanged(demo, before)
     # In the order it asks for, both go, and the demo's figure is current again.
-    assert laa("rollback", "4", "--by", "analyst").code == 0
-    assert laa("rollback", "3", "--by", "analyst").code == 0
+    assert laa("rollback", "4").code == 0
+    assert laa("rollback", "3").code == 0
     assert versions("NI 117", "2009/10 Q3") == [
         (11.76, True, 1, "demo", False),
-        (10.4, False, 3, "analyst", True),
-        (10.6, False, 4, "analyst", True),
+        (10.4, False, 3, LOGIN, True),
+        (10.6, False, 4, LOGIN, True),
     ]
 
 
@@ -153,7 +155,7 @@ NEW_TARGETS = (
 
 
 def test_rollback_is_refused_while_a_later_batch_built_on_a_target_it_created(demo, tmp_path):
-    assert import_file(write(tmp_path, "new.csv", NEW_TARGETS)).code == 0  # batch 3 creates LAA 1 and LAA 2
+    assert import_file(write(tmp_path, "new.csv", NEW_TARGETS), "--new-boards").code == 0  # batch 3: LAA 1, LAA 2
     later = write(
         tmp_path,
         "laa1_q1.csv",
@@ -161,7 +163,7 @@ def test_rollback_is_refused_while_a_later_batch_built_on_a_target_it_created(de
     )
     assert import_file(later).code == 0  # batch 4 adds a quarter to LAA 1
     before = snapshot(demo)
-    run = laa("rollback", "3", "--by", "analyst")
+    run = laa("rollback", "3")
     assert (run.code, run.out) == (2, "")
     assert run.err == (
         "error: batch 3 cannot be rolled back while later batch(es) 4 change the same targets: roll back 4 first\n"
@@ -171,7 +173,7 @@ def test_rollback_is_refused_while_a_later_batch_built_on_a_target_it_created(de
 
 def test_rolling_back_a_batch_that_created_targets_removes_them_and_their_new_board(demo, tmp_path):
     before = summary()
-    run = import_file(write(tmp_path, "new.csv", NEW_TARGETS))
+    run = import_file(write(tmp_path, "new.csv", NEW_TARGETS), "--new-boards")
     assert (run.code, run.err) == (0, "")
     assert run.out == (
         "new.csv: 2 rows read; 2 new, 0 changed, 0 unchanged; 2 new targets, 0 with changed settings. "
@@ -179,7 +181,7 @@ def test_rolling_back_a_batch_that_created_targets_removes_them_and_their_new_bo
     )
     assert [b["theme_board"] for b in summary()["boards"]][-1] == "Stronger Communities"
     assert summary()["total"]["targets"] == 76
-    run = laa("rollback", "3", "--by", "analyst")
+    run = laa("rollback", "3")
     assert (run.code, run.err) == (0, "")
     assert run.out == "batch 3 rolled back: 2 values withdrawn, 2 targets it created removed\n"
     assert summary() == before
@@ -203,7 +205,7 @@ def test_rolling_back_a_batch_that_changed_settings_restores_them(demo, tmp_path
         "stored as batch 3.\n"
     )
     assert current("NI 115")["2009/10 Q3"]["status"] == "red"
-    run = laa("rollback", "3", "--by", "analyst")
+    run = laa("rollback", "3")
     assert (run.code, run.err) == (0, "")
     assert run.out == "batch 3 rolled back: 0 values withdrawn, 0 targets it created removed\n"
     assert current("NI 115")["2009/10 Q3"]["status"] == "amber"
@@ -219,7 +221,7 @@ def test_rolling_back_a_batch_that_created_an_area_leaves_the_store_as_before(de
     )
     run = import_file(path)
     assert (run.code, run.err) == (0, "")
-    assert laa("rollback", "3", "--by", "analyst").code == 0
+    assert laa("rollback", "3").code == 0
     after = laa("summary", "--format", "json")
     assert (after.code, after.err) == (0, "")
     assert after.json() == before
@@ -309,8 +311,8 @@ def test_an_import_written_in_chunks_stores_each_version_once_and_rolls_back(eng
         header + "".join(f"{c},Enterprise,{p},100,{moved.get((c, p), n)}\n" for n, (c, p) in enumerate(keys)),
     )
 
-    one = import_path(engine, first, "analyst").batch_id
-    two = import_path(engine, second, "analyst").batch_id
+    one = import_path(engine, first, acting()).batch_id
+    two = import_path(engine, second, acting()).batch_id
     stored = _stored_versions(engine)
     assert list(stored) == keys
     for n, key in enumerate(keys):
@@ -319,7 +321,7 @@ def test_an_import_written_in_chunks_stores_each_version_once_and_rolls_back(eng
         else:
             assert stored[key] == [(n, True, one, None)]
 
-    assert rollback(engine, two, "analyst")["values_withdrawn"] == len(moved)
+    assert rollback(engine, two, acting())["values_withdrawn"] == len(moved)
     assert {key: [v[:2] for v in versions if v[1]] for key, versions in _stored_versions(engine).items()} == {
         key: [(n, True)] for n, key in enumerate(keys)
     }

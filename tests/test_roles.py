@@ -13,6 +13,7 @@ from sqlalchemy import select
 from dashboard.accounts import add_user, disable_user
 from dashboard.audit import audit_trail
 from dashboard.importer import ImportRejected, import_bytes, import_entry, rollback
+from dashboard.importer.gate import REOPEN_FIX
 from dashboard.periods import parse_period
 from dashboard.permissions import LOCAL_ADMIN, Action, PermissionDenied, Role
 from dashboard.position import load_position
@@ -32,7 +33,7 @@ TARGET = b"indicator_code,theme_board,period,target\nNI 112,Children's Trust,200
 
 
 def _upload(engine, actor):
-    import_bytes(engine, ACTUAL, "q3.csv", actor.name, actor=actor)
+    import_bytes(engine, ACTUAL, "q3.csv", actor)
 
 
 def _enter_value(engine, actor):
@@ -40,7 +41,7 @@ def _enter_value(engine, actor):
 
 
 def _change_target(engine, actor):
-    import_bytes(engine, TARGET, "targets.csv", actor.name, actor=actor)
+    import_bytes(engine, TARGET, "targets.csv", actor)
 
 
 def _edit_commentary(engine, actor):
@@ -57,7 +58,7 @@ def _reopen(engine, actor):
 
 
 def _roll_back(engine, actor):
-    rollback(engine, 2, actor.name, actor)
+    rollback(engine, 2, actor)
 
 
 def _manage_users(engine, actor):
@@ -117,7 +118,7 @@ def test_a_signed_off_quarter_refuses_the_partner_and_the_chair_until_an_analyst
         assert problem.message().startswith(
             "line 2, column period, value '2009/10 Q3': NI 112: Children's Trust 2009/10 Q3 was signed off by chris on "
         )
-        assert problem.fix == "ask an analyst to re-open the quarter, giving a reason"
+        assert problem.fix == REOPEN_FIX
     with pytest.raises(SignOffProblem, match="^say why the quarter is re-opened"):
         reopen(demo, user_of(demo, Role.ANALYST).actor(), None, BOARD, Q3, "  ")
     reopen(demo, user_of(demo, Role.ANALYST).actor(), None, BOARD, Q3, "NHS figure was late")
@@ -161,14 +162,18 @@ def test_a_browser_entry_is_a_batch_with_versions_and_rolls_back(demo):
         "who": "nhs", "action": "browser entry", "target": "NI 112", "period": "2009/10 Q3", "field": "actual",
         "old": "-25.9", "new": "-30",
     }  # fmt: skip
-    rollback(demo, stored.batch_id, "ann", user_of(demo, Role.ANALYST).actor())
+    rollback(demo, stored.batch_id, user_of(demo, Role.ANALYST).actor())
     trail = audit_trail(demo, LOCAL_ADMIN, limit=2)
     assert trail.iloc[0][["who", "action"]].tolist() == ["ann", "roll back"]
     assert trail.iloc[0]["detail"] == (
         "batch 3 (entered in the browser by nhs): 1 figures withdrawn, 0 targets removed"
     )
-    again = audit_trail(demo, LOCAL_ADMIN, target="NI 112", limit=1)  # the old value survives the rollback
-    assert again.iloc[0][["old", "new"]].tolist() == ["-25.9", "-30"]
+    # The rollback's own change is in the trail, and the entry it undid survives it.
+    again = audit_trail(demo, LOCAL_ADMIN, target="NI 112", limit=2)
+    assert again[["who", "action", "field", "old", "new"]].values.tolist() == [
+        ["ann", "roll back", "actual", "-30", "-25.9"],
+        ["nhs", "browser entry", "actual", "-25.9", "-30"],
+    ]
 
 
 def test_the_audit_trail_filters_by_user_and_target_newest_first(demo):

@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.importer import import_file
 from dashboard.store.engine import make_engine
 from tests.conftest import BACKENDS, ROOT, postgres_database
-from tests.fixtures import app_test, new_store
+from tests.fixtures import acting, app_test, new_store
 from tests.test_app_pages import no_exception, use_database
 
 # NI 151 (Enterprise, higher is better, target 65.5) is red at 2009/10 Q3 in the demo: this turns it green.
@@ -76,7 +76,7 @@ def test_a_page_session_sees_another_process_import_on_its_next_run(demo_url, tm
 
     path = tmp_path / "q3_fix.csv"
     path.write_bytes(TURNS_NI_151_GREEN)
-    importer = laa_process(demo_url, "import", str(path), "--by", "other", stdout=subprocess.PIPE)
+    importer = laa_process(demo_url, "import", str(path), stdout=subprocess.PIPE)
     out, _ = importer.communicate(timeout=120)
     assert importer.returncode == 0, out
 
@@ -92,7 +92,7 @@ class HeldImport:
     def __init__(self, url: str, path: Path):
         self.url = url
         self.process = laa_process(
-            url, "import", str(path), "--by", "holder", script=HOLD_IMPORT,
+            url, "import", str(path), script=HOLD_IMPORT,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )  # fmt: skip
         line = self.process.stdout.readline()
@@ -139,7 +139,7 @@ def test_a_dry_run_answers_while_another_import_is_held_open(held, tmp_path):
     path.write_bytes(ANOTHER_FILE)
     engine = make_engine(held.url)
     started = time.monotonic()
-    outcome = import_file(engine, path, "analyst", dry_run=True)
+    outcome = import_file(engine, path, acting(), dry_run=True)
     took = time.monotonic() - started
     engine.dispose()
     assert outcome.summary()["rows_changed"] == 1

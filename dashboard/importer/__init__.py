@@ -9,16 +9,15 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 
 from dashboard.audit import BROWSER
-from dashboard.importer.permitted import upload_problems
+from dashboard.importer.gate import board_changes, refusals
 from dashboard.importer.plan import ImportPlan, make_plan
 from dashboard.importer.problems import ImportProblem, ImportRejected
 from dashboard.importer.read import RawTable, read_table
 from dashboard.importer.validate import parse_table, renamed_columns
-from dashboard.importer.write import RollbackRefused, rollback_batch, write_plan
+from dashboard.importer.write import RollbackRefused, rollback_batch, rollback_plan, write_plan
 from dashboard.periods import YearWindow
-from dashboard.permissions import LOCAL_ADMIN, Action, Actor, Role, require
+from dashboard.permissions import Action, Actor, Role, require
 from dashboard.settings import Settings
-from dashboard.signoff import signed_off_quarters
 from dashboard.store.engine import reading, writing
 from dashboard.store.models import UploadBatch
 from dashboard.store.schema import require_ready
@@ -54,6 +53,7 @@ class ImportOutcome:
             "warnings": [w.message() for w in self.plan.warnings],
             "columns_read_as": dict(renamed_columns(self.plan.headings)),
             "sheet": self.plan.sheet,
+            "board_changes": [change.sentence() for change in self.plan.board_changes],
         }
 
 
@@ -61,21 +61,22 @@ def import_bytes(
     engine: Engine,
     data: bytes,
     file_name: str,
-    uploaded_by: str,
+    actor: Actor,
     *,
     dry_run: bool = False,
     area: str | None = None,
     settings: Settings | None = None,
-    actor: Actor | None = None,
+    new_boards: bool = False,
 ) -> ImportOutcome:
-    """Import one file. Raises ImportRejected with every problem, having written nothing.
+    """Import one file as the actor (recorded as the uploader). Raises ImportRejected with every problem, having
+    written nothing, and PermissionDenied for a role that may not upload at all.
 
-    settings are the entry point's (the default area, the year window); without them, the defaults. actor is who
-    uploads (default: the local administrator, who may store anything): a partner's file may change only the
-    figures of the targets it leads, and PermissionDenied is raised for a role that may not upload at all."""
+    settings are the entry point's (the default area, the year window); without them, the defaults. The gate
+    (gate.refusals) decides what the actor may change: a partner's file changes only the figures of the targets it
+    leads. new_boards confirms the file's new boards and moves between boards."""
     require_ready(engine)
     table = read_table(data, file_name)
-    return _import(engine, table, file_checksum(data), file_name, uploaded_by, dry_run, area, settings, actor)
+    return _import(engine, table, file_checksum(data), file_name, actor, dry_run, area, settings, new_boards)
 
 
 def import_entry(
@@ -94,24 +95,24 @@ def import_entry(
     action = Action.EDIT_COMMENTARY if actor.role is Role.CHAIR else Action.ENTER_VALUE
     name = f"{BROWSER}{actor.name}"
     table = read_table(data, "entry.csv")
-    return _import(engine, table, file_checksum(data), name, actor.name, dry_run, area, settings, actor, action)
+    return _import(engine, table, file_checksum(data), name, actor, dry_run, area, settings, action=action)
 
 
 def import_file(
     engine: Engine,
     path: Path,
-    uploaded_by: str,
+    actor: Actor,
     *,
     dry_run: bool = False,
     area: str | None = None,
     settings: Settings | None = None,
-    actor: Actor | None = None,
+    new_boards: bool = False,
 ) -> ImportOutcome:
     """import_bytes for a file on disk, read in chunks: a file of millions of rows is never held whole."""
     require_ready(engine)
     checksum = path_checksum(path)
     table = read_table(path, path.name)
-    return _import(engine, table, checksum, path.name, uploaded_by, dry_run, area, settings, actor)
+    return _import(engine, table, checksum, path.name, actor, dry_run, area, settings, new_boards)
 
 
 def _import(
@@ -119,14 +120,13 @@ def _import(
     table: RawTable,
     checksum: str,
     file_name: str,
-    uploaded_by: str,
+    actor: Actor,
     dry_run: bool,
     area: str | None,
     settings: Settings | None,
-    actor: Actor | None,
+    new_boards: bool = False,
     action: Action = Action.UPLOAD,
 ) -> ImportOutcome:
-    actor = actor or LOCAL_ADMIN
     require(actor, action)
     settings = settings or Settings.model_construct()  # no entry point's settings: the defaults, not the environment
     parsed, sheet = parse_table(table, YearWindow.of_settings(settings)), table.sheet
@@ -136,15 +136,15 @@ def _import(
     with (reading if dry_run else writing)(engine) as conn:
         plan = make_plan(conn, parsed, file_name, checksum, area, settings.default_area)
         plan.sheet = sheet
-        if not plan.problems:  # who may store what is asked of a file that is otherwise sound
-            signed = signed_off_quarters(conn, plan.targets["area"].unique().tolist())
-            plan.problems = upload_problems(plan, actor, signed)
+        if not plan.problems:  # the one gate: who may change what, sign-off, new boards, of a sound file
+            plan.problems = refusals(conn, actor, plan, new_boards=new_boards)
+            plan.board_changes = board_changes(conn, plan)
         if plan.problems:
             raise ImportRejected(plan.problems, plan.warnings)
         if dry_run or not plan.has_changes:
             conn.rollback()
             return ImportOutcome(plan, None, dry_run)
-        batch_id = write_plan(conn, plan, uploaded_by)
+        batch_id = write_plan(conn, plan, actor.name)
     return ImportOutcome(plan, batch_id, dry_run)
 
 
@@ -173,8 +173,12 @@ def already_loaded(engine: Engine, data: bytes) -> bool:
     return found is not None
 
 
-def rollback(engine: Engine, batch_id: int, by: str, actor: Actor | None = None) -> dict:
-    """Undo one upload batch (an analyst's or administrator's action). Raises RollbackRefused saying why not."""
-    require(actor or LOCAL_ADMIN, Action.ROLL_BACK)
+def rollback(engine: Engine, batch_id: int, actor: Actor) -> dict:
+    """Undo one upload batch (an analyst's or administrator's action), recorded as the actor's. Raises
+    RollbackRefused saying why not: the gate refuses a rollback that would change a signed-off quarter too."""
+    require(actor, Action.ROLL_BACK)
     with writing(engine) as conn:
-        return rollback_batch(conn, batch_id, by)
+        plan = rollback_plan(conn, batch_id)
+        if problems := refusals(conn, actor, plan):
+            raise RollbackRefused(f"batch {batch_id} cannot be rolled back: " + "; ".join(p.problem for p in problems))
+        return rollback_batch(conn, batch_id, actor.name, plan)

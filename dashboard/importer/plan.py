@@ -51,9 +51,11 @@ class ImportPlan:
     problems: list[ImportProblem] = field(default_factory=list)
     warnings: list[ImportProblem] = field(default_factory=list)
     headings: dict[str, str] = field(default_factory=dict)
+    """Field → the file's heading it was read from (validate.renamed_columns lists the aliases)."""
     sheet: str | None = None
     """The workbook sheet read (None for a CSV file)."""
-    """Field → the file's heading it was read from (validate.renamed_columns lists the aliases)."""
+    board_changes: list = field(default_factory=list)
+    """The new boards it makes in an area holding boards, and its moves between boards (gate.BoardChange)."""
 
     def count(self, frame: str, kind: str) -> int:
         data = getattr(self, frame)

@@ -8,11 +8,13 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy.orm import aliased
 
-from dashboard.audit import BROWSER, record
+from dashboard.audit import BROWSER, FIELD_NAMES, keep_history, record, record_all
 from dashboard.importer.plan import VALUE_COLUMN, ImportPlan
 from dashboard.importer.validate import TARGET_FIELDS
 from dashboard.store.models import Area, PeriodValue, Target, TargetChange, ThemeBoard, UploadBatch
+from dashboard.store.queries import targets_frame
 
 SETTINGS = [f for f in TARGET_FIELDS if f != "theme_board"]
 VALUES = ["period_label", *VALUE_COLUMN.values()]
@@ -46,7 +48,26 @@ def write_plan(conn: Connection, plan: ImportPlan, uploaded_by: str) -> int:
     detail = ", ".join(f"{counts[k]} {k.replace('_', ' ')}" for k in _COUNTED if counts[k])
     areas = plan.targets["area"].unique().tolist()
     record(conn, uploaded_by, action, area=", ".join(areas), batch_id=batch_id, detail=f"{plan.file_name}: {detail}")
+    record_all(conn, uploaded_by, action, settings_events(plan.targets, batch_id), at=now)
     return batch_id
+
+
+def settings_events(targets: pd.DataFrame, batch_id: int) -> list[dict]:
+    """One audit event for each setting a plan sets on a new target, or changes on a stored one (a board move
+    included), with the old and the new value. A rollback's plan gives the settings it puts back."""
+    events = []
+    for r in targets[targets["kind"].isin(["new", "changed"]).to_numpy()].itertuples(index=False):
+        new = r.kind == "new"
+        for column in TARGET_FIELDS:
+            before = None if new else _plain(getattr(r, f"stored_{column}"))
+            after = _plain(getattr(r, column))
+            if before == after or (new and after is None):
+                continue
+            events.append(
+                {"area": r.area, "board": r.theme_board, "target": r.indicator_code, "field": column, "old": before,
+                 "new": after, "batch_id": batch_id, "detail": "new target" if new else "target settings"}
+            )  # fmt: skip
+    return events
 
 
 _COUNTED = ["rows_new", "rows_changed", "targets_new", "targets_changed"]
@@ -173,8 +194,73 @@ def _column(series: pd.Series) -> list:
     return [_plain(v) for v in series.astype(object).where(series.notna(), None).tolist()]
 
 
-def rollback_batch(conn: Connection, batch_id: int, by: str) -> dict:
-    """Undo one batch: its versions stop being current, the ones it replaced come back, created targets go."""
+def rollback_plan(conn: Connection, batch_id: int) -> ImportPlan:
+    """What undoing a batch would change, as a plan the gate can read: each of its current versions back to the
+    version it replaced (kind 'changed'), each target it changed back to its settings before, each target it
+    created removed (kind 'removed')."""
+    plan = ImportPlan(f"rollback of batch {batch_id}", "", 0, {*TARGET_FIELDS, *VALUE_COLUMN})
+    batch = conn.execute(select(UploadBatch.rolled_back_at).where(UploadBatch.id == batch_id)).one_or_none()
+    if batch is None or batch.rolled_back_at is not None:
+        return plan  # nothing to undo: rollback_batch says why
+    now, was = aliased(PeriodValue), aliased(PeriodValue)
+    figures = list(VALUE_COLUMN.values())
+    rows = conn.execute(
+        select(now.id, now.target_id, now.period_end, now.period_label, *[getattr(now, f) for f in figures],
+               *[getattr(was, f).label(f"was_{f}") for f in figures])
+        .outerjoin(was, was.id == now.replaces_id)
+        .where(now.batch_id == batch_id, now.is_current)
+    ).mappings().all()  # fmt: skip
+    changes = dict(
+        conn.execute(select(TargetChange.target_id, TargetChange.before).where(TargetChange.batch_id == batch_id)).all()
+    )
+    ids = sorted({r["target_id"] for r in rows} | set(changes))
+    if not ids:
+        return plan
+    stored = targets_frame(conn, list(conn.scalars(select(Target.area_id).where(Target.id.in_(ids)).distinct())))
+    stored = stored[stored["target_id"].isin(ids).to_numpy()].reset_index(drop=True)
+    boards = dict(conn.execute(select(ThemeBoard.id, ThemeBoard.name)).all())
+    targets = stored[["area", "indicator_code", "target_id"]].assign(line=None)
+    for column in TARGET_FIELDS:
+        targets[f"stored_{column}"] = stored[column]
+        targets[column] = stored[column]
+    kinds = []
+    for i, target_id in enumerate(stored["target_id"]):
+        before = changes.get(target_id, {}) or {}
+        for column in SETTINGS:
+            if column in before:
+                targets.loc[i, column] = before[column]
+        if "theme_board_id" in before:
+            targets.loc[i, "theme_board"] = boards.get(before["theme_board_id"])
+        kinds.append("removed" if target_id in changes and changes[target_id] is None else "changed")
+    targets["kind"] = kinds
+    plan.targets = targets
+    codes = dict(zip(stored["target_id"], zip(stored["area"], stored["indicator_code"], strict=True), strict=True))
+    plan.values = pd.DataFrame(
+        [
+            {
+                "line": None,
+                "area": codes[r["target_id"]][0],
+                "indicator_code": codes[r["target_id"]][1],
+                "target_id": r["target_id"],
+                "value_id": r["id"],
+                "period_end": r["period_end"],
+                "period_label": r["period_label"],
+                **{f: r[f"was_{f}"] for f in figures},
+                **{f"stored_{f}": r[f] for f in figures},
+                "kind": "changed",
+            }
+            for r in rows
+        ],
+        columns=["line", "area", "indicator_code", "target_id", "value_id", "period_end", "period_label", *figures,
+                 *[f"stored_{f}" for f in figures], "kind"],
+    )  # fmt: skip
+    return plan
+
+
+def rollback_batch(conn: Connection, batch_id: int, by: str, plan: ImportPlan | None = None) -> dict:
+    """Undo one batch: its versions stop being current, the ones it replaced come back, created targets go. Every
+    figure and setting put back is an audit event of its own (plan: rollback_plan's, made again when not given),
+    and the history of a removed target is kept as events before its versions are deleted."""
     batch = conn.execute(select(UploadBatch.__table__).where(UploadBatch.id == batch_id)).one_or_none()
     if batch is None:
         raise RollbackRefused(f"there is no upload batch {batch_id}; `laa batches` lists them")
@@ -187,6 +273,8 @@ def rollback_batch(conn: Connection, batch_id: int, by: str) -> dict:
             f"batch {batch_id} cannot be rolled back while later batch(es) {names} change the same targets: "
             f"roll back {names} first"
         )
+    plan = plan if plan is not None else rollback_plan(conn, batch_id)
+    record_all(conn, by, "roll back", _rollback_events(plan, batch_id))
     restored = conn.execute(
         update(PeriodValue).where(PeriodValue.batch_id == batch_id, PeriodValue.is_current).values(is_current=False)
     ).rowcount
@@ -203,6 +291,7 @@ def rollback_batch(conn: Connection, batch_id: int, by: str) -> dict:
         if before is not None:
             conn.execute(update(Target).where(Target.id == target_id).values(**before))
     if created:
+        keep_history(conn, created)
         conn.execute(delete(PeriodValue).where(PeriodValue.target_id.in_(created)))
         conn.execute(delete(TargetChange).where(TargetChange.target_id.in_(created)))
         conn.execute(delete(Target).where(Target.id.in_(created)))
@@ -216,6 +305,29 @@ def rollback_batch(conn: Connection, batch_id: int, by: str) -> dict:
     detail = f"batch {batch_id} ({batch.file_name}): {restored} figures withdrawn, {len(created)} targets removed"
     record(conn, by, "roll back", batch_id=batch_id, detail=detail)
     return {"batch": batch_id, "values_withdrawn": restored, "targets_removed": len(created)}
+
+
+def _rollback_events(plan: ImportPlan, batch_id: int) -> list[dict]:
+    """The figures and settings a rollback puts back, and the targets it removes, old and new value each."""
+    boards = (
+        dict(zip(plan.targets["indicator_code"], plan.targets["theme_board"], strict=True)) if len(plan.targets) else {}
+    )
+    events = [
+        {"area": r.area, "board": boards.get(r.indicator_code), "target": r.indicator_code, "period": r.period_label,
+         "field": FIELD_NAMES[f], "old": _plain(getattr(r, f"stored_{f}")), "new": _plain(getattr(r, f)),
+         "batch_id": batch_id}
+        for r in plan.values.itertuples(index=False)
+        for f in VALUE_COLUMN.values()
+        if _plain(getattr(r, f"stored_{f}")) != _plain(getattr(r, f))
+    ]  # fmt: skip
+    events += settings_events(plan.targets, batch_id)
+    removed = plan.targets[(plan.targets["kind"] == "removed").to_numpy()] if len(plan.targets) else plan.targets
+    events += [
+        {"area": r.area, "board": r.theme_board, "target": r.indicator_code, "field": "indicator_code",
+         "old": r.indicator_code, "batch_id": batch_id, "detail": f"target removed: batch {batch_id} created it"}
+        for r in removed.itertuples(index=False)
+    ]  # fmt: skip
+    return events
 
 
 def _later_batches_in_the_way(conn: Connection, batch_id: int) -> list[int]:

@@ -16,7 +16,7 @@ from dashboard.importer import import_bytes
 from dashboard.sessions import COOKIE
 from dashboard.store.engine import make_engine
 from tests.browser.conftest import idle, new_tab, running_dashboard
-from tests.fixtures import PASSWORD, new_store, session_token
+from tests.fixtures import PASSWORD, acting, new_store, session_token
 
 try:
     from playwright.sync_api import expect
@@ -78,7 +78,7 @@ def hostile_dashboard(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
     url = new_store(f"sqlite:///{folder / 'hostile.sqlite3'}")
     engine = make_engine(url)
-    import_bytes(engine, hostile_file(), "hostile.csv", "analyst")
+    import_bytes(engine, hostile_file(), "hostile.csv", acting("analyst"))
     engine.dispose()
     with running_dashboard(url, folder / "streamlit.log") as base:
         yield base, url

@@ -40,7 +40,7 @@ def test_an_open_page_shows_another_process_import_on_the_next_interaction(writi
     path = tmp_path / "q3_fix.csv"
     path.write_text(TURNS_NI_151_GREEN)
     env = {**os.environ, "LAA_DATABASE_URL": url}
-    done = subprocess.run([sys.executable, "-m", "dashboard.cli", "import", str(path), "--by", "other"],
+    done = subprocess.run([sys.executable, "-m", "dashboard.cli", "import", str(path)],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
     assert done.returncode == 0, done.stderr
     choose(page, "As at", "2009/10 Q2")  # the chair looks at the last quarter, then back at this one

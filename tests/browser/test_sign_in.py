@@ -23,7 +23,7 @@ from dashboard.sessions import COOKIE
 from dashboard.store.engine import make_engine
 from dashboard.store.models import PeriodValue, Target, ThemeBoard, UploadBatch
 from tests.browser.conftest import APP, SCREENSHOTS, idle, screenshot
-from tests.fixtures import PASSWORD, USERS, session_token, user_of
+from tests.fixtures import PASSWORD, USERS, acting, session_token, user_of
 
 try:
     from playwright.sync_api import Error as PlaywrightError
@@ -379,7 +379,7 @@ def assert_nothing_ran_or_rendered(page) -> None:
 
 def test_commentary_with_html_script_or_markdown_shows_as_literal_text(writing_page, open_tab, writing_dashboard):
     engine = make_engine(writing_page.database_url)
-    import_bytes(engine, commentary_file("NI 112", "Children's Trust", HOSTILE_COMMENTARY), "q3.csv", "ann")
+    import_bytes(engine, commentary_file("NI 112", "Children's Trust", HOSTILE_COMMENTARY), "q3.csv", acting("ann"))
     engine.dispose()
     page = writing_page
     for path in ("/board?board=Children%27s+Trust", "/target?target=NI+112"):
