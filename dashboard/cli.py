@@ -387,7 +387,7 @@ def _dry_run_changes(engine: Engine, plan) -> tuple[pd.DataFrame, pd.DataFrame]:
 def summary(ctx: typer.Context, fmt: FormatOpt = Format.table, area: AreaOpt = None, as_at: AsAtOpt = None) -> None:
     """The breakdown per theme board: counts and percentages of red, amber, green and data awaited."""
     position = load_position(_engine(ctx), area)
-    period = _as_at(ctx, as_at, position)
+    period = _as_at(ctx, as_at, position) or position.latest_quarter()
     boards, total = breakdown.board_breakdown(position.statuses(period))
     payload = {
         "as_at": _as_at_label(period),
@@ -422,7 +422,7 @@ def ranking(
     if basis not in breakdown.BASES:
         raise UserError(f"--basis {basis!r}: use all or rated")
     position = load_position(_engine(ctx), area)
-    period = _as_at(ctx, as_at, position)
+    period = _as_at(ctx, as_at, position) or position.latest_quarter()
     boards, _ = breakdown.board_breakdown(position.statuses(period))
     other = "rated" if basis == "all" else "all"
     ranked, others = breakdown.rank_boards(boards, basis), breakdown.rank_boards(boards, other)
@@ -498,7 +498,7 @@ def exceptions_(
     if wanted is None:
         raise UserError(f"--status {status!r}: use red, amber, green or data awaited")
     position = load_position(_engine(ctx), area)
-    period = _as_at(ctx, as_at, position)
+    period = _as_at(ctx, as_at, position) or position.latest_quarter()
     if board is not None:
         boards = position.targets["theme_board"].unique().tolist()
         board = find_name(boards, board) or _no_such_board(board, boards)

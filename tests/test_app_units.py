@@ -235,7 +235,7 @@ def test_quality_summary(position):
 
 
 def test_preview_status_moves_and_sentences(engine, position):
-    plan = import_bytes(engine, CHANGE_FILE, "change.csv", acting("test"), dry_run=True).plan
+    plan = import_bytes(engine, CHANGE_FILE, "change.csv", acting("test"), dry_run=True, new_boards=True).plan
     moves = preview.status_moves(plan, position)
     assert moves[["indicator_code", "before", "after", "move"]].values.tolist() == [
         ["NI 151", "red", "green", "recovered"],
@@ -279,7 +279,7 @@ def test_preview_of_an_unchanged_file_moves_nothing(engine, position):
 
 
 def test_preview_on_an_empty_store(engine):
-    plan = import_bytes(engine, CHANGE_FILE, "change.csv", acting("test"), dry_run=True).plan
+    plan = import_bytes(engine, CHANGE_FILE, "change.csv", acting("test"), dry_run=True, new_boards=True).plan
     moves = preview.status_moves(plan, None)
     assert moves["move"].tolist() == ["new target"] * 3
     assert preview.move_sentences(moves) == ["3 new targets: 1 ✖ red, 2 ✔ green"]

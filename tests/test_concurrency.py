@@ -110,7 +110,8 @@ def write_file(path: Path, codes: list[str], boards: list[str]) -> dict[str, lis
 def start_import(path: Path, url: str) -> subprocess.Popen:
     """One `laa import FILE --format json` process, loaded and waiting for go."""
     env = {**os.environ, "LAA_DATABASE_URL": url}
-    command = [sys.executable, "-c", LAUNCHER, "import", str(path), "--format", "json"]
+    # Each file brings boards of its own: whichever comes second adds boards to an area that holds some.
+    command = [sys.executable, "-c", LAUNCHER, "import", str(path), "--new-boards", "--format", "json"]
     proc = subprocess.Popen(
         command, cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )

@@ -23,13 +23,15 @@ from pypdf import PdfReader
 from sqlalchemy import text
 
 from dashboard import quality
+from dashboard.accounts import add_user
 from dashboard.csvsafe import FORMULA_STARTS
 from dashboard.output import to_csv, to_table
 from dashboard.periods import parse_period
+from dashboard.permissions import LOCAL_ADMIN
 from dashboard.position import load_position
 from dashboard.store.engine import make_engine
 from tests.conftest import Run, laa
-from tests.fixtures import new_store
+from tests.fixtures import PASSWORD, new_store
 
 CMD = "=CMD|' /C CALC'!A0"
 RED = "\x1b[31mRED\x07"  # a colour code and a bell
@@ -83,7 +85,8 @@ def hostile_store(tmp_path_factory) -> Iterator[str]:
         assert run.code == 0, run.err
         second = folder / "=HYPERLINK(1).csv"
         second.write_bytes(_csv_file([[*ROWS[1][:5], "-6", *ROWS[1][6:]]]))
-        run = laa("import", str(second), "--by=@evil")
+        add_user(make_engine(url), LOCAL_ADMIN, "@evil", "analyst", PASSWORD)  # an uploader whose name is a formula
+        run = laa("import", str(second), "--as=@evil")
         assert run.code == 0, run.err
         with make_engine(os.environ["LAA_DATABASE_URL"]).begin() as conn:
             for placeholder, stored in STORED.items():

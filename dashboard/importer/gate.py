@@ -254,8 +254,11 @@ def _boards_unconfirmed(conn: Connection, plan: ImportPlan, actor: Actor, confir
     """A new board or a move between boards that the uploader did not confirm (a misspelt board is one)."""
     if confirmed or not may_change(actor, Change.BOARD):
         return []  # a role that may not move targets is refused the move itself (_targets_refused)
-    problems = []
+    problems, lines = [], set()
     for change in board_changes(conn, plan):
+        if change.line in lines:
+            continue  # a move to a new board is said once, as the new board
+        lines.add(change.line)
         if change.indicator_code is not None:
             problem = f"the file moves {change.indicator_code} from {change.before} to {change.after}"
         elif not may_change(actor, Change.NEW_BOARD):
