@@ -16,7 +16,7 @@ import pandas as pd
 from dashboard.importer.plan import ImportPlan
 from dashboard.output import cell_text
 from dashboard.periods import Period, previous_quarter
-from dashboard.permissions import Actor, Role
+from dashboard.permissions import Actor, Change, Role, may_change
 from dashboard.position import Position
 from dashboard.rules import rate_frame, status_label
 
@@ -39,10 +39,9 @@ class Entry:
 
 
 def editable(actor: Actor) -> list[str]:
-    """The table headings this user may change: a chair the commentary and remedial action, others all three."""
-    if actor.role is Role.CHAIR:
-        return [FIGURES["commentary"], FIGURES["remedial_action"]]
-    return list(FIGURES.values())
+    """The table headings this user may change, as the gate answers for the role: a chair the commentary and
+    remedial action, a partner or an analyst all three."""
+    return [heading for column, heading in FIGURES.items() if may_change(actor, Change(column))]
 
 
 def whose(actor: Actor) -> str:

@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard.entry import FIGURES, SHOWN, editable, entry_file, entry_statuses, entry_table, whose
 from dashboard.importer import ImportRejected, import_entry
+from dashboard.importer.gate import TEXT_LIMIT
 from dashboard.preview import check_entry, problems_table
 from dashboard.signoff import signed_off
 from dashboard.views import literal_cells, md_escape, plural
@@ -52,8 +53,8 @@ edited = st.data_editor(
         "Target": st.column_config.NumberColumn(help=f"The target for {quarter.label} (an analyst sets targets)"),
         "Last quarter": st.column_config.NumberColumn(help="The actual of the quarter before"),
         "Actual": st.column_config.NumberColumn(help=f"The actual for {quarter.label}"),
-        "Commentary": st.column_config.TextColumn(width="large", max_chars=4000),
-        "Remedial action": st.column_config.TextColumn(width="large", max_chars=4000),
+        "Commentary": st.column_config.TextColumn(width="large", max_chars=TEXT_LIMIT),
+        "Remedial action": st.column_config.TextColumn(width="large", max_chars=TEXT_LIMIT),
     },
     placeholder="—",
     key=f"entry_{position.area}_{quarter.label}_{saves}",

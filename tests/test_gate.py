@@ -212,3 +212,14 @@ def test_who_acted_is_never_a_name_typed_on_the_command_line(demo, tmp_path):
     for command in (("import", str(path), "--by", "chair"), ("rollback", "2", "--by", "executive")):
         run = laa(*command)
         assert run.code == 2 and "No such option: --by" in run.err, run.err
+
+
+def test_a_partners_file_of_new_targets_only_is_refused_not_a_crash(demo, tmp_path):
+    text = "indicator_code,theme_board,lead_partner,period,commentary\nLOC 5,Wellbeing,NHS Haringey,2009/10 Q3,New\n"
+    before = snapshot(demo)
+    run = partner_import(tmp_path, text)
+    assert (run.code, run.out) == (1, "")
+    assert "line 2, column indicator_code, value 'LOC 5': LOC 5 is not a target yet, and a partner cannot add " in (
+        run.err
+    )
+    assert_unchanged(demo, before)

@@ -1,0 +1,165 @@
+"""The gate's refusals through the pages (streamlit.testing's AppTest): the Upload page and My targets ask the same
+gate as the command line, so a partner's rag, a date inside a signed-off quarter, a future quarter or a misspelt
+board is refused there too, with the store unchanged; and a crafted widget message cannot go round it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+from streamlit.testing.v1 import AppTest
+
+from dashboard.periods import parse_period
+from dashboard.permissions import Role
+from dashboard.signoff import sign_off
+from dashboard.store.engine import make_engine
+from tests.fixtures import app_test, new_store, user_of
+from tests.helpers import table_bytes
+
+Q3 = parse_period("2009/10 Q3")
+RAG = b"indicator_code,theme_board,period,rag\nNI 39,Wellbeing,2009/10 Q3,green\n"
+INSIDE_Q3 = b"indicator_code,theme_board,period,commentary\nNI 112,Children's Trust,2009-12-30,Late figure\n"
+FUTURE = b"indicator_code,theme_board,period,commentary\nNI 39,Wellbeing,2034/35 Q4,Plans\n"
+MISSPELT = b"indicator_code,theme_board,period,actual\nNI 39,Wellbeeing,2009/10 Q3,1571\n"
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    new_store(url, demo=True)
+    monkeypatch.setenv("LAA_DATABASE_URL", url)
+    engine = make_engine(url)
+    for role in Role:
+        user_of(engine, role)
+    yield engine
+    engine.dispose()
+
+
+def plain(text) -> str:
+    """Text as a reader sees it: without the Markdown escapes the pages put before punctuation."""
+    return str(text).replace("\\", "").replace("\u2060", "")
+
+
+def problems(at: AppTest) -> list[str]:
+    return [plain(p) for p in at.table[0].value["Problem"]]
+
+
+def ran(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def upload_page(role: Role) -> AppTest:
+    """The Upload page, signed in as the role's test user (which starts a sign-in session in the store)."""
+    at = ran(app_test(role))
+    at.switch_page("upload.py")
+    return ran(at)
+
+
+def upload(at: AppTest, data: bytes) -> AppTest:
+    at.file_uploader[0].upload("file.csv", data, "text/csv")
+    return ran(at)
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (RAG, "the file sets the rag of NI 39 for 2009/10 Q3, and a reported status is an analyst's judgement"),
+        (INSIDE_Q3, "NI 112: Children's Trust 2009/10 Q3 was signed off by chris on "),
+        (FUTURE, "2034/35 Q4 has not begun yet, and a partner enters figures only for quarters that have begun"),
+        (MISSPELT, "the file changes NI 39's theme board, and a partner cannot change a target's settings"),
+    ],
+    ids=["rag", "inside a signed-off quarter", "future quarter", "misspelt board"],
+)
+def test_the_upload_page_refuses_a_partner_what_the_gate_refuses(store, data, problem):
+    sign_off(store, user_of(store, Role.CHAIR).actor(), None, "Children's Trust", Q3)
+    at = upload_page(Role.PARTNER)
+    before = table_bytes(store)  # the app holds the SQLite file open: its rows, not its bytes
+    at = upload(at, data)
+    assert plain(at.error[0].value).startswith("file.csv cannot be stored: 1 problem below")
+    assert any(problem in p for p in problems(at)), problems(at)
+    assert not [b for b in at.button if b.key == "commit"]
+    assert not [c for c in at.checkbox if c.key == "new_boards"]  # a partner cannot confirm a board
+    assert table_bytes(store) == before
+
+
+def test_the_upload_page_makes_a_new_board_only_once_the_analyst_confirms_it(store):
+    at = upload_page(Role.ANALYST)
+    before = table_bytes(store)  # the app holds the SQLite file open: its rows, not its bytes
+    at = upload(at, MISSPELT)
+    assert plain(at.error[0].value).startswith("file.csv cannot be stored: 1 problem below")
+    assert problems(at) == [
+        "Wellbeeing is not a theme board of Haringey: the file would make it a new board; did you mean Wellbeing?"
+    ]
+    assert not [b for b in at.button if b.key == "commit"]
+    assert table_bytes(store) == before
+    at.checkbox(key="new_boards").check()
+    at = ran(at)
+    assert not at.error
+    assert plain(at.warning[0].value) == (
+        "**Board changes this file makes:** new theme board Wellbeeing in Haringey (did you mean Wellbeing?); "
+        "NI 39 moves from Wellbeing to Wellbeeing."
+    )
+    assert table_bytes(store) == before
+    at.button(key="commit").click()
+    at = ran(at)
+    assert "as batch 3" in at.success[0].value
+    with store.connect() as conn:
+        moved = conn.exec_driver_sql(
+            "SELECT b.name FROM targets t JOIN theme_boards b ON b.id = t.theme_board_id "
+            "WHERE t.indicator_code = 'NI 39'"
+        ).scalar_one()
+    assert moved == "Wellbeeing"
+
+
+def send_edits(at: AppTest, edits: dict) -> AppTest:
+    """Run the page with My targets' grid reporting these edits, as a browser (or a hostile client) sends them:
+    the widget message carries whatever it likes, disabled cells and added rows included."""
+    (grid,) = [e for e in at.dataframe if e.id.endswith(e.key or "") and "entry_" in (e.key or e.id)]
+    states = at._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=grid.id, string_value=json.dumps(edits)))
+    at._run(states)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def my_targets(role: Role) -> AppTest:
+    at = ran(app_test(role))
+    at.switch_page("entry.py")
+    return ran(at)
+
+
+def row_of(at: AppTest, code: str) -> int:
+    return at.dataframe[0].value["Code"].tolist().index(code)
+
+
+def test_my_targets_refuses_a_partner_inside_a_signed_off_quarter(store):
+    sign_off(store, user_of(store, Role.CHAIR).actor(), None, "Children's Trust", Q3)
+    at = my_targets(Role.PARTNER)
+    before = table_bytes(store)  # the app holds the SQLite file open: its rows, not its bytes
+    assert "Children's Trust 2009/10 Q3 was signed off by chris" in at.warning[0].value
+    at = send_edits(at, {"edited_rows": {str(row_of(at, "NI 112")): {"Actual": -30}}, "added_rows": [],
+                         "deleted_rows": []})  # fmt: skip
+    assert at.error[0].value.startswith("1 problem: nothing can be saved")
+    assert "NI 112: Children's Trust 2009/10 Q3 was signed off by chris on " in problems(at)[0]
+    assert not [b for b in at.button if b.key == "entry_save"]
+    assert table_bytes(store) == before
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "problem"),
+    [
+        ("Theme board", "Wellbeeing", "the file changes NI 39's theme board, and a partner cannot change"),
+        ("Code", "NI 117", "NI 117 is led by CHENEL, not NHS Haringey: a partner updates only the targets it leads"),
+    ],
+)
+def test_a_crafted_edit_of_a_locked_column_on_my_targets_is_refused(store, column, value, problem):
+    at = my_targets(Role.PARTNER)
+    before = table_bytes(store)  # the app holds the SQLite file open: its rows, not its bytes
+    row = str(row_of(at, "NI 39"))
+    at = send_edits(at, {"edited_rows": {row: {column: value, "Actual": 1400}}, "added_rows": [], "deleted_rows": []})
+    assert any(problem in p for p in problems(at)), problems(at)
+    assert not [b for b in at.button if b.key == "entry_save"]
+    assert table_bytes(store) == before
