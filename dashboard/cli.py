@@ -334,6 +334,8 @@ def import_(
             f"settings. {verdict}."
         )
     )
+    if dry_run and s["board_changes"]:
+        typer.echo("\nBoard changes it would make: " + visible_controls("; ".join(s["board_changes"])) + ".")
     if changes is not None and len(changes):
         typer.echo("\nStored figures it would change:")
         typer.echo(

@@ -165,6 +165,12 @@ def test_a_misspelt_board_is_refused_with_the_nearest_name_until_confirmed(demo,
         "new theme board Childrens Trust Board in Haringey (did you mean Children's Trust?)",
         "NI 117 moves from Children's Trust to Childrens Trust Board",
     ]
+    table = laa("import", str(path), "--dry-run", "--new-boards")
+    assert (
+        "\nBoard changes it would make: new theme board Wellbeeing in Haringey (did you mean Wellbeing?); NI 39 moves "
+        "from Wellbeing to Wellbeeing; new theme board Childrens Trust Board in Haringey (did you mean Children's "
+        "Trust?); NI 117 moves from Children's Trust to Childrens Trust Board.\n"
+    ) in table.out
     assert laa("import", str(path), "--new-boards").code == 0
     moves = laa("audit", "--target", "NI 39", "--format", "json").json()["audit"]
     assert [(m["field"], m["old"], m["new"]) for m in moves if m["who"] == LOGIN] == [
