@@ -10,13 +10,15 @@ import csv
 import io
 import math
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 
+from dashboard.importer.gate import begun
 from dashboard.importer.plan import ImportPlan
 from dashboard.output import cell_text
-from dashboard.periods import Period, previous_quarter
-from dashboard.permissions import Actor, Change, Role, may_change
+from dashboard.periods import Period, previous_quarter, quarter_of
+from dashboard.permissions import OWNED, Actor, Change, Role, may_change
 from dashboard.position import Position
 from dashboard.rules import rate_frame, status_label
 
@@ -42,6 +44,13 @@ def editable(actor: Actor) -> list[str]:
     """The table headings this user may change, as the gate answers for the role: a chair the commentary and
     remedial action, a partner or an analyst all three."""
     return [heading for column, heading in FIGURES.items() if may_change(actor, Change(column))]
+
+
+def entry_quarters(position: Position, actor: Actor, today: date | None = None) -> list[Period]:
+    """The quarters My targets offers, newest first: those holding figures or targets, and for a partner or chair
+    only those that have begun (the gate refuses the others)."""
+    held = sorted({quarter_of(end) for end in position.values["period_end"]}, key=lambda q: q.end, reverse=True)
+    return [q for q in held if actor.role not in OWNED or begun(q.end, today)]
 
 
 def whose(actor: Actor) -> str:

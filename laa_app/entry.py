@@ -3,7 +3,7 @@ a chair the commentary and remedial action of their boards. Saving is an import,
 
 import streamlit as st
 
-from dashboard.entry import FIGURES, SHOWN, editable, entry_file, entry_statuses, entry_table, whose
+from dashboard.entry import FIGURES, SHOWN, editable, entry_file, entry_quarters, entry_statuses, entry_table, whose
 from dashboard.importer import ImportRejected, import_entry
 from dashboard.importer.gate import TEXT_LIMIT
 from dashboard.preview import check_entry, problems_table
@@ -18,7 +18,7 @@ st.title("My targets")
 if done := st.session_state.pop("entry_done", None):
     st.success(done, icon=":material/check_circle:")
 
-quarters = list(reversed(position.quarters()))
+quarters = entry_quarters(position, who)
 label, _ = _ui.choice("Quarter", [q.label for q in quarters], "quarter", default=quarters[0].label)
 quarter = next(q for q in quarters if q.label == label)
 table = entry_table(position, who, quarter)

@@ -102,9 +102,7 @@ def test_a_row_dated_inside_a_signed_off_quarter_is_refused_to_everyone_until_it
     user_of(demo, Role.ANALYST)
     before = snapshot(demo)
     text = "indicator_code,theme_board,period,target,actual\nNI 56,Children's Trust,2009-12-30,22.5,20\n"
-    signed = (
-        "line 2, column period, value '2009-12-30': NI 56: Children's Trust 2009/10 Q3 was signed off by chris on "
-    )
+    signed = "line 2, column period, value '2009-12-30': NI 56: Children's Trust 2009/10 Q3 was signed off by chris on "
     for args in ((), ("--as", "ann")):  # the partner, and an analyst alike
         run = laa("import", str(write(tmp_path, "late.csv", text)), *args) if args else partner_import(tmp_path, text)
         assert run.code == 1 and signed in run.err, run.err

@@ -163,3 +163,40 @@ def test_a_crafted_edit_of_a_locked_column_on_my_targets_is_refused(store, colum
     assert any(problem in p for p in problems(at)), problems(at)
     assert not [b for b in at.button if b.key == "entry_save"]
     assert table_bytes(store) == before
+
+
+def test_a_crafted_commentary_over_the_limit_is_refused_on_my_targets(store):
+    at = my_targets(Role.PARTNER)
+    before = table_bytes(store)
+    row = str(row_of(at, "NI 39"))
+    at = send_edits(at, {"edited_rows": {row: {"Commentary": "x" * 5000}}, "added_rows": [], "deleted_rows": []})
+    assert problems(at) == [
+        "the commentary of NI 39 for 2009/10 Q3 is 5,000 characters long, more than the 4,000 it may hold"
+    ]
+    assert not [b for b in at.button if b.key == "entry_save"]
+    assert table_bytes(store) == before
+
+
+def test_a_crafted_status_on_my_targets_enters_nothing(store):
+    at = my_targets(Role.PARTNER)
+    before = table_bytes(store)
+    at = send_edits(at, {"edited_rows": {str(row_of(at, "NI 39")): {"Last status": "✔ green"}}, "added_rows": [],
+                         "deleted_rows": []})  # fmt: skip
+    assert not at.table and not [b for b in at.button if b.key == "entry_save"]
+    assert table_bytes(store) == before
+
+
+def test_a_quarter_set_ahead_moves_neither_the_helicopter_view_nor_a_partners_quarters(store, tmp_path):
+    ahead = b"indicator_code,theme_board,period,target,commentary\nNI 39,Wellbeing,2034/35 Q4,1400,Plans\n"
+    at = upload_page(Role.ANALYST)
+    at = upload(at, ahead)
+    at.button(key="commit").click()
+    at = ran(at)
+    at.switch_page("helicopter.py")
+    at = ran(at)
+    assert at.selectbox(key="pick_as_at").value == "2009/10 Q3"
+    assert "2034/35 Q4" not in at.selectbox(key="pick_as_at").options
+    partner = my_targets(Role.PARTNER)
+    assert partner.selectbox(key="pick_quarter").value == "2009/10 Q3"
+    assert "2034/35 Q4" not in partner.selectbox(key="pick_quarter").options
+    assert "2034/35 Q4" in my_targets(Role.ANALYST).selectbox(key="pick_quarter").options

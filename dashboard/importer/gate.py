@@ -289,6 +289,11 @@ def _not_begun(plan: ImportPlan, actor: Actor, today: date) -> list[ImportProble
     ]
 
 
+def begun(period_end: date, today: date | None = None) -> bool:
+    """True when the quarter holding the period has begun: the quarters a partner or chair may write."""
+    return _quarter_start(period_end) <= (today or date.today())
+
+
 def _too_long(plan: ImportPlan) -> list[ImportProblem]:
     rows = changing(plan)
     problems = []
