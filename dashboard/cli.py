@@ -699,6 +699,10 @@ def _batches_table(frame: pd.DataFrame) -> pd.DataFrame:
     )[list(BATCH_HEADINGS)]
 
 
+MAX_ID = 2**31 - 1
+"""The largest id the store's keys hold (PostgreSQL's integer): a larger batch id cannot exist."""
+
+
 @app.command("rollback")
 def rollback_(
     ctx: typer.Context,
@@ -707,6 +711,8 @@ def rollback_(
     as_user: AsUserOpt = None,
 ) -> None:
     """Undo one upload batch: the values it replaced become current again."""
+    if not 1 <= batch <= MAX_ID:  # the driver would overflow on an id no column can hold
+        raise UserError(f"there is no upload batch {batch}; `laa batches` lists them")
     actor = _acting_as(_engine(ctx), as_user)
     result = rollback(_engine(ctx), batch, by or (actor.name if as_user else _login()), actor)
     typer.echo(
@@ -843,12 +849,18 @@ AUDIT_HEADINGS = {
 """The table's columns (area and board are in --format csv and json)."""
 
 
+MAX_LIMIT = 1_000_000
+"""The largest --limit: beyond it, 0 (all) says what is meant, and the drivers' integers never overflow."""
+
+
 @app.command("audit")
 def audit_(
     ctx: typer.Context,
     user: Annotated[str | None, typer.Option("--user", help="only this user's changes")] = None,
     target: Annotated[str | None, typer.Option("--target", help="only changes to this target, e.g. NI 151")] = None,
-    limit: Annotated[int, typer.Option("--limit", help="at most this many rows, newest first (0: all)")] = 200,
+    limit: Annotated[
+        int, typer.Option("--limit", min=0, max=MAX_LIMIT, help="at most this many rows, newest first (0: all)")
+    ] = 200,
     as_user: AsUserOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -868,7 +880,7 @@ def audit_(
 @app.command()
 def serve(
     ctx: typer.Context,
-    port: Annotated[int, typer.Option(help="the port to listen on")] = 8501,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="the port to listen on")] = 8501,
     address: Annotated[str, typer.Option(help="the address to listen on")] = "localhost",
 ) -> None:
     """Start the dashboard (Streamlit) in the browser. This process becomes the server: stopping it stops it."""

@@ -57,6 +57,42 @@ def test_a_usage_mistake_shows_the_usage_and_exits_2(args, usage, error):
     assert run.err == f"Usage: {usage}\nTry '{command} --help' for help.\n\nError: {error}\n"
 
 
+# --- A number out of range is refused (exit 2), never an OverflowError from the driver (exit 3) ---
+
+HUGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize("batch", [HUGE, "2147483648", "0", "-1"])
+def test_rolling_back_a_batch_no_store_can_hold_says_there_is_no_such_batch(engine, batch):
+    run = laa("rollback", "--", batch)
+    assert (run.code, run.out) == (2, "")
+    assert run.err == f"error: there is no upload batch {batch}; `laa batches` lists them\n"
+
+
+def _never_exec(*_args) -> None:
+    raise AssertionError("laa serve started the server")
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (["audit", "--limit", HUGE], "Invalid value for '--limit': Input should be less than or equal to 1000000"),
+        (["audit", "--limit", "-1"], "Invalid value for '--limit': Input should be greater than or equal to 0"),
+        (["serve", "--port", HUGE], "Invalid value for '--port': Input should be less than or equal to 65535"),
+        (["serve", "--port", "0"], "Invalid value for '--port': Input should be greater than or equal to 1"),
+    ],
+    ids=["huge limit", "negative limit", "huge port", "port 0"],
+)
+def test_a_number_option_out_of_range_is_a_usage_mistake(tmp_path, monkeypatch, args, error):
+    monkeypatch.setenv("LAA_DATABASE_URL", f"sqlite:///{tmp_path / 'laa.sqlite3'}")
+    monkeypatch.chdir(tmp_path)  # a port let through would change directory and start Streamlit in this process
+    monkeypatch.setattr(os, "execv", _never_exec)
+    run = laa(*args)
+    command = f"laa {args[0]}"
+    assert (run.code, run.out) == (2, "")
+    assert run.err == f"Usage: {command} [OPTIONS]\nTry '{command} --help' for help.\n\nError: {error}\n"
+
+
 # --- --as-at outside the periods held ---
 
 
