@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import importlib.util
 import os
@@ -74,6 +75,12 @@ class LaaCommands(TyperGroup):
     """Every command runs inside this: known problems become one clear line on stderr with their exit status,
     never a traceback (that goes to the log file; with LAA_DEBUG=1 an unforeseen error raises)."""
 
+    def parse_args(self, ctx, args):
+        try:
+            return super().parse_args(ctx, args)
+        except BrokenPipeError:  # `laa --help | head -1`: click would end with 1
+            _reader_gone()
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
@@ -102,6 +109,8 @@ class LaaCommands(TyperGroup):
             log.warning("laa %s: the database could not be used", ctx.invoked_subcommand, exc_info=True)
             typer.echo(f"error: {_database_problem(ctx, exc)}", err=True)
             raise typer.Exit(3) from None
+        except BrokenPipeError:
+            _reader_gone()
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except Exception as exc:  # anything unforeseen: one line here, the traceback in the log
@@ -112,6 +121,14 @@ class LaaCommands(TyperGroup):
             where = f" (details in {state.settings.resolved_log_file()})" if state else ""
             typer.echo(f"error: {exc.__class__.__name__}: {visible_controls(str(exc))}{where}", err=True)
             raise typer.Exit(3) from None
+
+
+def _reader_gone() -> NoReturn:
+    """The reader of the output went away (`laa history X | head -1`): end quietly with 141, as a command stopped
+    by SIGPIPE does. Standard output goes to /dev/null first, or Python's flush at exit would fail again."""
+    with contextlib.suppress(OSError):  # io.UnsupportedOperation: a stdout with no file (a test's runner)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    raise typer.Exit(141)
 
 
 app = typer.Typer(

@@ -289,6 +289,40 @@ def test_stopping_laa_serve_stops_the_server_and_frees_the_port(tmp_path, stop):
         _end_session(server)
 
 
+# --- Output cut short by its reader (`| head`): the command ends quietly, as one stopped by SIGPIPE ---
+
+LAA = str(Path(sys.executable).parent / "laa")
+
+
+def _into_a_closed_pipe(*args: str) -> subprocess.CompletedProcess:
+    """`laa ARGS` writing into a pipe whose reader has already gone, as after `| head -1` has read its line."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        return subprocess.run([LAA, *args], stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write_end)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    "args", [["history", "NI 150"], ["summary", "--format", "csv"], ["audit", "--help"], ["--help"]]
+)
+def test_a_command_whose_reader_goes_away_ends_quietly(demo, args):
+    run = _into_a_closed_pipe(*args)
+    assert (run.returncode, run.stderr) == (141, "")
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_long_table_into_head_shows_its_first_line_and_nothing_on_stderr(demo):
+    # The demo's whole audit trail is a table of some 70 kB, more than a pipe holds: head has usually gone by the
+    # time the command writes the footer (the closed pipe above is the case without a race).
+    command = f"{LAA} audit --limit 0 | head -1"
+    run = subprocess.run(command, shell=True, capture_output=True, text=True, timeout=120, check=True)
+    assert run.stdout.split() == ["When", "Who", "Action", "Target", "Period", "Field", "Old", "New", "Detail"]
+    assert run.stderr == ""
+
+
 # --- An unforeseen error: one line for the user, the traceback in the log, LAA_DEBUG=1 raises it ---
 
 
