@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import getpass
 import importlib.util
+import json
 import os
 import sys
 from dataclasses import dataclass
@@ -40,7 +41,7 @@ from dashboard.position import (
     target_history,
 )
 from dashboard.rules import parse_status, status_label
-from dashboard.settings import Settings
+from dashboard.settings import Settings, sqlite_file
 from dashboard.signoff import SignOffProblem, reopen, sign_off, sign_off_sentence, signed_off
 from dashboard.store.engine import (
     DatabaseUnusable,
@@ -62,8 +63,24 @@ class State:
 
     @property
     def engine(self) -> Engine:
+        """The store's engine; a SQLite file that is not there is refused, never made (empty) by a read."""
+        return self._make_engine(create=False)
+
+    def creating_engine(self) -> Engine:
+        """The engine of a command that creates the database (`laa init`, `laa serve`): only these make the
+        default SQLite file's folder, db/ under this directory."""
+        return self._make_engine(create=True)
+
+    def _make_engine(self, *, create: bool) -> Engine:
         if self._engine is None:
-            self._engine = make_engine(self.settings.resolved_database_url(), self.settings.sqlite_busy_timeout_ms)
+            url = self.settings.resolved_database_url()
+            path = sqlite_file(url)
+            if path is not None and not path.exists():
+                if not create:
+                    raise NoDatabase(f"there is no database at {path}: run `laa init` to create it")
+                if not self.settings.database_url:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+            self._engine = make_engine(url, self.settings.sqlite_busy_timeout_ms)
         return self._engine
 
     def close(self) -> None:
@@ -105,6 +122,9 @@ class LaaCommands(TyperGroup):
         except NoData as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(2) from None
+        except NoDatabase as exc:  # nothing to log (a log would make db/ here): the line says what to run
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(3) from None
         except (DatabaseUnusable, SQLAlchemyError) as exc:
             log.warning("laa %s: the database could not be used", ctx.invoked_subcommand, exc_info=True)
             typer.echo(f"error: {_database_problem(ctx, exc)}", err=True)
@@ -180,6 +200,10 @@ AsUserOpt = Annotated[
 
 class UserError(Exception):
     """A message for the user, exit status 2."""
+
+
+class NoDatabase(Exception):
+    """The SQLite file is not there (`laa init` creates it): exit status 3, as for a database with no tables."""
 
 
 def _engine(ctx: typer.Context) -> Engine:
@@ -258,7 +282,7 @@ def _as_at_label(period: Period | None) -> str | None:
 @app.command()
 def init(ctx: typer.Context) -> None:
     """Create or upgrade the database (Alembic)."""
-    engine = _engine(ctx)
+    engine = ctx.obj.creating_engine()
     check_intact(engine)  # a half-damaged SQLite file would otherwise be "ready" until its damaged page is read
     revision = upgrade(engine)
     typer.echo(f"database ready ({engine.url.render_as_string(hide_password=True)}, schema {revision})")
@@ -901,7 +925,7 @@ def serve(
     address: Annotated[str, typer.Option(help="the address to listen on")] = "localhost",
 ) -> None:
     """Start the dashboard (Streamlit) in the browser. This process becomes the server: stopping it stops it."""
-    engine = _engine(ctx)
+    engine = ctx.obj.creating_engine()
     upgrade(engine)
     engine.dispose()  # no pooled connection is carried into the server
     app_dir = _app_folder()
@@ -916,18 +940,31 @@ def serve(
         "--server.address",
         address,
     ]
-    # The server runs in the app's folder, where its .streamlit/config.toml is; the database stays the one this
-    # command resolved from here (db/ under this directory, or LAA_DATABASE_URL).
-    os.environ["LAA_DATABASE_URL"] = engine.url.render_as_string(hide_password=False)
-    os.chdir(app_dir)
+    environment = os.environ | _server_settings(ctx.obj.settings, engine)
+    os.chdir(app_dir)  # where the server's .streamlit/config.toml is
     sys.stdout.flush()
     sys.stderr.flush()
     # exec, not a child process: a signal sent to `laa serve` (Ctrl+C, SIGTERM from a service manager or
     # scripts/start) reaches Streamlit itself, which shuts down and frees the port.
     try:
-        os.execv(sys.executable, command)
+        os.execve(sys.executable, command, environment)
     except OSError as exc:
         raise UserError(f"cannot start Streamlit ({sys.executable}): {exc.strerror}") from exc
+
+
+def _server_settings(settings: Settings, engine: Engine) -> dict[str, str]:
+    """This command's settings as LAA_ variables for the server, which runs in the app's folder: the database and
+    the log file resolved here, as absolute paths, and what .env gave (the server would look for .env there)."""
+    values = settings.model_dump(mode="json") | {
+        "database_url": engine.url.render_as_string(hide_password=False),
+        "log_file": str(settings.resolved_log_file()),
+    }
+    prefix = settings.model_config.get("env_prefix", "")
+    return {
+        f"{prefix}{name}".upper(): value if isinstance(value, str) else json.dumps(value)
+        for name, value in values.items()
+        if value is not None
+    }
 
 
 def _app_folder() -> Path:

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from dashboard.output import to_table
-from tests.conftest import free_port, laa
+from tests.conftest import ROOT, free_port, laa
 from tests.test_haringey import RANKING
 
 RATED_RANKING = [
@@ -321,6 +321,55 @@ def test_a_long_table_into_head_shows_its_first_line_and_nothing_on_stderr(demo)
     run = subprocess.run(command, shell=True, capture_output=True, text=True, timeout=120, check=True)
     assert run.stdout.split() == ["When", "Who", "Action", "Target", "Period", "Field", "Old", "New", "Detail"]
     assert run.stderr == ""
+
+
+# --- Files only where the user runs `laa`, and only when something is written ---
+
+
+def _without_settings() -> dict[str, str]:
+    """This environment without LAA_ variables: the database and the log at their defaults, db/ under the cwd."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("LAA_")}
+
+
+@pytest.mark.parametrize("args", [["summary"], ["areas"], ["history", "NI 150"], ["audit"]])
+def test_a_read_command_in_a_directory_with_no_database_says_to_run_init_and_creates_nothing(tmp_path, args):
+    run = subprocess.run([LAA, *args], cwd=tmp_path, env=_without_settings(), capture_output=True, text=True)
+    assert (run.returncode, run.stdout) == (3, "")
+    assert run.stderr == f"error: there is no database at {tmp_path}/db/laa.sqlite3: run `laa init` to create it\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("settings", "database", "log"),
+    [
+        ({}, "db/laa.sqlite3", "db/laa.log"),
+        ({"LAA_DATABASE_URL": "sqlite:///laa.sqlite3", "LAA_LOG_FILE": "logs/laa.log"}, "laa.sqlite3", "logs/laa.log"),
+    ],
+    ids=["defaults", "relative paths"],
+)
+def test_laa_serve_gives_the_server_absolute_paths_under_the_callers_directory(tmp_path, monkeypatch, settings,
+                                                                               database, log):  # fmt: skip
+    """The server runs in the app's folder: a path resolved there would put the log inside the installed package."""
+    for name in ("LAA_DATABASE_URL", "LAA_LOG_FILE", "LAA_IDLE_TIMEOUT_MINUTES"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)  # `laa serve` changes directory before it starts Streamlit, here in this process
+    (tmp_path / ".env").write_text("LAA_IDLE_TIMEOUT_MINUTES=5\n")  # read here; the server would look in its folder
+    started = {}
+
+    def start(_path, args, env=None) -> None:
+        started.update(args=args, cwd=Path.cwd(), env=os.environ if env is None else env)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(os, "execv", start)
+    monkeypatch.setattr(os, "execve", start)
+    assert laa("serve").code == 0
+    assert started["cwd"] == ROOT / "laa_app"
+    assert started["env"]["LAA_DATABASE_URL"] == f"sqlite:///{tmp_path / database}"
+    assert started["env"]["LAA_LOG_FILE"] == str(tmp_path / log)
+    assert started["env"]["LAA_IDLE_TIMEOUT_MINUTES"] == "5"
+    assert (tmp_path / database).is_file() and not (tmp_path / log).exists()  # logged nothing yet
 
 
 # --- An unforeseen error: one line for the user, the traceback in the log, LAA_DEBUG=1 raises it ---
