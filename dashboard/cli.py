@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import importlib.util
+import json
 import os
 import sys
 from dataclasses import dataclass, replace
@@ -39,7 +41,7 @@ from dashboard.position import (
     target_history,
 )
 from dashboard.rules import parse_status, status_label
-from dashboard.settings import Settings
+from dashboard.settings import Settings, sqlite_file
 from dashboard.signoff import SignOffProblem, reopen, sign_off, sign_off_sentence, signed_off
 from dashboard.store.engine import (
     DatabaseUnusable,
@@ -61,8 +63,24 @@ class State:
 
     @property
     def engine(self) -> Engine:
+        """The store's engine; a SQLite file that is not there is refused, never made (empty) by a read."""
+        return self._make_engine(create=False)
+
+    def creating_engine(self) -> Engine:
+        """The engine of a command that creates the database (`laa init`, `laa serve`): only these make the
+        default SQLite file's folder, db/ under this directory."""
+        return self._make_engine(create=True)
+
+    def _make_engine(self, *, create: bool) -> Engine:
         if self._engine is None:
-            self._engine = make_engine(self.settings.resolved_database_url(), self.settings.sqlite_busy_timeout_ms)
+            url = self.settings.resolved_database_url()
+            path = sqlite_file(url)
+            if path is not None and not path.exists():
+                if not create:
+                    raise NoDatabase(f"there is no database at {path}: run `laa init` to create it")
+                if not self.settings.database_url:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+            self._engine = make_engine(url, self.settings.sqlite_busy_timeout_ms)
         return self._engine
 
     def close(self) -> None:
@@ -73,6 +91,12 @@ class State:
 class LaaCommands(TyperGroup):
     """Every command runs inside this: known problems become one clear line on stderr with their exit status,
     never a traceback (that goes to the log file; with LAA_DEBUG=1 an unforeseen error raises)."""
+
+    def parse_args(self, ctx, args):
+        try:
+            return super().parse_args(ctx, args)
+        except BrokenPipeError:  # `laa --help | head -1`: click would end with 1
+            _reader_gone()
 
     def invoke(self, ctx):
         try:
@@ -98,10 +122,15 @@ class LaaCommands(TyperGroup):
         except NoData as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(2) from None
+        except NoDatabase as exc:  # nothing to log (a log would make db/ here): the line says what to run
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(3) from None
         except (DatabaseUnusable, SQLAlchemyError) as exc:
             log.warning("laa %s: the database could not be used", ctx.invoked_subcommand, exc_info=True)
             typer.echo(f"error: {_database_problem(ctx, exc)}", err=True)
             raise typer.Exit(3) from None
+        except BrokenPipeError:
+            _reader_gone()
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except Exception as exc:  # anything unforeseen: one line here, the traceback in the log
@@ -112,6 +141,14 @@ class LaaCommands(TyperGroup):
             where = f" (details in {state.settings.resolved_log_file()})" if state else ""
             typer.echo(f"error: {exc.__class__.__name__}: {visible_controls(str(exc))}{where}", err=True)
             raise typer.Exit(3) from None
+
+
+def _reader_gone() -> NoReturn:
+    """The reader of the output went away (`laa history X | head -1`): end quietly with 141, as a command stopped
+    by SIGPIPE does. Standard output goes to /dev/null first, or Python's flush at exit would fail again."""
+    with contextlib.suppress(OSError):  # io.UnsupportedOperation: a stdout with no file (a test's runner)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    raise typer.Exit(141)
 
 
 app = typer.Typer(
@@ -163,6 +200,10 @@ AsUserOpt = Annotated[
 
 class UserError(Exception):
     """A message for the user, exit status 2."""
+
+
+class NoDatabase(Exception):
+    """The SQLite file is not there (`laa init` creates it): exit status 3, as for a database with no tables."""
 
 
 def _engine(ctx: typer.Context) -> Engine:
@@ -241,7 +282,7 @@ def _as_at_label(period: Period | None) -> str | None:
 @app.command()
 def init(ctx: typer.Context) -> None:
     """Create or upgrade the database (Alembic)."""
-    engine = _engine(ctx)
+    engine = ctx.obj.creating_engine()
     check_intact(engine)  # a half-damaged SQLite file would otherwise be "ready" until its damaged page is read
     revision = upgrade(engine)
     typer.echo(f"database ready ({engine.url.render_as_string(hide_password=True)}, schema {revision})")
@@ -705,6 +746,10 @@ def _batches_table(frame: pd.DataFrame) -> pd.DataFrame:
     )[list(BATCH_HEADINGS)]
 
 
+MAX_ID = 2**31 - 1
+"""The largest id the store's keys hold (PostgreSQL's integer): a larger batch id cannot exist."""
+
+
 @app.command("rollback")
 def rollback_(
     ctx: typer.Context,
@@ -712,6 +757,8 @@ def rollback_(
     as_user: AsUserOpt = None,
 ) -> None:
     """Undo one upload batch: the values it replaced become current again (recorded as --as, or your login)."""
+    if not 1 <= batch <= MAX_ID:  # the driver would overflow on an id no column can hold
+        raise UserError(f"there is no upload batch {batch}; `laa batches` lists them")
     result = rollback(_engine(ctx), batch, _acting_as(_engine(ctx), as_user))
     typer.echo(
         f"batch {batch} rolled back: {result['values_withdrawn']} values withdrawn, "
@@ -847,12 +894,18 @@ AUDIT_HEADINGS = {
 """The table's columns (area and board are in --format csv and json)."""
 
 
+MAX_LIMIT = 1_000_000
+"""The largest --limit: beyond it, 0 (all) says what is meant, and the drivers' integers never overflow."""
+
+
 @app.command("audit")
 def audit_(
     ctx: typer.Context,
     user: Annotated[str | None, typer.Option("--user", help="only this user's changes")] = None,
     target: Annotated[str | None, typer.Option("--target", help="only changes to this target, e.g. NI 151")] = None,
-    limit: Annotated[int, typer.Option("--limit", help="at most this many rows, newest first (0: all)")] = 200,
+    limit: Annotated[
+        int, typer.Option("--limit", min=0, max=MAX_LIMIT, help="at most this many rows, newest first (0: all)")
+    ] = 200,
     as_user: AsUserOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -872,11 +925,11 @@ def audit_(
 @app.command()
 def serve(
     ctx: typer.Context,
-    port: Annotated[int, typer.Option(help="the port to listen on")] = 8501,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="the port to listen on")] = 8501,
     address: Annotated[str, typer.Option(help="the address to listen on")] = "localhost",
 ) -> None:
     """Start the dashboard (Streamlit) in the browser. This process becomes the server: stopping it stops it."""
-    engine = _engine(ctx)
+    engine = ctx.obj.creating_engine()
     upgrade(engine)
     engine.dispose()  # no pooled connection is carried into the server
     app_dir = _app_folder()
@@ -891,18 +944,31 @@ def serve(
         "--server.address",
         address,
     ]
-    # The server runs in the app's folder, where its .streamlit/config.toml is; the database stays the one this
-    # command resolved from here (db/ under this directory, or LAA_DATABASE_URL).
-    os.environ["LAA_DATABASE_URL"] = engine.url.render_as_string(hide_password=False)
-    os.chdir(app_dir)
+    environment = os.environ | _server_settings(ctx.obj.settings, engine)
+    os.chdir(app_dir)  # where the server's .streamlit/config.toml is
     sys.stdout.flush()
     sys.stderr.flush()
     # exec, not a child process: a signal sent to `laa serve` (Ctrl+C, SIGTERM from a service manager or
     # scripts/start) reaches Streamlit itself, which shuts down and frees the port.
     try:
-        os.execv(sys.executable, command)
+        os.execve(sys.executable, command, environment)
     except OSError as exc:
         raise UserError(f"cannot start Streamlit ({sys.executable}): {exc.strerror}") from exc
+
+
+def _server_settings(settings: Settings, engine: Engine) -> dict[str, str]:
+    """This command's settings as LAA_ variables for the server, which runs in the app's folder: the database and
+    the log file resolved here, as absolute paths, and what .env gave (the server would look for .env there)."""
+    values = settings.model_dump(mode="json") | {
+        "database_url": engine.url.render_as_string(hide_password=False),
+        "log_file": str(settings.resolved_log_file()),
+    }
+    prefix = settings.model_config.get("env_prefix", "")
+    return {
+        f"{prefix}{name}".upper(): value if isinstance(value, str) else json.dumps(value)
+        for name, value in values.items()
+        if value is not None
+    }
 
 
 def _app_folder() -> Path:

@@ -118,18 +118,24 @@ def _figures(values: pd.DataFrame, quarter: Period) -> pd.DataFrame:
 
 
 def entry_file(before: pd.DataFrame, after: pd.DataFrame, quarter: Period, actor: Actor) -> Entry | None:
-    """The rows whose editable cells changed, as an import file for that quarter; None when nothing changed."""
+    """The rows whose editable cells changed, as an import file for that quarter; None when nothing changed.
+
+    Rows are matched by code, not position: a row added to or deleted from `after` is no entry (the table's rows
+    are fixed), and a row's code and board are the table's own, whatever `after` says."""
     headings = editable(actor)
     columns = [c for c, h in FIGURES.items() if h in headings]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["indicator_code", "theme_board", "period", *columns])
     codes: dict[int, str] = {}
-    for (_, old), (_, new) in zip(before.iterrows(), after.iterrows(), strict=True):
-        if all(_same(old[h], new[h]) for h in headings):
+    # A code twice in `after` is an added row claiming a target: neither row can be told for the table's own.
+    edited = {row["Code"]: row for _, row in after.drop_duplicates("Code", keep=False).iterrows()}
+    for _, old in before.iterrows():
+        new = edited.get(old["Code"])
+        if new is None or all(_same(old[h], new[h]) for h in headings):
             continue
-        writer.writerow([new["Code"], new["Theme board"], quarter.label, *[_cell(new[FIGURES[c]]) for c in columns]])
-        codes[len(codes) + 2] = str(new["Code"])
+        writer.writerow([old["Code"], old["Theme board"], quarter.label, *[_cell(new[FIGURES[c]]) for c in columns]])
+        codes[len(codes) + 2] = str(old["Code"])
     return Entry(out.getvalue().encode("utf-8"), codes) if codes else None
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy import make_url
+from sqlalchemy.exc import ArgumentError
 
 SAMPLE_DATA = Path(__file__).resolve().parent / "sample"
 """The demo partnership's files, installed with the package."""
@@ -33,11 +35,26 @@ class Settings(BaseSettings):
     """LAA_DEBUG=1: the `laa` command lets an unforeseen error raise, traceback and all, instead of one line."""
 
     def resolved_log_file(self) -> Path:
-        return self.log_file or Path.cwd() / "db" / "laa.log"
+        """The log file as an absolute path: `laa serve` hands it to a server that runs in the app's folder."""
+        return (self.log_file or Path("db", "laa.log")).absolute()
 
     def resolved_database_url(self) -> str:
-        if self.database_url:
-            return self.database_url
-        path = Path.cwd() / "db" / "laa.sqlite3"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{path}"
+        """LAA_DATABASE_URL, else the SQLite file db/laa.sqlite3 under the current directory; a SQLite file's path
+        made absolute, as the log's is. Nothing is created here: `laa init` makes the file and its folder."""
+        url = self.database_url or "sqlite:///db/laa.sqlite3"
+        path = sqlite_file(url)
+        if path is None or path.is_absolute():
+            return url
+        return make_url(url).set(database=str(path.absolute())).render_as_string(hide_password=False)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names; None for another database, one in memory, or a URL that is not one."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or database in (None, "", ":memory:") or database.startswith("file:"):
+        return None
+    return Path(database)

@@ -3,6 +3,7 @@ Every rule and number lives in the dashboard package; this file only caches and 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 
 import pandas as pd
@@ -353,6 +354,22 @@ def choice(
         st.query_params.pop(param, None)
     st.session_state[_remembered(param)] = chosen
     return chosen, unknown
+
+
+def only_cell_edits(key: str, rows: int, editable: list[str]) -> bool:
+    """Whether the data editor under key holds only what the browser sends for a table of fixed rows: edits to
+    the editable cells of its own rows. A state made by hand (rows added or deleted, a row or column the table
+    lacks) would make Streamlit raise or show the table other than it is."""
+    state = st.session_state.get(key)
+    if state is None:
+        return True
+    if not isinstance(state, Mapping) or state.get("added_rows") or state.get("deleted_rows"):
+        return False
+    edited = state.get("edited_rows") or {}
+    return isinstance(edited, Mapping) and all(
+        str(row).isdecimal() and int(row) < rows and isinstance(cells, Mapping) and set(cells) <= set(editable)
+        for row, cells in edited.items()
+    )
 
 
 def _remembered(param: str) -> str:

@@ -41,8 +41,18 @@ for board in table["Theme board"].drop_duplicates():
         )
 
 saves = st.session_state.get("entry_saves", 0)
+key = f"entry_{position.area}_{quarter.label}_{saves}"
+if not _ui.only_cell_edits(key, len(table), editable(who)):
+    # The browser sends no such state for a table of fixed rows: drop it with its widget, under a new key.
+    st.session_state["entry_saves"] = saves = saves + 1
+    key = f"entry_{position.area}_{quarter.label}_{saves}"
+    st.warning(
+        "Rows cannot be added or deleted here, only cells changed: the table is shown again as stored.",
+        icon=":material/undo:",
+    )
 edited = st.data_editor(
     table,
+    num_rows="fixed",
     hide_index=True,
     width="stretch",
     disabled=[c for c in table.columns if c not in editable(who)],
@@ -57,7 +67,7 @@ edited = st.data_editor(
         "Remedial action": st.column_config.TextColumn(width="large", max_chars=TEXT_LIMIT),
     },
     placeholder="—",
-    key=f"entry_{position.area}_{quarter.label}_{saves}",
+    key=key,
 )
 
 entry = entry_file(table, edited, quarter, who)

@@ -8,6 +8,7 @@ from pathlib import Path
 import streamlit as st
 from starlette.middleware import Middleware
 
+from dashboard.logs import setup_logging
 from dashboard.security import SecurityHeaders, inline_script_hashes
 from dashboard.settings import Settings
 from dashboard.signin import SignIn, SignInGate, gate_account
@@ -18,6 +19,7 @@ from laa_app.sso import ProviderSignIn, single_sign_on
 STREAMLIT_PAGE = Path(st.__file__).resolve().parent / "static" / "index.html"
 SETTINGS = Settings()
 IDLE = timedelta(minutes=SETTINGS.idle_timeout_minutes)
+setup_logging(SETTINGS.resolved_log_file(), to_stderr=True)  # here, not only in app.py: sign-ins come first
 
 
 @cache

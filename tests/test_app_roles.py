@@ -3,6 +3,7 @@ gets, the chair's sign-off on the board page, My targets' rows, the Audit page, 
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -130,6 +131,46 @@ def test_my_targets_lists_what_the_user_may_update(demo_url, role, rows, editabl
         .value.split(": fill in the cells you may change (")[1]
         .startswith(", ".join(h.lower() for h in editable))
     )
+
+
+CHANGE_A_CELL = "Change a cell to enter a figure; the status it will give shows here before you save."
+
+
+@pytest.mark.parametrize(
+    "crafted",
+    [
+        {"added_rows": [{"Code": "NI 999", "Theme board": "Wellbeing", "Actual": 5.0}]},
+        {"deleted_rows": [0], "edited_rows": {"6": {"Actual": 7.0}}},
+        {"deleted_rows": [6], "added_rows": [{"Code": "NI 150", "Theme board": "Wellbeing", "Actual": 7.0}]},
+        {"deleted_rows": [99]},
+        {"edited_rows": {"99": {"Actual": 7.0}}},
+        {"edited_rows": {"6": {"Code": "NI 999", "Actual": 7.0}}},
+    ],
+    ids=["row added", "row deleted", "row deleted and added again", "no such row deleted", "no such row edited",
+         "code edited"],
+)  # fmt: skip
+def test_my_targets_refuses_an_editor_state_that_adds_or_deletes_rows(demo_url, crafted):
+    """The browser sends none of these for a table of fixed rows; made by hand, they are refused, not a crash."""
+    at = ran(app_test(Role.PARTNER))
+    at.switch_page("entry.py")
+    at = ran(at)
+    (editor,) = at.data_editor
+    assert editor.editing_mode == "fixed"
+    at.session_state[editor.key] = {"edited_rows": {}, "added_rows": [], "deleted_rows": []} | crafted
+    at = ran(at)
+    assert [w.value for w in at.warning] == [
+        "Rows cannot be added or deleted here, only cells changed: the table is shown again as stored."
+    ]
+    (shown,) = at.data_editor
+    pd.testing.assert_frame_equal(shown.value, editor.value)
+    assert CHANGE_A_CELL in [c.value for c in at.caption]
+    # The table shown afresh takes a real edit.
+    at.session_state[shown.key] = {"edited_rows": {"6": {"Actual": 7.0}}, "added_rows": [], "deleted_rows": []}
+    at = ran(at)
+    assert not at.warning
+    assert at.dataframe[1].value[["Code", "Actual", "Status it will give"]].values.tolist() == [
+        ["NI 150", "7", "✔ green"]
+    ]
 
 
 def test_the_audit_page_lists_changes_newest_first(demo_url):

@@ -1,4 +1,4 @@
-"""The dashboard's own package modules (movement, quality, preview, views, charts) on the Haringey demo data."""
+"""The dashboard's own package modules (movement, quality, preview, entry, views, charts) on the Haringey demo data."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ import pytest
 
 from dashboard import charts, movement, preview, quality, views
 from dashboard.breakdown import board_breakdown
+from dashboard.entry import entry_file, entry_table
 from dashboard.importer import import_bytes
 from dashboard.movement import Direction, Move, classify, direction
 from dashboard.names import find_name
 from dashboard.periods import parse_period
+from dashboard.permissions import LOCAL_ADMIN
 from dashboard.position import load_position, target_history
 from dashboard.rules import Status
 from dashboard.settings import SAMPLE_DATA
@@ -283,6 +285,25 @@ def test_preview_on_an_empty_store(engine):
     moves = preview.status_moves(plan, None)
     assert moves["move"].tolist() == ["new target"] * 3
     assert preview.move_sentences(moves) == ["3 new targets: 1 ✖ red, 2 ✔ green"]
+
+
+# entry ------------------------------------------------------------------------------------------------------------
+
+
+def test_an_entry_takes_the_edited_cells_of_the_tables_own_rows_matched_by_code(position):
+    before = entry_table(position, LOCAL_ADMIN, Q3)
+    after = before.copy()
+    after.loc[after["Code"] == "NI 163", ["Actual", "Theme board"]] = [12.5, "Wellbeing"]  # the board is not editable
+    after.loc[after["Code"] == "NI 165", "Commentary"] = "Awaited from the ONS."
+    added = after[after["Code"].isin(["NI 151", "NI 166"])].assign(Code=["NI 999", "NI 166"], Actual=[5.0, 99.0])
+    after = pd.concat([after.iloc[1:], added], ignore_index=True)  # NI 151 deleted; NI 999 and a second NI 166 added
+    entry = entry_file(before, after, Q3, LOCAL_ADMIN)
+    assert entry.data.decode().splitlines() == [
+        "indicator_code,theme_board,period,actual,commentary,remedial_action",
+        "NI 163,Enterprise,2009/10 Q3,12.5,,",
+        "NI 165,Enterprise,2009/10 Q3,,Awaited from the ONS.,",
+    ]
+    assert entry.codes == {2: "NI 163", 3: "NI 165"}
 
 
 # views ------------------------------------------------------------------------------------------------------------

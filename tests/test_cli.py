@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from dashboard.output import to_table
-from tests.conftest import free_port, laa
+from tests.conftest import ROOT, free_port, laa
 from tests.test_haringey import RANKING
 
 RATED_RANKING = [
@@ -55,6 +55,42 @@ def test_a_usage_mistake_shows_the_usage_and_exits_2(args, usage, error):
     command = usage.split(" [")[0]
     assert (run.code, run.out) == (2, "")
     assert run.err == f"Usage: {usage}\nTry '{command} --help' for help.\n\nError: {error}\n"
+
+
+# --- A number out of range is refused (exit 2), never an OverflowError from the driver (exit 3) ---
+
+HUGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize("batch", [HUGE, "2147483648", "0", "-1"])
+def test_rolling_back_a_batch_no_store_can_hold_says_there_is_no_such_batch(engine, batch):
+    run = laa("rollback", "--", batch)
+    assert (run.code, run.out) == (2, "")
+    assert run.err == f"error: there is no upload batch {batch}; `laa batches` lists them\n"
+
+
+def _never_exec(*_args) -> None:
+    raise AssertionError("laa serve started the server")
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (["audit", "--limit", HUGE], "Invalid value for '--limit': Input should be less than or equal to 1000000"),
+        (["audit", "--limit", "-1"], "Invalid value for '--limit': Input should be greater than or equal to 0"),
+        (["serve", "--port", HUGE], "Invalid value for '--port': Input should be less than or equal to 65535"),
+        (["serve", "--port", "0"], "Invalid value for '--port': Input should be greater than or equal to 1"),
+    ],
+    ids=["huge limit", "negative limit", "huge port", "port 0"],
+)
+def test_a_number_option_out_of_range_is_a_usage_mistake(tmp_path, monkeypatch, args, error):
+    monkeypatch.setenv("LAA_DATABASE_URL", f"sqlite:///{tmp_path / 'laa.sqlite3'}")
+    monkeypatch.chdir(tmp_path)  # a port let through would change directory and start Streamlit in this process
+    monkeypatch.setattr(os, "execv", _never_exec)
+    run = laa(*args)
+    command = f"laa {args[0]}"
+    assert (run.code, run.out) == (2, "")
+    assert run.err == f"Usage: {command} [OPTIONS]\nTry '{command} --help' for help.\n\nError: {error}\n"
 
 
 # --- --as-at outside the periods held ---
@@ -251,6 +287,89 @@ def test_stopping_laa_serve_stops_the_server_and_frees_the_port(tmp_path, stop):
         assert _refuses_connections(port, within=5), "the dashboard still answers after `laa serve` was stopped"
     finally:
         _end_session(server)
+
+
+# --- Output cut short by its reader (`| head`): the command ends quietly, as one stopped by SIGPIPE ---
+
+LAA = str(Path(sys.executable).parent / "laa")
+
+
+def _into_a_closed_pipe(*args: str) -> subprocess.CompletedProcess:
+    """`laa ARGS` writing into a pipe whose reader has already gone, as after `| head -1` has read its line."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        return subprocess.run([LAA, *args], stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write_end)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    "args", [["history", "NI 150"], ["summary", "--format", "csv"], ["audit", "--help"], ["--help"]]
+)
+def test_a_command_whose_reader_goes_away_ends_quietly(demo, args):
+    run = _into_a_closed_pipe(*args)
+    assert (run.returncode, run.stderr) == (141, "")
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_long_table_into_head_shows_its_first_line_and_nothing_on_stderr(demo):
+    # The demo's whole audit trail is a table of some 70 kB, more than a pipe holds: head has usually gone by the
+    # time the command writes the footer (the closed pipe above is the case without a race).
+    command = f"{LAA} audit --limit 0 | head -1"
+    run = subprocess.run(command, shell=True, capture_output=True, text=True, timeout=120, check=True)
+    assert run.stdout.split() == ["When", "Who", "Action", "Target", "Period", "Field", "Old", "New", "Detail"]
+    assert run.stderr == ""
+
+
+# --- Files only where the user runs `laa`, and only when something is written ---
+
+
+def _without_settings() -> dict[str, str]:
+    """This environment without LAA_ variables: the database and the log at their defaults, db/ under the cwd."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("LAA_")}
+
+
+@pytest.mark.parametrize("args", [["summary"], ["areas"], ["history", "NI 150"], ["audit"]])
+def test_a_read_command_in_a_directory_with_no_database_says_to_run_init_and_creates_nothing(tmp_path, args):
+    run = subprocess.run([LAA, *args], cwd=tmp_path, env=_without_settings(), capture_output=True, text=True)
+    assert (run.returncode, run.stdout) == (3, "")
+    assert run.stderr == f"error: there is no database at {tmp_path}/db/laa.sqlite3: run `laa init` to create it\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("settings", "database", "log"),
+    [
+        ({}, "db/laa.sqlite3", "db/laa.log"),
+        ({"LAA_DATABASE_URL": "sqlite:///laa.sqlite3", "LAA_LOG_FILE": "logs/laa.log"}, "laa.sqlite3", "logs/laa.log"),
+    ],
+    ids=["defaults", "relative paths"],
+)
+def test_laa_serve_gives_the_server_absolute_paths_under_the_callers_directory(tmp_path, monkeypatch, settings,
+                                                                               database, log):  # fmt: skip
+    """The server runs in the app's folder: a path resolved there would put the log inside the installed package."""
+    for name in ("LAA_DATABASE_URL", "LAA_LOG_FILE", "LAA_IDLE_TIMEOUT_MINUTES"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)  # `laa serve` changes directory before it starts Streamlit, here in this process
+    (tmp_path / ".env").write_text("LAA_IDLE_TIMEOUT_MINUTES=5\n")  # read here; the server would look in its folder
+    started = {}
+
+    def start(_path, args, env=None) -> None:
+        started.update(args=args, cwd=Path.cwd(), env=os.environ if env is None else env)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(os, "execv", start)
+    monkeypatch.setattr(os, "execve", start)
+    assert laa("serve").code == 0
+    assert started["cwd"] == ROOT / "laa_app"
+    assert started["env"]["LAA_DATABASE_URL"] == f"sqlite:///{tmp_path / database}"
+    assert started["env"]["LAA_LOG_FILE"] == str(tmp_path / log)
+    assert started["env"]["LAA_IDLE_TIMEOUT_MINUTES"] == "5"
+    assert (tmp_path / database).is_file() and not (tmp_path / log).exists()  # logged nothing yet
 
 
 # --- An unforeseen error: one line for the user, the traceback in the log, LAA_DEBUG=1 raises it ---

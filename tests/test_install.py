@@ -96,6 +96,10 @@ def test_the_wheel_runs_init_demo_summary_and_serve_from_an_empty_directory(inst
         server.send_signal(signal.SIGTERM)
         out, _ = server.communicate(timeout=30)
     assert server.returncode in (0, -signal.SIGTERM), out
+    # The server runs in the installed app's folder, but its log is the one under the directory `laa serve` ran in.
+    assert "INFO dashboard: admin signed in" in (folder / "db" / "laa.log").read_text()
+    assert sorted(p.name for p in folder.iterdir()) == ["db"]
+    assert not list(installed.parent.glob("lib/python*/site-packages/laa_app/db")), "the server wrote into the app"
 
 
 def _wait_for(url: str, server: subprocess.Popen, seconds: float = 120) -> str:

@@ -225,16 +225,15 @@ def board_changes(conn: Connection, plan: ImportPlan) -> list[BoardChange]:
     if plan.targets.empty:
         return []
     held = _boards_held(conn, plan.targets["area"].unique().tolist())
+    keys = {area: {name_key(b): b for b in boards} for area, boards in held.items()}
     out: list[BoardChange] = []
     seen = set()
     for r in plan.targets.itertuples():
-        boards = held.get(r.area, [])
-        key = (r.area, name_key(r.theme_board))
-        if boards and key not in {(r.area, name_key(b)) for b in boards} and key not in seen:
-            seen.add(key)
-            near = difflib.get_close_matches(name_key(r.theme_board), [name_key(b) for b in boards], n=1, cutoff=0.6)
-            nearest = next((b for b in boards if near and name_key(b) == near[0]), None)
-            out.append(BoardChange(_line(r.line), r.area, None, None, r.theme_board, nearest))
+        boards, key = keys.get(r.area, {}), name_key(r.theme_board)
+        if boards and key not in boards and (r.area, key) not in seen:
+            seen.add((r.area, key))
+            near = difflib.get_close_matches(key, list(boards), n=1, cutoff=0.6)
+            out.append(BoardChange(_line(r.line), r.area, None, None, r.theme_board, boards[near[0]] if near else None))
         if r.kind == "changed" and pd.notna(r.stored_theme_board) and r.theme_board != r.stored_theme_board:
             out.append(BoardChange(_line(r.line), r.area, r.indicator_code, r.stored_theme_board, r.theme_board, None))
     return out
