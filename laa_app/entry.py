@@ -47,7 +47,8 @@ if not _ui.only_cell_edits(key, len(table), editable(who)):
     st.session_state["entry_saves"] = saves = saves + 1
     key = f"entry_{position.area}_{quarter.label}_{saves}"
     st.warning(
-        "Rows cannot be added or deleted here, only cells changed: the table is shown again as stored.",
+        "Only the cells you may change can be changed here, and no row added or deleted: the table is shown "
+        "again as stored.",
         icon=":material/undo:",
     )
 edited = st.data_editor(

@@ -159,7 +159,8 @@ def test_my_targets_refuses_an_editor_state_that_adds_or_deletes_rows(demo_url, 
     at.session_state[editor.key] = {"edited_rows": {}, "added_rows": [], "deleted_rows": []} | crafted
     at = ran(at)
     assert [w.value for w in at.warning] == [
-        "Rows cannot be added or deleted here, only cells changed: the table is shown again as stored."
+        "Only the cells you may change can be changed here, and no row added or deleted: the table is shown "
+        "again as stored."
     ]
     (shown,) = at.data_editor
     pd.testing.assert_frame_equal(shown.value, editor.value)
