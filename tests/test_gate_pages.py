@@ -51,11 +51,19 @@ def ran(at: AppTest) -> AppTest:
     return at
 
 
-def upload_page(role: Role) -> AppTest:
-    """The Upload page, signed in as the role's test user (which starts a sign-in session in the store)."""
+def page(role: Role, script: str) -> AppTest:
+    """A page, signed in as the role's test user (which starts a sign-in session in the store)."""
     at = ran(app_test(role))
-    at.switch_page("upload.py")
+    at.switch_page(script)
     return ran(at)
+
+
+def upload_page(role: Role) -> AppTest:
+    return page(role, "upload.py")
+
+
+def my_targets(role: Role) -> AppTest:
+    return page(role, "entry.py")
 
 
 def upload(at: AppTest, data: bytes) -> AppTest:
@@ -91,7 +99,7 @@ def test_the_upload_page_makes_a_new_board_only_once_the_analyst_confirms_it(sto
     at = upload(at, MISSPELT)
     assert plain(at.error[0].value).startswith("file.csv cannot be stored: 1 problem below")
     assert problems(at) == [
-        "Wellbeeing is not a theme board of Haringey: the file would make it a new board; did you mean Wellbeing?"
+        "Wellbeeing is not a theme board of Haringey (did you mean Wellbeing?): the file would make it a new board"
     ]
     assert not [b for b in at.button if b.key == "commit"]
     assert table_bytes(store) == before
@@ -123,12 +131,6 @@ def send_edits(at: AppTest, edits: dict) -> AppTest:
     at._run(states)
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-def my_targets(role: Role) -> AppTest:
-    at = ran(app_test(role))
-    at.switch_page("entry.py")
-    return ran(at)
 
 
 def row_of(at: AppTest, code: str) -> int:

@@ -263,8 +263,8 @@ def _boards_unconfirmed(conn: Connection, plan: ImportPlan, actor: Actor, confir
         elif not may_change(actor, Change.NEW_BOARD):
             continue
         else:
-            guess = f"; did you mean {change.nearest}?" if change.nearest else ""
-            problem = f"{change.after} is not a theme board of {change.area}: the file would make it a new board{guess}"
+            guess = f" (did you mean {change.nearest}?)" if change.nearest else ""
+            problem = f"{change.after} is not a theme board of {change.area}{guess}: the file would make it a new board"
         problems.append(ImportProblem(change.line, "theme_board", change.after, problem, CONFIRM_BOARDS))
     return problems
 
