@@ -196,3 +196,26 @@ def test_a_quarter_set_ahead_moves_neither_the_helicopter_view_nor_a_partners_qu
     assert partner.selectbox(key="pick_quarter").value == "2009/10 Q3"
     assert "2034/35 Q4" not in partner.selectbox(key="pick_quarter").options
     assert "2034/35 Q4" in my_targets(Role.ANALYST).selectbox(key="pick_quarter").options
+
+
+def test_settings_changed_on_the_upload_page_and_rolled_back_are_in_the_audit_trail_as_the_analyst(store):
+    settings = b"indicator_code,theme_board,period,tolerance_pct\nNI 115,Children's Trust,2009/10 Q3,2\n"
+    at = upload(upload_page(Role.ANALYST), settings)
+    at.button(key="commit").click()
+    at = ran(at)
+    at.file_uploader[0].clear()
+    at = ran(at)
+    at.selectbox(key="rollback_batch").select(3)
+    at.checkbox(key="rollback_sure").check()
+    at = ran(at)
+    at.button(key="rollback").click()
+    at = ran(at)
+    at.switch_page("audit.py")
+    at = ran(at)
+    at.text_input[1].input("ni 115")
+    at = ran(at)
+    trail = at.dataframe[0].value
+    assert trail[trail["Field"] == "tolerance_pct"][["Who", "Action", "Old", "New"]].values.tolist() == [
+        ["ann", "roll back", "2", ""],
+        ["ann", "upload", "", "2"],
+    ]
