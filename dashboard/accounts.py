@@ -6,23 +6,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pandas as pd
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from dashboard.audit import record
 from dashboard.names import find_name, name_key
+from dashboard.passwords import Checked, check_password, hash_password, password_problem
 from dashboard.permissions import Action, Actor, Role, require
 from dashboard.store.engine import as_utc, recording, writing
 from dashboard.store.models import Area, SignInSession, ThemeBoard, User, UserBoard
 from dashboard.store.schema import require_ready
 
-MIN_PASSWORD = 12
 MAX_FAILED = 5
 """Wrong passwords in a row before the account is locked for LOCK_FOR."""
 LOCK_FOR = timedelta(minutes=15)
-
-_hasher = PasswordHasher()
 
 
 class AccountProblem(ValueError):
@@ -210,7 +206,7 @@ def sign_in(engine: Engine, name: str, password: str, now: datetime | None = Non
     failed = 0
     with recording(engine) as conn:
         user = conn.execute(select(User).where(User.name == " ".join(name.split()))).one_or_none()
-        refused = _refusal(user, password, now)
+        refused, checked = _refusal(user, password, now)
         if user is not None and refused is not None and refused.startswith("the username"):
             failed = user.failed_sign_ins + 1
             locked = now + LOCK_FOR if failed >= MAX_FAILED else None
@@ -220,25 +216,28 @@ def sign_in(engine: Engine, name: str, password: str, now: datetime | None = Non
                     f"too many wrong passwords: the account is locked for {int(LOCK_FOR.total_seconds() // 60)} minutes"
                 )
         elif refused is None:
-            conn.execute(update(User).where(User.id == user.id).values(failed_sign_ins=0, locked_until=None))
+            reset = {"failed_sign_ins": 0, "locked_until": None}
+            # made with weaker parameters than today's: the password is at hand to hash again
+            if checked is not None and checked.rehash:
+                reset["password_hash"] = hash_password(password)
+            conn.execute(update(User).where(User.id == user.id).values(**reset))
     if refused is not None:  # raised once the count of failures is stored
         raise SignInRefused(refused, failed)
     return find_user(engine, user.name)
 
 
-def _refusal(user, password: str, now: datetime) -> str | None:
-    """Why this sign-in is refused, or None when it is not."""
+def _refusal(user, password: str, now: datetime) -> tuple[str | None, Checked | None]:
+    """Why this sign-in is refused, or None when it is not; and the password's check, when it was checked."""
     if user is None:
-        _hash("a password nobody has")  # the same time as a wrong password: no hint that the name is unknown
-        return "the username or password is not right"
+        hash_password("a password nobody has")  # the same time as a wrong password: no hint that the name is unknown
+        return "the username or password is not right", None
     if user.disabled_at is not None:
-        return "this account is disabled: ask an administrator"
+        return "this account is disabled: ask an administrator", None
     if user.locked_until is not None and as_utc(user.locked_until) > now:
         minutes = max(1, round((as_utc(user.locked_until) - now).total_seconds() / 60))
-        return f"too many wrong passwords: the account is locked for {minutes} more minute(s)"
-    if not _matches(user.password_hash, password):
-        return "the username or password is not right"
-    return None
+        return f"too many wrong passwords: the account is locked for {minutes} more minute(s)", None
+    checked = check_password(user.password_hash, password)
+    return (None if checked.right else "the username or password is not right"), checked
 
 
 def _user_name(name: str) -> str:
@@ -265,16 +264,10 @@ def _role(role: str) -> Role:
 
 
 def _hash(password: str) -> str:
-    if len(password) < MIN_PASSWORD:
-        raise AccountProblem(f"a password needs at least {MIN_PASSWORD} characters")
-    return _hasher.hash(password)
-
-
-def _matches(stored: str, password: str) -> bool:
-    try:
-        return _hasher.verify(stored, password)
-    except (VerificationError, InvalidHashError):
-        return False
+    problem = password_problem(password)
+    if problem is not None:
+        raise AccountProblem(problem)
+    return hash_password(password)
 
 
 def _board_ids(conn, boards: list[str]) -> list[int]:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from argon2 import PasswordHasher
+from sqlalchemy import select, update
 
 from dashboard.accounts import (
     AccountProblem,
@@ -97,6 +98,56 @@ def test_wrong_passwords_lock_the_account_and_say_so(demo):
     assert sign_in(demo, "nhs", PASSWORD, now + timedelta(minutes=16)).name == "nhs"
     with pytest.raises(SignInRefused, match="^the username or password is not right$"):
         sign_in(demo, "nobody", PASSWORD, now)
+
+
+@pytest.mark.parametrize(
+    ("password", "problem"),
+    [
+        (" " * 12, "a password cannot be only spaces"),
+        ("x" * 11, "a password needs at least 12 characters"),
+        ("correct horse battery " * 47, "a password is at most 1024 characters"),
+        *[
+            (common, "that password is one of the most common passwords, which are guessed first: choose another "
+                     "(three random words make a good one)")
+            for common in ("Password1234", "Correct Horse Battery Staple", "qwertyuiop123", "iloveyou1234")
+        ],
+        *[
+            (simple, "that password is a simple pattern (one character or a few repeated, or a run such as "
+                     "123456789012), which is guessed first: choose another (three random words make a good one)")
+            for simple in ("aaaaaaaaaaaa", "abcabcabcabc", "123456789012", "zyxwvutsrqpo", "7890123456789")
+        ],
+    ],
+)  # fmt: skip
+def test_a_password_that_is_guessed_first_is_refused(demo, password, problem):
+    with pytest.raises(AccountProblem) as refused:
+        add_user(demo, LOCAL_ADMIN, "eve", "executive", password)
+    assert str(refused.value) == problem
+
+
+def test_a_blank_password_is_refused_from_the_command_line_too(demo):
+    add_user(demo, LOCAL_ADMIN, "eve", "executive", PASSWORD)
+    blank = laa("user", "passwd", "eve", "--password-stdin", input=" " * 12 + "\n")
+    assert (blank.code, blank.err) == (2, "error: a password cannot be only spaces\n")
+    assert sign_in(demo, "eve", PASSWORD).name == "eve"  # unchanged
+
+
+def test_the_deny_list_shipped_holds_only_passwords_the_length_rule_lets_through():
+    from dashboard.passwords import common_passwords
+
+    assert len(common_passwords()) >= 150
+    assert [p for p in common_passwords() if len(p) < 12] == []
+
+
+def test_a_hash_made_with_weaker_parameters_is_made_again_at_a_sign_in(demo):
+    add_user(demo, LOCAL_ADMIN, "eve", "executive", PASSWORD)
+    weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PASSWORD)
+    with demo.begin() as conn:
+        conn.execute(update(User).where(User.name == "eve").values(password_hash=weak))
+    assert sign_in(demo, "eve", PASSWORD).name == "eve"
+    with demo.connect() as conn:
+        stored = conn.scalar(select(User.password_hash).where(User.name == "eve"))
+    assert stored != weak and stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert sign_in(demo, "eve", PASSWORD).name == "eve"
 
 
 def test_only_an_administrator_manages_users(demo):
