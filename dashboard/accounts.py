@@ -1,28 +1,29 @@
-"""Accounts in the store: users with a role, passwords hashed with argon2, chairs' boards, partners' lead partner."""
+"""Accounts in the store: users with a role, passwords hashed with argon2, chairs' boards, partners' lead partner;
+one user per name whatever its case, width or spacing (users.name_key), and the sign-in."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pandas as pd
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, Row, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
+from dashboard import throttle
 from dashboard.audit import record
 from dashboard.names import find_name, name_key
+from dashboard.passwords import MAX_PASSWORD, Checked, check_no_password, check_password, hash_password
+from dashboard.passwords import password_problem as _password_problem
 from dashboard.permissions import Action, Actor, Role, require
-from dashboard.store.engine import as_utc, recording, writing
+from dashboard.store.engine import recording, writing
 from dashboard.store.models import Area, SignInSession, ThemeBoard, User, UserBoard
 from dashboard.store.schema import require_ready
+from dashboard.throttle import LOCK_FOR, Throttled
 
-MIN_PASSWORD = 12
-MAX_FAILED = 5
-"""Wrong passwords in a row before the account is locked for LOCK_FOR."""
-LOCK_FOR = timedelta(minutes=15)
-
-_hasher = PasswordHasher()
+MAX_NAME = 100
+"""Characters in a username."""
 
 
 class AccountProblem(ValueError):
@@ -70,28 +71,56 @@ def add_user(
         raise AccountProblem("a partner needs the lead partner it speaks for: give --partner, e.g. 'NHS Haringey'")
     if chosen not in (Role.CHAIR,) and boards:
         raise AccountProblem("only a chair has boards: leave out --board")
-    with writing(engine, figures=False) as conn:
-        if conn.scalar(select(User.id).where(User.name == name)) is not None:
-            raise AccountProblem(f"there is already a user {name!r}: `laa user list` lists them")
-        _email_free(conn, _email(email), name)
-        board_ids = _board_ids(conn, boards)
-        user_id = conn.execute(
-            insert(User).returning(User.id),
-            {
-                "name": name,
-                "role": chosen.value,
-                "partner": " ".join(partner.split()) if partner else None,
-                "password_hash": _hash(password),
-                "created_at": datetime.now(UTC),
-                "failed_sign_ins": 0,
-                "email": _email(email),
-            },
-        ).scalar_one()
-        if board_ids:
-            conn.execute(insert(UserBoard), [{"user_id": user_id, "theme_board_id": b} for b in board_ids])
-        scope = f"boards {', '.join(boards)}" if boards else f"partner {partner}" if partner else ""
-        record(conn, by.name, "add user", field="user", new=name, detail=f"role {chosen.value} {scope}".strip())
+    password_hash = _hash(password)
+    try:
+        with writing(engine, figures=False) as conn:
+            _name_free(conn, name)
+            _email_free(conn, _email(email), name)
+            _insert_user(conn, by, name, chosen, password_hash, boards, partner, _email(email))
+    except IntegrityError:  # another administrator added the same name at the same moment
+        raise AccountProblem(f"there is already a user {name!r}: `laa user list` lists them") from None
     return find_user(engine, name)
+
+
+def _insert_user(
+    conn: Connection,
+    by: Actor,
+    name: str,
+    role: Role,
+    password_hash: str,
+    boards: list[str],
+    partner: str | None,
+    email: str | None,
+) -> None:
+    board_ids = _board_ids(conn, boards)
+    user_id = conn.execute(
+        insert(User).returning(User.id),
+        {
+            "name": name,
+            "name_key": name_key(name),
+            "role": role.value,
+            "partner": " ".join(partner.split()) if partner else None,
+            "password_hash": password_hash,
+            "created_at": datetime.now(UTC),
+            "email": email,
+        },
+    ).scalar_one()
+    if board_ids:
+        conn.execute(insert(UserBoard), [{"user_id": user_id, "theme_board_id": b} for b in board_ids])
+    scope = f"boards {', '.join(boards)}" if boards else f"partner {partner}" if partner else ""
+    record(conn, by.name, "add user", field="user", new=name, detail=f"role {role.value} {scope}".strip())
+
+
+def _name_free(conn: Connection, name: str) -> None:
+    """One user per name to the sign-in: `ａｄｍｉｎ` or `Admin` beside `admin` would be signed in as one of them."""
+    held = conn.scalar(select(User.name).where(User.name_key == name_key(name)))
+    if held == name:
+        raise AccountProblem(f"there is already a user {name!r}: `laa user list` lists them")
+    if held is not None:
+        raise AccountProblem(
+            f"{name!r} is the same name as the user {held!r} to the sign-in, which takes names whatever their case, "
+            "width or spacing: choose another name"
+        )
 
 
 def account_by_email(engine: Engine, email: str) -> Account | None:
@@ -105,11 +134,29 @@ def account_by_email(engine: Engine, email: str) -> Account | None:
 
 
 def find_user(engine: Engine, name: str) -> Account:
-    """The account of one user (any case); raises AccountProblem when there is none."""
-    found = [a for a in list_users(engine) if name_key(a.name) == name_key(name)]
-    if not found:
-        raise AccountProblem(f"there is no user {name!r}: `laa user list` lists them")
-    return found[0]
+    """The account of one user (any case, width or spacing); raises AccountProblem when there is none."""
+    require_ready(engine)
+    with engine.connect() as conn:
+        user = _user_named(conn, name)
+        if user is None:
+            raise AccountProblem(f"there is no user {name!r}: `laa user list` lists them")
+        return _account(conn, user)
+
+
+def _user_named(conn: Connection, name: str) -> Row | None:
+    """The users row of that name, by its key: one query on the unique index."""
+    key = name_key(name)
+    return None if len(key) > MAX_NAME else conn.execute(select(User).where(User.name_key == key)).one_or_none()
+
+
+def _account(conn: Connection, user: Row) -> Account:
+    boards = conn.scalars(
+        select(ThemeBoard.name)
+        .join(UserBoard, UserBoard.theme_board_id == ThemeBoard.id)
+        .where(UserBoard.user_id == user.id)
+        .order_by(UserBoard.id)
+    ).all()
+    return Account(user.name, Role(user.role), tuple(boards), user.partner, user.disabled_at is not None, user.email)
 
 
 def list_users(engine: Engine) -> list[Account]:
@@ -117,7 +164,9 @@ def list_users(engine: Engine) -> list[Account]:
     with engine.connect() as conn:
         users = conn.execute(select(User).order_by(User.name)).all()
         boards = conn.execute(
-            select(UserBoard.user_id, ThemeBoard.name).join(ThemeBoard, ThemeBoard.id == UserBoard.theme_board_id)
+            select(UserBoard.user_id, ThemeBoard.name)
+            .join(ThemeBoard, ThemeBoard.id == UserBoard.theme_board_id)
+            .order_by(UserBoard.id)
         ).all()
     chaired: dict[int, list[str]] = {}
     for user_id, board in boards:
@@ -143,27 +192,39 @@ def users_frame(engine: Engine) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["name", "role", "boards", "partner", "email", "disabled"])
 
 
-def disable_user(engine: Engine, by: Actor, name: str) -> None:
-    """The user can no longer sign in; what they recorded stays, with their name."""
+def disable_user(engine: Engine, by: Actor, name: str) -> Account:
+    """The user can no longer sign in; what they recorded stays, with their name. Returns the account."""
     require(by, Action.MANAGE_USERS)
     account = find_user(engine, name)
     with writing(engine, figures=False) as conn:
         conn.execute(update(User).where(User.name == account.name).values(disabled_at=datetime.now(UTC)))
         record(conn, by.name, "disable user", field="user", old=account.name, detail="can no longer sign in")
+    return account
 
 
-def set_password(engine: Engine, by: Actor, name: str, password: str) -> None:
-    """A new password (an administrator's, or the user's own); unlocks the account."""
-    if by.name != name:
+def set_password(engine: Engine, by: Actor, name: str, password: str) -> Account:
+    """A new password (an administrator's, or the user's own); unlocks the account. Returns the account."""
+    if name_key(by.name) != name_key(name):
         require(by, Action.MANAGE_USERS)
     account = find_user(engine, name)
+    password_hash = _hash(password)
     with writing(engine, figures=False) as conn:
-        conn.execute(
-            update(User)
-            .where(User.name == account.name)
-            .values(password_hash=_hash(password), failed_sign_ins=0, locked_until=None)
-        )
+        conn.execute(update(User).where(User.name == account.name).values(password_hash=password_hash))
+        throttle.unlock(conn, name_key(account.name), datetime.now(UTC))
         record(conn, by.name, "set password", field="user", new=account.name, detail="password changed")
+    return account
+
+
+def unlock_user(engine: Engine, by: Actor, name: str, now: datetime | None = None) -> tuple[Account, bool]:
+    """Forget the user's wrong passwords from every address, so a lockout ends now; returns the account and
+    whether it was locked anywhere."""
+    require(by, Action.MANAGE_USERS)
+    account = find_user(engine, name)
+    with writing(engine, figures=False) as conn:
+        was_locked = throttle.unlock(conn, name_key(account.name), now or datetime.now(UTC))
+        detail = "sign-in unlocked" if was_locked else "was not locked; wrong passwords forgotten"
+        record(conn, by.name, "unlock user", field="user", new=account.name, detail=detail)
+    return account, was_locked
 
 
 def set_email(engine: Engine, by: Actor, name: str, email: str | None) -> str | None:
@@ -195,56 +256,93 @@ def _email_free(conn: Connection, email: str | None, name: str) -> None:
 
 class SignInRefused(PermissionError):
     """Wrong name or password, a disabled account or a locked one; the message says which may be told.
-    failures is the account's wrong passwords in a row (0 for an unknown name), so a sign-in page can slow down."""
+    failures is the wrong passwords in a row for that name from that client address, counted alike for a user's
+    name and an unknown one, so a sign-in page can slow down without telling which names are users'."""
 
     def __init__(self, message: str, failures: int = 0) -> None:
         super().__init__(message)
         self.failures = failures
 
 
-def sign_in(engine: Engine, name: str, password: str, now: datetime | None = None) -> Account:
-    """The account when name and password match; raises SignInRefused. MAX_FAILED wrong passwords in a row lock
-    the account for LOCK_FOR (and say so); a right password resets the count."""
+WRONG = "the username or password is not right"
+TOO_LONG = (
+    f"the username or password is too long: a username is at most {MAX_NAME} characters, a password at most "
+    f"{MAX_PASSWORD}"
+)
+DISABLED = "this account is disabled: ask an administrator"
+BUSY = "too many sign-ins at once: try again in a minute"
+
+
+def sign_in(
+    engine: Engine, name: str, password: str, now: datetime | None = None, *, client: str | None = "local"
+) -> Account:
+    """The account when name and password match; raises SignInRefused. client is the address the sign-in comes
+    from (callers that have none share one): MAX_FAILED wrong passwords in a row lock that address out of that
+    name for LOCK_FOR (and say so), while the owner signs in from elsewhere (dashboard/throttle.py has every
+    limit). A right password resets the count; a right one for a disabled account says it is disabled, and only
+    then."""
     now = now or datetime.now(UTC)
     require_ready(engine)
-    failed = 0
-    with recording(engine) as conn:
-        user = conn.execute(select(User).where(User.name == " ".join(name.split()))).one_or_none()
-        refused = _refusal(user, password, now)
-        if user is not None and refused is not None and refused.startswith("the username"):
-            failed = user.failed_sign_ins + 1
-            locked = now + LOCK_FOR if failed >= MAX_FAILED else None
-            conn.execute(update(User).where(User.id == user.id).values(failed_sign_ins=failed, locked_until=locked))
-            if locked is not None:
-                refused = (
-                    f"too many wrong passwords: the account is locked for {int(LOCK_FOR.total_seconds() // 60)} minutes"
-                )
-        elif refused is None:
-            conn.execute(update(User).where(User.id == user.id).values(failed_sign_ins=0, locked_until=None))
-    if refused is not None:  # raised once the count of failures is stored
-        raise SignInRefused(refused, failed)
+    if len(name) > MAX_NAME or len(password) > MAX_PASSWORD:
+        raise SignInRefused(TOO_LONG)  # before any hashing: argon2 would take a 100 MB password too, slowly
+    user, reserved = _reserve(engine, name, client, now)
+    checked = check_password(user.password_hash, password) if user is not None else check_no_password(password)
+    reached = _settle(engine, user, reserved, checked, password, now)
+    if not checked.right:
+        raise SignInRefused(_locked_now(reached) if reached else WRONG, reserved.place)
+    if user.disabled_at is not None:
+        raise SignInRefused(DISABLED)
     return find_user(engine, user.name)
 
 
-def _refusal(user, password: str, now: datetime) -> str | None:
-    """Why this sign-in is refused, or None when it is not."""
-    if user is None:
-        _hash("a password nobody has")  # the same time as a wrong password: no hint that the name is unknown
-        return "the username or password is not right"
-    if user.disabled_at is not None:
-        return "this account is disabled: ask an administrator"
-    if user.locked_until is not None and as_utc(user.locked_until) > now:
-        minutes = max(1, round((as_utc(user.locked_until) - now).total_seconds() / 60))
-        return f"too many wrong passwords: the account is locked for {minutes} more minute(s)"
-    if not _matches(user.password_hash, password):
-        return "the username or password is not right"
+def _reserve(engine: Engine, name: str, client: str | None, now: datetime) -> tuple[Row | None, throttle.Reserved]:
+    """The user of that name (or None) and the sign-in's places in the counts, taken before any password is
+    checked, the same for a user's name as for an unknown one."""
+    try:
+        with recording(engine) as conn:
+            user = _user_named(conn, name)
+            return user, throttle.reserve(conn, name_key(name), throttle.client_key(client), now)
+    except Throttled as held:  # not checked, so not counted: the rollback gives back the places taken
+        raise SignInRefused(_throttled(held, now), held.failures) from None
+
+
+def _settle(
+    engine: Engine, user: Row | None, reserved: throttle.Reserved, checked: Checked, password: str, now: datetime
+) -> throttle.Count | None:
+    """Count a wrong password (returning the count it brought to its limit, if any), or reset the counts for a
+    right one and store its hash again when it was made with weaker parameters than today's."""
+    with recording(engine) as conn:
+        if not checked.right:
+            return throttle.failed(conn, reserved, now)
+        throttle.succeeded(conn, reserved)
+        if checked.rehash:  # the one moment the password is at hand to hash again
+            conn.execute(update(User).where(User.id == user.id).values(password_hash=hash_password(password)))
     return None
+
+
+def _throttled(held: Throttled, now: datetime) -> str:
+    if held.until is None:
+        return BUSY
+    minutes = max(1, round((held.until - now).total_seconds() / 60))
+    if held.address:
+        return f"too many wrong passwords from this address: signing in from it is locked for {minutes} more minute(s)"
+    return f"too many wrong passwords: the account is locked for {minutes} more minute(s)"
+
+
+def _locked_now(count: throttle.Count) -> str:
+    minutes = int(LOCK_FOR.total_seconds() // 60)
+    if count.name_hash == throttle.ANY:
+        return f"too many wrong passwords from this address: signing in from it is locked for {minutes} minutes"
+    return f"too many wrong passwords: the account is locked for {minutes} minutes"
 
 
 def _user_name(name: str) -> str:
     tidy = " ".join(str(name).split())
-    if not tidy or len(tidy) > 100:
-        raise AccountProblem("a username is 1 to 100 characters")
+    if not tidy or len(tidy) > MAX_NAME or len(name_key(tidy)) > MAX_NAME:
+        raise AccountProblem(f"a username is 1 to {MAX_NAME} characters")
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Co", "Cn", "Cs") for c in tidy):
+        # invisible characters would make a name that looks like another user's and is not the same name
+        raise AccountProblem("a username cannot hold control or invisible characters")
     return tidy
 
 
@@ -265,16 +363,10 @@ def _role(role: str) -> Role:
 
 
 def _hash(password: str) -> str:
-    if len(password) < MIN_PASSWORD:
-        raise AccountProblem(f"a password needs at least {MIN_PASSWORD} characters")
-    return _hasher.hash(password)
-
-
-def _matches(stored: str, password: str) -> bool:
-    try:
-        return _hasher.verify(stored, password)
-    except (VerificationError, InvalidHashError):
-        return False
+    problem = _password_problem(password)
+    if problem is not None:
+        raise AccountProblem(problem)
+    return hash_password(password)
 
 
 def _board_ids(conn, boards: list[str]) -> list[int]:

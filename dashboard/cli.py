@@ -21,7 +21,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from typer.core import TyperGroup
 
 from dashboard import breakdown, preview, reports
-from dashboard.accounts import AccountProblem, add_user, disable_user, find_user, set_email, set_password, users_frame
+from dashboard.accounts import (
+    AccountProblem,
+    add_user,
+    disable_user,
+    find_user,
+    set_email,
+    set_password,
+    unlock_user,
+    users_frame,
+)
 from dashboard.audit import audit_trail
 from dashboard.demo import DemoMissing, add_demo_users, load_demo
 from dashboard.importer import ImportRejected, RollbackRefused, rollback
@@ -801,8 +810,16 @@ def user_list(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
 @user_app.command("disable")
 def user_disable(ctx: typer.Context, name: Annotated[str, typer.Argument(help="the username")]) -> None:
     """The user can no longer sign in; what they recorded keeps their name."""
-    disable_user(_engine(ctx), LOCAL_ADMIN, name)
-    typer.echo(visible_controls(f"user {name} disabled"))
+    account = disable_user(_engine(ctx), LOCAL_ADMIN, name)
+    typer.echo(visible_controls(f"user {account.name} disabled"))
+
+
+@user_app.command("unlock")
+def user_unlock(ctx: typer.Context, name: Annotated[str, typer.Argument(help="the username")]) -> None:
+    """Let the user sign in again now, from every address, after too many wrong passwords (audited)."""
+    account, was_locked = unlock_user(_engine(ctx), LOCAL_ADMIN, name)
+    done = "unlocked" if was_locked else "was not locked (its count of wrong passwords starts again)"
+    typer.echo(visible_controls(f"user {account.name} {done}"))
 
 
 @user_app.command("email")
@@ -824,8 +841,8 @@ def user_passwd(
     ctx: typer.Context, name: Annotated[str, typer.Argument(help="the username")], password_stdin: PasswordStdin = False
 ) -> None:
     """Set a new password (and unlock the account)."""
-    set_password(_engine(ctx), LOCAL_ADMIN, name, _password(password_stdin))
-    typer.echo(visible_controls(f"password of {name} changed"))
+    account = set_password(_engine(ctx), LOCAL_ADMIN, name, _password(password_stdin))
+    typer.echo(visible_controls(f"password of {account.name} changed"))
 
 
 def _password(from_stdin: bool) -> str:

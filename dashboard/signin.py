@@ -1,5 +1,6 @@
-"""Signing in to the served dashboard: the sign-in page and its form (plain HTTP, before any of Streamlit), the
-sign-out, and the gate that keeps every page, link, download and websocket closed until a sign-in.
+"""Signing in to the served dashboard: the sign-in page and its form (plain HTTP, before any of Streamlit, read
+no further than MAX_FORM), the sign-out (a form posted with its token: a link from another site signs nobody
+out), and the gate that keeps every page, link, download and websocket closed until a sign-in.
 
 Nothing of the partnership is sent before a sign-in: the gate answers a page with a redirect to /signin, any
 other request with 401, and refuses the websocket that would carry the figures."""
@@ -23,7 +24,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from dashboard.accounts import Account, SignInRefused, sign_in
+from dashboard.accounts import MAX_NAME, Account, SignInRefused, sign_in
+from dashboard.passwords import MAX_PASSWORD
 from dashboard.permissions import Role
 from dashboard.sessions import COOKIE, end_session, session_account, start_session
 from dashboard.store.engine import DatabaseUnusable, describe_database_error
@@ -34,9 +36,22 @@ SIGN_IN = "/signin"
 SIGN_OUT = "/signout"
 FORM_COOKIE = "laa_signin_form"
 """A random value the sign-in form carries back: a form posted from another site cannot know it."""
+SIGN_OUT_COOKIE = "laa_signout_form"
+"""The same for the sign-out form: a link or form on another site cannot sign anyone out."""
+MAX_FORM = 16 * 1024
+"""Bytes of a sign-in or sign-out form: its fields percent-encoded (a 1024-character password of any script, a
+100-character name, the link to return to) fit; anything longer is refused before it is read whole."""
+MAX_NEXT = 2000
+"""Characters of the link to return to after signing in."""
+TOO_LARGE = (
+    f"The form was too large: a username is at most {MAX_NAME} characters and a password at most {MAX_PASSWORD}. "
+    "Sign in again."
+)
 SLOW_DOWN = 0.5
 """Seconds a refused sign-in waits for each wrong password in a row (up to MAX_WAIT)."""
 MAX_WAIT = 3.0
+pause = asyncio.sleep
+"""How a refused sign-in waits (tests note the waits instead of sitting through them)."""
 # Open without signing in: the sign-in itself, the health check, and the Streamlit front end's own files,
 # which hold no partnership data. Single sign-on adds Streamlit's /auth/ routes and its callback.
 OPEN_PATHS = (SIGN_IN, SIGN_OUT, "/_stcore/health", "/_stcore/host-config", "/favicon.png")
@@ -58,9 +73,37 @@ def sign_in_page(
         if sso
         else ""
     )
+    form = f"""<form method="post" action="{SIGN_IN}">
+<input type="hidden" name="form_token" value="{html.escape(form_token)}">
+<input type="hidden" name="next" value="{html.escape(next_url)}">
+<label for="username">Username</label>
+<input id="username" name="username" autocomplete="username" required autofocus maxlength="{MAX_NAME}"
+ value="{html.escape(username)}">
+<label for="password">Password</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required
+ maxlength="{MAX_PASSWORD}">
+<button type="submit">Sign in</button>
+</form>
+{single}
+<p class="note">No account yet? Ask your partnership's dashboard administrator.</p>"""
+    return _page("Sign in", "Sign in to see the partnership's targets.", error + form)
+
+
+def sign_out_page(*, form_token: str, problem: str | None = None) -> str:
+    """The page at /signout: signing out is a button (a form posted with its token), never a link to follow."""
+    error = f'<p class="problem" role="alert">{html.escape(problem)}</p>' if problem else ""
+    form = f"""<form method="post" action="{SIGN_OUT}">
+<input type="hidden" name="form_token" value="{html.escape(form_token)}">
+<button type="submit">Sign out</button>
+</form>
+<p class="note"><a href="/">Back to the dashboard</a></p>"""
+    return _page("Sign out", "Sign out of the dashboard in this browser?", error + form)
+
+
+def _page(title: str, lead: str, content: str) -> str:
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sign in · LAA performance dashboard</title>
+<title>{title} · LAA performance dashboard</title>
 <style>
 body {{ font-family: "Source Sans Pro", system-ui, sans-serif; background: #f7f8fa; color: #262730; margin: 0; }}
 main {{ max-width: 24rem; margin: 10vh auto; background: #fff; padding: 2rem 2.25rem; border-radius: .5rem;
@@ -78,19 +121,8 @@ button {{ margin-top: 1.5rem; width: 100%; font-size: 1rem; padding: .6rem; bord
 </style></head>
 <body><main>
 <h1>LAA performance dashboard</h1>
-<p class="lead">Sign in to see the partnership's targets.</p>
-{error}
-<form method="post" action="{SIGN_IN}">
-<input type="hidden" name="form_token" value="{html.escape(form_token)}">
-<input type="hidden" name="next" value="{html.escape(next_url)}">
-<label for="username">Username</label>
-<input id="username" name="username" autocomplete="username" required autofocus value="{html.escape(username)}">
-<label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required>
-<button type="submit">Sign in</button>
-</form>
-{single}
-<p class="note">No account yet? Ask your partnership's dashboard administrator.</p>
+<p class="lead">{lead}</p>
+{content}
 </main></body></html>"""
 
 
@@ -105,7 +137,7 @@ def landing(account: Account) -> str:
 
 def local_path(target: str | None) -> str:
     """Where to go after signing in: a path on this server, never another site."""
-    if not target:
+    if not target or len(target) > MAX_NEXT:
         return "/"
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
@@ -123,29 +155,33 @@ class SignIn:
         return [
             Route(SIGN_IN, self.show, methods=["GET"]),
             Route(SIGN_IN, self.submit, methods=["POST"]),
-            Route(SIGN_OUT, self.sign_out, methods=["GET", "POST"]),
+            Route(SIGN_OUT, self.sign_out_form, methods=["GET"]),
+            Route(SIGN_OUT, self.sign_out, methods=["POST"]),
         ]
 
     async def show(self, request: Request) -> Response:
         return self._page(request, next_url=local_path(request.query_params.get("next")))
 
     async def submit(self, request: Request) -> Response:
-        form = {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8", "replace")).items()}
+        form = await read_form(request)
+        if form is None:
+            return _closing(self._page(request, TOO_LARGE, status=413))
         next_url = local_path(form.get("next"))
         username, password = form.get("username", "").strip(), form.get("password", "")
-        expected = request.cookies.get(FORM_COOKIE)
-        if not expected or not secrets.compare_digest(expected, form.get("form_token", "")):
-            return self._page(request, "The sign-in form had expired: sign in again.", username, next_url, 400)
+        echoed = username if len(username) <= MAX_NAME else ""  # never a megabyte of someone's typing back
+        if not _token_matches(request.cookies.get(FORM_COOKIE), form):
+            return self._page(request, "The sign-in form had expired: sign in again.", echoed, next_url, 400)
+        client = client_address(request)
         try:
-            account = await run_in_threadpool(sign_in, self.engine(), username, password)
+            account = await run_in_threadpool(sign_in, self.engine(), username, password, client=client)
             token = await run_in_threadpool(start_session, self.engine(), account)
         except SignInRefused as refused:
-            await asyncio.sleep(min(MAX_WAIT, SLOW_DOWN * max(1, refused.failures)))
+            await pause(min(MAX_WAIT, SLOW_DOWN * max(1, refused.failures)))
             problem = str(refused)
-            return self._page(request, problem[0].upper() + problem[1:] + ".", username, next_url, 401)
+            return self._page(request, problem[0].upper() + problem[1:] + ".", echoed, next_url, 401)
         except (SQLAlchemyError, DatabaseUnusable) as exc:
             log.exception("sign-in could not use the database")
-            return self._page(request, describe_database_error(exc, self._url()), username, next_url, 503)
+            return self._page(request, describe_database_error(exc, self._url()), echoed, next_url, 503)
         response = RedirectResponse(landing(account) if next_url == "/" else next_url, status_code=303)
         response.set_cookie(COOKIE, token, httponly=True, samesite="lax", secure=_https(request), path="/")
         response.delete_cookie(FORM_COOKIE, path=SIGN_IN)
@@ -158,10 +194,20 @@ class SignIn:
         except DatabaseUnusable:
             return None
 
+    async def sign_out_form(self, request: Request) -> Response:
+        """A link to /signout (from any site) signs nobody out: it shows the button that does."""
+        return self._sign_out_page(request)
+
     async def sign_out(self, request: Request) -> Response:
+        form = await read_form(request)
+        if form is None:
+            return _closing(self._sign_out_page(request, "The form was too large: sign out again.", 413))
+        if not _token_matches(request.cookies.get(SIGN_OUT_COOKIE), form):
+            return self._sign_out_page(request, "The sign-out form had expired: sign out again.", 400)
         await run_in_threadpool(end_session, self.engine(), request.cookies.get(COOKIE))
         response = RedirectResponse(SIGN_IN, status_code=303)
         response.delete_cookie(COOKIE, path="/")
+        response.delete_cookie(SIGN_OUT_COOKIE, path=SIGN_OUT)
         return response
 
     def _page(
@@ -170,11 +216,49 @@ class SignIn:
         # One token a browser keeps: a second tab, or a stray request sent here, must not void the first form.
         form_token = request.cookies.get(FORM_COOKIE) or secrets.token_urlsafe(24)
         page = sign_in_page(problem=problem, username=username, next_url=next_url, form_token=form_token, sso=self.sso)
-        response = HTMLResponse(page, status_code=status, headers={"cache-control": "no-store"})
-        response.set_cookie(
-            FORM_COOKIE, form_token, httponly=True, samesite="strict", secure=_https(request), path=SIGN_IN
-        )
-        return response
+        return _with_form_cookie(request, HTMLResponse(page, status), FORM_COOKIE, form_token, SIGN_IN)
+
+    def _sign_out_page(self, request: Request, problem: str | None = None, status: int = 200) -> Response:
+        form_token = request.cookies.get(SIGN_OUT_COOKIE) or secrets.token_urlsafe(24)
+        page = sign_out_page(form_token=form_token, problem=problem)
+        return _with_form_cookie(request, HTMLResponse(page, status), SIGN_OUT_COOKIE, form_token, SIGN_OUT)
+
+
+def _with_form_cookie(request: Request, response: Response, name: str, token: str, path: str) -> Response:
+    response.headers["cache-control"] = "no-store"
+    # SameSite=strict: a form posted from another site does not carry it, so cannot match its token.
+    response.set_cookie(name, token, httponly=True, samesite="strict", secure=_https(request), path=path)
+    return response
+
+
+def _token_matches(expected: str | None, form: Mapping[str, str]) -> bool:
+    return bool(expected) and secrets.compare_digest(expected, form.get("form_token", ""))
+
+
+def _closing(response: Response) -> Response:
+    """The client may still be sending the rest of a body that was not read: end the connection after this."""
+    response.headers["connection"] = "close"
+    return response
+
+
+async def read_form(request: Request, limit: int = MAX_FORM) -> dict[str, str] | None:
+    """The form's fields (the first of each name), read as it arrives; None as soon as it is longer than limit
+    bytes, before the rest is read (or at once, when its Content-Length says so)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items()}
+
+
+def client_address(request: Request) -> str | None:
+    """The address a request comes from, as the server saw it: behind a reverse proxy on this host (or one named in
+    uvicorn's FORWARDED_ALLOW_IPS), the one it forwards in X-Forwarded-For."""
+    return request.client.host if request.client else None
 
 
 def _https(request: Request) -> bool:

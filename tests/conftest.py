@@ -200,3 +200,14 @@ def laa(*args: str, input: str | None = None) -> Run:
 
 def sample(name: str) -> Path:
     return SAMPLE_DATA / name
+
+
+@pytest.fixture
+def quick_hashes(monkeypatch) -> None:
+    """argon2 at its cheapest, for a test that checks a hundred passwords (each takes a third of a second as
+    shipped); a hash stored before keeps its own parameters, so checking it stays as slow."""
+    from argon2 import PasswordHasher
+
+    from dashboard import passwords
+
+    monkeypatch.setattr(passwords, "HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))

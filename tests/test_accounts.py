@@ -6,17 +6,22 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from argon2 import PasswordHasher
+from sqlalchemy import event, inspect, select, text, update
 
 from dashboard.accounts import (
     AccountProblem,
     SignInRefused,
     account_by_email,
     add_user,
+    disable_user,
     find_user,
+    list_users,
     set_email,
     sign_in,
+    unlock_user,
 )
+from dashboard.audit import audit_trail
 from dashboard.permissions import LOCAL_ADMIN, Action, Actor, PermissionDenied, Role, TargetScope, allows, require
 from dashboard.sessions import session_account, start_session
 from dashboard.store.models import User
@@ -97,6 +102,251 @@ def test_wrong_passwords_lock_the_account_and_say_so(demo):
     assert sign_in(demo, "nhs", PASSWORD, now + timedelta(minutes=16)).name == "nhs"
     with pytest.raises(SignInRefused, match="^the username or password is not right$"):
         sign_in(demo, "nobody", PASSWORD, now)
+
+
+# --- Holes of issue 14: one user per name, lockouts nobody else can cause, nothing told about who exists ---
+
+STRANGER, OWNER = "203.0.113.9", "198.51.100.7"
+"""Client addresses: a guesser's, and the one the account's owner signs in from."""
+WRONG = "the username or password is not right"
+LOCKED_NOW = "too many wrong passwords: the account is locked for 15 minutes"
+LOCKED = "too many wrong passwords: the account is locked for 15 more minute(s)"
+
+
+def refusal(engine, name: str, password: str, now=None, client: str = STRANGER) -> tuple[str, int]:
+    """The message and the count of wrong passwords of a sign-in that must be refused."""
+    with pytest.raises(SignInRefused) as refused:
+        sign_in(engine, name, password, now, client=client)
+    return str(refused.value), refused.value.failures
+
+
+def look_alike(new: str, held: str) -> str:
+    return (
+        f"error: {new!r} is the same name as the user {held!r} to the sign-in, which takes names whatever their "
+        "case, width or spacing: choose another name\n"
+    )
+
+
+def test_a_look_alike_name_is_refused_and_every_lookup_finds_the_one_user(demo):
+    for name in ("admin", "executive"):
+        assert laa("user", "add", name, "--role", name, "--password-stdin", input=f"{PASSWORD}\n").code == 0
+    for name, held in [("ａｄｍｉｎ", "admin"), ("Executive", "executive"), (" EXECUTIVE ", "executive")]:
+        added = laa("user", "add", name, "--role", "analyst", "--password-stdin", input="its own password\n")
+        assert (added.code, added.out, added.err) == (2, "", look_alike(name.strip(), held))
+    hidden = laa("user", "add", "ad\u200bmin", "--role", "analyst", "--password-stdin", input="its own password\n")
+    assert hidden.err == "error: a username cannot hold control or invisible characters\n"
+    assert [u["name"] for u in laa("user", "list", "--format", "json").json()["users"]] == ["admin", "executive"]
+
+    assert refusal(demo, "ａｄｍｉｎ", "its own password") == (WRONG, 1)
+    assert sign_in(demo, "ａｄｍｉｎ", PASSWORD).name == "admin"  # the one user of that name
+    disabled = laa("user", "disable", "ＥＸＥＣＵＴＩＶＥ")
+    assert (disabled.code, disabled.out) == (0, "user executive disabled\n")
+    assert {u["name"]: u["disabled"] for u in laa("user", "list", "--format", "json").json()["users"]} == {
+        "admin": False,
+        "executive": True,
+    }
+    acting = laa("audit", "--as", "ｅｘｅｃｕｔｉｖｅ")
+    assert (acting.code, acting.err) == (2, "error: user executive is disabled: `laa user list` shows who may act\n")
+    changed = laa("user", "passwd", "  Admin ", "--password-stdin", input="another good password\n")
+    assert (changed.code, changed.out) == (0, "password of admin changed\n")
+    assert laa("user", "email", "ADMIN", "admin@example.org").code == 0
+    assert find_user(demo, "admin").email == "admin@example.org"
+    assert sign_in(demo, "admin", "another good password").name == "admin"
+
+
+def test_a_name_is_looked_up_by_one_query_on_its_unique_key(demo):
+    add_user(demo, LOCAL_ADMIN, "eve", "executive", PASSWORD)
+    statements: list[str] = []
+
+    def note(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    event.listen(demo, "before_cursor_execute", note)
+    try:
+        assert find_user(demo, "ＥＶＥ").name == "eve"
+        refusal(demo, " Eve ", "a wrong password")
+    finally:
+        event.remove(demo, "before_cursor_execute", note)
+    on_users = [s for s in statements if "FROM users" in s]
+    assert len(on_users) == 2 and all("WHERE users.name_key = " in s for s in on_users)
+    (index,) = [i for i in inspect(demo).get_indexes("users") if i["column_names"] == ["name_key"]]
+    assert index["unique"]
+
+
+def migrated_to(engine, revision: str) -> None:
+    """The store as that revision of the schema left it (an older release's database)."""
+    from alembic import command
+
+    from dashboard.store.engine import locked
+    from dashboard.store.schema import _config
+
+    with locked(engine) as conn:
+        cfg = _config()
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def test_the_upgrade_keys_every_user_and_disables_a_look_alike_added_later(bare_engine):
+    from dashboard.passwords import hash_password
+    from dashboard.sessions import _hash as token_hash
+    from dashboard.store.schema import upgrade
+
+    migrated_to(bare_engine, "0005")
+    at = datetime(2026, 12, 1, tzinfo=UTC)
+    with bare_engine.begin() as conn:
+        for name, password in [("admin", PASSWORD), ("ａｄｍｉｎ", "its own password"), ("executive", PASSWORD),
+                               ("Executive", "its own password")]:  # fmt: skip
+            conn.execute(
+                text("INSERT INTO users (name, role, password_hash, created_at, failed_sign_ins) "
+                     "VALUES (:name, 'analyst', :hash, :at, 0)"),
+                {"name": name, "hash": hash_password(password), "at": at},
+            )  # fmt: skip
+        conn.execute(
+            text("INSERT INTO sign_in_sessions (token_hash, user_id, started_at, last_seen_at) "
+                 "SELECT :token, id, :at, :at FROM users WHERE name = 'ａｄｍｉｎ'"),
+            {"token": token_hash("the look-alike's cookie"), "at": datetime.now(UTC)},
+        )  # fmt: skip
+    upgrade(bare_engine)
+
+    users = {u.name: u.disabled for u in list_users(bare_engine)}
+    assert users == {"admin": False, "ａｄｍｉｎ": True, "executive": False, "Executive": True}
+    assert session_account(bare_engine, "the look-alike's cookie", timedelta(minutes=30)) is None
+    assert refusal(bare_engine, "ａｄｍｉｎ", "its own password")[0] == WRONG
+    assert sign_in(bare_engine, "ａｄｍｉｎ", PASSWORD).name == "admin"
+    assert sign_in(bare_engine, "EXECUTIVE", PASSWORD).name == "executive"
+    trail = audit_trail(bare_engine, LOCAL_ADMIN)
+    disabled = trail[trail["action"] == "disable user"]
+    assert sorted(zip(disabled["who"], disabled["old"], disabled["detail"], strict=True)) == [
+        ("laa init", "Executive", "the same name to the sign-in as user executive, added before it"),
+        ("laa init", "ａｄｍｉｎ", "the same name to the sign-in as user admin, added before it"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("password", "problem"),
+    [
+        (" " * 12, "a password cannot be only spaces"),
+        ("x" * 11, "a password needs at least 12 characters"),
+        ("correct horse battery " * 47, "a password is at most 1024 characters"),
+        *[
+            (common, "that password is one of the most common passwords, which are guessed first: choose another "
+                     "(three random words make a good one)")
+            for common in ("Password1234", "Correct Horse Battery Staple", "qwertyuiop123", "iloveyou1234")
+        ],
+        *[
+            (simple, "that password is a simple pattern (one character or a few repeated, or a run such as "
+                     "123456789012), which is guessed first: choose another (three random words make a good one)")
+            for simple in ("aaaaaaaaaaaa", "abcabcabcabc", "123456789012", "zyxwvutsrqpo", "7890123456789")
+        ],
+    ],
+)  # fmt: skip
+def test_a_password_that_is_guessed_first_is_refused(demo, password, problem):
+    with pytest.raises(AccountProblem) as refused:
+        add_user(demo, LOCAL_ADMIN, "eve", "executive", password)
+    assert str(refused.value) == problem
+
+
+def test_a_blank_password_is_refused_from_the_command_line_too(demo):
+    add_user(demo, LOCAL_ADMIN, "eve", "executive", PASSWORD)
+    blank = laa("user", "passwd", "eve", "--password-stdin", input=" " * 12 + "\n")
+    assert (blank.code, blank.err) == (2, "error: a password cannot be only spaces\n")
+    assert sign_in(demo, "eve", PASSWORD).name == "eve"  # unchanged
+
+
+def test_the_deny_list_shipped_holds_only_passwords_the_length_rule_lets_through():
+    from dashboard.passwords import common_passwords
+
+    assert len(common_passwords()) >= 150
+    assert [p for p in common_passwords() if len(p) < 12] == []
+
+
+def test_a_hash_made_with_weaker_parameters_is_made_again_at_a_sign_in(demo):
+    add_user(demo, LOCAL_ADMIN, "eve", "executive", PASSWORD)
+    weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PASSWORD)
+    with demo.begin() as conn:
+        conn.execute(update(User).where(User.name == "eve").values(password_hash=weak))
+    assert sign_in(demo, "eve", PASSWORD).name == "eve"
+    with demo.connect() as conn:
+        stored = conn.scalar(select(User.password_hash).where(User.name == "eve"))
+    assert stored != weak and stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert sign_in(demo, "eve", PASSWORD).name == "eve"
+
+
+def test_a_strangers_wrong_passwords_do_not_lock_the_owner_out_elsewhere(demo):
+    add_user(demo, LOCAL_ADMIN, "ada", "admin", PASSWORD)
+    now = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+    assert [refusal(demo, "ada", "a guess at it", now) for _ in range(5)] == [
+        (WRONG, 1), (WRONG, 2), (WRONG, 3), (WRONG, 4), (LOCKED_NOW, 5)
+    ]  # fmt: skip
+    assert refusal(demo, "ada", PASSWORD, now)[0] == LOCKED
+    assert sign_in(demo, "ada", PASSWORD, now, client=OWNER).name == "ada"
+    assert sign_in(demo, "ada", PASSWORD, now, client="2001:db8::1").name == "ada"
+    assert refusal(demo, "ada", PASSWORD, now + timedelta(minutes=5))[0].endswith("locked for 10 more minute(s)")
+
+
+def test_an_unknown_name_is_refused_slowed_and_locked_exactly_as_a_users(demo):
+    add_user(demo, LOCAL_ADMIN, "nhs", "partner", PASSWORD, partner="NHS Haringey")
+    now = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+
+    def six_guesses(name: str) -> list[tuple[str, int]]:
+        return [refusal(demo, name, "not the password", now) for _ in range(6)]
+
+    assert six_guesses("nhs") == six_guesses("nobody") == [
+        (WRONG, 1), (WRONG, 2), (WRONG, 3), (WRONG, 4), (LOCKED_NOW, 5),
+        (LOCKED, 5),
+    ]  # fmt: skip
+
+
+def test_a_disabled_account_says_so_only_to_its_right_password(demo):
+    add_user(demo, LOCAL_ADMIN, "eve", "executive", PASSWORD)
+    disable_user(demo, LOCAL_ADMIN, "eve")
+    assert refusal(demo, "eve", "not the password") == refusal(demo, "nobody", "not the password") == (WRONG, 1)
+    assert refusal(demo, "eve", PASSWORD) == ("this account is disabled: ask an administrator", 0)
+
+
+def test_an_address_guessing_many_names_is_locked_out_of_every_name(demo, quick_hashes):
+    add_user(demo, LOCAL_ADMIN, "nhs", "partner", PASSWORD, partner="NHS Haringey")
+    now = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+    guesses = [refusal(demo, f"user{n}", "password guess", now)[0] for n in range(30)]
+    assert guesses == [WRONG] * 29 + [
+        "too many wrong passwords from this address: signing in from it is locked for 15 minutes"
+    ]
+    assert refusal(demo, "nhs", PASSWORD, now) == (
+        "too many wrong passwords from this address: signing in from it is locked for 15 more minute(s)",
+        0,
+    )
+    assert sign_in(demo, "nhs", PASSWORD, now, client=OWNER).name == "nhs"
+
+
+def test_guesses_from_many_addresses_lock_the_name_everywhere_until_an_administrator_unlocks_it(demo, quick_hashes):
+    add_user(demo, LOCAL_ADMIN, "nhs", "partner", PASSWORD, partner="NHS Haringey")
+    for n in range(20):
+        for _ in range(5):
+            refusal(demo, "nhs", "password guess", client=f"192.0.2.{n}")
+    assert refusal(demo, "nhs", PASSWORD, client=OWNER) == (LOCKED, 0)
+    unlocked = laa("user", "unlock", "NHS")
+    assert (unlocked.code, unlocked.out) == (0, "user nhs unlocked\n")
+    assert sign_in(demo, "nhs", PASSWORD, client=OWNER).name == "nhs"
+    assert sign_in(demo, "nhs", PASSWORD, client="192.0.2.7").name == "nhs"  # a locked-out address too
+
+
+def test_an_administrator_unlocks_a_user_and_the_audit_trail_says_so(demo):
+    partner_nhs(demo)
+    for _ in range(5):
+        refusal(demo, "nhs", "password guess")
+    assert refusal(demo, "nhs", PASSWORD)[0].startswith("too many wrong passwords: the account is locked")
+    assert laa("user", "unlock", "nobody").err == "error: there is no user 'nobody': `laa user list` lists them\n"
+    assert laa("user", "unlock", "nhs").out == "user nhs unlocked\n"
+    assert sign_in(demo, "nhs", PASSWORD, client=STRANGER).name == "nhs"
+    again = laa("user", "unlock", "nhs")
+    assert (again.code, again.out) == (0, "user nhs was not locked (its count of wrong passwords starts again)\n")
+    trail = laa("audit", "--format", "json").json()["audit"]
+    assert [(e["who"], e["new"], e["detail"]) for e in trail if e["action"] == "unlock user"] == [
+        ("local administrator", "nhs", "was not locked; wrong passwords forgotten"),
+        ("local administrator", "nhs", "sign-in unlocked"),
+    ]
+    with pytest.raises(PermissionDenied, match="^ann \\(analyst\\) may not manage users"):
+        unlock_user(demo, ACTORS[Role.ANALYST], "nhs")
 
 
 def test_only_an_administrator_manages_users(demo):

@@ -12,7 +12,7 @@ from dashboard.periods import parse_period
 from dashboard.permissions import LOCAL_ADMIN, Role
 from dashboard.signoff import sign_off
 from dashboard.store.engine import make_engine
-from tests.fixtures import app_test, new_store
+from tests.fixtures import app_test, new_store, session_token
 
 PAGES = ["helicopter.py", "board.py", "target.py", "entry.py", "upload.py", "quality.py", "audit.py"]
 NAVIGATION = {
@@ -202,6 +202,23 @@ def test_signing_out_ends_the_session_and_a_disabled_user_is_out_at_the_next_cli
     engine.dispose()
     chair = ran(chair)
     assert not chair.metric and [i.value for i in chair.info] == ["Sign in to see the partnership's targets."]
+
+
+def test_a_session_run_for_another_persons_sign_in_shows_nothing_of_the_first(demo_url):
+    """Streamlit lets a browser resume a session by its id (tests/browser/test_sign_in.py does it for real): the
+    run that follows is for the sign-in its connection presents, with none of the state held for the other."""
+    at = ran(app_test(Role.ANALYST))
+    at.selectbox(key="pick_as_at").select("2009/10 Q1")
+    at = ran(at)
+    assert at.sidebar.caption[0].value == "Signed in as **ann** (analyst)"
+    assert at.selectbox(key="pick_as_at").value == "2009/10 Q1"
+
+    at.session_state["_sign_in_token"] = session_token(demo_url, Role.EXECUTIVE)  # the cookie the connection shows
+    at.query_params.clear()  # and its own address, the helicopter view's
+    at = ran(at)
+    assert at.sidebar.caption[0].value == "Signed in as **eve** (executive)"
+    assert at.selectbox(key="pick_as_at").value == "2009/10 Q3"  # the latest quarter, not the analyst's choice
+    assert "chosen_as_at" not in at.session_state or at.session_state["chosen_as_at"] == "latest"
 
 
 def test_an_executive_on_an_empty_store_is_told_so_without_a_link_to_the_upload(tmp_path, monkeypatch):

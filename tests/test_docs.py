@@ -90,6 +90,29 @@ def test_the_readme_lists_exactly_the_commands_of_laa_help():
     )
 
 
+def readme_subcommands(group: str) -> set[str]:
+    """The subcommands of `laa GROUP` the command list names: `laa user list | disable NAME | passwd NAME` is three
+    (`laa user email NAME ADDRESS | --clear` is one: an option or a placeholder after `|` is no subcommand)."""
+    lines = first_fenced_block(section(README.read_text(encoding="utf-8"), "The command line"))
+    found = set()
+    for line in lines:
+        if line.startswith(f"laa {group} "):
+            words = [part.split()[0] for part in line[len(f"laa {group} ") :].split(" | ") if part.split()]
+            found |= {word for word in words if word.islower() and not word.startswith("-")}
+    return found
+
+
+@pytest.mark.parametrize("group", [name for name, command in cli_commands().items() if hasattr(command, "commands")])
+def test_the_readme_lists_exactly_the_subcommands_of_each_command_group(group):
+    documented, actual = readme_subcommands(group), set(cli_commands()[group].commands)
+    assert documented == actual, sides(
+        actual - documented,
+        f"README.md's command list (its `laa {group} ...` lines)",
+        documented - actual,
+        f"`laa {group} --help` (dashboard/cli.py)",
+    )
+
+
 def test_every_option_the_readme_gives_a_command_exists():
     commands = cli_commands()
     unknown = {

@@ -3,6 +3,8 @@ browser that has not signed in is sent, what a wrong password, a locked account 
 
 from __future__ import annotations
 
+import asyncio
+import html
 import re
 from datetime import timedelta
 
@@ -14,8 +16,9 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from dashboard.permissions import Role
-from dashboard.sessions import COOKIE
+from dashboard.accounts import AccountProblem, add_user, disable_user
+from dashboard.permissions import LOCAL_ADMIN, Role
+from dashboard.sessions import COOKIE, session_account
 from dashboard.signin import SignIn, SignInGate, gate_account, local_path, sign_in_page
 from tests.fixtures import PASSWORD, user_of
 
@@ -42,32 +45,52 @@ STAND_INS = [
 """Stand-ins for the app's pages, media and websocket."""
 
 
-def gated(demo, routes: list, **gate) -> TestClient:
-    """A client of the routes behind the gate (gate: SignInGate's other arguments, such as sso)."""
+def gated(demo, routes: list, address: str = "testclient", **gate) -> TestClient:
+    """A client, from that address, of the routes behind the gate (gate: SignInGate's other arguments, such as
+    sso)."""
     app = Starlette(
         routes=routes, middleware=[Middleware(SignInGate, account=gate_account(lambda: demo, IDLE), **gate)]
     )
-    return TestClient(app, base_url="http://127.0.0.1")
+    return TestClient(app, base_url="http://127.0.0.1", client=(address, 50000))
+
+
+def served(demo, address: str = "testclient") -> TestClient:
+    """A browser at that address on the sign-in routes and the gate in front of the stand-ins."""
+    return gated(demo, [*SignIn(lambda: demo).routes(), *STAND_INS], address)
 
 
 @pytest.fixture
 def client(demo):
-    """The sign-in routes and the gate in front of the stand-ins."""
-    with gated(demo, [*SignIn(lambda: demo).routes(), *STAND_INS]) as test_client:
+    with served(demo) as test_client:
         yield test_client
 
 
 PAGE = {"accept": "text/html"}
 
 
+def form_token(page) -> str:
+    return re.search(r'name="form_token" value="([^"]+)"', page.text).group(1)
+
+
 def sign_in(client: TestClient, name: str, password: str, next_url: str = "/"):
-    form = client.get(f"/signin?next={next_url}", headers=PAGE)
-    token = re.search(r'name="form_token" value="([^"]+)"', form.text).group(1)
+    token = form_token(client.get(f"/signin?next={next_url}", headers=PAGE))
     return client.post(
         "/signin",
         data={"form_token": token, "next": next_url, "username": name, "password": password},
         follow_redirects=False,
     )
+
+
+def sign_out(client: TestClient):
+    """The sign-out page's button, pressed."""
+    token = form_token(client.get("/signout", headers=PAGE))
+    return client.post("/signout", data={"form_token": token}, follow_redirects=False)
+
+
+def problem(page) -> str:
+    """The sign-in page's alert, as shown."""
+    found = re.search(r'<p class="problem" role="alert">(.*?)</p>', page.text, flags=re.DOTALL)
+    return html.unescape(found.group(1)) if found else ""
 
 
 def test_nothing_is_sent_before_signing_in(client):
@@ -97,7 +120,8 @@ def test_a_right_password_opens_everything_and_signing_out_closes_it(client, dem
         "/_stcore/stream", headers={"cookie": f"{COOKIE}={client.cookies[COOKIE]}"}
     ) as stream:
         assert stream.receive_text() == DATA
-    client.get("/signout")
+    signed_out = sign_out(client)
+    assert (signed_out.status_code, signed_out.headers["location"]) == (303, "/signin")
     assert client.get("/", headers=PAGE, follow_redirects=False).status_code == 303
 
 
@@ -139,6 +163,130 @@ def test_the_page_escapes_what_it_echoes():
     page = sign_in_page(problem="<script>x</script>", username='"><img src=x>', next_url="/", form_token="t")
     assert "<script>x" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
     assert '"><img' not in page and "&quot;&gt;&lt;img src=x&gt;" in page
+
+
+# --- Issue 14: one user per name, lockouts a stranger cannot cause, nothing told about who exists, a bounded
+# form, and a sign-out no other site can trigger ------------------------------------------------------------
+
+WRONG = "The username or password is not right."
+LOCKED_NOW = "Too many wrong passwords: the account is locked for 15 minutes."
+LOCKED = "Too many wrong passwords: the account is locked for 15 more minute(s)."
+TOO_LARGE = (
+    "The form was too large: a username is at most 100 characters and a password at most 1024. Sign in again."
+)
+
+
+def test_a_look_alike_of_a_users_name_is_that_user_at_the_sign_in(client, demo):
+    user_of(demo, Role.ADMIN)
+    with pytest.raises(AccountProblem, match="^'ａｄａ' is the same name as the user 'ada' to the sign-in"):
+        add_user(demo, LOCAL_ADMIN, "ａｄａ", "executive", "its own password")
+    refused = sign_in(client, "ａｄａ", "its own password")
+    assert (refused.status_code, problem(refused)) == (401, WRONG)
+    signed = sign_in(client, "ＡＤＡ", PASSWORD)
+    assert signed.status_code == 303
+    assert session_account(demo, client.cookies[COOKIE], IDLE).name == "ada"
+
+
+def test_a_strangers_wrong_passwords_lock_out_their_address_not_the_owners(demo):
+    user_of(demo, Role.ADMIN)
+    with served(demo, "203.0.113.9") as stranger, served(demo, "198.51.100.7") as owner:
+        assert [problem(sign_in(stranger, "ada", "a guess at it")) for _ in range(5)] == [WRONG] * 4 + [LOCKED_NOW]
+        assert problem(sign_in(stranger, "ada", PASSWORD)) == LOCKED
+        signed = sign_in(owner, "ada", PASSWORD)
+        assert signed.status_code == 303 and owner.get("/", headers=PAGE).text == DATA
+
+
+@pytest.fixture
+def waits(monkeypatch) -> list[float]:
+    """The seconds each refused sign-in waited, noted instead of waited."""
+    noted: list[float] = []
+
+    async def note(seconds: float) -> None:
+        noted.append(seconds)
+
+    monkeypatch.setattr("dashboard.signin.pause", note, raising=False)
+    return noted
+
+
+def test_an_unknown_name_waits_and_locks_exactly_as_a_users_name(client, demo, waits):
+    user_of(demo, Role.PARTNER)
+
+    def six_guesses(name: str) -> tuple[list[str], list[float]]:
+        waits.clear()
+        return [problem(sign_in(client, name, "not the password")) for _ in range(6)], list(waits)
+
+    assert six_guesses("nhs") == six_guesses("nobody") == (
+        [WRONG] * 4 + [LOCKED_NOW, LOCKED],
+        [0.5, 1.0, 1.5, 2.0, 2.5, 2.5],
+    )
+
+
+def test_a_disabled_account_is_told_apart_only_by_its_right_password(client, demo):
+    account = user_of(demo, Role.EXECUTIVE)
+    disable_user(demo, LOCAL_ADMIN, account.name)
+    assert problem(sign_in(client, "eve", "not the password")) == problem(sign_in(client, "nobody", "x")) == WRONG
+    assert problem(sign_in(client, "eve", PASSWORD)) == "This account is disabled: ask an administrator."
+
+
+def test_a_sign_in_form_over_the_size_limit_is_refused_and_not_echoed(client, demo):
+    user_of(demo, Role.ANALYST)
+    huge = sign_in(client, "x" * 1_000_000, PASSWORD)
+    assert (huge.status_code, problem(huge)) == (413, TOO_LARGE)
+    assert "x" * 101 not in huge.text and COOKIE not in huge.headers.get("set-cookie", "")
+    assert sign_in(client, "ann", PASSWORD).status_code == 303  # the page's form still works
+
+
+def post_in_chunks(app, chunks: int, headers: list | None = None) -> tuple[int, int]:
+    """POST /signin to the app, a body of 64 KB chunks sent as it asks for them; returns the response's status and
+    how many chunks the app asked for."""
+    asked = 0
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        nonlocal asked
+        asked += 1
+        return {"type": "http.request", "body": b"username=" + b"x" * 65536, "more_body": asked < chunks}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/signin", "query_string": b"", "root_path": "",
+             "headers": [(b"content-type", b"application/x-www-form-urlencoded"), *(headers or [])],
+             "client": ("203.0.113.9", 50000), "server": ("127.0.0.1", 80), "scheme": "http"}  # fmt: skip
+    asyncio.run(app(scope, receive, send))
+    return sent[0]["status"], asked
+
+
+def test_the_form_is_read_no_further_than_its_limit(demo):
+    app = Starlette(routes=SignIn(lambda: demo).routes())
+    assert post_in_chunks(app, 160) == (413, 1)  # 10 MB sent, 64 KB read
+    assert post_in_chunks(app, 160, [(b"content-length", b"104857600")]) == (413, 0)  # 100 MB announced
+
+
+def test_a_name_or_password_over_its_length_is_refused_and_not_echoed(client, demo):
+    user_of(demo, Role.ANALYST)
+    too_long = "The username or password is too long: a username is at most 100 characters, a password at most 1024."
+    name = sign_in(client, "n" * 101, PASSWORD)
+    assert (name.status_code, problem(name)) == (401, too_long)
+    assert "n" * 101 not in name.text and 'value=""' in name.text
+    password = sign_in(client, "ann", "p" * 1025)
+    assert (password.status_code, problem(password)) == (401, too_long)
+
+
+def test_a_link_to_signout_signs_nobody_out_and_the_pages_button_does(client, demo):
+    user_of(demo, Role.ANALYST)
+    sign_in(client, "ann", PASSWORD)
+    page = client.get("/signout", headers=PAGE)
+    assert page.status_code == 200
+    assert '<form method="post" action="/signout">' in page.text
+    assert '<button type="submit">Sign out</button>' in page.text
+    assert client.get("/board", headers=PAGE).text == DATA  # still signed in
+    forged = client.post("/signout", data={"form_token": "guessed"}, follow_redirects=False)
+    assert (forged.status_code, problem(forged)) == (400, "The sign-out form had expired: sign out again.")
+    assert client.get("/board", headers=PAGE).text == DATA
+    signed_out = client.post("/signout", data={"form_token": form_token(page)}, follow_redirects=False)
+    assert (signed_out.status_code, signed_out.headers["location"]) == (303, "/signin")
+    assert client.get("/board", headers=PAGE, follow_redirects=False).status_code == 303
 
 
 # --- Single sign-on: the gate with a stand-in identity check (the real one, Streamlit's signed cookie, is in

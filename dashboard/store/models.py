@@ -139,13 +139,14 @@ class User(Base):
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
+    name_key: Mapped[str] = mapped_column(String(100), unique=True, index=True)
+    """dashboard.names.name_key of the name: one user per name whatever its case, width or spacing, and the column
+    every lookup by name (sign-in, `laa user ...`, --as) queries."""
     role: Mapped[str] = mapped_column(String(20))
     partner: Mapped[str | None] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     email: Mapped[str | None] = mapped_column(String(320), unique=True)
     """The e-mail single sign-on reports for this user, when single sign-on is configured."""
 
@@ -170,6 +171,23 @@ class SignInSession(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SignInThrottle(Base):
+    """Wrong passwords counted for one name from one client address, for one name from anywhere (client "*"), or
+    for one client address whatever the name (name_hash "*"); a row at its limit is locked until locked_until.
+    Names are kept as the SHA-256 of their name key: the store never holds what was typed, which may be a password
+    typed into the username box, and an unknown name is counted exactly as a user's is."""
+
+    __tablename__ = "sign_in_throttles"
+    __table_args__ = (UniqueConstraint("name_hash", "client", name="uq_sign_in_throttles_name_client"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_hash: Mapped[str] = mapped_column(String(64))
+    client: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(Integer)
+    """Wrong passwords in a row, and sign-ins under way (each holds its place until its password is checked)."""
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class SignOff(Base):

@@ -2,12 +2,14 @@
 that has not signed in; the form refuses a wrong password and lands each role on its page; an executive's
 navigation has no Upload and no My targets; a partner's entry moves the helicopter view's counts; two people at
 once keep their own sign-ins; commentary and filter values that look like code stay data; Streamlit's XSRF
-protection stays on; a reload keeps the sign-in and the sidebar's Sign out ends it."""
+protection stays on; a reload keeps the sign-in and the sidebar's Sign out ends it; a browser that presents
+another person's Streamlit session id gets none of that person's sign-in or state."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import tomllib
 import urllib.error
@@ -454,3 +456,64 @@ def test_a_reload_keeps_the_sign_in_and_sign_out_ends_it(signed_out_page, demo_d
     expect_sign_in_form(page)
     # Signed out, the page lists no pages (the app draws nothing of the partnership, not even the page list).
     assert left_in_sidebar == [], "the signed-out page still lists the analyst's pages"
+
+
+# --- k. Another person's Streamlit session id ------------------------------------------------------------------
+
+# Streamlit's front end opens its websocket with the subprotocols ["streamlit", XSRF token] and, when it reconnects,
+# the id of the session it had as a third; the server then resumes that session, state and all, when the
+# st.login identity of both connections is the same (none, with the dashboard's own sign-in). This stands in for
+# a browser that learnt another person's session id: every websocket it opens presents that id.
+PRESENT_SESSION_ID = """session_id => {
+    const Native = window.WebSocket;
+    function Presenting(url, protocols) {
+        if (String(url).endsWith("/_stcore/stream") && Array.isArray(protocols)) {
+            protocols = [protocols[0], protocols[1] || "", session_id];
+        }
+        return new Native(url, protocols);
+    }
+    Presenting.prototype = Native.prototype;
+    Object.assign(Presenting, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
+    window.WebSocket = Presenting;
+}"""
+
+
+def session_ids(page) -> list[str]:
+    """The Streamlit session id of each script run the page is sent, as sent (ForwardMsg new_session)."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    found: list[str] = []
+
+    def on_frame(payload) -> None:
+        if isinstance(payload, bytes):
+            message = ForwardMsg.FromString(payload)
+            if message.WhichOneof("type") == "new_session":
+                found.append(message.new_session.initialize.session_id)
+
+    page.on("websocket", lambda socket: socket.on("framereceived", on_frame))
+    return found
+
+
+def as_at(page):
+    return page.get_by_role("combobox", name="As at")
+
+
+def test_a_browser_presenting_another_persons_session_id_gets_nothing_of_theirs(open_tab):
+    analyst = open_tab(Role.ANALYST)
+    theirs = session_ids(analyst)
+    analyst.goto("/?as_at=2009%2F10+Q1")  # the analyst's own choice of quarter, held in their session's state
+    expect(signed_in_as(analyst)).to_have_text("Signed in as ann (analyst)")
+    expect(as_at(analyst)).to_have_value("2009/10 Q1")
+    idle(analyst)
+    analyst_session = theirs[-1]
+    analyst.close()  # the session waits in Streamlit's storage for its browser to reconnect
+
+    executive = open_tab(Role.EXECUTIVE)
+    executive.add_init_script(script=f"({PRESENT_SESSION_ID})({json.dumps(analyst_session)})")
+    mine = session_ids(executive)
+    executive.goto("/")
+    expect(signed_in_as(executive)).to_have_text("Signed in as eve (executive)")
+    expect(as_at(executive)).to_have_value("2009/10 Q3")  # the latest quarter: none of the analyst's state
+    idle(executive)
+    assert mine and set(mine) == {analyst_session}, "Streamlit did not resume the analyst's session"
+    assert executive.get_by_text("ann (analyst)").count() == 0
