@@ -34,6 +34,8 @@ UPLOAD = "upload.py"
 QUALITY = "quality.py"
 MY_TARGETS = "entry.py"
 AUDIT = "audit.py"
+INDICATORS = "indicators.py"
+TARGETS = "targets.py"
 
 # Light tints of the palette for table cells, so the numbers stay readable; the header names the status.
 CELL_TINT = {
@@ -281,6 +283,8 @@ PAGES = {
     TARGET: ("Target", ":material/query_stats:", "target"),
     MY_TARGETS: ("My targets", ":material/edit_note:", "my-targets"),
     UPLOAD: ("Upload", ":material/upload_file:", "upload"),
+    INDICATORS: ("Indicators", ":material/tune:", "indicators"),
+    TARGETS: ("Targets for the year", ":material/flag:", "targets"),
     QUALITY: ("Data quality", ":material/rule:", "quality"),
     AUDIT: ("Audit", ":material/history:", "audit"),
 }
@@ -302,6 +306,8 @@ def navigation(who: Actor):
     may = {
         MY_TARGETS: allows(who, Action.ENTER_VALUE) or allows(who, Action.EDIT_COMMENTARY),
         UPLOAD: allows(who, Action.UPLOAD),
+        INDICATORS: allows(who, Action.CHANGE_TARGET),
+        TARGETS: allows(who, Action.CHANGE_TARGET),
         AUDIT: allows(who, Action.READ_AUDIT),
     }
     made = {
@@ -315,7 +321,11 @@ def navigation(who: Actor):
         for script, (title, _, path) in PAGES.items()
         if not may.get(script, True)
     }
-    groups = {"Partnership": [HELICOPTER, BOARD, TARGET], "Yours": [MY_TARGETS], "Data": [UPLOAD, QUALITY, AUDIT]}
+    groups = {
+        "Partnership": [HELICOPTER, BOARD, TARGET],
+        "Yours": [MY_TARGETS],
+        "Data": [UPLOAD, INDICATORS, TARGETS, QUALITY, AUDIT],
+    }
     return st.navigation({group: [made[p] for p in scripts] for group, scripts in groups.items()})
 
 

@@ -127,3 +127,23 @@ def demo_copy(engine: Engine) -> Engine:
     finally:
         admin.dispose()
     return engine
+
+
+def send_edits(at, edits: dict):
+    """Run the page with its one data editor reporting these edits, as a browser (or a hostile client) sends them:
+    the widget message carries whatever it likes, locked cells and added rows included."""
+    import json
+
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    (grid,) = at.data_editor
+    states = at._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=grid.id, string_value=json.dumps(edits)))
+    at._run(states)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def cell_edits(rows: dict[int, dict]) -> dict:
+    """A data editor's state for these edited cells: row position → {column: value}."""
+    return {"edited_rows": {str(r): cells for r, cells in rows.items()}, "added_rows": [], "deleted_rows": []}

@@ -14,7 +14,10 @@ from dashboard.signoff import sign_off
 from dashboard.store.engine import make_engine
 from tests.fixtures import app_test, new_store, session_token
 
-PAGES = ["helicopter.py", "board.py", "target.py", "entry.py", "upload.py", "quality.py", "audit.py"]
+PAGES = [
+    "helicopter.py", "board.py", "target.py", "entry.py", "upload.py", "indicators.py", "targets.py", "quality.py",
+    "audit.py",
+]  # fmt: skip
 NAVIGATION = {
     Role.EXECUTIVE: ["helicopter.py", "board.py", "target.py", "quality.py"],
     Role.CHAIR: ["helicopter.py", "board.py", "target.py", "entry.py", "quality.py"],

@@ -4,17 +4,14 @@ board is refused there too, with the store unchanged; and a crafted widget messa
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from dashboard.periods import parse_period
 from dashboard.permissions import Role
 from dashboard.signoff import sign_off
 from dashboard.store.engine import make_engine
-from tests.fixtures import app_test, new_store, user_of
+from tests.fixtures import app_test, new_store, send_edits, user_of
 from tests.helpers import table_bytes
 
 Q3 = parse_period("2009/10 Q3")
@@ -120,17 +117,6 @@ def test_the_upload_page_makes_a_new_board_only_once_the_analyst_confirms_it(sto
             "WHERE t.indicator_code = 'NI 39'"
         ).scalar_one()
     assert moved == "Wellbeeing"
-
-
-def send_edits(at: AppTest, edits: dict) -> AppTest:
-    """Run the page with My targets' grid reporting these edits, as a browser (or a hostile client) sends them:
-    the widget message carries whatever it likes, disabled cells and added rows included."""
-    (grid,) = [e for e in at.dataframe if e.id.endswith(e.key or "") and "entry_" in (e.key or e.id)]
-    states = at._tree.get_widget_states()
-    states.widgets.append(WidgetState(id=grid.id, string_value=json.dumps(edits)))
-    at._run(states)
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def row_of(at: AppTest, code: str) -> int:
