@@ -57,16 +57,21 @@ class Position:
         """The latest quarter holding an actual or a reported status: the one every page opens at. A quarter
         holding only targets (set ahead for the year) or a comment is never it; with no figure reported at all,
         the latest quarter held."""
-        if self.values.empty:
-            return None
-        reported = self.values["actual"].notna() | self.values["reported_status"].notna()
-        ends = self.values.loc[reported.to_numpy(), "period_end"] if reported.any() else self.values["period_end"]
-        return quarter_of(max(ends))
+        return latest_reported(self.values)
 
     def reported_quarters(self) -> list[Period]:
         """quarters() up to the latest quarter reported: the quarters a page can be as at."""
         latest = self.latest_quarter()
         return [q for q in self.quarters() if latest is not None and q.end <= latest.end]
+
+
+def latest_reported(values: pd.DataFrame) -> Period | None:
+    """The quarter of the latest row holding an actual or a reported status (else of the latest row), or None."""
+    if values.empty:
+        return None
+    reported = (values["actual"].notna() | values["reported_status"].notna()).to_numpy()
+    ends = values.loc[reported, "period_end"] if reported.any() else values["period_end"]
+    return quarter_of(max(ends))
 
 
 def load_position(engine: Engine, area: str | None = None) -> Position:

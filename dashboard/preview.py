@@ -18,7 +18,7 @@ from dashboard.importer.validate import TARGET_FIELDS
 from dashboard.movement import Move, classify
 from dashboard.output import cell_text
 from dashboard.permissions import Actor
-from dashboard.position import Position
+from dashboard.position import Position, latest_reported
 from dashboard.rules import STATUSES, Status, status_label
 from dashboard.settings import Settings
 
@@ -144,14 +144,24 @@ def status_moves(plan: ImportPlan, position: Position | None, area: str | None =
     kept = values[~_keys(values).isin(_keys(incoming))]
     after_values = pd.concat([kept, incoming], ignore_index=True) if len(kept) else incoming.reset_index(drop=True)
 
-    before = status_as_at(targets, values).set_index("target_id")["status"] if len(targets) else pd.Series()
-    after = status_as_at(after_targets, after_values)
+    # Each side as at its latest quarter reported, as the pages open: targets set ahead move no status.
+    before = (
+        status_as_at(targets, values, _reported_end(values)).set_index("target_id")["status"]
+        if len(targets)
+        else pd.Series()
+    )
+    after = status_as_at(after_targets, after_values, _reported_end(after_values))
     after = after[after["target_id"].isin(incoming["target_id"]) | after["target_id"].isin(new_ids)]
     out = after.assign(before=after["target_id"].map(before), after=after["status"])
     out = out[out["before"].isna() | (out["before"] != out["after"])]
     out["move"] = _moves(out["before"], out["after"])
     out["before"] = out["before"].astype(object).where(out["before"].notna(), None)
     return out[MOVE_COLUMNS].reset_index(drop=True)
+
+
+def _reported_end(values: pd.DataFrame):
+    latest = latest_reported(values)
+    return None if latest is None else latest.end
 
 
 def _after_targets(

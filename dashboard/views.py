@@ -282,6 +282,24 @@ def batch_labels(batches: pd.DataFrame) -> dict[int, str]:
     }
 
 
+def status_moves_table(moves: pd.DataFrame) -> pd.DataFrame:
+    """A preview's status moves as the pages list them: each target's status now and after, words and symbols."""
+    return moves.assign(
+        before=[status_label(b) if b else "new target" for b in moves["before"]],
+        after=[status_label(a) for a in moves["after"]],
+    ).rename(
+        columns={
+            "area": "Area",
+            "indicator_code": "Code",
+            "indicator_name": "Indicator",
+            "theme_board": "Theme board",
+            "before": "Status now",
+            "after": "Status after",
+            "move": "Move",
+        }
+    )
+
+
 def literal_cells(frame: pd.DataFrame) -> pd.DataFrame:
     """Every text cell escaped, for a table that renders Markdown (st.table): data shows as written."""
     return frame.map(lambda v: md_escape(v) if isinstance(v, str) else v)

@@ -8,7 +8,7 @@ from dashboard.importer.gate import CONFIRM_BOARDS
 from dashboard.indicators import Edits
 from dashboard.permissions import Change, may_change
 from dashboard.preview import check_upload, problems_table
-from dashboard.views import literal_cells, md_escape, plural
+from dashboard.views import literal_cells, md_escape, plural, status_moves_table
 from laa_app import _ui
 
 CONFIRM = "The new boards and moves between boards are meant: make them"
@@ -38,10 +38,12 @@ def preview_and_save(edits: Edits, name: str, done_key: str, saves_key: str) -> 
         st.checkbox(CONFIRM, key=f"{done_key}_boards")
     if sentences := shown.move_sentences:
         st.markdown("**Status moves:** " + "; ".join(md_escape(s) for s in sentences) + ".")
+        st.dataframe(status_moves_table(shown.moves), hide_index=True, width="stretch")
     else:
         st.caption("No target's status changes.")
     if len(shown.changes):
-        st.dataframe(shown.changes, hide_index=True, width="stretch")
+        with st.expander(f"{plural(len(shown.changes), 'stored figure')} it changes: each before → after"):
+            st.dataframe(shown.changes, hide_index=True, width="stretch")
     if st.button(f"Save {plural(edits.count, 'change')}", type="primary", key=f"{done_key}_save"):
         try:
             stored = import_bytes(

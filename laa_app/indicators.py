@@ -30,6 +30,7 @@ edited = st.data_editor(
     hide_index=True,
     width="stretch",
     num_rows="fixed",
+    placeholder="—",
     disabled=["Code"],
     column_config={
         "Code": st.column_config.TextColumn(pinned=True),

@@ -45,6 +45,7 @@ edited = st.data_editor(
     hide_index=True,
     width="stretch",
     num_rows="fixed",
+    placeholder="—",
     disabled=YEAR_COLUMNS,
     column_config={
         "Code": st.column_config.TextColumn(pinned=True),

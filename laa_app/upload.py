@@ -16,7 +16,7 @@ from dashboard.views import (
     md_escape,
     plural,
     rollback_choices,
-    status_label,
+    status_moves_table,
 )
 from laa_app import _ui
 
@@ -137,21 +137,7 @@ if uploaded is not None:
         moves = shown.moves
         if sentences := shown.move_sentences:
             st.markdown("**Status moves this file causes:** " + "; ".join(md_escape(s) for s in sentences) + ".")
-            table = moves.assign(
-                before=[status_label(b) if b else "new target" for b in moves["before"]],
-                after=[status_label(a) for a in moves["after"]],
-            ).rename(
-                columns={
-                    "area": "Area",
-                    "indicator_code": "Code",
-                    "indicator_name": "Indicator",
-                    "theme_board": "Theme board",
-                    "before": "Status now",
-                    "after": "Status after",
-                    "move": "Move",
-                }
-            )
-            st.dataframe(table, hide_index=True, width="stretch")
+            st.dataframe(status_moves_table(moves), hide_index=True, width="stretch")
         else:
             st.caption("No target's status changes.")
 

@@ -23,6 +23,8 @@ PAGES = {
     "target": ("/target?target=NI+117", "Target", "Corrected values: every stored version"),
     "entry": ("/my-targets", "My targets", "Last quarter is the actual of the quarter before."),
     "upload": ("/upload", "Upload", "Upload the quarter's figures"),
+    "indicators": ("/indicators", "Indicators", "Each target's settings."),
+    "targets": ("/targets", "Targets for the year", "Set each target's figure for every quarter of the year"),
     "quality": ("/quality", "Data quality", "Chase list: targets awaiting data as at"),
     "audit": ("/audit", "Audit", "Every upload, browser entry, rollback"),
 }
