@@ -120,6 +120,10 @@ def selected(table, column: int, row: int):
     return table.locator(f'[data-testid="glide-cell-{column}-{row}"][aria-selected="true"]')
 
 
+EDITOR = "#portal textarea, #portal input"
+"""The editor a grid opens over a cell (Glide draws it in the page's portal)."""
+
+
 def enter_in_grid(page, row: int, column: int, value: str) -> None:
     """Type a value into one cell of the page's first table, as a user does with the keyboard."""
     table = grid(page)
@@ -134,9 +138,11 @@ def enter_in_grid(page, row: int, column: int, value: str) -> None:
         page.keyboard.press("ArrowRight")
         selected(table, right, row).wait_for(state="attached")
     page.keyboard.press("Enter")
-    page.wait_for_timeout(300)  # the cell's editor opens on the next frames; there is no state to wait on
+    editor = page.locator(EDITOR)
+    editor.wait_for(state="visible")  # keys typed before the cell's editor opens are lost
     page.keyboard.type(value)
     page.keyboard.press("Enter")
+    editor.wait_for(state="hidden")
     idle(page)
 
 
