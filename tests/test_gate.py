@@ -225,3 +225,18 @@ def test_a_partners_file_of_new_targets_only_is_refused_not_a_crash(demo, tmp_pa
         run.err
     )
     assert_unchanged(demo, before)
+
+
+def test_a_rollback_that_would_change_a_signed_off_quarter_waits_for_it_to_be_reopened(demo, tmp_path):
+    path = write(tmp_path, "q3.csv", "indicator_code,theme_board,period,actual\nNI 117,Children's Trust,2009/10 Q3,9\n")
+    assert laa("import", str(path)).code == 0
+    sign_off(demo, user_of(demo, Role.CHAIR).actor(), None, BOARD, Q3)
+    before = snapshot(demo)
+    run = laa("rollback", "3")
+    assert run.code == 2
+    assert run.err.startswith(
+        "error: batch 3 cannot be rolled back: NI 117: Children's Trust 2009/10 Q3 was signed off by chris on "
+    )
+    assert_unchanged(demo, before)
+    assert laa("reopen", BOARD, "--period", "2009/10 Q3", "--reason", "the NEET figure was wrong").code == 0
+    assert laa("rollback", "3").code == 0
