@@ -240,3 +240,21 @@ def test_a_rollback_that_would_change_a_signed_off_quarter_waits_for_it_to_be_re
     assert_unchanged(demo, before)
     assert laa("reopen", BOARD, "--period", "2009/10 Q3", "--reason", "the NEET figure was wrong").code == 0
     assert laa("rollback", "3").code == 0
+
+
+def test_a_tolerance_that_would_re_rate_a_signed_off_quarter_is_refused_and_one_that_would_not_is_stored(
+    demo, tmp_path
+):
+    sign_off(demo, user_of(demo, Role.CHAIR).actor(), None, BOARD, Q3)
+    before = snapshot(demo)
+    header = "indicator_code,theme_board,period,tolerance_pct\n"
+    # NI 115: 11.85 against 11.5, lower is better: amber within 5%, red within 2%.
+    run = laa("import", str(write(tmp_path, "t.csv", header + "NI 115,Children's Trust,2009/10 Q3,2\n")))
+    assert run.code == 1
+    assert (
+        "line 2, column tolerance_pct, value '2': the new tolerance re-rates NI 115 in 2009/10 Q3 from amber to "
+        "red, and Children's Trust 2009/10 Q3 was signed off by chris on "
+    ) in run.err
+    assert_unchanged(demo, before)
+    # NI 112 (-25.9 against -36, lower is better) is red whatever the band: its quarter's table stays as signed.
+    assert laa("import", str(write(tmp_path, "t.csv", header + "NI 112,Children's Trust,2009/10 Q3,2\n"))).code == 0

@@ -438,10 +438,7 @@ def _rerated(conn: Connection, plan: ImportPlan, quarters: dict) -> list[ImportP
     problems = []
     for r in changed.itertuples():
         signed = quarters.get((r.area, r.stored_theme_board), [])
-        settings = ("polarity", "tolerance_pct")
-        if not signed or all(
-            same_cells(pd.Series([getattr(r, s)]), pd.Series([getattr(r, f"stored_{s}")]))[0] for s in settings
-        ):
+        if not signed or not _differs(r, "polarity") and not _differs(r, "tolerance_pct"):
             continue
         values = _target_rows(conn, plan, r)
         for end, held in signed:
@@ -451,21 +448,24 @@ def _rerated(conn: Connection, plan: ImportPlan, quarters: dict) -> list[ImportP
             before = rate_frame(latest.assign(polarity=r.stored_polarity, tolerance_pct=r.stored_tolerance_pct))
             after = rate_frame(latest.assign(polarity=r.polarity, tolerance_pct=r.tolerance_pct))
             if before.iloc[0] != after.iloc[0]:
-                column = (
-                    "polarity" if "polarity" in plan.present and r.polarity != r.stored_polarity else "tolerance_pct"
-                )
+                column = "polarity" if _differs(r, "polarity") else "tolerance_pct"
                 problems.append(
                     ImportProblem(
                         _line(r.line),
                         column,
                         cell_text(getattr(r, column)),
-                        f"the new {column.replace('_', ' ')} re-rates {r.indicator_code} in {held.period} from "
+                        f"the new {column.removesuffix('_pct')} re-rates {r.indicator_code} in {held.period} from "
                         f"{before.iloc[0]} to {after.iloc[0]}, and {held.sentence()}",
                         REOPEN_FIX,
                     )
                 )
                 break
     return problems
+
+
+def _differs(target, setting: str) -> bool:
+    """Whether a plan's target row changes one setting from what is stored."""
+    return not same_cells(pd.Series([getattr(target, setting)]), pd.Series([getattr(target, f"stored_{setting}")]))[0]
 
 
 def _target_rows(conn: Connection, plan: ImportPlan, target) -> pd.DataFrame:
