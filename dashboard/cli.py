@@ -223,7 +223,7 @@ COLUMN_HEADINGS = {
     "remedial_action": "Remedial action",
     "lead_partner": "Lead partner",
 }
-"""Table headings for the columns commands share; short, so that tables fit 100 columns."""
+"""Table headings for the columns commands share; short, so that tables fit a 100-column terminal."""
 
 
 def _emit(

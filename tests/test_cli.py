@@ -1,10 +1,12 @@
 """The command line as a user meets it: usage mistakes, --as-at outside the periods held, tables that fit a
-100-column terminal, the ranking's two orders side by side, and `laa serve` stopping when it is told to."""
+100-column terminal and are whole in a pipe, the ranking's two orders side by side, and `laa serve` stopping when
+it is told to."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -13,6 +15,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -123,10 +126,23 @@ def test_as_at_within_the_periods_held_is_quiet(demo, as_at):
     assert run.out.endswith(f"\nHaringey, as at {as_at}\n")
 
 
-# --- Tables fit 100 columns ---
+# --- Tables fit the terminal; piped, every column in full ---
 
 
-def test_every_table_fits_100_columns(demo):
+class Terminal:
+    """What `laa` prints on, as output.py sees it: a terminal (the runner's own stdout is a pipe)."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def on_a_terminal(monkeypatch, columns: int) -> None:
+    monkeypatch.setattr("dashboard.output.sys", SimpleNamespace(stdout=Terminal()))
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda fallback=(100, 24): os.terminal_size((columns, 24)))
+
+
+def test_every_table_fits_a_100_column_terminal(demo, monkeypatch):
+    on_a_terminal(monkeypatch, 100)
     for args in (
         ["exceptions"],
         ["exceptions", "--status", "amber"],
@@ -135,10 +151,46 @@ def test_every_table_fits_100_columns(demo):
         ["ranking"],
         ["ranking", "--basis", "rated"],
         ["batches"],
+        ["audit"],
     ):
         run = laa(*args)
         assert (run.code, run.err) == (0, ""), args
         assert [line for line in run.out.splitlines() if len(line) > 100] == [], args
+    assert "NI 151  Overall emplo…  Enterprise      2009/10 Q3    66.5    61.1  Jobcentre Plus   Off track at 2…" in (
+        laa("exceptions").out.splitlines()
+    )
+    # A date is kept whole, like a figure: the text columns give way.
+    assert re.fullmatch(
+        r"\d{4}-\d\d-\d\d \d\d:\d\d  demo  upload  NI 39   2009/10 Q2  actual +1546 +1496 +batch 2: \S+…",
+        laa("audit", "--target", "NI 39").out.splitlines()[2],
+    )
+
+
+NI_59 = "Percentage of initial assessments for children's social care carried out within 7 working days of referral"
+NI_59_COMMENTARY = (
+    "Off track at 2009/10 Q3: the new duty and assessment team has started to clear the backlog, but timeliness is "
+    "still well short."
+)
+
+
+def test_piped_exceptions_give_the_indicator_and_commentary_in_full(demo):
+    run = laa("exceptions", "--board", "Children's Trust")
+    assert (run.code, run.err) == (0, "")
+    ni59 = next(line for line in run.out.splitlines() if line.startswith("NI 59 "))
+    assert NI_59 in ni59 and ni59.endswith(NI_59_COMMENTARY)
+    assert "…" not in run.out
+
+
+def test_piped_audit_gives_the_date_old_and_new_commentary_and_detail_in_full(demo):
+    run = laa("audit", "--target", "NI 39")
+    assert (run.code, run.err) == (0, "")
+    commentary = next(line for line in run.out.splitlines() if " commentary " in line)
+    assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d  demo  upload  NI 39   2009/10 Q2  commentary +Off track", commentary)
+    assert "the new HES coding counts more alcohol-attributable conditions.  Corrected after" in commentary
+    assert commentary.endswith(
+        "not the provisional 1,546, so amber rather than red.  batch 2: haringey_corrections.csv"
+    )
+    assert "…" not in run.out
 
 
 def test_a_table_shortens_its_widest_text_and_never_a_number():
@@ -156,14 +208,10 @@ def test_a_table_shortens_its_widest_text_and_never_a_number():
     assert to_table(figures, width=10).splitlines()[2] == "123456789012  987654321098"
 
 
-def test_a_table_fits_the_terminal_it_is_printed_on(monkeypatch):
-    class Terminal:
-        def isatty(self) -> bool:
-            return True
-
-    monkeypatch.setattr(sys, "stdout", Terminal())
-    monkeypatch.setattr(shutil, "get_terminal_size", lambda fallback=(100, 24): os.terminal_size((30, 24)))
-    frame = pd.DataFrame({"code": ["NI 117"], "note": ["x" * 80]})
+def test_a_table_fits_the_terminal_it_is_printed_on_and_is_whole_in_a_pipe(monkeypatch):
+    frame = pd.DataFrame({"code": ["NI 117"], "note": ["x" * 180]})
+    assert [len(line) for line in to_table(frame).splitlines()] == [12, 188, 188]  # pytest's stdout is no terminal
+    on_a_terminal(monkeypatch, 30)
     assert [len(line) for line in to_table(frame).splitlines()] == [12, 30, 30]
 
 
