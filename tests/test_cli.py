@@ -5,6 +5,7 @@ it is told to."""
 from __future__ import annotations
 
 import contextlib
+import http.server
 import os
 import re
 import shutil
@@ -12,14 +13,17 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
+from dashboard import serving
 from dashboard.output import to_table
 from tests.conftest import ROOT, free_port, laa
 from tests.test_haringey import RANKING
@@ -330,11 +334,70 @@ def test_stopping_laa_serve_stops_the_server_and_frees_the_port(tmp_path, stop):
         )
     try:
         _wait_until_healthy(port, server, log)
+        # Once it answers (not before), one line says where it is: Streamlit's own welcome is not printed.
+        ready = f"The dashboard is at http://127.0.0.1:{port} (Ctrl+C stops it)\n"
+        deadline = time.monotonic() + 10
+        while ready not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert log.read_text().count(ready) == 1
+        assert "You can now view" not in log.read_text()
         server.send_signal(stop)
         server.wait(timeout=30)
         assert _refuses_connections(port, within=5), "the dashboard still answers after `laa serve` was stopped"
     finally:
         _end_session(server)
+
+
+@pytest.fixture
+def taken_port() -> Iterator[int]:
+    """A port on 127.0.0.1 another program is listening on."""
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        yield other.getsockname()[1]
+
+
+def test_laa_serve_refuses_a_port_in_use_and_says_how_to_choose_another(tmp_path, monkeypatch, taken_port):
+    monkeypatch.setenv("LAA_DATABASE_URL", f"sqlite:///{tmp_path / 'laa.sqlite3'}")
+    monkeypatch.setattr(os, "execve", _never_exec)
+    monkeypatch.setattr(serving, "start_announcer", _never_exec)
+    for args in (["--port", str(taken_port)], []):  # --port, or LAA_PORT
+        monkeypatch.setenv("LAA_PORT", str(taken_port))
+        run = laa("serve", *args, "--address", "127.0.0.1")
+        assert (run.code, run.out) == (2, "")
+        assert run.err == (
+            f"error: port {taken_port} is already in use on 127.0.0.1 (another dashboard, or another program, is "
+            f"listening there): choose another with LAA_PORT, e.g. `LAA_PORT={taken_port + 1} bash scripts/start`, "
+            f"or `laa serve --port {taken_port + 1}`\n"
+        )
+    assert not (tmp_path / "laa.sqlite3").exists()  # refused before anything was made
+
+
+def test_the_address_is_announced_only_when_the_server_answers(capsys):
+    port = free_port()
+    stopped = subprocess.Popen(["true"])  # a server that has stopped: its pid is no longer running
+    stopped.wait()
+    assert serving._watch("127.0.0.1", port, stopped.pid) == 0  # nothing answers and the server has gone
+    assert capsys.readouterr().out == ""
+
+    class Health(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200 if self.path == "/_stcore/health" else 404)
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *_args) -> None:
+            pass
+
+    with http.server.HTTPServer(("127.0.0.1", port), Health) as answering:
+        thread = threading.Thread(target=answering.serve_forever, daemon=True)
+        thread.start()
+        try:
+            assert serving._watch("127.0.0.1", port, os.getpid()) == 0
+        finally:
+            answering.shutdown()
+    assert capsys.readouterr().out == f"The dashboard is at http://127.0.0.1:{port} (Ctrl+C stops it)\n"
+    assert serving.display_url("0.0.0.0", 8502) == "http://localhost:8502"
 
 
 # --- Output cut short by its reader (`| head`): the command ends quietly, as one stopped by SIGPIPE ---
@@ -412,7 +475,10 @@ def test_laa_serve_gives_the_server_absolute_paths_under_the_callers_directory(t
 
     monkeypatch.setattr(os, "execv", start)
     monkeypatch.setattr(os, "execve", start)
+    monkeypatch.setattr(serving, "start_announcer", lambda *_args: None)  # no watcher forked from the tests
+    monkeypatch.setenv("LAA_PORT", str(port := free_port()))  # 8501 may be someone's dashboard on this machine
     assert laa("serve").code == 0
+    assert started["args"][started["args"].index("--server.port") + 1] == str(port)
     assert started["cwd"] == ROOT / "laa_app"
     assert started["env"]["LAA_DATABASE_URL"] == f"sqlite:///{tmp_path / database}"
     assert started["env"]["LAA_LOG_FILE"] == str(tmp_path / log)
