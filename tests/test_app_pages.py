@@ -234,7 +234,10 @@ def test_upload_commits_a_good_file_and_the_helicopter_view_shows_it(fresh_app):
     assert any(r"1 target recovers from ✖ red \(to ✔ green\)" in m.value for m in at.markdown)
     at.button(key="commit").click().run()
     no_exception(at)
-    assert "as batch 3" in at.success[0].value
+    assert at.success[0].value == "Stored q3\\_fix\\.csv as batch 3: 0 new, 1 changed, 0 unchanged rows."
+    # The committed file has left the uploader: no second preview of it saying there is nothing to change.
+    assert at.file_uploader[0].value is None
+    assert not at.info and "Preview of q3\\_fix\\.csv" not in [s.value for s in at.subheader]
     history = frame_with(at, "Batch")
     assert history["Batch"].tolist() == [3, 2, 1]
 
@@ -250,8 +253,6 @@ def test_upload_rollback_restores_the_previous_figures(fresh_app):
     at.file_uploader[0].upload("q3_fix.csv", GOOD_FILE, "text/csv")
     at.run()
     at.button(key="commit").click().run()
-    at.file_uploader[0].clear()
-    at.run()
     at.selectbox(key="rollback_batch").select(3).run()
     at.checkbox(key="rollback_sure").check().run()
     at.button(key="rollback").click().run()

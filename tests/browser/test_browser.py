@@ -92,6 +92,10 @@ def test_a_file_is_uploaded_committed_and_its_html_commentary_stays_text(writing
     page.get_by_role("button", name="Commit q3_neet.csv").click()
     settle(page, "Stored q3_neet.csv as batch")
     assert_no_exception(page)
+    # What the user sees is the success, not the same file previewed again as "Nothing to change".
+    expect(page.get_by_text("Stored q3_neet.csv as batch 3")).to_be_in_viewport()
+    expect(page.get_by_text("Nothing to change")).to_have_count(0)
+    expect(page.locator('[data-testid="stFileUploaderFile"]')).to_have_count(0)
 
     page.goto("/target?target=NI+117")
     settle(page, PAGES["target"][2])
