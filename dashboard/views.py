@@ -128,6 +128,13 @@ def echoed(text: str) -> str:
     return md_escape(f"“{short}”")
 
 
+def no_page_sentence(path: str) -> str:
+    """'There is no page at /users': an address a visitor asked for, at most ECHO_LIMIT characters, escaped so that
+    nothing in it renders as a link or formatting."""
+    short = path if len(path) <= ECHO_LIMIT else path[: ECHO_LIMIT - 1] + "…"
+    return f"There is no page at {md_escape('/' + short)}"
+
+
 def number(value) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""

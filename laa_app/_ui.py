@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard.accounts import Account, account_by_email
 from dashboard.names import find_name
@@ -21,7 +22,15 @@ from dashboard.signoff import SignOffProblem
 from dashboard.store import queries
 from dashboard.store.engine import make_engine
 from dashboard.store.schema import data_version
-from dashboard.views import BASIS_LABELS, NO_DATA_MESSAGE, NO_DATA_YET_MESSAGE, breakdown_cell_status, echoed, md_escape
+from dashboard.views import (
+    BASIS_LABELS,
+    NO_DATA_MESSAGE,
+    NO_DATA_YET_MESSAGE,
+    breakdown_cell_status,
+    echoed,
+    md_escape,
+    no_page_sentence,
+)
 from laa_app.sso import identity_token, single_sign_on
 
 HELICOPTER = "helicopter.py"
@@ -277,7 +286,37 @@ def navigation(who: Actor):
         if not may.get(script, True)
     }
     groups = {"Partnership": [HELICOPTER, BOARD, TARGET], "Yours": [MY_TARGETS], "Data": [UPLOAD, QUALITY, AUDIT]}
-    return st.navigation({group: [made[p] for p in scripts] for group, scripts in groups.items()})
+    pages = {group: [made[p] for p in scripts] for group, scripts in groups.items()}
+    pages["Partnership"] += _no_such_pages()
+    return st.navigation(pages)
+
+
+_UNKNOWN = "_unknown_addresses"
+
+
+def _no_such_pages() -> list:
+    """A hidden page at each address this browser asked for that is no page of ours (/users), saying so: otherwise
+    Streamlit runs the helicopter view there under its own "Page not found". Kept for the session, so that a rerun
+    on that page (the sidebar's sign-out) finds it again."""
+    known = {path for _, _, path in PAGES.values()}
+    ctx = get_script_run_ctx()
+    asked = getattr(ctx.pages_manager, "intended_page_name", None) if ctx else None  # no public API tells it
+    unknown = st.session_state.setdefault(_UNKNOWN, [])
+    # A nested address (/a/b) cannot be a page's: Streamlit's own message stays for those.
+    if asked and "/" not in asked and asked not in known and asked not in unknown:
+        unknown.append(asked)
+    return [
+        st.Page(_no_such_page(path), title="Page not found", url_path=path, visibility="hidden") for path in unknown
+    ]
+
+
+def _no_such_page(path: str):
+    def page() -> None:
+        st.title("Page not found")
+        st.warning(no_page_sentence(path) + ".", icon=":material/search_off:")
+        st.page_link(HELICOPTER, label="Go to the helicopter view", icon=":material/travel_explore:")
+
+    return page
 
 
 def _not_for_role(title: str, who: Actor):

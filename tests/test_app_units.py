@@ -477,3 +477,10 @@ def test_no_page_renders_html_from_data():
         text = path.read_text()
         assert "unsafe_allow_html" not in text, path
         assert "st.html" not in text, path
+
+
+def test_an_unknown_address_is_named_as_asked_shortened_and_literal():
+    assert views.no_page_sentence("users") == "There is no page at /users"
+    assert views.no_page_sentence("[x](http:evil)" + "a" * 60) == (
+        "There is no page at /\\[x\\]\\(http\\:\u2060evil\\)" + "a" * 25 + "…"
+    )

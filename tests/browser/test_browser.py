@@ -4,6 +4,8 @@ docs/screenshots/."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 try:
@@ -112,3 +114,19 @@ def test_a_file_is_uploaded_committed_and_its_html_commentary_stays_text(writing
     expect(page.get_by_text("NI 117 · ✖ red → ✔ green")).to_be_visible()
     assert_no_exception(page)
     assert page.dialogs == []
+
+
+def test_an_unknown_address_says_there_is_no_page_there(page):
+    page.goto("/users")
+    settle(page, "Page not found")
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    expect(page.get_by_text("There is no page at /users.", exact=True)).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/users$"))
+    # Not the helicopter view under Streamlit's own notice that it runs the main page instead.
+    expect(page.get_by_text("does not seem to exist")).to_have_count(0)
+    expect(page.get_by_text(PAGES["helicopter"][2])).to_have_count(0)
+    assert_no_exception(page)
+    screenshot(page, "no_such_page")
+    page.get_by_role("link", name="Go to the helicopter view").click()
+    settle(page, PAGES["helicopter"][2])
+    expect(page).to_have_url(re.compile(r"/$"))
