@@ -133,7 +133,7 @@ def area() -> str | None:
         return drawn[1]  # the picker is drawn once a run; later calls in the same run get its choice
     names = area_names()
     if len(names) <= 1:
-        st.query_params.pop("area", None)
+        keep_in_url("area", None)
         chosen = names[0] if names else None
     else:
         with st.sidebar:
@@ -387,12 +387,20 @@ def choice(
         remembered = st.session_state.get(_remembered(param))
         st.session_state[key] = wanted or (remembered if remembered in options else default)
     chosen = st.selectbox(label, options, key=key, format_func=format_func, help=help)
-    if in_url(chosen):
-        st.query_params[param] = chosen
-    else:
-        st.query_params.pop(param, None)
+    keep_in_url(param, chosen if in_url(chosen) else None)
     st.session_state[_remembered(param)] = chosen
     return chosen, unknown
+
+
+def keep_in_url(param: str, value: str | None) -> None:
+    """Put ?param=value in the address (None: take it out), only when it changes: every write makes the browser
+    add a history entry, and one made as a link's page arrives can land before the page's own address (at
+    /?board=…, which opens the board again), so that Back would not leave the page."""
+    if value is None:
+        if param in st.query_params:
+            del st.query_params[param]
+    elif st.query_params.get(param) != value:
+        st.query_params[param] = value
 
 
 def only_cell_edits(key: str, rows: int, editable: list[str]) -> bool:
@@ -450,10 +458,7 @@ def basis_picker() -> str:
         "Ranking basis", options=list(BASIS_LABELS), format_func=BASIS_LABELS.get, key=key, required=True
     )
     basis = basis or "all"
-    if basis == "all":
-        st.query_params.pop("basis", None)
-    else:
-        st.query_params["basis"] = basis
+    keep_in_url("basis", None if basis == "all" else basis)
     st.session_state[_remembered("basis")] = basis
     return basis
 
