@@ -11,6 +11,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard.accounts import Account, account_by_email
+from dashboard.breakdown import COUNT_COLUMNS
 from dashboard.names import find_name
 from dashboard.periods import Period
 from dashboard.permissions import Action, Actor, PermissionDenied, allows
@@ -30,6 +31,7 @@ from dashboard.views import (
     echoed,
     md_escape,
     no_page_sentence,
+    tile_label,
 )
 from laa_app.sso import identity_token, single_sign_on
 
@@ -403,6 +405,37 @@ def keep_in_url(param: str, value: str | None) -> None:
         st.query_params[param] = value
 
 
+def switch_in_url(label: str, param: str, on: str, *, help: str | None = None) -> bool:
+    """A toggle kept in the URL as ?param=on while it is on, on this page only (a link or a bookmark opens it as
+    it was); on arriving the URL decides, after that the toggle itself."""
+    key = f"pick_{param}"
+    if arrived() or key not in st.session_state:
+        st.session_state[key] = st.query_params.get(param) == on
+    chosen = st.toggle(label, key=key, help=help)
+    keep_in_url(param, on if chosen else None)
+    return chosen
+
+
+def choices_in_url(label: str, options: list[str], param: str) -> tuple[list[str], list[str]]:
+    """A multi-select kept in the URL as ?param=a&param=b, on this page only; on arriving the URL decides, after
+    that the widget; a choice that is no longer an option (another board's partner) is dropped. Returns the
+    choices and what the URL named that is no option (for a warning)."""
+    key = f"pick_{param}"
+    unknown: list[str] = []
+    if arrived() or key not in st.session_state:
+        asked = st.query_params.get_all(param)
+        found = [find_name(options, value) for value in asked]
+        unknown = [value for value, match in zip(asked, found, strict=True) if match is None and value.strip()]
+        st.session_state[key] = list(dict.fromkeys(match for match in found if match is not None))
+    st.session_state[key] = [value for value in st.session_state[key] if value in options]
+    chosen = st.multiselect(label, options, key=key)
+    if not chosen:
+        keep_in_url(param, None)
+    elif st.query_params.get_all(param) != chosen:  # written only when it changes, as keep_in_url
+        st.query_params[param] = chosen
+    return chosen, unknown
+
+
 def only_cell_edits(key: str, rows: int, editable: list[str]) -> bool:
     """Whether the data editor under key holds only what the browser sends for a table of fixed rows: edits to
     the editable cells of its own rows. A state made by hand (rows added or deleted, a row or column the table
@@ -495,6 +528,24 @@ def target_link(code: str, name: str | None = None) -> None:
 
 def board_link(board: str, label: str | None = None, icon: str = ":material/groups:") -> None:
     st.page_link(BOARD, label=label or md_escape(board), query_params={"board": board, **context()}, icon=icon)
+
+
+def status_tiles(tiles: dict[str, dict]) -> None:
+    """A mix (movement.headline) as five tiles: the targets, then each status with its share and its change since
+    the quarter before; a rise in red or data awaited shows as bad, in green as good."""
+    with st.container(horizontal=True):
+        for key in ["targets", *COUNT_COLUMNS]:
+            tile = tiles[key]
+            worse_when_up = key in ("red", "data_awaited")
+            st.metric(
+                tile_label(key, tile["pct"]),
+                tile["value"],
+                delta=tile["change"],
+                delta_color="off" if key in ("targets", "amber") else ("inverse" if worse_when_up else "normal"),
+                delta_arrow="off" if not tile["change"] else "auto",
+                border=True,
+                width=150,
+            )
 
 
 def style_breakdown(frame: pd.DataFrame):

@@ -6,7 +6,16 @@ from dashboard import movement, reports
 from dashboard.permissions import Action, TargetScope, allows
 from dashboard.rules import Status
 from dashboard.signoff import reopen, sign_off, sign_off_sentence, signed_off
-from dashboard.views import board_options, board_table, board_targets, board_targets_title, echoed, md_escape
+from dashboard.views import (
+    board_options,
+    board_table,
+    board_targets,
+    board_targets_title,
+    echoed,
+    md_escape,
+    mix_caption,
+    unknown_filters_sentence,
+)
 from laa_app import _ui
 
 DOWNLOADS = (
@@ -49,10 +58,23 @@ with st.container(border=True):
 statuses = position.statuses(as_at)
 in_board = statuses[statuses["theme_board"] == board]
 
+# The board's own mix, as its paper opens with it: the chair sees the whole board before its reds.
+earlier = movement.earlier_quarter(position, as_at)
+st.caption(mix_caption(as_at.label, earlier.label if earlier else None, board))
+_ui.status_tiles(movement.headline(position, as_at, board))
+
+# The filters are kept in the address, so that a link or a bookmark opens the same list.
 controls = st.columns([1, 2, 2])
-show_all = controls[0].toggle("Show all statuses", value=False, help="Off: red targets only (exception mode)")
-types = controls[1].multiselect("Target type", sorted(in_board["target_type"].dropna().unique()))
-partners = controls[2].multiselect("Lead partner", sorted(in_board["lead_partner"].dropna().unique()))
+with controls[0]:
+    show_all = _ui.switch_in_url("Show all statuses", "statuses", "all", help="Off: red targets only (exception mode)")
+with controls[1]:
+    types, unknown_types = _ui.choices_in_url("Target type", sorted(in_board["target_type"].dropna().unique()), "type")
+with controls[2]:
+    partners, unknown_partners = _ui.choices_in_url(
+        "Lead partner", sorted(in_board["lead_partner"].dropna().unique()), "partner"
+    )
+if unknown_types or unknown_partners:
+    st.warning(unknown_filters_sentence(board, unknown_types, unknown_partners), icon=":material/filter_alt_off:")
 
 shown = board_targets(statuses, board, show_all=show_all, target_types=types, lead_partners=partners)
 rows = board_table(shown, movement.compare(position, as_at), movement.actual_trends(position, as_at))
@@ -77,9 +99,10 @@ _ui.targets_table(
 )
 
 # The board paper holds exactly the rows above; each file is made when its button is clicked.
-described = reports.describe(len(shown), None if show_all else Status.RED, types, partners)
+status = None if show_all else Status.RED
+described = reports.describe(len(shown), status, types, partners)
 paper = reports.board_paper(position, as_at, board, shown, described, sign_off=signed)
-stem = reports.file_stem(paper)
+stem = reports.file_stem(paper, status, types, partners)
 st.markdown(f"**Board paper: {md_escape(described)}**, as at {md_escape(as_at.label)}")
 downloads = st.columns([1, 1, 1, 3])
 for column, (label, kind, make, mime, icon) in zip(downloads, DOWNLOADS, strict=False):

@@ -173,6 +173,62 @@ def test_board_page_switch_shows_every_status_and_filters(demo_app):
     assert set(rows["Lead partner"]) == {"CHENEL"}
 
 
+def test_board_page_opens_with_the_boards_own_mix_and_its_change_since_last_quarter(demo_app):
+    demo_app.query_params["board"] = "Children's Trust"
+    at = no_exception(demo_app.run())
+    assert {m.label: (m.value, m.delta) for m in at.metric} == {
+        "Targets": ("26", "0"),
+        "✖ Red · 34.6%": ("9", "0"),
+        "▲ Amber · 11.5%": ("3", "1"),
+        "✔ Green · 38.5%": ("10", "-1"),
+        "… Awaited · 15.4%": ("4", "0"),
+    }
+    assert (
+        "Children's Trust's targets by status as at 2009/10 Q3, with each status's share of the board's targets; "
+        "the change since 2009/10 Q2." in [c.value for c in at.caption]
+    )
+    # Another board, another mix; at the first quarter held there is no change to show.
+    at.selectbox(key="pick_board").select("PMG").run()
+    at.selectbox(key="pick_as_at").select("2008/09 Q4").run()
+    assert {m.label: (m.value, m.delta) for m in no_exception(at).metric} == {
+        "Targets": ("4", ""),
+        "✖ Red · 25.0%": ("1", ""),
+        "▲ Amber · 0.0%": ("0", ""),
+        "✔ Green · 0.0%": ("0", ""),
+        "… Awaited · 75.0%": ("3", ""),
+    }
+
+
+def test_board_filters_are_kept_in_the_address(demo_app):
+    demo_app.query_params["board"] = "Children's Trust"
+    demo_app.query_params["partner"] = "nhs haringey"
+    at = no_exception(demo_app.run())
+    assert frame_with(at, "Code")["Code"].tolist() == ["NI 112", "NI 56"]
+    assert at.multiselect(key="pick_partner").value == ["NHS Haringey"]
+    assert any(m.value.startswith("**Board paper: 2 red targets · lead partner NHS Haringey**") for m in at.markdown)
+    at.toggle(key="pick_statuses").set_value(True).run()
+    at.multiselect(key="pick_type").select("designated").run()
+    assert frame_with(no_exception(at), "Code")["Code"].tolist() == ["NI 112", "NI 56", "NI 51"]
+    assert at.query_params == {
+        "board": "Children's Trust",
+        "partner": "NHS Haringey",
+        "statuses": "all",
+        "type": "designated",
+    }
+    at.toggle(key="pick_statuses").set_value(False).run()
+    at.multiselect(key="pick_partner").unselect("NHS Haringey").run()
+    at.multiselect(key="pick_type").select("stretch").run()
+    assert at.query_params == {"board": "Children's Trust", "type": ["designated", "stretch"]}
+
+
+def test_board_filters_the_board_lacks_are_named_and_left_out(demo_app):
+    demo_app.query_params["board"] = "PMG"
+    demo_app.query_params["partner"] = ["HAVCO", "Nobody"]
+    at = no_exception(demo_app.run())
+    assert at.warning[0].value == "No target of PMG has the lead partner “Nobody”, so that filter is left out."
+    assert at.multiselect(key="pick_partner").value == ["HAVCO"]
+
+
 def test_board_bookmark_from_the_home_url(demo_app):
     demo_app.query_params["board"] = "children's trust"
     at = no_exception(demo_app.run())

@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import charts, movement, preview, quality, views
-from dashboard.breakdown import board_breakdown
+from dashboard import charts, movement, preview, quality, reports, views
+from dashboard.breakdown import COUNT_COLUMNS, board_breakdown
 from dashboard.entry import entry_file, entry_table
 from dashboard.importer import import_bytes
 from dashboard.movement import Direction, Move, classify, direction
@@ -147,6 +147,27 @@ def test_headline_tiles(position):
     assert tiles["red"]["history"] == [11, 12, 14, 18]
     assert tiles["red"]["pct"] == 24.3
     assert movement.headline(position, Q1)["red"]["history"] == [11, 12]
+
+
+def test_a_boards_own_mix_with_its_change_is_the_one_its_paper_opens_with(position):
+    tiles = movement.headline(position, Q3, "children's trust")
+    assert {k: (t["value"], t["pct"], t["change"]) for k, t in tiles.items()} == {
+        "targets": (26, None, 0),
+        "red": (9, 34.6, 0),
+        "amber": (3, 11.5, 1),
+        "green": (10, 38.5, -1),
+        "data_awaited": (4, 15.4, 0),
+    }
+    assert tiles["red"]["history"] == [7, 8, 9, 9]
+    mix = reports.board_paper(
+        position, Q3, "Children's Trust", views.board_targets(position.statuses(Q3), "Children's Trust")
+    ).mix
+    assert {s.value: (mix.counts[s], mix.pcts[s]) for s in mix.counts} == {
+        s.value: (tiles[key]["value"], tiles[key]["pct"]) for key, s in COUNT_COLUMNS.items()
+    }
+    assert [views.tile_label(k, t["pct"]) for k, t in tiles.items()] == [
+        "Targets", "✖ Red · 34.6%", "▲ Amber · 11.5%", "✔ Green · 38.5%", "… Awaited · 15.4%",
+    ]  # fmt: skip
 
 
 def test_mix_over_time(position):

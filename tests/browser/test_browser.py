@@ -145,3 +145,21 @@ def test_back_from_a_board_opened_in_the_helicopter_view_returns_to_it(page, sta
         expect(page).to_have_url(re.compile(re.escape(start) + "$"))
         expect(page.get_by_role("heading", name="Helicopter view · Haringey")).to_be_visible()
         idle(page)
+
+
+def test_the_boards_filters_are_in_its_address_and_its_papers_name(page):
+    page.goto("/board?board=Children%27s+Trust&partner=NHS+Haringey")
+    settle(page, "2 red targets (exception mode) as at 2009/10 Q3")
+    expect(page.get_by_text("Children's Trust's targets by status as at 2009/10 Q3")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="PDF").click()
+    assert download.value.suggested_filename == "childrens-trust-2009-10-q3-red-nhs-haringey.pdf"
+    page.get_by_text("Show all statuses").click()
+    settle(page, "4 targets as at 2009/10 Q3")
+    expect(page).to_have_url(re.compile(r"/board\?board=Children%27s\+Trust&partner=NHS\+Haringey&statuses=all$"))
+    with page.expect_download() as download:
+        page.get_by_role("button", name="CSV").click()
+    assert download.value.suggested_filename == "childrens-trust-2009-10-q3-all-statuses-nhs-haringey.csv"
+    page.reload()  # a bookmark of the address opens the same list
+    settle(page, "4 targets as at 2009/10 Q3")
+    assert_no_exception(page)
