@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import movement, reports
 from dashboard.permissions import Action, TargetScope, allows
 from dashboard.rules import Status
-from dashboard.signoff import reopen, sign_off, sign_off_sentence, signed_off
+from dashboard.signoff import reopen, sign_off, sign_off_question, sign_off_sentence, signed_off
 from dashboard.views import (
     board_options,
     board_table,
@@ -24,6 +24,8 @@ DOWNLOADS = (
      ":material/table_view:"),
     ("CSV", "csv", reports.paper_csv, "text/csv", ":material/download:"),
 )  # fmt: skip
+
+ASKED = "sign_off_asked"  # the (area, board, quarter) whose sign-off awaits its confirmation
 
 position = _ui.require_position()
 boards = board_options(position.targets)
@@ -47,9 +49,24 @@ scope = TargetScope(board, None)
 with st.container(border=True):
     st.markdown(("🔒 " if held else "") + md_escape(signed) + ".")
     if held is None and allows(who, Action.SIGN_OFF, scope):
-        st.caption("Signing off tells partners the board has reported this quarter: their changes to it are refused.")
-        if st.button(f"Sign off {md_escape(board)} {as_at.label}", key="sign_off", icon=":material/task_alt:"):
-            _ui.act(lambda: sign_off(_ui.engine(), who, position.area, board, as_at))
+        # Signing off binds everyone to the quarter's figures: the page asks first, saying what is still awaited.
+        asked = (position.area, board, as_at.label)
+        if st.session_state.get(ASKED) != asked:
+            st.caption("Signing off tells everyone the board has reported this quarter: its figures are then frozen.")
+            st.button(
+                f"Sign off {md_escape(board)} {as_at.label}",
+                key="sign_off",
+                icon=":material/task_alt:",
+                on_click=lambda: st.session_state.update({ASKED: asked}),
+            )
+        else:
+            st.warning(md_escape(sign_off_question(position.statuses(as_at), board, as_at)), icon=":material/help:")
+            with st.container(horizontal=True):
+                confirmed = st.button("Confirm: sign off", key="sign_off_confirm", type="primary")
+                st.button("Cancel", key="sign_off_cancel", on_click=lambda: st.session_state.pop(ASKED, None))
+            if confirmed:
+                st.session_state.pop(ASKED, None)
+                _ui.act(lambda: sign_off(_ui.engine(), who, position.area, board, as_at))
     elif held is not None and allows(who, Action.REOPEN, scope):
         with st.expander("Re-open this quarter"):
             reason = st.text_input("Reason (kept in the audit trail)", max_chars=500, key="reopen_reason")

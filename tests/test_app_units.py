@@ -20,6 +20,7 @@ from dashboard.permissions import LOCAL_ADMIN
 from dashboard.position import load_position, target_history
 from dashboard.rules import Status
 from dashboard.settings import SAMPLE_DATA
+from dashboard.signoff import sign_off_question
 from dashboard.store.engine import make_engine
 from tests.fixtures import acting, new_store
 
@@ -505,3 +506,16 @@ def test_an_unknown_address_is_named_as_asked_shortened_and_literal():
     assert views.no_page_sentence("[x](http:evil)" + "a" * 60) == (
         "There is no page at /\\[x\\]\\(http\\:\u2060evil\\)" + "a" * 25 + "…"
     )
+
+
+def test_signing_off_asks_first_naming_what_is_still_awaited_and_who_it_binds(position):
+    assert sign_off_question(position.statuses(Q3), "children's trust", Q3) == (
+        "Sign off children's trust 2009/10 Q3? 4 of 26 targets are still data awaited: NI 80, NI 99, NI 100, NI 101. "
+        "Once signed off, partners, the chair and analysts can no longer change the board's figures for 2009/10 Q3, "
+        "until an analyst or the chair re-opens it, giving a reason."
+    )
+    one = position.statuses(Q3)
+    one = one[~one["indicator_code"].isin(["NI 1", "NI 4"])]
+    assert "? 1 of 2 targets is still data awaited: NI 6. Once" in sign_off_question(one, "PMG", Q3)
+    none = one[one["indicator_code"] != "NI 6"]
+    assert "? None of its 1 target is data awaited. Once" in sign_off_question(none, "PMG", Q3)

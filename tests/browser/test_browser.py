@@ -13,6 +13,7 @@ try:
 except ImportError:  # the browser fixture skips (or fails under LAA_REQUIRE_BROWSER) without Playwright
     expect = None
 
+from dashboard.permissions import Role
 from tests.browser.conftest import idle, screenshot
 
 pytestmark = pytest.mark.browser
@@ -162,4 +163,28 @@ def test_the_boards_filters_are_in_its_address_and_its_papers_name(page):
     assert download.value.suggested_filename == "childrens-trust-2009-10-q3-all-statuses-nhs-haringey.csv"
     page.reload()  # a bookmark of the address opens the same list
     settle(page, "4 targets as at 2009/10 Q3")
+    assert_no_exception(page)
+
+
+@pytest.mark.parametrize("role", [Role.CHAIR])
+def test_a_chair_is_asked_before_signing_off_and_only_confirm_signs_off(writing_page):
+    page = writing_page
+    page.goto("/board?board=Children%27s+Trust")
+    settle(page, "Children's Trust 2009/10 Q3 is not signed off yet.")
+    sign_off = page.get_by_role("button", name="Sign off Children's Trust 2009/10 Q3")
+    sign_off.click()
+    question = page.get_by_text("Sign off Children's Trust 2009/10 Q3? 4 of 26 targets are still data awaited")
+    expect(question).to_contain_text(  # after the colon, an invisible word joiner: no address is made a link
+        " NI 80, NI 99, NI 100, NI 101. Once signed off, partners, the chair and analysts can no longer change the "
+        "board's figures for 2009/10 Q3, until an analyst or the chair re-opens it, giving a reason."
+    )
+    idle(page)
+    screenshot(page, "board_sign_off_question")
+    page.get_by_role("button", name="Cancel").click()
+    expect(question).to_have_count(0)
+    expect(page.get_by_text("Children's Trust 2009/10 Q3 is not signed off yet.")).to_be_visible()
+    sign_off.click()
+    page.get_by_role("button", name="Confirm: sign off").click()
+    expect(page.get_by_text("🔒 Children's Trust 2009/10 Q3 was signed off by")).to_be_visible()
+    expect(sign_off).to_have_count(0)
     assert_no_exception(page)
