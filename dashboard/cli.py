@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from typer.core import TyperGroup
 
-from dashboard import breakdown, preview, reports
+from dashboard import breakdown, preview, reports, serving
 from dashboard.accounts import (
     AccountProblem,
     add_user,
@@ -232,7 +232,7 @@ COLUMN_HEADINGS = {
     "remedial_action": "Remedial action",
     "lead_partner": "Lead partner",
 }
-"""Table headings for the columns commands share; short, so that tables fit 100 columns."""
+"""Table headings for the columns commands share; short, so that tables fit a 100-column terminal."""
 
 
 def _emit(
@@ -942,10 +942,15 @@ def audit_(
 @app.command()
 def serve(
     ctx: typer.Context,
-    port: Annotated[int, typer.Option(min=1, max=65535, help="the port to listen on")] = 8501,
+    port: Annotated[
+        int | None, typer.Option(min=1, max=65535, help="the port to listen on (default: LAA_PORT, else 8501)")
+    ] = None,
     address: Annotated[str, typer.Option(help="the address to listen on")] = "localhost",
 ) -> None:
     """Start the dashboard (Streamlit) in the browser. This process becomes the server: stopping it stops it."""
+    port = port or ctx.obj.settings.port
+    if serving.port_in_use(address, port):  # Streamlit would stop with a bare "Port 8501 is not available"
+        raise UserError(serving.busy_port_message(address, port))
     engine = ctx.obj.creating_engine()
     upgrade(engine)
     engine.dispose()  # no pooled connection is carried into the server
@@ -960,11 +965,14 @@ def serve(
         str(port),
         "--server.address",
         address,
+        "--logger.hideWelcomeMessage",  # printed before the server answers; the announcer says it when it does
+        "true",
     ]
     environment = os.environ | _server_settings(ctx.obj.settings, engine)
     os.chdir(app_dir)  # where the server's .streamlit/config.toml is
     sys.stdout.flush()
     sys.stderr.flush()
+    serving.start_announcer(address, port)
     # exec, not a child process: a signal sent to `laa serve` (Ctrl+C, SIGTERM from a service manager or
     # scripts/start) reaches Streamlit itself, which shuts down and frees the port.
     try:

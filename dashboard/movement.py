@@ -8,6 +8,7 @@ from enum import StrEnum
 import pandas as pd
 
 from dashboard.breakdown import COUNT_COLUMNS, board_breakdown
+from dashboard.names import same_name
 from dashboard.periods import Period, previous_quarter
 from dashboard.position import Position
 from dashboard.rules import STATUSES, Polarity, Status, pct
@@ -155,17 +156,25 @@ def moves(position: Position, as_at: Period | None = None) -> dict[Move, pd.Data
     }
 
 
-def headline(position: Position, as_at: Period | None = None) -> dict[str, dict]:
+def headline(position: Position, as_at: Period | None = None, board: str | None = None) -> dict[str, dict]:
     """Tiles: targets, red, amber, green, data awaited now, the change since the previous quarter (None at the
-    first quarter held: there is nothing to compare with), and the count as at each quarter held up to now."""
+    first quarter held: there is nothing to compare with), and the count as at each quarter held up to now; of
+    the whole partnership, or of one theme board (any case) when board is given."""
     now = resolve_as_at(position, as_at)
     if now is None:
         return {}
-    _, current = board_breakdown(position.statuses(now))
+
+    def mix(quarter: Period) -> dict:
+        statuses = position.statuses(quarter)
+        if board is not None:
+            statuses = statuses[same_name(statuses["theme_board"], board)]
+        return board_breakdown(statuses)[1]
+
+    current = mix(now)
     then = earlier_quarter(position, now)
-    before = board_breakdown(position.statuses(then))[1] if then else None
+    before = mix(then) if then else None
     held = [q for q in position.quarters() if q.end <= now.end]
-    past = [board_breakdown(position.statuses(q))[1] for q in held]
+    past = [mix(q) for q in held]
     keys = ["targets", *COUNT_COLUMNS]
     return {
         key: {

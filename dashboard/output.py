@@ -16,7 +16,8 @@ import pandas as pd
 from dashboard.csvsafe import safe_csv_text
 
 DEFAULT_WIDTH = 100
-"""Text output fits this many columns when it is not printed to a terminal (a pipe, a file, a test)."""
+"""Prose (a table's footer) is wrapped to this many columns when it is not printed to a terminal; a table is then
+given in full (a pipe, a file, a test)."""
 _MIN_TEXT = 8  # a shortened text column keeps at least this much (or its heading) while others can give way
 _GAP = "  "
 
@@ -91,16 +92,18 @@ def to_csv(frame: pd.DataFrame) -> str:
     return safe_csv_text(frame)
 
 
-def output_width() -> int:
-    """The terminal's width when printing to one, else DEFAULT_WIDTH."""
+def output_width() -> int | None:
+    """The terminal's width when printing to one; None (no limit) for a pipe or a file, whose reader (grep, cut, a
+    spreadsheet, a log) needs every column in full rather than cut to an imagined screen."""
     if sys.stdout.isatty():
         return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
-    return DEFAULT_WIDTH
+    return None
 
 
 def fit_text(text: str, width: int | None = None) -> str:
-    """Prose (a table's footer) wrapped line by line to the output width; blank lines kept."""
-    width = width or output_width()
+    """Prose (a table's footer) wrapped line by line to the output width (DEFAULT_WIDTH when not a terminal);
+    blank lines kept."""
+    width = width or output_width() or DEFAULT_WIDTH
     text = visible_controls(text, keep="\n")
     return "\n".join(textwrap.fill(line, width) if line else "" for line in text.split("\n"))
 
@@ -108,8 +111,9 @@ def fit_text(text: str, width: int | None = None) -> str:
 def to_table(frame: pd.DataFrame, headers: dict[str, str] | None = None, width: int | None = None) -> str:
     """A fixed-width text table; numbers right-aligned, empty cells blank.
 
-    Long text columns are shortened with "…" so that every line fits `width` (default: output_width()); one
-    row stays one line, so the table can still be searched line by line. Numbers are never shortened.
+    Long text columns are shortened with "…" so that every line fits `width` (default: output_width(), the
+    terminal's; none for a pipe or a file, which get every column in full); one row stays one line, so the table
+    can still be searched line by line. Numbers are never shortened.
     """
     if frame.empty:
         return "(nothing to show)"
@@ -120,7 +124,10 @@ def to_table(frame: pd.DataFrame, headers: dict[str, str] | None = None, width: 
     natural = [max(len(n), *(len(r[i]) for r in cells)) for i, n in enumerate(names)]
     # A column with no value at all is not a number column: it may give way like text.
     numeric = [all(_is_number(r[i]) for r in cells) and any(r[i] for r in cells) for i in range(len(names))]
-    widths = _fit(natural, names, numeric, width or output_width())
+    # A date cut short ("2009-11-…") says nothing: like a figure, it is kept whole.
+    whole = [num or (all(_is_when(r[i]) for r in cells) and any(r[i] for r in cells)) for i, num in enumerate(numeric)]
+    limit = width or output_width()
+    widths = natural if limit is None else _fit(natural, names, whole, limit)
 
     def line(values: list[str]) -> str:
         parts = [
@@ -133,11 +140,11 @@ def to_table(frame: pd.DataFrame, headers: dict[str, str] | None = None, width: 
     return "\n".join([line(names), rule, *(line(r) for r in cells)])
 
 
-def _fit(natural: list[int], names: list[str], numeric: list[bool], width: int) -> list[int]:
+def _fit(natural: list[int], names: list[str], whole: list[bool], width: int) -> list[int]:
     """Column widths within `width`: the widest text column gives way first, one character at a time.
 
     First no text column goes below its heading (or _MIN_TEXT); if that is still too wide, headings are
-    shortened too. A table of numbers that cannot fit is left as it is: a figure is never cut.
+    shortened too. A table of numbers that cannot fit is left as it is: a figure (or a date, `whole`) is never cut.
     """
     widths = list(natural)
     soft = [min(w, max(_MIN_TEXT, len(n))) for w, n in zip(natural, names, strict=True)]
@@ -145,7 +152,7 @@ def _fit(natural: list[int], names: list[str], numeric: list[bool], width: int) 
     excess = sum(widths) + len(_GAP) * (len(widths) - 1) - width
     for floors in (soft, hard):
         while excess > 0:
-            movable = [i for i, num in enumerate(numeric) if not num and widths[i] > floors[i]]
+            movable = [i for i, kept in enumerate(whole) if not kept and widths[i] > floors[i]]
             if not movable:
                 break
             widest = max(movable, key=lambda i: widths[i])
@@ -171,6 +178,14 @@ def _one_line(text: str) -> str:
     """One line with no control character: runs of white space (newlines, tabs) become one space, and any other
     control character a visible mark."""
     return visible_controls(" ".join(text.split()))
+
+
+_WHEN = re.compile(r"\d{4}-\d\d-\d\d([ T]\d\d:\d\d(:\d\d)?)?")
+
+
+def _is_when(text: str) -> bool:
+    """A date or a date and time as the commands print them ('2009-11-30', '2026-12-02 10:04'), or empty."""
+    return text == "" or _WHEN.fullmatch(text) is not None
 
 
 def _is_number(text: str) -> bool:

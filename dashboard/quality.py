@@ -46,7 +46,9 @@ STALENESS_RULE = (
     "As at a quarter, a quarterly indicator must have figures for the previous quarter or later; a monthly one "
     "for the last month of the previous quarter or later; an annual one for the previous financial year or later "
     "(so a 2008/09 outturn is not overdue at any quarter of 2009/10: the 2009/10 outturn is not due yet). "
-    "A target that has never had figures is listed as awaiting data, not as overdue."
+    "An annual target with no figures at all is overdue once the outturn of its first year is due (a target "
+    "reporting for 2008/09 from any quarter of 2009/10); a quarterly or monthly one that has never had figures "
+    "is listed as awaiting data, not as overdue."
 )
 
 
@@ -111,12 +113,22 @@ def due_period(as_at: Period, frequency: Frequency) -> Period:
     return before
 
 
-def is_overdue(last_figures: date | None, frequency: Frequency, as_at: Period) -> bool:
+def is_overdue(last_figures: date | None, frequency: Frequency, as_at: Period, first_row: date | None = None) -> bool:
     """True when the latest figures (their period's end date) are older than due_period allows.
-    A target with no figures at all is not overdue: it is awaiting data (see `awaiting`)."""
+
+    A target with no figures at all is overdue when it is annual and the outturn of its first year (the year of
+    `first_row`, the end of the first period it has a row for) is due; any other is awaiting data (`awaiting`)."""
     if last_figures is None or pd.isna(last_figures):
-        return False
+        return _first_year_missed(first_row, frequency, as_at)
     return cycle_of(last_figures, frequency).end < due_period(as_at, frequency).end
+
+
+def _first_year_missed(first_row: date | None, frequency: Frequency, as_at: Period) -> bool:
+    """An annual target that reported nothing for a year now due has lost that year's outturn: a quarterly one is
+    chased again next quarter, but an annual outturn missed stays missing until the next year's is due."""
+    if frequency is not Frequency.ANNUAL or first_row is None or pd.isna(first_row):
+        return False
+    return cycle_of(first_row, frequency).end <= due_period(as_at, frequency).end
 
 
 def _has_figures(values: pd.DataFrame) -> pd.Series:
@@ -140,6 +152,9 @@ def _with_last_figures(position: Position, as_at: Period) -> pd.DataFrame:
     out["last_end"] = out["target_id"].map(figures["period_end"]).astype(object)
     out["last_period"] = out["last_period"].where(out["last_period"].notna(), None)
     out["last_end"] = out["last_end"].where(out["last_end"].notna(), None)
+    first = values.groupby("target_id")["period_end"].min() if len(values) else pd.Series(dtype=object)
+    out["first_end"] = out["target_id"].map(first).astype(object)
+    out["first_end"] = out["first_end"].where(out["first_end"].notna(), None)
     return out
 
 
@@ -149,13 +164,27 @@ def stale(position: Position, as_at: Period) -> pd.DataFrame:
     `due` names the oldest period the figures should cover; `quarters_behind` counts financial quarters from
     the latest figures' quarter to the as-at quarter, whatever the frequency, so that the list sorts as one."""
     out = _with_last_figures(position, as_at)
-    overdue = [is_overdue(end, Frequency(f), as_at) for end, f in zip(out["last_end"], out["frequency"], strict=True)]
+    overdue = [
+        is_overdue(end, Frequency(f), as_at, first)
+        for end, f, first in zip(out["last_end"], out["frequency"], out["first_end"], strict=True)
+    ]
     out = out[overdue].copy()
     out["due"] = [due_period(as_at, Frequency(f)).label for f in out["frequency"]]
-    out["quarters_behind"] = pd.array([quarters_between(end, as_at) for end in out["last_end"]], dtype="Int64")
+    behind_from = [
+        end if end is not None else _year_before(first)
+        for end, first in zip(out["last_end"], out["first_end"], strict=True)
+    ]
+    out["quarters_behind"] = pd.array([quarters_between(end, as_at) for end in behind_from], dtype="Int64")
     out = out.sort_values(["quarters_behind", "board_position", "position"], ascending=[False, True, True])
     columns = ["target_id", *TARGET_COLUMNS, "frequency", "last_period", "due", "quarters_behind"]
     return out[columns].reset_index(drop=True)
+
+
+def _year_before(first_row: date) -> date:
+    """The end of the financial year before the one holding first_row: a target that never had figures is as far
+    behind as one whose last figures were for the year before its first."""
+    year_end = cycle_of(first_row, Frequency.ANNUAL).end
+    return year_end.replace(year=year_end.year - 1)
 
 
 def awaiting(position: Position, as_at: Period) -> pd.DataFrame:
@@ -198,6 +227,26 @@ def chase_table(chase: pd.DataFrame) -> pd.DataFrame:
     frame["awaited_period"] = frame["awaited_period"].where(frame["awaited_period"].notna(), NOTHING_REPORTED)
     frame = frame.where(frame.notna(), "")
     return frame.rename(columns=CHASE_HEADINGS).reset_index(drop=True)
+
+
+STALE_HEADINGS = {
+    "indicator_code": "Code",
+    "frequency": "Frequency",
+    "last_period": "Last figures for",
+    "due": "Should have figures for",
+    "quarters_behind": "Quarters behind",
+    "theme_board": "Theme board",
+    "lead_partner": "Lead partner",
+    "indicator_name": "Indicator",
+}
+
+
+def stale_table(overdue: pd.DataFrame) -> pd.DataFrame:
+    """The overdue list (from `stale`) as people read it: headings in words, 'none yet' for a target that has
+    never had figures."""
+    frame = overdue[list(STALE_HEADINGS)].copy()
+    frame["last_period"] = frame["last_period"].astype(object).where(frame["last_period"].notna(), NEVER)
+    return frame.rename(columns=STALE_HEADINGS).reset_index(drop=True)
 
 
 def chase_list_csv(chase: pd.DataFrame) -> bytes:

@@ -272,10 +272,24 @@ def _paper_rows(frame: pd.DataFrame, directions: dict, histories: dict) -> Itera
         )
 
 
-def file_stem(paper: BoardPaper) -> str:
-    """'board-paper-Childrens-Trust-2009-10-Q3': a file name without its extension."""
-    words = f"board paper {paper.board or 'all boards'} {paper.as_at}".replace("'", "").replace("’", "")
-    return re.sub(r"[^A-Za-z0-9]+", "-", words).strip("-")
+STEM_LIMIT = 120
+"""A download's name keeps at most this many characters before its extension (many partners picked)."""
+
+
+def file_stem(
+    paper: BoardPaper,
+    status: Status | None = Status.RED,
+    target_types: Iterable[str] = (),
+    lead_partners: Iterable[str] = (),
+) -> str:
+    """'childrens-trust-2009-10-q3-red-nhs-haringey': a file name without its extension, naming the board, the
+    quarter and what the paper holds (as describe does: status None is every status; then the target types and
+    lead partners picked), so that papers saved side by side tell themselves apart."""
+    shown = status.value if status is not None else "all statuses"
+    words = " ".join([paper.board or "all boards", paper.as_at, shown, *target_types, *lead_partners])
+    plain = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode("ascii")
+    stem = re.sub(r"[^a-z0-9]+", "-", plain.lower().replace("'", "")).strip("-")
+    return stem[:STEM_LIMIT].rstrip("-")
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError
@@ -24,6 +25,9 @@ class Settings(BaseSettings):
     """The earliest year a period may be in: an older one is a typo (LAAs began in 2007)."""
     years_ahead: int = 10
     """How many years after this one a period may be in: targets are set a few years ahead, not a century."""
+
+    port: int = Field(8501, ge=1, le=65535)
+    """The port `laa serve` (and so scripts/start) listens on; `laa serve --port` overrides it."""
 
     idle_timeout_minutes: int = 30
     """A browser's sign-in ends after this many minutes without use (a reload within it stays signed in)."""

@@ -6,16 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from dashboard.audit import record
-from dashboard.names import find_name
+from dashboard.names import find_name, same_name
 from dashboard.periods import Period
 from dashboard.permissions import Action, Actor, TargetScope, require
+from dashboard.rules import Status
 from dashboard.store.engine import as_utc, writing
 from dashboard.store.models import Area, SignOff, ThemeBoard
 from dashboard.store.queries import resolve_area
 from dashboard.store.schema import require_ready
+from dashboard.views import plural
 
 
 class SignOffProblem(ValueError):
@@ -93,6 +96,28 @@ def sign_off_sentence(held: SignedOff | None, board: str, quarter: Period) -> st
     """'Children's Trust 2009/10 Q3 was signed off by chris on 02 December 2026' (held, from signed_off), or that
     it is not yet."""
     return held.sentence() if held else f"{board} {quarter.label} is not signed off yet"
+
+
+def sign_off_question(statuses: pd.DataFrame, board: str, quarter: Period) -> str:
+    """What signing off binds, asked before it is done: the board's targets still data awaited as at the quarter
+    (statuses: position.statuses(quarter)), named in the partnership's order, and that nobody can change the
+    quarter's figures afterwards until it is re-opened (the gate refuses every role alike)."""
+    mine = statuses[same_name(statuses["theme_board"], board)]
+    awaited = mine[mine["status"] == Status.DATA_AWAITED.value]
+    if "board_position" in awaited and "position" in awaited:
+        awaited = awaited.sort_values(["board_position", "position"])
+    codes = awaited["indicator_code"].tolist()
+    total = plural(len(mine), "target")
+    if not codes:
+        still = f"None of its {total} is data awaited."
+    else:
+        verb = "is" if len(codes) == 1 else "are"
+        still = f"{len(codes)} of {total} {verb} still data awaited: {', '.join(codes)}."
+    return (
+        f"Sign off {board} {quarter.label}? {still} Once signed off, partners, the chair and analysts can no "
+        f"longer change the board's figures for {quarter.label}, until an analyst or the chair re-opens it, giving "
+        "a reason."
+    )
 
 
 def signed_off_quarters(conn: Connection, area_names: list[str]) -> dict[tuple[str, str, date], SignedOff]:

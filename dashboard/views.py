@@ -25,6 +25,25 @@ def count_header(column: str) -> str:
     return f"{STATUS_SYMBOL[status]} {status.value.capitalize()}"
 
 
+def tile_label(key: str, pct: float | None) -> str:
+    """'Targets', '✖ Red · 34.6%', '… Awaited · 15.4%': a mix tile's label (movement.headline's keys), short
+    enough for five tiles on one row at desktop width and two to a row on a phone."""
+    if key == "targets":
+        return "Targets"
+    return f"{count_header(key).replace('Data awaited', 'Awaited')} · {pct or 0.0:.1f}%"
+
+
+def mix_caption(as_at: str, earlier: str | None, board: str | None = None) -> str:
+    """The line above a mix's tiles (escaped Markdown): whose targets, as at when, shares of what, change since
+    when; the partnership's when board is None."""
+    since = f"; the change since {earlier}" if earlier else f" ({as_at} is the first quarter held)"
+    if board is None:
+        return f"Targets by status as at {as_at}, with each status's share of all targets{since}."
+    return (
+        f"{md_escape(board)}'s targets by status as at {as_at}, with each status's share of the board's targets{since}."
+    )
+
+
 def breakdown_table(boards: pd.DataFrame, total: dict) -> pd.DataFrame:
     """Haringey's Table 1 and Table 2 side by side with a Total row; every status column headed by its word."""
     frame = pd.concat([boards, pd.DataFrame([{"theme_board": "Total", **total}])], ignore_index=True)
@@ -128,6 +147,13 @@ def echoed(text: str) -> str:
     return md_escape(f"“{short}”")
 
 
+def no_page_sentence(path: str) -> str:
+    """'There is no page at /users': an address a visitor asked for, at most ECHO_LIMIT characters, escaped so that
+    nothing in it renders as a link or formatting."""
+    short = path if len(path) <= ECHO_LIMIT else path[: ECHO_LIMIT - 1] + "…"
+    return f"There is no page at {md_escape('/' + short)}"
+
+
 def number(value) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
@@ -154,6 +180,18 @@ def board_targets(
     if lead_partners:
         rows = rows[rows["lead_partner"].isin(lead_partners)]
     return rows.reset_index(drop=True)
+
+
+def unknown_filters_sentence(board: str, target_types: list[str], lead_partners: list[str]) -> str:
+    """'No target of Children's Trust has the lead partner “Nobody”, so that filter is left out.': filters an
+    address asked for that match none of the board's targets, quoted and escaped as echoed does."""
+    asked = []
+    if target_types:
+        asked.append(f"the target type {' or '.join(echoed(t) for t in target_types)}")
+    if lead_partners:
+        asked.append(f"the lead partner {' or '.join(echoed(p) for p in lead_partners)}")
+    filters = "those filters are" if len(target_types) + len(lead_partners) > 1 else "that filter is"
+    return f"No target of {md_escape(board)} has {' or '.join(asked)}, so {filters} left out."
 
 
 def board_targets_title(rows: pd.DataFrame, show_all: bool) -> str:

@@ -10,8 +10,10 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 from streamlit import config as st_config
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard.accounts import Account, account_by_email
+from dashboard.breakdown import COUNT_COLUMNS
 from dashboard.logs import log
 from dashboard.names import find_name
 from dashboard.periods import Period
@@ -24,7 +26,16 @@ from dashboard.signoff import SignOffProblem
 from dashboard.store import queries
 from dashboard.store.engine import make_engine
 from dashboard.store.schema import data_version
-from dashboard.views import BASIS_LABELS, NO_DATA_MESSAGE, NO_DATA_YET_MESSAGE, breakdown_cell_status, echoed, md_escape
+from dashboard.views import (
+    BASIS_LABELS,
+    NO_DATA_MESSAGE,
+    NO_DATA_YET_MESSAGE,
+    breakdown_cell_status,
+    echoed,
+    md_escape,
+    no_page_sentence,
+    tile_label,
+)
 from laa_app.sso import identity_token, single_sign_on
 
 HELICOPTER = "helicopter.py"
@@ -129,7 +140,7 @@ def area() -> str | None:
         return drawn[1]  # the picker is drawn once a run; later calls in the same run get its choice
     names = area_names()
     if len(names) <= 1:
-        st.query_params.pop("area", None)
+        keep_in_url("area", None)
         chosen = names[0] if names else None
     else:
         with st.sidebar:
@@ -326,7 +337,37 @@ def navigation(who: Actor):
         "Yours": [MY_TARGETS],
         "Data": [UPLOAD, INDICATORS, TARGETS, QUALITY, AUDIT],
     }
-    return st.navigation({group: [made[p] for p in scripts] for group, scripts in groups.items()})
+    pages = {group: [made[p] for p in scripts] for group, scripts in groups.items()}
+    pages["Partnership"] += _no_such_pages()
+    return st.navigation(pages)
+
+
+_UNKNOWN = "_unknown_addresses"
+
+
+def _no_such_pages() -> list:
+    """A hidden page at each address this browser asked for that is no page of ours (/users), saying so: otherwise
+    Streamlit runs the helicopter view there under its own "Page not found". Kept for the session, so that a rerun
+    on that page (the sidebar's sign-out) finds it again."""
+    known = {path for _, _, path in PAGES.values()}
+    ctx = get_script_run_ctx()
+    asked = getattr(ctx.pages_manager, "intended_page_name", None) if ctx else None  # no public API tells it
+    unknown = st.session_state.setdefault(_UNKNOWN, [])
+    # A nested address (/a/b) cannot be a page's: Streamlit's own message stays for those.
+    if asked and "/" not in asked and asked not in known and asked not in unknown:
+        unknown.append(asked)
+    return [
+        st.Page(_no_such_page(path), title="Page not found", url_path=path, visibility="hidden") for path in unknown
+    ]
+
+
+def _no_such_page(path: str):
+    def page() -> None:
+        st.title("Page not found")
+        st.warning(no_page_sentence(path) + ".", icon=":material/search_off:")
+        st.page_link(HELICOPTER, label="Go to the helicopter view", icon=":material/travel_explore:")
+
+    return page
 
 
 def _not_for_role(title: str, who: Actor):
@@ -397,11 +438,50 @@ def choice(
         remembered = st.session_state.get(_remembered(param))
         st.session_state[key] = wanted or (remembered if remembered in options else default)
     chosen = st.selectbox(label, options, key=key, format_func=format_func, help=help)
-    if in_url(chosen):
-        st.query_params[param] = chosen
-    else:
-        st.query_params.pop(param, None)
+    keep_in_url(param, chosen if in_url(chosen) else None)
     st.session_state[_remembered(param)] = chosen
+    return chosen, unknown
+
+
+def keep_in_url(param: str, value: str | None) -> None:
+    """Put ?param=value in the address (None: take it out), only when it changes: every write makes the browser
+    add a history entry, and one made as a link's page arrives can land before the page's own address (at
+    /?board=…, which opens the board again), so that Back would not leave the page."""
+    if value is None:
+        if param in st.query_params:
+            del st.query_params[param]
+    elif st.query_params.get(param) != value:
+        st.query_params[param] = value
+
+
+def switch_in_url(label: str, param: str, on: str, *, help: str | None = None) -> bool:
+    """A toggle kept in the URL as ?param=on while it is on, on this page only (a link or a bookmark opens it as
+    it was); on arriving the URL decides, after that the toggle itself."""
+    key = f"pick_{param}"
+    if arrived() or key not in st.session_state:
+        st.session_state[key] = st.query_params.get(param) == on
+    chosen = st.toggle(label, key=key, help=help)
+    keep_in_url(param, on if chosen else None)
+    return chosen
+
+
+def choices_in_url(label: str, options: list[str], param: str) -> tuple[list[str], list[str]]:
+    """A multi-select kept in the URL as ?param=a&param=b, on this page only; on arriving the URL decides, after
+    that the widget; a choice that is no longer an option (another board's partner) is dropped. Returns the
+    choices and what the URL named that is no option (for a warning)."""
+    key = f"pick_{param}"
+    unknown: list[str] = []
+    if arrived() or key not in st.session_state:
+        asked = st.query_params.get_all(param)
+        found = [find_name(options, value) for value in asked]
+        unknown = [value for value, match in zip(asked, found, strict=True) if match is None and value.strip()]
+        st.session_state[key] = list(dict.fromkeys(match for match in found if match is not None))
+    st.session_state[key] = [value for value in st.session_state[key] if value in options]
+    chosen = st.multiselect(label, options, key=key)
+    if not chosen:
+        keep_in_url(param, None)
+    elif st.query_params.get_all(param) != chosen:  # written only when it changes, as keep_in_url
+        st.query_params[param] = chosen
     return chosen, unknown
 
 
@@ -460,10 +540,7 @@ def basis_picker() -> str:
         "Ranking basis", options=list(BASIS_LABELS), format_func=BASIS_LABELS.get, key=key, required=True
     )
     basis = basis or "all"
-    if basis == "all":
-        st.query_params.pop("basis", None)
-    else:
-        st.query_params["basis"] = basis
+    keep_in_url("basis", None if basis == "all" else basis)
     st.session_state[_remembered("basis")] = basis
     return basis
 
@@ -500,6 +577,24 @@ def target_link(code: str, name: str | None = None) -> None:
 
 def board_link(board: str, label: str | None = None, icon: str = ":material/groups:") -> None:
     st.page_link(BOARD, label=label or md_escape(board), query_params={"board": board, **context()}, icon=icon)
+
+
+def status_tiles(tiles: dict[str, dict]) -> None:
+    """A mix (movement.headline) as five tiles: the targets, then each status with its share and its change since
+    the quarter before; a rise in red or data awaited shows as bad, in green as good."""
+    with st.container(horizontal=True):
+        for key in ["targets", *COUNT_COLUMNS]:
+            tile = tiles[key]
+            worse_when_up = key in ("red", "data_awaited")
+            st.metric(
+                tile_label(key, tile["pct"]),
+                tile["value"],
+                delta=tile["change"],
+                delta_color="off" if key in ("targets", "amber") else ("inverse" if worse_when_up else "normal"),
+                delta_arrow="off" if not tile["change"] else "auto",
+                border=True,
+                width=150,
+            )
 
 
 def style_breakdown(frame: pd.DataFrame):

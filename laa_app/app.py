@@ -40,7 +40,8 @@ page = _ui.navigation(account.actor())
 if page.url_path == "":
     for name, destination in (("target", _ui.TARGET), ("board", _ui.BOARD)):
         if name in st.query_params:
-            st.switch_page(destination, query_params=st.query_params.to_dict())
+            # Every value of a repeated parameter (?partner=A&partner=B): to_dict() would keep only the last.
+            st.switch_page(destination, query_params={k: st.query_params.get_all(k) for k in st.query_params})
 
 _ui.signed_in_as(account)
 _ui.note_page(page)

@@ -5,8 +5,17 @@ import streamlit as st
 from dashboard import movement, reports
 from dashboard.permissions import Action, TargetScope, allows
 from dashboard.rules import Status
-from dashboard.signoff import reopen, sign_off, sign_off_sentence, signed_off
-from dashboard.views import board_options, board_table, board_targets, board_targets_title, echoed, md_escape
+from dashboard.signoff import reopen, sign_off, sign_off_question, sign_off_sentence, signed_off
+from dashboard.views import (
+    board_options,
+    board_table,
+    board_targets,
+    board_targets_title,
+    echoed,
+    md_escape,
+    mix_caption,
+    unknown_filters_sentence,
+)
 from laa_app import _ui
 
 DOWNLOADS = (
@@ -15,6 +24,8 @@ DOWNLOADS = (
      ":material/table_view:"),
     ("CSV", "csv", reports.paper_csv, "text/csv", ":material/download:"),
 )  # fmt: skip
+
+ASKED = "sign_off_asked"  # the (area, board, quarter) whose sign-off awaits its confirmation
 
 position = _ui.require_position()
 boards = board_options(position.targets)
@@ -38,9 +49,24 @@ scope = TargetScope(board, None)
 with st.container(border=True):
     st.markdown(("🔒 " if held else "") + md_escape(signed) + ".")
     if held is None and allows(who, Action.SIGN_OFF, scope):
-        st.caption("Signing off tells partners the board has reported this quarter: their changes to it are refused.")
-        if st.button(f"Sign off {md_escape(board)} {as_at.label}", key="sign_off", icon=":material/task_alt:"):
-            _ui.act(lambda: sign_off(_ui.engine(), who, position.area, board, as_at))
+        # Signing off binds everyone to the quarter's figures: the page asks first, saying what is still awaited.
+        asked = (position.area, board, as_at.label)
+        if st.session_state.get(ASKED) != asked:
+            st.caption("Signing off tells everyone the board has reported this quarter: its figures are then frozen.")
+            st.button(
+                f"Sign off {md_escape(board)} {as_at.label}",
+                key="sign_off",
+                icon=":material/task_alt:",
+                on_click=lambda: st.session_state.update({ASKED: asked}),
+            )
+        else:
+            st.warning(md_escape(sign_off_question(position.statuses(as_at), board, as_at)), icon=":material/help:")
+            with st.container(horizontal=True):
+                confirmed = st.button("Confirm: sign off", key="sign_off_confirm", type="primary")
+                st.button("Cancel", key="sign_off_cancel", on_click=lambda: st.session_state.pop(ASKED, None))
+            if confirmed:
+                st.session_state.pop(ASKED, None)
+                _ui.act(lambda: sign_off(_ui.engine(), who, position.area, board, as_at))
     elif held is not None and allows(who, Action.REOPEN, scope):
         with st.expander("Re-open this quarter"):
             reason = st.text_input("Reason (kept in the audit trail)", max_chars=500, key="reopen_reason")
@@ -49,10 +75,23 @@ with st.container(border=True):
 statuses = position.statuses(as_at)
 in_board = statuses[statuses["theme_board"] == board]
 
+# The board's own mix, as its paper opens with it: the chair sees the whole board before its reds.
+earlier = movement.earlier_quarter(position, as_at)
+st.caption(mix_caption(as_at.label, earlier.label if earlier else None, board))
+_ui.status_tiles(movement.headline(position, as_at, board))
+
+# The filters are kept in the address, so that a link or a bookmark opens the same list.
 controls = st.columns([1, 2, 2])
-show_all = controls[0].toggle("Show all statuses", value=False, help="Off: red targets only (exception mode)")
-types = controls[1].multiselect("Target type", sorted(in_board["target_type"].dropna().unique()))
-partners = controls[2].multiselect("Lead partner", sorted(in_board["lead_partner"].dropna().unique()))
+with controls[0]:
+    show_all = _ui.switch_in_url("Show all statuses", "statuses", "all", help="Off: red targets only (exception mode)")
+with controls[1]:
+    types, unknown_types = _ui.choices_in_url("Target type", sorted(in_board["target_type"].dropna().unique()), "type")
+with controls[2]:
+    partners, unknown_partners = _ui.choices_in_url(
+        "Lead partner", sorted(in_board["lead_partner"].dropna().unique()), "partner"
+    )
+if unknown_types or unknown_partners:
+    st.warning(unknown_filters_sentence(board, unknown_types, unknown_partners), icon=":material/filter_alt_off:")
 
 shown = board_targets(statuses, board, show_all=show_all, target_types=types, lead_partners=partners)
 rows = board_table(shown, movement.compare(position, as_at), movement.actual_trends(position, as_at))
@@ -77,9 +116,10 @@ _ui.targets_table(
 )
 
 # The board paper holds exactly the rows above; each file is made when its button is clicked.
-described = reports.describe(len(shown), None if show_all else Status.RED, types, partners)
+status = None if show_all else Status.RED
+described = reports.describe(len(shown), status, types, partners)
 paper = reports.board_paper(position, as_at, board, shown, described, sign_off=signed)
-stem = reports.file_stem(paper)
+stem = reports.file_stem(paper, status, types, partners)
 st.markdown(f"**Board paper: {md_escape(described)}**, as at {md_escape(as_at.label)}")
 downloads = st.columns([1, 1, 1, 3])
 for column, (label, kind, make, mime, icon) in zip(downloads, DOWNLOADS, strict=False):

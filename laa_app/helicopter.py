@@ -3,20 +3,18 @@
 import streamlit as st
 
 from dashboard import charts, movement
-from dashboard.breakdown import COUNT_COLUMNS, board_breakdown, rank_boards
+from dashboard.breakdown import board_breakdown, rank_boards
 from dashboard.views import (
     bases_note,
     breakdown_table,
-    count_header,
     md_escape,
+    mix_caption,
     ranking_line,
     ranking_sentence,
     ranking_table,
     status_label,
 )
 from laa_app import _ui
-
-TILE_LABEL = {k: count_header(k).replace("Data awaited", "Awaited") for k in COUNT_COLUMNS}
 
 position = _ui.require_position()
 
@@ -30,23 +28,8 @@ boards, total = board_breakdown(statuses)
 tiles = movement.headline(position, as_at)
 earlier = movement.earlier_quarter(position, as_at)
 
-since = f"; the change since {earlier.label}" if earlier else f" ({as_at.label} is the first quarter held)"
-st.caption(f"Targets by status as at {as_at.label}, with each status's share of all targets{since}.")
-with st.container(horizontal=True):
-    for key in ["targets", *COUNT_COLUMNS]:
-        tile = tiles[key]
-        worse_when_up = key in ("red", "data_awaited")
-        # Short labels keep five tiles on one row at desktop width and two to a row on a phone.
-        label = "Targets" if key == "targets" else f"{TILE_LABEL[key]} · {tile['pct']:.1f}%"
-        st.metric(
-            label,
-            tile["value"],
-            delta=tile["change"],
-            delta_color="off" if key in ("targets", "amber") else ("inverse" if worse_when_up else "normal"),
-            delta_arrow="off" if not tile["change"] else "auto",
-            border=True,
-            width=150,
-        )
+st.caption(mix_caption(as_at.label, earlier.label if earlier else None))
+_ui.status_tiles(tiles)
 
 heading = st.columns([3, 2], vertical_alignment="bottom")
 heading[0].subheader(f"Boards ranked, best first, as at {as_at.label}")

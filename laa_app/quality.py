@@ -56,8 +56,8 @@ if chase.empty:
     st.caption("Every target has figures as at this quarter.")
 else:
     st.caption(
-        "Grouped by lead partner, to send each partner the figures it owes. A target that has never had figures "
-        "is listed here, not as overdue."
+        "Grouped by lead partner, to send each partner the figures it owes. An annual target with no outturn "
+        "for a year now due is overdue as well (listed below)."
     )
     _ui.targets_table(
         quality.chase_table(chase),
@@ -80,26 +80,7 @@ if stale.empty:
     st.caption("No target's figures are overdue: each has figures for its last reporting cycle or later.")
 else:
     _ui.targets_table(
-        stale[
-            [
-                "indicator_code",
-                "frequency",
-                "last_period",
-                "due",
-                "quarters_behind",
-                "theme_board",
-                "lead_partner",
-                "indicator_name",
-            ]
-        ].rename(
-            columns={
-                **TARGET_HEADINGS,
-                "frequency": "Frequency",
-                "last_period": "Last figures for",
-                "due": "Should have figures for",
-                "quarters_behind": "Quarters behind",
-            }
-        ),
+        quality.stale_table(stale),
         "stale_table",
         column_config={"Indicator": st.column_config.TextColumn(width="medium")},
     )

@@ -39,7 +39,11 @@ may_move = may_change(who, Change.BOARD)
 st.caption(f"Uploads are recorded as {md_escape(who.name)}'s, with {md_escape(who.role.value)} permissions.")
 if area is not None and len(_ui.area_names()) > 1:
     st.caption(f"Rows without an area column are stored in {md_escape(area)}, the area picked in the sidebar.")
-uploaded = st.file_uploader("Quarterly file", type=["csv", "xlsx"], key="upload_file")
+# A committed file leaves the uploader (a new key is a new, empty widget): the page then shows what was stored,
+# not the same file again as "Nothing to change".
+uploaded = st.file_uploader(
+    "Quarterly file", type=["csv", "xlsx"], key=f"upload_file_{st.session_state.get('upload_round', 0)}"
+)
 
 
 def show_problems(problems) -> None:
@@ -167,6 +171,7 @@ if uploaded is not None:
                 show_problems(rejected.problems)
             else:
                 st.session_state.pop("upload_check", None)
+                st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
                 s = stored.summary()
                 st.session_state["upload_done"] = (
                     f"Stored {md_escape(uploaded.name)} as batch {s['batch']}: {s['rows_new']} new, "

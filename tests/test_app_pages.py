@@ -173,6 +173,62 @@ def test_board_page_switch_shows_every_status_and_filters(demo_app):
     assert set(rows["Lead partner"]) == {"CHENEL"}
 
 
+def test_board_page_opens_with_the_boards_own_mix_and_its_change_since_last_quarter(demo_app):
+    demo_app.query_params["board"] = "Children's Trust"
+    at = no_exception(demo_app.run())
+    assert {m.label: (m.value, m.delta) for m in at.metric} == {
+        "Targets": ("26", "0"),
+        "✖ Red · 34.6%": ("9", "0"),
+        "▲ Amber · 11.5%": ("3", "1"),
+        "✔ Green · 38.5%": ("10", "-1"),
+        "… Awaited · 15.4%": ("4", "0"),
+    }
+    assert (
+        "Children's Trust's targets by status as at 2009/10 Q3, with each status's share of the board's targets; "
+        "the change since 2009/10 Q2." in [c.value for c in at.caption]
+    )
+    # Another board, another mix; at the first quarter held there is no change to show.
+    at.selectbox(key="pick_board").select("PMG").run()
+    at.selectbox(key="pick_as_at").select("2008/09 Q4").run()
+    assert {m.label: (m.value, m.delta) for m in no_exception(at).metric} == {
+        "Targets": ("4", ""),
+        "✖ Red · 25.0%": ("1", ""),
+        "▲ Amber · 0.0%": ("0", ""),
+        "✔ Green · 0.0%": ("0", ""),
+        "… Awaited · 75.0%": ("3", ""),
+    }
+
+
+def test_board_filters_are_kept_in_the_address(demo_app):
+    demo_app.query_params["board"] = "Children's Trust"
+    demo_app.query_params["partner"] = "nhs haringey"
+    at = no_exception(demo_app.run())
+    assert frame_with(at, "Code")["Code"].tolist() == ["NI 112", "NI 56"]
+    assert at.multiselect(key="pick_partner").value == ["NHS Haringey"]
+    assert any(m.value.startswith("**Board paper: 2 red targets · lead partner NHS Haringey**") for m in at.markdown)
+    at.toggle(key="pick_statuses").set_value(True).run()
+    at.multiselect(key="pick_type").select("designated").run()
+    assert frame_with(no_exception(at), "Code")["Code"].tolist() == ["NI 112", "NI 56", "NI 51"]
+    assert at.query_params == {
+        "board": "Children's Trust",
+        "partner": "NHS Haringey",
+        "statuses": "all",
+        "type": "designated",
+    }
+    at.toggle(key="pick_statuses").set_value(False).run()
+    at.multiselect(key="pick_partner").unselect("NHS Haringey").run()
+    at.multiselect(key="pick_type").select("stretch").run()
+    assert at.query_params == {"board": "Children's Trust", "type": ["designated", "stretch"]}
+
+
+def test_board_filters_the_board_lacks_are_named_and_left_out(demo_app):
+    demo_app.query_params["board"] = "PMG"
+    demo_app.query_params["partner"] = ["HAVCO", "Nobody"]
+    at = no_exception(demo_app.run())
+    assert at.warning[0].value == "No target of PMG has the lead partner “Nobody”, so that filter is left out."
+    assert at.multiselect(key="pick_partner").value == ["HAVCO"]
+
+
 def test_board_bookmark_from_the_home_url(demo_app):
     demo_app.query_params["board"] = "children's trust"
     at = no_exception(demo_app.run())
@@ -234,7 +290,10 @@ def test_upload_commits_a_good_file_and_the_helicopter_view_shows_it(fresh_app):
     assert any(r"1 target recovers from ✖ red \(to ✔ green\)" in m.value for m in at.markdown)
     at.button(key="commit").click().run()
     no_exception(at)
-    assert "as batch 3" in at.success[0].value
+    assert at.success[0].value == "Stored q3\\_fix\\.csv as batch 3: 0 new, 1 changed, 0 unchanged rows."
+    # The committed file has left the uploader: no second preview of it saying there is nothing to change.
+    assert at.file_uploader[0].value is None
+    assert not at.info and "Preview of q3\\_fix\\.csv" not in [s.value for s in at.subheader]
     history = frame_with(at, "Batch")
     assert history["Batch"].tolist() == [3, 2, 1]
 
@@ -250,8 +309,6 @@ def test_upload_rollback_restores_the_previous_figures(fresh_app):
     at.file_uploader[0].upload("q3_fix.csv", GOOD_FILE, "text/csv")
     at.run()
     at.button(key="commit").click().run()
-    at.file_uploader[0].clear()
-    at.run()
     at.selectbox(key="rollback_batch").select(3).run()
     at.checkbox(key="rollback_sure").check().run()
     at.button(key="rollback").click().run()
@@ -304,17 +361,19 @@ def test_data_quality_lists(demo_app):
     at = no_exception(demo_app.run())
     at.switch_page("quality.py").run()
     no_exception(at)
-    # The annual 2008/09 outturns are not overdue in 2009/10: no false alarms.
+    # The annual 2008/09 outturns held are not overdue in 2009/10; the 17 annual targets with none for 2008/09 are.
     assert {m.label: m.value for m in at.metric} == {
         "… Data awaited": "24",
-        "Figures overdue in their own cycle": "0",
+        "Figures overdue in their own cycle": "17",
         "Missing a lead partner, polarity or target": "0",
     }
     by_board = frame_with(at, "% awaited")
     assert by_board.iloc[0].tolist() == ["Better Places", 7, 4, 57.1]
-    assert "No target's figures are overdue: each has figures for its last reporting cycle or later." in [
-        c.value for c in at.caption
-    ]
+    overdue = frame_with(at, "Should have figures for")
+    assert len(overdue) == 17
+    assert overdue.iloc[0][["Code", "Frequency", "Last figures for", "Should have figures for"]].tolist() == [
+        "NI 163", "annual", "none yet", "2008/09",
+    ]  # fmt: skip
     # The chase list: every target awaiting data, with its lead partner, frequency and last figures.
     assert "Chase list: targets awaiting data as at 2009/10 Q3" in [s.value for s in at.subheader]
     chase = frame_with(at, "Awaiting figures for")

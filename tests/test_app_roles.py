@@ -80,7 +80,21 @@ def test_a_chair_signs_off_their_boards_quarter_and_the_board_page_says_so(demo_
     at.switch_page("board.py")
     at = ran(at)
     assert at.markdown[0].value == "Children's Trust 2009/10 Q3 is not signed off yet."
+    # Signing off asks first, saying what is still awaited and whom it binds; Cancel leaves the quarter open.
     at.button(key="sign_off").click()
+    at = ran(at)
+    asked = at.warning[0].value.replace("\\", "").replace("\u2060", "")  # as the reader sees the escaped text
+    assert asked.startswith(
+        "Sign off Children's Trust 2009/10 Q3? 4 of 26 targets are still data awaited: NI 80, NI 99"
+    )
+    assert at.markdown[0].value == "Children's Trust 2009/10 Q3 is not signed off yet."
+    at.button(key="sign_off_cancel").click()
+    at = ran(at)
+    assert at.markdown[0].value == "Children's Trust 2009/10 Q3 is not signed off yet."
+    assert not at.warning and not [b for b in at.button if b.key == "sign_off_confirm"]
+    at.button(key="sign_off").click()
+    at = ran(at)
+    at.button(key="sign_off_confirm").click()
     at = ran(at)
     assert at.markdown[0].value.startswith("🔒 Children's Trust 2009/10 Q3 was signed off by chris on ")
     assert not [b for b in at.button if b.key == "sign_off"]

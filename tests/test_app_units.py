@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import charts, movement, preview, quality, views
-from dashboard.breakdown import board_breakdown
+from dashboard import charts, movement, preview, quality, reports, views
+from dashboard.breakdown import COUNT_COLUMNS, board_breakdown
 from dashboard.entry import entry_file, entry_table
 from dashboard.importer import import_bytes
 from dashboard.movement import Direction, Move, classify, direction
@@ -20,6 +20,7 @@ from dashboard.permissions import LOCAL_ADMIN
 from dashboard.position import load_position, target_history
 from dashboard.rules import Status
 from dashboard.settings import SAMPLE_DATA
+from dashboard.signoff import sign_off_question
 from dashboard.store.engine import make_engine
 from tests.fixtures import acting, new_store
 
@@ -149,6 +150,27 @@ def test_headline_tiles(position):
     assert movement.headline(position, Q1)["red"]["history"] == [11, 12]
 
 
+def test_a_boards_own_mix_with_its_change_is_the_one_its_paper_opens_with(position):
+    tiles = movement.headline(position, Q3, "children's trust")
+    assert {k: (t["value"], t["pct"], t["change"]) for k, t in tiles.items()} == {
+        "targets": (26, None, 0),
+        "red": (9, 34.6, 0),
+        "amber": (3, 11.5, 1),
+        "green": (10, 38.5, -1),
+        "data_awaited": (4, 15.4, 0),
+    }
+    assert tiles["red"]["history"] == [7, 8, 9, 9]
+    mix = reports.board_paper(
+        position, Q3, "Children's Trust", views.board_targets(position.statuses(Q3), "Children's Trust")
+    ).mix
+    assert {s.value: (mix.counts[s], mix.pcts[s]) for s in mix.counts} == {
+        s.value: (tiles[key]["value"], tiles[key]["pct"]) for key, s in COUNT_COLUMNS.items()
+    }
+    assert [views.tile_label(k, t["pct"]) for k, t in tiles.items()] == [
+        "Targets", "✖ Red · 34.6%", "▲ Amber · 11.5%", "✔ Green · 38.5%", "… Awaited · 15.4%",
+    ]  # fmt: skip
+
+
 def test_mix_over_time(position):
     mix = movement.mix_over_time(position)
     assert mix["period_label"].unique().tolist() == ["2008/09 Q4", "2009/10 Q1", "2009/10 Q2", "2009/10 Q3"]
@@ -189,17 +211,21 @@ def test_awaited_by_board_and_lead_partner(position):
 
 
 def test_stale_targets(position):
-    # Each target is judged in its own cycle: the annual 2008/09 outturns are not overdue in 2009/10 (the
-    # 2009/10 outturn is not due yet), and the targets that never had figures are awaiting data, not overdue.
+    # Each target is judged in its own cycle: the annual 2008/09 outturns held are not overdue in 2009/10 (the
+    # 2009/10 outturn is not due yet); the 17 annual targets with no 2008/09 outturn are; the quarterly targets
+    # that never had figures are awaiting data, not overdue.
     for quarter in position.quarters():
-        assert quality.stale(position, quarter).empty, quarter.label
-    # As at 2010/11 Q1 the 2008/09 outturns are more than a financial year behind, and the quarterly figures
-    # that stopped at 2009/10 Q3 miss 2009/10 Q4: all overdue, the longest overdue first.
+        assert set(quality.stale(position, quarter)["frequency"]) <= {"annual"}, quarter.label
+    assert len(quality.stale(position, Q3)) == 17
+    # As at 2010/11 Q1 the 2008/09 outturns are more than a financial year behind (the 17 never reported, 9
+    # quarters, since 2007/08), and the quarterly figures that stopped at 2009/10 Q3 miss 2009/10 Q4: all
+    # overdue, the longest overdue first.
     later = quality.stale(position, parse_period("2010/11 Q1"))
     annual = later[later["frequency"] == "annual"]
-    assert len(annual) == 12 and codes(later)[:12] == codes(annual)
-    assert set(annual["last_period"]) == {"2008/09"} and set(annual["due"]) == {"2009/10"}
-    assert set(annual["quarters_behind"]) == {5}
+    assert len(annual) == 29 and codes(later)[:29] == codes(annual)
+    assert annual["last_period"].value_counts(dropna=False).to_dict() == {None: 17, "2008/09": 12}
+    assert set(annual["due"]) == {"2009/10"}
+    assert annual["quarters_behind"].value_counts().to_dict() == {9: 17, 5: 12}
     quarterly = later[later["frequency"] == "quarterly"]
     assert set(quarterly["due"]) == {"2009/10 Q4"} and set(quarterly["quarters_behind"]) == {2, 3}
 
@@ -230,7 +256,7 @@ def test_missing_settings():
 
 
 def test_quality_summary(position):
-    assert quality.summary(position, Q3) == {"targets": 74, "data_awaited": 24, "stale": 0, "missing_settings": 0}
+    assert quality.summary(position, Q3) == {"targets": 74, "data_awaited": 24, "stale": 17, "missing_settings": 0}
 
 
 # preview ----------------------------------------------------------------------------------------------------------
@@ -473,3 +499,23 @@ def test_no_page_renders_html_from_data():
         text = path.read_text()
         assert "unsafe_allow_html" not in text, path
         assert "st.html" not in text, path
+
+
+def test_an_unknown_address_is_named_as_asked_shortened_and_literal():
+    assert views.no_page_sentence("users") == "There is no page at /users"
+    assert views.no_page_sentence("[x](http:evil)" + "a" * 60) == (
+        "There is no page at /\\[x\\]\\(http\\:\u2060evil\\)" + "a" * 25 + "…"
+    )
+
+
+def test_signing_off_asks_first_naming_what_is_still_awaited_and_who_it_binds(position):
+    assert sign_off_question(position.statuses(Q3), "children's trust", Q3) == (
+        "Sign off children's trust 2009/10 Q3? 4 of 26 targets are still data awaited: NI 80, NI 99, NI 100, NI 101. "
+        "Once signed off, partners, the chair and analysts can no longer change the board's figures for 2009/10 Q3, "
+        "until an analyst or the chair re-opens it, giving a reason."
+    )
+    one = position.statuses(Q3)
+    one = one[~one["indicator_code"].isin(["NI 1", "NI 4"])]
+    assert "? 1 of 2 targets is still data awaited: NI 6. Once" in sign_off_question(one, "PMG", Q3)
+    none = one[one["indicator_code"] != "NI 6"]
+    assert "? None of its 1 target is data awaited. Once" in sign_off_question(none, "PMG", Q3)

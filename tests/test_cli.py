@@ -1,22 +1,29 @@
 """The command line as a user meets it: usage mistakes, --as-at outside the periods held, tables that fit a
-100-column terminal, the ranking's two orders side by side, and `laa serve` stopping when it is told to."""
+100-column terminal and are whole in a pipe, the ranking's two orders side by side, and `laa serve` stopping when
+it is told to."""
 
 from __future__ import annotations
 
 import contextlib
+import http.server
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
+from dashboard import serving
 from dashboard.output import to_table
 from tests.conftest import ROOT, free_port, laa
 from tests.test_haringey import RANKING
@@ -123,10 +130,23 @@ def test_as_at_within_the_periods_held_is_quiet(demo, as_at):
     assert run.out.endswith(f"\nHaringey, as at {as_at}\n")
 
 
-# --- Tables fit 100 columns ---
+# --- Tables fit the terminal; piped, every column in full ---
 
 
-def test_every_table_fits_100_columns(demo):
+class Terminal:
+    """What `laa` prints on, as output.py sees it: a terminal (the runner's own stdout is a pipe)."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def on_a_terminal(monkeypatch, columns: int) -> None:
+    monkeypatch.setattr("dashboard.output.sys", SimpleNamespace(stdout=Terminal()))
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda fallback=(100, 24): os.terminal_size((columns, 24)))
+
+
+def test_every_table_fits_a_100_column_terminal(demo, monkeypatch):
+    on_a_terminal(monkeypatch, 100)
     for args in (
         ["exceptions"],
         ["exceptions", "--status", "amber"],
@@ -135,10 +155,46 @@ def test_every_table_fits_100_columns(demo):
         ["ranking"],
         ["ranking", "--basis", "rated"],
         ["batches"],
+        ["audit"],
     ):
         run = laa(*args)
         assert (run.code, run.err) == (0, ""), args
         assert [line for line in run.out.splitlines() if len(line) > 100] == [], args
+    assert "NI 151  Overall emplo…  Enterprise      2009/10 Q3    66.5    61.1  Jobcentre Plus   Off track at 2…" in (
+        laa("exceptions").out.splitlines()
+    )
+    # A date is kept whole, like a figure: the text columns give way.
+    assert re.fullmatch(
+        r"\d{4}-\d\d-\d\d \d\d:\d\d  demo  upload  NI 39   2009/10 Q2  actual +1546 +1496 +batch 2: \S+…",
+        laa("audit", "--target", "NI 39").out.splitlines()[2],
+    )
+
+
+NI_59 = "Percentage of initial assessments for children's social care carried out within 7 working days of referral"
+NI_59_COMMENTARY = (
+    "Off track at 2009/10 Q3: the new duty and assessment team has started to clear the backlog, but timeliness is "
+    "still well short."
+)
+
+
+def test_piped_exceptions_give_the_indicator_and_commentary_in_full(demo):
+    run = laa("exceptions", "--board", "Children's Trust")
+    assert (run.code, run.err) == (0, "")
+    ni59 = next(line for line in run.out.splitlines() if line.startswith("NI 59 "))
+    assert NI_59 in ni59 and ni59.endswith(NI_59_COMMENTARY)
+    assert "…" not in run.out
+
+
+def test_piped_audit_gives_the_date_old_and_new_commentary_and_detail_in_full(demo):
+    run = laa("audit", "--target", "NI 39")
+    assert (run.code, run.err) == (0, "")
+    commentary = next(line for line in run.out.splitlines() if " commentary " in line)
+    assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d  demo  upload  NI 39   2009/10 Q2  commentary +Off track", commentary)
+    assert "the new HES coding counts more alcohol-attributable conditions.  Corrected after" in commentary
+    assert commentary.endswith(
+        "not the provisional 1,546, so amber rather than red.  batch 2: haringey_corrections.csv"
+    )
+    assert "…" not in run.out
 
 
 def test_a_table_shortens_its_widest_text_and_never_a_number():
@@ -156,14 +212,10 @@ def test_a_table_shortens_its_widest_text_and_never_a_number():
     assert to_table(figures, width=10).splitlines()[2] == "123456789012  987654321098"
 
 
-def test_a_table_fits_the_terminal_it_is_printed_on(monkeypatch):
-    class Terminal:
-        def isatty(self) -> bool:
-            return True
-
-    monkeypatch.setattr(sys, "stdout", Terminal())
-    monkeypatch.setattr(shutil, "get_terminal_size", lambda fallback=(100, 24): os.terminal_size((30, 24)))
-    frame = pd.DataFrame({"code": ["NI 117"], "note": ["x" * 80]})
+def test_a_table_fits_the_terminal_it_is_printed_on_and_is_whole_in_a_pipe(monkeypatch):
+    frame = pd.DataFrame({"code": ["NI 117"], "note": ["x" * 180]})
+    assert [len(line) for line in to_table(frame).splitlines()] == [12, 188, 188]  # pytest's stdout is no terminal
+    on_a_terminal(monkeypatch, 30)
     assert [len(line) for line in to_table(frame).splitlines()] == [12, 30, 30]
 
 
@@ -282,11 +334,70 @@ def test_stopping_laa_serve_stops_the_server_and_frees_the_port(tmp_path, stop):
         )
     try:
         _wait_until_healthy(port, server, log)
+        # Once it answers (not before), one line says where it is: Streamlit's own welcome is not printed.
+        ready = f"The dashboard is at http://127.0.0.1:{port} (Ctrl+C stops it)\n"
+        deadline = time.monotonic() + 10
+        while ready not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert log.read_text().count(ready) == 1
+        assert "You can now view" not in log.read_text()
         server.send_signal(stop)
         server.wait(timeout=30)
         assert _refuses_connections(port, within=5), "the dashboard still answers after `laa serve` was stopped"
     finally:
         _end_session(server)
+
+
+@pytest.fixture
+def taken_port() -> Iterator[int]:
+    """A port on 127.0.0.1 another program is listening on."""
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        yield other.getsockname()[1]
+
+
+def test_laa_serve_refuses_a_port_in_use_and_says_how_to_choose_another(tmp_path, monkeypatch, taken_port):
+    monkeypatch.setenv("LAA_DATABASE_URL", f"sqlite:///{tmp_path / 'laa.sqlite3'}")
+    monkeypatch.setattr(os, "execve", _never_exec)
+    monkeypatch.setattr(serving, "start_announcer", _never_exec)
+    for args in (["--port", str(taken_port)], []):  # --port, or LAA_PORT
+        monkeypatch.setenv("LAA_PORT", str(taken_port))
+        run = laa("serve", *args, "--address", "127.0.0.1")
+        assert (run.code, run.out) == (2, "")
+        assert run.err == (
+            f"error: port {taken_port} is already in use on 127.0.0.1 (another dashboard, or another program, is "
+            f"listening there): choose another with LAA_PORT, e.g. `LAA_PORT={taken_port + 1} bash scripts/start`, "
+            f"or `laa serve --port {taken_port + 1}`\n"
+        )
+    assert not (tmp_path / "laa.sqlite3").exists()  # refused before anything was made
+
+
+def test_the_address_is_announced_only_when_the_server_answers(capsys):
+    port = free_port()
+    stopped = subprocess.Popen(["true"])  # a server that has stopped: its pid is no longer running
+    stopped.wait()
+    assert serving._watch("127.0.0.1", port, stopped.pid) == 0  # nothing answers and the server has gone
+    assert capsys.readouterr().out == ""
+
+    class Health(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200 if self.path == "/_stcore/health" else 404)
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *_args) -> None:
+            pass
+
+    with http.server.HTTPServer(("127.0.0.1", port), Health) as answering:
+        thread = threading.Thread(target=answering.serve_forever, daemon=True)
+        thread.start()
+        try:
+            assert serving._watch("127.0.0.1", port, os.getpid()) == 0
+        finally:
+            answering.shutdown()
+    assert capsys.readouterr().out == f"The dashboard is at http://127.0.0.1:{port} (Ctrl+C stops it)\n"
+    assert serving.display_url("0.0.0.0", 8502) == "http://localhost:8502"
 
 
 # --- Output cut short by its reader (`| head`): the command ends quietly, as one stopped by SIGPIPE ---
@@ -364,7 +475,10 @@ def test_laa_serve_gives_the_server_absolute_paths_under_the_callers_directory(t
 
     monkeypatch.setattr(os, "execv", start)
     monkeypatch.setattr(os, "execve", start)
+    monkeypatch.setattr(serving, "start_announcer", lambda *_args: None)  # no watcher forked from the tests
+    monkeypatch.setenv("LAA_PORT", str(port := free_port()))  # 8501 may be someone's dashboard on this machine
     assert laa("serve").code == 0
+    assert started["args"][started["args"].index("--server.port") + 1] == str(port)
     assert started["cwd"] == ROOT / "laa_app"
     assert started["env"]["LAA_DATABASE_URL"] == f"sqlite:///{tmp_path / database}"
     assert started["env"]["LAA_LOG_FILE"] == str(tmp_path / log)

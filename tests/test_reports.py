@@ -311,5 +311,13 @@ def test_describe_and_file_stem(demo):
         == "3 targets, all statuses · target type designated, stretch · lead partner CHENEL"
     )
     paper = red_paper(load_position(demo))
-    assert reports.file_stem(paper) == "board-paper-Childrens-Trust-2009-10-Q3"
-    assert reports.file_stem(red_paper(load_position(demo), board=None)) == "board-paper-all-boards-2009-10-Q3"
+    assert reports.file_stem(paper) == "childrens-trust-2009-10-q3-red"
+    assert reports.file_stem(paper, Status.RED, [], ["NHS Haringey"]) == "childrens-trust-2009-10-q3-red-nhs-haringey"
+    assert (
+        reports.file_stem(paper, None, ["designated", "stretch"], ["CHENEL"])
+        == "childrens-trust-2009-10-q3-all-statuses-designated-stretch-chenel"
+    )
+    assert reports.file_stem(paper, Status.DATA_AWAITED) == "childrens-trust-2009-10-q3-data-awaited"
+    assert reports.file_stem(red_paper(load_position(demo), board=None)) == "all-boards-2009-10-q3-red"
+    many = reports.file_stem(paper, Status.RED, [], [f"Partner {n}" for n in range(40)])
+    assert len(many) == 120 and many.startswith("childrens-trust-2009-10-q3-red-partner-0-partner-1-")
