@@ -46,7 +46,7 @@ def test_an_analyst_changes_a_tolerance_and_sees_the_status_it_moves_before_savi
     assert grid_row(shown, row)[:1] == ["NI 115"]
     # NI 115: 11.85 against 11.5, lower is better: amber within 5%, red within 2%.
     expect(page.get_by_text("1 target turns ✖ red")).to_be_visible(timeout=LONG)
-    screenshot(page, "indicators")
+    screenshot(page, "indicators_preview")
     page.get_by_role("button", name="Save 1 change").click()
     expect(page.get_by_text("Saved 1 change as batch 3.")).to_be_visible(timeout=LONG)
 
@@ -60,7 +60,7 @@ def test_next_years_targets_open_its_first_quarter_for_the_partner(writing_page,
     page.get_by_role("button", name="Copy each target's last target forward into the empty cells").click()
     expect(page.get_by_text("What saving will do")).to_be_visible(timeout=LONG)
     idle(page)
-    screenshot(page, "targets")
+    screenshot(page, "targets_copied")
     page.get_by_role("button", name="Save 209 changes").click()
     expect(page.get_by_text("as batch 3.")).to_be_visible(timeout=LONG)
 
