@@ -355,6 +355,8 @@ def disable_user(engine: Engine, by: Actor, name: str) -> Account:
     """The user can no longer sign in; what they recorded stays, with their name. Returns the account."""
     require(by, Action.MANAGE_USERS)
     account = find_user(engine, name)
+    if name_key(account.name) == name_key(by.name):
+        raise AccountProblem("you cannot disable your own account: ask another administrator")
     with writing(engine, figures=False) as conn:
         conn.execute(update(User).where(User.name == account.name).values(disabled_at=datetime.now(UTC)))
         record(conn, by.name, "disable user", field="user", old=account.name, detail="can no longer sign in")

@@ -74,8 +74,9 @@ if done := st.session_state.pop(DONE, None):
 
 who = _ui.actor()
 frame = users_frame(_ui.engine())
+shown = frame.assign(last_sign_in=frame["last_sign_in"].dt.strftime("%Y-%m-%d %H:%M").fillna("never"))
 st.dataframe(
-    frame,
+    shown,
     hide_index=True,
     width="stretch",
     key="users_table",
@@ -85,7 +86,7 @@ st.dataframe(
         "boards": "Boards",
         "partner": "Lead partner",
         "email": "E-mail",
-        "last_sign_in": st.column_config.DatetimeColumn("Last sign-in (UTC)", format="YYYY-MM-DD HH:mm"),
+        "last_sign_in": st.column_config.TextColumn("Last sign-in (UTC)"),
         "locked": st.column_config.CheckboxColumn("Locked", help="Too many wrong passwords: Unlock lets them in"),
         "disabled": st.column_config.CheckboxColumn("Disabled", help="They can no longer sign in"),
     },
