@@ -3,12 +3,13 @@ one user per name whatever its case, width or spacing (users.name_key), and the 
 
 from __future__ import annotations
 
+import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, Row, insert, select, update
+from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from dashboard import throttle
@@ -17,8 +18,8 @@ from dashboard.names import find_name, name_key
 from dashboard.passwords import MAX_PASSWORD, Checked, check_no_password, check_password, hash_password
 from dashboard.passwords import password_problem as _password_problem
 from dashboard.permissions import Action, Actor, Role, require
-from dashboard.store.engine import recording, writing
-from dashboard.store.models import Area, SignInSession, ThemeBoard, User, UserBoard
+from dashboard.store.engine import as_utc, recording, writing
+from dashboard.store.models import Area, SignInSession, Target, ThemeBoard, User, UserBoard
 from dashboard.store.schema import require_ready
 from dashboard.throttle import LOCK_FOR, Throttled
 
@@ -63,14 +64,8 @@ def add_user(
     sign-on reports for them (optional)."""
     require(by, Action.MANAGE_USERS)
     require_ready(engine)
-    name, chosen = _user_name(name), _role(role)
-    boards = boards or []
-    if chosen is Role.CHAIR and not boards:
-        raise AccountProblem("a chair needs the boards they chair: give --board BOARD once for each")
-    if chosen is Role.PARTNER and not (partner or "").strip():
-        raise AccountProblem("a partner needs the lead partner it speaks for: give --partner, e.g. 'NHS Haringey'")
-    if chosen not in (Role.CHAIR,) and boards:
-        raise AccountProblem("only a chair has boards: leave out --board")
+    name = _user_name(name)
+    chosen, boards, _ = _role_and_scope(role, boards, partner, strict=False)
     password_hash = _hash(password)
     try:
         with writing(engine, figures=False) as conn:
@@ -109,6 +104,24 @@ def _insert_user(
         conn.execute(insert(UserBoard), [{"user_id": user_id, "theme_board_id": b} for b in board_ids])
     scope = f"boards {', '.join(boards)}" if boards else f"partner {partner}" if partner else ""
     record(conn, by.name, "add user", field="user", new=name, detail=f"role {role.value} {scope}".strip())
+
+
+def _role_and_scope(
+    role: str, boards: list[str] | None, partner: str | None, *, strict: bool = True
+) -> tuple[Role, list[str], str | None]:
+    """The role, with the boards a chair needs and the lead partner a partner needs; strict: only a partner has a
+    lead partner (add_user has always kept one given to another role)."""
+    chosen, boards = _role(role), list(boards or [])
+    tidy = " ".join(partner.split()) if partner and partner.strip() else None
+    if chosen is Role.CHAIR and not boards:
+        raise AccountProblem("a chair needs the boards they chair: give --board BOARD once for each")
+    if chosen is Role.PARTNER and tidy is None:
+        raise AccountProblem("a partner needs the lead partner it speaks for: give --partner, e.g. 'NHS Haringey'")
+    if chosen is not Role.CHAIR and boards:
+        raise AccountProblem("only a chair has boards: leave out --board")
+    if strict and chosen is not Role.PARTNER and tidy is not None:
+        raise AccountProblem("only a partner has a lead partner: leave out --partner")
+    return chosen, boards, tidy
 
 
 def _name_free(conn: Connection, name: str) -> None:
@@ -159,8 +172,19 @@ def _account(conn: Connection, user: Row) -> Account:
     return Account(user.name, Role(user.role), tuple(boards), user.partner, user.disabled_at is not None, user.email)
 
 
-def list_users(engine: Engine) -> list[Account]:
+@dataclass(frozen=True)
+class Listed(Account):
+    """An account as the list of users shows it: when it last signed in, and whether wrong passwords lock it now."""
+
+    last_sign_in: datetime | None = None
+    locked: bool = False
+    """Its name is locked now from some address, or from every one (`laa user unlock` ends it)."""
+
+
+def list_users(engine: Engine, now: datetime | None = None) -> list[Listed]:
+    """Every user by name, with their latest sign-in and whether their name is locked at now."""
     require_ready(engine)
+    now = now or datetime.now(UTC)
     with engine.connect() as conn:
         users = conn.execute(select(User).order_by(User.name)).all()
         boards = conn.execute(
@@ -168,16 +192,35 @@ def list_users(engine: Engine) -> list[Account]:
             .join(ThemeBoard, ThemeBoard.id == UserBoard.theme_board_id)
             .order_by(UserBoard.id)
         ).all()
+        started = dict(
+            conn.execute(
+                select(SignInSession.user_id, func.max(SignInSession.started_at)).group_by(SignInSession.user_id)
+            ).all()
+        )
+        locked = throttle.locked_names(conn, now)
     chaired: dict[int, list[str]] = {}
     for user_id, board in boards:
         chaired.setdefault(user_id, []).append(board)
     return [
-        Account(u.name, Role(u.role), tuple(chaired.get(u.id, [])), u.partner, u.disabled_at is not None, u.email)
+        Listed(
+            u.name,
+            Role(u.role),
+            tuple(chaired.get(u.id, [])),
+            u.partner,
+            u.disabled_at is not None,
+            u.email,
+            as_utc(started[u.id]) if started.get(u.id) is not None else None,
+            throttle.name_hash(name_key(u.name)) in locked,
+        )
         for u in users
     ]
 
 
-def users_frame(engine: Engine) -> pd.DataFrame:
+USER_COLUMNS = ["name", "role", "boards", "partner", "email", "last_sign_in", "locked", "disabled"]
+
+
+def users_frame(engine: Engine, now: datetime | None = None) -> pd.DataFrame:
+    """Every user: role, boards, lead partner, e-mail, latest sign-in (UTC; NaT for never), locked, disabled."""
     rows = [
         {
             "name": a.name,
@@ -185,17 +228,135 @@ def users_frame(engine: Engine) -> pd.DataFrame:
             "boards": ", ".join(a.boards),
             "partner": a.partner or "",
             "email": a.email or "",
+            "last_sign_in": a.last_sign_in,
+            "locked": a.locked,
             "disabled": a.disabled,
         }
-        for a in list_users(engine)
+        for a in list_users(engine, now)
     ]
-    return pd.DataFrame(rows, columns=["name", "role", "boards", "partner", "email", "disabled"])
+    frame = pd.DataFrame(rows, columns=USER_COLUMNS)
+    frame["last_sign_in"] = pd.to_datetime(frame["last_sign_in"], utc=True)
+    return frame
+
+
+def board_names(engine: Engine) -> list[str]:
+    """The store's theme boards by name (each once, whatever the areas holding it): a chair's choices."""
+    with engine.connect() as conn:
+        return list(conn.scalars(select(ThemeBoard.name).distinct().order_by(ThemeBoard.name)))
+
+
+def lead_partners(engine: Engine) -> list[str]:
+    """The lead partners the store's targets name: a partner's choices."""
+    with engine.connect() as conn:
+        held = conn.scalars(select(Target.lead_partner).where(Target.lead_partner.is_not(None)).distinct())
+        return sorted({" ".join(p.split()) for p in held if p and p.strip()}, key=str.casefold)
+
+
+def one_time_password() -> str:
+    """A random password to hand to a new user (or one whose password is reset) once: four groups of four letters
+    and digits from `secrets`, that passwords.py's rules let through."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: it is read out or copied by hand
+    while True:
+        password = "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4))
+        if _password_problem(password) is None:
+            return password
+
+
+def invite_user(
+    engine: Engine,
+    by: Actor,
+    name: str,
+    role: str,
+    boards: list[str] | None = None,
+    partner: str | None = None,
+    email: str | None = None,
+    *,
+    single_sign_on: bool = False,
+) -> tuple[Account, str | None]:
+    """add_user with a one-time password to pass on, returned (once) beside the account; single_sign_on: the
+    user signs in with single sign-on's e-mail alone, so their password is random and nobody is told it (None)."""
+    if single_sign_on and _email(email) is None:
+        raise AccountProblem("a user who signs in with single sign-on needs their e-mail")
+    password = one_time_password()
+    account = add_user(engine, by, name, role, password, boards, partner, email)
+    return account, None if single_sign_on else password
+
+
+def reset_password(engine: Engine, by: Actor, name: str) -> tuple[Account, str]:
+    """A new one-time password for the user (set_password's checks, audit and unlocking); returned once."""
+    password = one_time_password()
+    return set_password(engine, by, name, password), password
+
+
+def set_role(
+    engine: Engine,
+    by: Actor,
+    name: str,
+    role: str,
+    boards: list[str] | None = None,
+    partner: str | None = None,
+) -> Account:
+    """A new role, with a chair's boards or a partner's lead partner (as add_user checks them). Their open
+    sign-ins end, since their rights changed. Returns the account as changed."""
+    require(by, Action.MANAGE_USERS)
+    account = find_user(engine, name)
+    chosen, boards, tidy = _role_and_scope(role, boards, partner)
+    if name_key(account.name) == name_key(by.name) and chosen is not account.role:
+        raise AccountProblem("you cannot change your own role: ask another administrator")
+    with writing(engine, figures=False) as conn:
+        user_id = conn.scalar(select(User.id).where(User.name == account.name))
+        board_ids = _board_ids(conn, boards)
+        conn.execute(update(User).where(User.id == user_id).values(role=chosen.value, partner=tidy))
+        conn.execute(delete(UserBoard).where(UserBoard.user_id == user_id))
+        if board_ids:
+            conn.execute(insert(UserBoard), [{"user_id": user_id, "theme_board_id": b} for b in board_ids])
+        _end_sign_ins(conn, user_id)
+        changed = find_user_in(conn, account.name)
+        record(
+            conn,
+            by.name,
+            "set role",
+            field="role",
+            old=_role_text(account),
+            new=_role_text(changed),
+            detail=f"user {account.name}; signed out",
+        )
+    return changed
+
+
+def _role_text(account: Account) -> str:
+    return f"{account.role.value} {account.scope()}".strip()
+
+
+def find_user_in(conn: Connection, name: str) -> Account:
+    user = _user_named(conn, name)
+    if user is None:
+        raise AccountProblem(f"there is no user {name!r}: `laa user list` lists them")
+    return _account(conn, user)
+
+
+def _end_sign_ins(conn: Connection, user_id: int) -> None:
+    ended = update(SignInSession).where(SignInSession.user_id == user_id, SignInSession.ended_at.is_(None))
+    conn.execute(ended.values(ended_at=datetime.now(UTC)))
+
+
+def enable_user(engine: Engine, by: Actor, name: str) -> tuple[Account, bool]:
+    """A disabled user may sign in again; returns the account and whether it was disabled."""
+    require(by, Action.MANAGE_USERS)
+    account = find_user(engine, name)
+    if account.disabled:
+        with writing(engine, figures=False) as conn:
+            conn.execute(update(User).where(User.name == account.name).values(disabled_at=None))
+            record(conn, by.name, "enable user", field="user", new=account.name, detail="may sign in again")
+    return find_user(engine, account.name), account.disabled
 
 
 def disable_user(engine: Engine, by: Actor, name: str) -> Account:
     """The user can no longer sign in; what they recorded stays, with their name. Returns the account."""
     require(by, Action.MANAGE_USERS)
     account = find_user(engine, name)
+    if name_key(account.name) == name_key(by.name):
+        raise AccountProblem("you cannot disable your own account: ask another administrator")
     with writing(engine, figures=False) as conn:
         conn.execute(update(User).where(User.name == account.name).values(disabled_at=datetime.now(UTC)))
         record(conn, by.name, "disable user", field="user", old=account.name, detail="can no longer sign in")
@@ -238,8 +399,7 @@ def set_email(engine: Engine, by: Actor, name: str, email: str | None) -> str | 
         user_id = conn.scalar(select(User.id).where(User.name == account.name))
         conn.execute(update(User).where(User.id == user_id).values(email=tidy))
         # whoever signed in with the old e-mail is signed out, as a wrongly given address must not keep its access
-        ended = update(SignInSession).where(SignInSession.user_id == user_id, SignInSession.ended_at.is_(None))
-        conn.execute(ended.values(ended_at=datetime.now(UTC)))
+        _end_sign_ins(conn, user_id)
         record(conn, by.name, "set e-mail", field="e-mail", old=account.email, new=tidy, detail=f"user {account.name}")
     return tidy
 

@@ -25,9 +25,11 @@ from dashboard.accounts import (
     AccountProblem,
     add_user,
     disable_user,
+    enable_user,
     find_user,
     set_email,
     set_password,
+    set_role,
     unlock_user,
     users_frame,
 )
@@ -800,10 +802,10 @@ def user_add(
 
 @user_app.command("list")
 def user_list(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
-    """Every user: role, boards, lead partner, whether disabled."""
+    """Every user: role, boards, lead partner, e-mail, last sign-in, whether locked or disabled."""
     frame = users_frame(_engine(ctx))
     headers = {"name": "User", "role": "Role", "boards": "Boards", "partner": "Partner", "email": "E-mail",
-               "disabled": "Disabled"}  # fmt: skip
+               "last_sign_in": "Last sign-in", "locked": "Locked", "disabled": "Disabled"}  # fmt: skip
     _emit(fmt, {"users": records(frame, list(frame.columns))}, frame, headers)
 
 
@@ -812,6 +814,26 @@ def user_disable(ctx: typer.Context, name: Annotated[str, typer.Argument(help="t
     """The user can no longer sign in; what they recorded keeps their name."""
     account = disable_user(_engine(ctx), LOCAL_ADMIN, name)
     typer.echo(visible_controls(f"user {account.name} disabled"))
+
+
+@user_app.command("enable")
+def user_enable(ctx: typer.Context, name: Annotated[str, typer.Argument(help="the username")]) -> None:
+    """A disabled user may sign in again (audited)."""
+    account, was_disabled = enable_user(_engine(ctx), LOCAL_ADMIN, name)
+    typer.echo(visible_controls(f"user {account.name} {'enabled' if was_disabled else 'was not disabled'}"))
+
+
+@user_app.command("role")
+def user_role(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="the username")],
+    role: Annotated[str, typer.Option("--role", help="executive, chair, partner, analyst or admin")],
+    board: Annotated[list[str] | None, typer.Option("--board", help="a board a chair chairs (again for more)")] = None,
+    partner: Annotated[str | None, typer.Option("--partner", help="the lead partner a partner speaks for")] = None,
+) -> None:
+    """Change a user's role, boards or lead partner (audited); their open sign-ins end."""
+    account = set_role(_engine(ctx), LOCAL_ADMIN, name, role, board or [], partner)
+    typer.echo(visible_controls(f"user {account.name} is now {account.role.value}{_scope(account)}; signed out"))
 
 
 @user_app.command("unlock")

@@ -160,6 +160,12 @@ def unlock(conn: Connection, key: str, now: datetime) -> bool:
     return was_locked
 
 
+def locked_names(conn: Connection, now: datetime) -> set[str]:
+    """The name hashes locked at now, from one address or every one (an address's own lock names no one)."""
+    t = SignInThrottle.__table__
+    return set(conn.scalars(select(t.c.name_hash).where(t.c.name_hash != ANY, t.c.locked_until > now)))
+
+
 def _row(count: Count):
     t = SignInThrottle.__table__
     return and_(t.c.name_hash == count.name_hash, t.c.client == count.client)

@@ -47,6 +47,7 @@ MY_TARGETS = "entry.py"
 AUDIT = "audit.py"
 INDICATORS = "indicators.py"
 TARGETS = "targets.py"
+USERS = "users.py"
 
 # Light tints of the palette for table cells, so the numbers stay readable; the header names the status.
 CELL_TINT = {
@@ -298,6 +299,7 @@ PAGES = {
     TARGETS: ("Targets for the year", ":material/flag:", "targets"),
     QUALITY: ("Data quality", ":material/rule:", "quality"),
     AUDIT: ("Audit", ":material/history:", "audit"),
+    USERS: ("Users", ":material/manage_accounts:", "users"),
 }
 """Each page's script: its title, icon and address."""
 
@@ -320,6 +322,7 @@ def navigation(who: Actor):
         INDICATORS: allows(who, Action.CHANGE_TARGET),
         TARGETS: allows(who, Action.CHANGE_TARGET),
         AUDIT: allows(who, Action.READ_AUDIT),
+        USERS: allows(who, Action.MANAGE_USERS),
     }
     made = {
         script: st.Page(script, title=title, icon=icon, url_path=path, default=script == HELICOPTER)
@@ -336,6 +339,7 @@ def navigation(who: Actor):
         "Partnership": [HELICOPTER, BOARD, TARGET],
         "Yours": [MY_TARGETS],
         "Data": [UPLOAD, INDICATORS, TARGETS, QUALITY, AUDIT],
+        "Administration": [USERS],
     }
     pages = {group: [made[p] for p in scripts] for group, scripts in groups.items()}
     pages["Partnership"] += _no_such_pages()

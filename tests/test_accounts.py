@@ -15,13 +15,18 @@ from dashboard.accounts import (
     account_by_email,
     add_user,
     disable_user,
+    enable_user,
     find_user,
+    invite_user,
     list_users,
+    reset_password,
     set_email,
+    set_role,
     sign_in,
     unlock_user,
 )
 from dashboard.audit import audit_trail
+from dashboard.passwords import password_problem
 from dashboard.permissions import LOCAL_ADMIN, Action, Actor, PermissionDenied, Role, TargetScope, allows, require
 from dashboard.sessions import session_account, start_session
 from dashboard.store.models import User
@@ -368,7 +373,8 @@ def test_users_from_the_command_line(demo):
     assert (again.code, again.err) == (2, "error: there is already a user 'nhs': `laa user list` lists them\n")
     listed = laa("user", "list", "--format", "json").json()
     assert listed == {"users": [{"name": "nhs", "role": "partner", "boards": "", "partner": "NHS Haringey",
-                                 "email": "", "disabled": False}]}  # fmt: skip
+                                 "email": "", "last_sign_in": None, "locked": False,
+                                 "disabled": False}]}  # fmt: skip
     assert laa("user", "disable", "nhs").code == 0
     with pytest.raises(SignInRefused, match="disabled"):
         sign_in(demo, "nhs", PASSWORD)
@@ -419,6 +425,110 @@ def test_an_e_mail_is_set_later_and_opens_one_account_only(demo):
     ]
     with pytest.raises(PermissionDenied):
         set_email(demo, Actor("ann", Role.ANALYST), "eve", "eve@example.org")
+
+
+# --- Issue 15: the Users page's changes, in the package and on the command line ---
+
+
+def test_a_role_change_moves_the_users_rights_ends_their_sign_ins_and_is_audited(demo):
+    partner_nhs(demo)
+    token = start_session(demo, find_user(demo, "nhs"))
+    done = laa("user", "role", "NHS", "--role", "chair", "--board", "children’s trust", "--board", "Wellbeing")
+    assert (done.code, done.out) == (0, "user nhs is now chair, chair of Wellbeing, Children's Trust; signed out\n")
+    assert find_user(demo, "nhs").actor() == Actor("nhs", Role.CHAIR, frozenset({"Children's Trust", "Wellbeing"}))
+    assert session_account(demo, token, timedelta(minutes=30)) is None
+    assert sign_in(demo, "nhs", PASSWORD).role is Role.CHAIR
+
+    back = set_role(demo, LOCAL_ADMIN, "nhs", "partner", partner="  Haringey   Council ")
+    assert (back.role, back.boards, back.partner) == (Role.PARTNER, (), "Haringey Council")
+    trail = laa("audit", "--format", "json").json()["audit"]
+    assert [(e["old"], e["new"], e["detail"]) for e in trail if e["action"] == "set role"] == [
+        ("chair chair of Wellbeing, Children's Trust", "partner for Haringey Council", "user nhs; signed out"),
+        ("partner for NHS Haringey", "chair chair of Wellbeing, Children's Trust", "user nhs; signed out"),
+    ]
+
+
+def test_a_role_change_is_refused_as_an_added_user_would_be_and_changes_nothing(demo):
+    partner_nhs(demo)
+    refusals = {
+        ("chair",): "error: a chair needs the boards they chair: give --board BOARD once for each\n",
+        ("partner",): "error: a partner needs the lead partner it speaks for: give --partner, e.g. 'NHS Haringey'\n",
+        ("analyst", "--board", "Wellbeing"): "error: only a chair has boards: leave out --board\n",
+        ("analyst", "--partner", "NHS Haringey"): "error: only a partner has a lead partner: leave out --partner\n",
+        ("chair", "--board", "Nowhere"): "error: there is no theme board 'Nowhere' (boards: ",
+        ("boss",): "error: 'boss' is not a role: use one of executive, chair, partner, analyst, admin\n",
+    }
+    for (role, *rest), message in refusals.items():
+        refused = laa("user", "role", "nhs", "--role", role, *rest)
+        assert refused.code == 2 and refused.err.startswith(message), refused.err
+    assert laa("user", "role", "nobody", "--role", "analyst").err == (
+        "error: there is no user 'nobody': `laa user list` lists them\n"
+    )
+    assert find_user(demo, "nhs").actor() == PARTNER
+    with pytest.raises(PermissionDenied, match="^ann \\(analyst\\) may not manage users"):
+        set_role(demo, ACTORS[Role.ANALYST], "nhs", "analyst")
+    add_user(demo, LOCAL_ADMIN, "ada", "admin", PASSWORD)
+    with pytest.raises(AccountProblem, match="^you cannot change your own role: ask another administrator$"):
+        set_role(demo, ACTORS[Role.ADMIN], "ada", "analyst")
+    assert "set role" not in {e["action"] for e in laa("audit", "--format", "json").json()["audit"]}
+
+
+def test_a_disabled_user_is_enabled_again_and_the_audit_trail_says_so(demo):
+    partner_nhs(demo)
+    assert laa("user", "disable", "nhs").code == 0
+    assert refusal(demo, "nhs", PASSWORD)[0] == "this account is disabled: ask an administrator"
+    done = laa("user", "enable", "NHS")
+    assert (done.code, done.out) == (0, "user nhs enabled\n")
+    assert sign_in(demo, "nhs", PASSWORD).name == "nhs"
+    again = laa("user", "enable", "nhs")
+    assert (again.code, again.out) == (0, "user nhs was not disabled\n")
+    trail = laa("audit", "--format", "json").json()["audit"]
+    assert [(e["new"], e["detail"]) for e in trail if e["action"] == "enable user"] == [("nhs", "may sign in again")]
+    with pytest.raises(PermissionDenied, match="^ann \\(analyst\\) may not manage users"):
+        enable_user(demo, ACTORS[Role.ANALYST], "nhs")
+
+
+def test_the_list_of_users_gives_each_ones_latest_sign_in_and_whether_it_is_locked(demo):
+    partner_nhs(demo)
+    add_user(demo, LOCAL_ADMIN, "eve", "executive", PASSWORD)
+    add_user(demo, LOCAL_ADMIN, "ann", "analyst", PASSWORD)
+    nhs = find_user(demo, "nhs")
+    first, latest = datetime(2026, 12, 1, 9, 0, tzinfo=UTC), datetime(2026, 12, 3, 14, 30, tzinfo=UTC)
+    for started in (latest, first):
+        start_session(demo, nhs, started)
+    now = datetime.now(UTC)
+    for _ in range(5):
+        refusal(demo, "eve", "password guess", now)
+    listed = {u.name: (u.last_sign_in, u.locked) for u in list_users(demo)}
+    assert listed == {"ann": (None, False), "eve": (None, True), "nhs": (latest, False)}
+    later = {u.name: u.locked for u in list_users(demo, now + timedelta(minutes=16))}
+    assert later == {"ann": False, "eve": False, "nhs": False}  # the lock has run out
+    table = laa("user", "list", "--format", "json").json()["users"]
+    assert [(u["name"], u["last_sign_in"], u["locked"]) for u in table] == [
+        ("ann", None, False),
+        ("eve", None, True),
+        ("nhs", "2026-12-03T14:30:00+00:00", False),
+    ]
+    unlock_user(demo, LOCAL_ADMIN, "eve")
+    assert not next(u for u in list_users(demo) if u.name == "eve").locked
+
+
+def test_a_new_user_is_given_a_one_time_password_once_or_none_with_single_sign_on(demo):
+    account, password = invite_user(demo, LOCAL_ADMIN, "nhs", "partner", partner="NHS Haringey")
+    assert account.actor() == PARTNER
+    assert password_problem(password) is None and sign_in(demo, "nhs", password).name == "nhs"
+    others = {invite_user(demo, LOCAL_ADMIN, f"u{n}", "executive")[1] for n in range(3)}
+    assert len(others | {password}) == 4  # each one random
+    sso, none = invite_user(demo, LOCAL_ADMIN, "eve", "executive", email="Eve@Example.org", single_sign_on=True)
+    assert (sso.email, none) == ("eve@example.org", None)
+    with pytest.raises(AccountProblem, match="^a user who signs in with single sign-on needs their e-mail$"):
+        invite_user(demo, LOCAL_ADMIN, "ella", "executive", single_sign_on=True)
+    _, reset = reset_password(demo, LOCAL_ADMIN, "nhs")
+    assert reset != password and sign_in(demo, "nhs", reset).name == "nhs"
+    with pytest.raises(SignInRefused):
+        sign_in(demo, "nhs", password)
+    with pytest.raises(PermissionDenied):
+        invite_user(demo, ACTORS[Role.ANALYST], "x", "executive")
 
 
 # --- Permissions at the import: a partner's file changes only what the partner leads ---

@@ -16,13 +16,13 @@ from tests.fixtures import app_test, new_store, session_token
 
 PAGES = [
     "helicopter.py", "board.py", "target.py", "entry.py", "upload.py", "indicators.py", "targets.py", "quality.py",
-    "audit.py",
+    "audit.py", "users.py",
 ]  # fmt: skip
 NAVIGATION = {
     Role.EXECUTIVE: ["helicopter.py", "board.py", "target.py", "quality.py"],
     Role.CHAIR: ["helicopter.py", "board.py", "target.py", "entry.py", "quality.py"],
     Role.PARTNER: ["helicopter.py", "board.py", "target.py", "entry.py", "upload.py", "quality.py"],
-    Role.ANALYST: PAGES,
+    Role.ANALYST: [page for page in PAGES if page != "users.py"],
     Role.ADMIN: PAGES,
 }
 
