@@ -171,9 +171,7 @@ def test_the_page_escapes_what_it_echoes():
 WRONG = "The username or password is not right."
 LOCKED_NOW = "Too many wrong passwords: the account is locked for 15 minutes."
 LOCKED = "Too many wrong passwords: the account is locked for 15 more minute(s)."
-TOO_LARGE = (
-    "The form was too large: a username is at most 100 characters and a password at most 1024. Sign in again."
-)
+TOO_LARGE = "The form was too large: a username is at most 100 characters and a password at most 1024. Sign in again."
 
 
 def test_a_look_alike_of_a_users_name_is_that_user_at_the_sign_in(client, demo):
@@ -215,9 +213,13 @@ def test_an_unknown_name_waits_and_locks_exactly_as_a_users_name(client, demo, w
         waits.clear()
         return [problem(sign_in(client, name, "not the password")) for _ in range(6)], list(waits)
 
-    assert six_guesses("nhs") == six_guesses("nobody") == (
-        [WRONG] * 4 + [LOCKED_NOW, LOCKED],
-        [0.5, 1.0, 1.5, 2.0, 2.5, 2.5],
+    assert (
+        six_guesses("nhs")
+        == six_guesses("nobody")
+        == (
+            [WRONG] * 4 + [LOCKED_NOW, LOCKED],
+            [0.5, 1.0, 1.5, 2.0, 2.5, 2.5],
+        )
     )
 
 
