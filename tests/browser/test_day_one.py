@@ -18,7 +18,10 @@ from tests.browser.conftest import idle, new_tab, running_dashboard
 
 pytestmark = pytest.mark.browser
 
-APP_PAGES = ["Helicopter view", "Theme board", "Target", "My targets", "Upload", "Data quality", "Audit"]
+APP_PAGES = [
+    "Helicopter view", "Theme board", "Target", "My targets", "Upload", "Indicators", "Targets for the year",
+    "Data quality", "Audit",
+]  # fmt: skip
 """The analyst's navigation."""
 RANKING = ["Wellbeing", "Safer Communities", "Children's Trust", "Integrated Housing", "Better Places", "PMG"]
 
