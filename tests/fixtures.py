@@ -147,3 +147,22 @@ def send_edits(at, edits: dict):
 def cell_edits(rows: dict[int, dict]) -> dict:
     """A data editor's state for these edited cells: row position → {column: value}."""
     return {"edited_rows": {str(r): cells for r, cells in rows.items()}, "added_rows": [], "deleted_rows": []}
+
+
+def ran(at):
+    """Run an AppTest and fail on any exception it drew."""
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def signed_in_page(role: Role, script: str):
+    """A page of the dashboard in an AppTest, signed in as the role's test user."""
+    at = ran(app_test(role))
+    at.switch_page(script)
+    return ran(at)
+
+
+def plain(text) -> str:
+    """Text as a reader sees it: without the Markdown escapes the pages put before punctuation."""
+    return str(text).replace("\\", "").replace("\u2060", "")

@@ -16,7 +16,7 @@ from dashboard.audit import audit_trail
 from dashboard.permissions import LOCAL_ADMIN, Role
 from dashboard.sessions import session_account, start_session
 from dashboard.store.engine import make_engine
-from tests.fixtures import PASSWORD, app_test, new_store, user_of
+from tests.fixtures import PASSWORD, app_test, new_store, ran, user_of
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -29,12 +29,6 @@ def store(tmp_path, monkeypatch):
     engine = make_engine(url)
     yield engine
     engine.dispose()
-
-
-def ran(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def users_page(role: Role = Role.ADMIN) -> AppTest:

@@ -11,7 +11,7 @@ from dashboard.periods import parse_period
 from dashboard.permissions import Role
 from dashboard.signoff import sign_off
 from dashboard.store.engine import make_engine
-from tests.fixtures import app_test, new_store, send_edits, user_of
+from tests.fixtures import new_store, plain, ran, send_edits, signed_in_page, user_of
 from tests.helpers import table_bytes
 
 Q3 = parse_period("2009/10 Q3")
@@ -33,34 +33,16 @@ def store(tmp_path, monkeypatch):
     engine.dispose()
 
 
-def plain(text) -> str:
-    """Text as a reader sees it: without the Markdown escapes the pages put before punctuation."""
-    return str(text).replace("\\", "").replace("\u2060", "")
-
-
 def problems(at: AppTest) -> list[str]:
     return [plain(p) for p in at.table[0].value["Problem"]]
 
 
-def ran(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def page(role: Role, script: str) -> AppTest:
-    """A page, signed in as the role's test user (which starts a sign-in session in the store)."""
-    at = ran(app_test(role))
-    at.switch_page(script)
-    return ran(at)
-
-
 def upload_page(role: Role) -> AppTest:
-    return page(role, "upload.py")
+    return signed_in_page(role, "upload.py")
 
 
 def my_targets(role: Role) -> AppTest:
-    return page(role, "entry.py")
+    return signed_in_page(role, "entry.py")
 
 
 def upload(at: AppTest, data: bytes) -> AppTest:

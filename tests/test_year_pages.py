@@ -11,7 +11,7 @@ from dashboard.indicators import copied_forward, settings_file, settings_table, 
 from dashboard.permissions import Role
 from dashboard.position import load_position
 from dashboard.store.engine import make_engine
-from tests.fixtures import app_test, cell_edits, new_store, send_edits, user_of
+from tests.fixtures import app_test, cell_edits, new_store, plain, ran, send_edits, signed_in_page, user_of
 from tests.helpers import table_bytes
 
 
@@ -25,22 +25,6 @@ def store(tmp_path, monkeypatch):
         user_of(engine, role)
     yield engine
     engine.dispose()
-
-
-def ran(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def page(role: Role, script: str) -> AppTest:
-    at = ran(app_test(role))
-    at.switch_page(script)
-    return ran(at)
-
-
-def plain(text) -> str:
-    return str(text).replace("\\", "").replace("\u2060", "")
 
 
 def row_of(at: AppTest, code: str) -> int:
@@ -66,7 +50,7 @@ def test_the_settings_table_writes_only_what_changed_as_an_upload(store):
 
 def test_an_analyst_changes_a_tolerance_and_the_preview_names_the_status_that_moves(store):
     # NI 115 (lower is better, target 11.5, actual 11.85) is amber with the default 5% band; with 2% it is red.
-    at = page(Role.ANALYST, "indicators.py")
+    at = signed_in_page(Role.ANALYST, "indicators.py")
     before = table_bytes(store)
     at = send_edits(at, cell_edits({row_of(at, "NI 115"): {"Tolerance %": 2}}))
     assert [plain(m.value) for m in at.markdown if "Status moves" in m.value] == [
@@ -85,7 +69,7 @@ def test_an_analyst_changes_a_tolerance_and_the_preview_names_the_status_that_mo
 
 
 def test_a_misspelt_board_on_the_indicators_page_waits_for_confirmation(store):
-    at = page(Role.ANALYST, "indicators.py")
+    at = signed_in_page(Role.ANALYST, "indicators.py")
     before = table_bytes(store)
     at = send_edits(at, cell_edits({row_of(at, "NI 39"): {"Theme board": "Wellbeeing"}}))
     assert plain(at.table[0].value["Problem"][0]) == (
@@ -122,7 +106,7 @@ def test_the_year_table_copies_each_last_target_forward(store):
 
 
 def test_an_analyst_sets_next_years_targets_and_a_partner_then_enters_its_first_quarter(store):
-    at = page(Role.ANALYST, "targets.py")
+    at = signed_in_page(Role.ANALYST, "targets.py")
     assert at.selectbox(key="pick_year").value == "2010/11"
     at.button(key="copy_forward").click()
     at = ran(at)
@@ -135,7 +119,7 @@ def test_an_analyst_sets_next_years_targets_and_a_partner_then_enters_its_first_
     position = load_position(store)
     assert position.latest_quarter().label == "2009/10 Q3"  # targets alone report nothing
 
-    partner = page(Role.PARTNER, "entry.py")
+    partner = signed_in_page(Role.PARTNER, "entry.py")
     assert "2010/11 Q1" in partner.selectbox(key="pick_quarter").options
     partner.selectbox(key="pick_quarter").select("2010/11 Q1")
     partner = ran(partner)
