@@ -276,8 +276,23 @@ def navigation(who: Actor):
         for script, (title, _, path) in PAGES.items()
         if not may.get(script, True)
     }
-    groups = {"Partnership": [HELICOPTER, BOARD, TARGET], "Yours": [MY_TARGETS], "Data": [UPLOAD, QUALITY, AUDIT]}
-    return st.navigation({group: [made[p] for p in scripts] for group, scripts in groups.items()})
+    # Streamlit's own page list puts its group headings straight inside its <ul>, which screen readers cannot
+    # follow (WCAG 1.3.1): it is hidden, and the sidebar lists the pages as links, under their groups, instead.
+    page = st.navigation(list(made.values()), position="hidden")
+    with st.sidebar.container(key="navigation"):
+        for group, scripts in NAVIGATION_GROUPS.items():
+            if mine := [script for script in scripts if may.get(script, True)]:
+                st.markdown(f"**{group}**")
+                for script in mine:
+                    st.page_link(made[script], label=PAGES[script][0], icon=PAGES[script][1])
+    return page
+
+
+NAVIGATION_GROUPS = {
+    "Partnership": [HELICOPTER, BOARD, TARGET],
+    "Yours": [MY_TARGETS],
+    "Data": [UPLOAD, QUALITY, AUDIT],
+}
 
 
 def _not_for_role(title: str, who: Actor):

@@ -1,0 +1,86 @@
+"""WCAG 2.2 AA, checked by axe-core (axe-playwright-python) on every page at a desktop and a phone width, signed
+in as a role that sees the page (the one that sees the most of it)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from dashboard.permissions import Role
+from tests.browser.conftest import idle
+
+try:
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import expect
+except ImportError:  # the browser fixture skips (or fails under LAA_REQUIRE_BROWSER) without them
+    Axe = expect = None
+
+pytestmark = pytest.mark.browser
+
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+WIDTHS = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
+# Each page: its address, who opens it (None: nobody signed in), text that shows once it has rendered, and the
+# name its browser tab starts with.
+PAGES = {
+    "helicopter": ("/", Role.ANALYST, "Helicopter view · Haringey", "Helicopter view"),
+    "board": ("/board?board=Children%27s+Trust", Role.ANALYST, "9 red targets (exception mode)", "Theme board"),
+    "board-chair": ("/board?board=Children%27s+Trust", Role.CHAIR, "9 red targets (exception mode)", "Theme board"),
+    "target": ("/target?target=NI+117", Role.ANALYST, "Corrected values: every stored version", "Target"),
+    "my-targets": ("/my-targets", Role.ANALYST, "Last quarter is the actual of the quarter before.", "My targets"),
+    "my-targets-partner": (
+        "/my-targets", Role.PARTNER, "Last quarter is the actual of the quarter before.", "My targets"
+    ),
+    "upload": ("/upload", Role.ANALYST, "Upload the quarter's figures", "Upload"),
+    "quality": ("/quality", Role.ANALYST, "Chase list: targets awaiting data as at", "Data quality"),
+    "audit": ("/audit", Role.ANALYST, "Every upload, browser entry, rollback", "Audit"),
+    "not-for-role": ("/upload", Role.EXECUTIVE, "The Upload page is not open to the executive role.", "Upload"),
+    "sign-in": ("/signin", None, "Sign in to see the partnership's targets.", "Sign in"),
+}  # fmt: skip
+STATIC = ("/signin",)
+"""Pages served as plain HTML, not by Streamlit."""
+
+
+def rendered(page, text: str) -> None:
+    """Wait until the page shows its text, the script run has finished and every chart has drawn."""
+    page.get_by_text(text, exact=False).first.wait_for(state="visible")
+    if urlsplit(page.url).path in STATIC:
+        return
+    idle(page)
+    charts = page.locator('[data-testid="stPlotlyChart"]')
+    for i in range(charts.count()):
+        charts.nth(i).locator(".main-svg").first.wait_for(state="attached")
+    idle(page)
+
+
+def report(violations: list[dict]) -> str:
+    """Each violation's rule, impact and help, and the elements that break it with axe's reason."""
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"]:
+            lines.append(f"    {' > '.join(map(str, node['target']))}")
+            lines += [f"      {check['message']}" for check in node["any"] + node["all"] + node["none"]]
+    return "\n".join(lines)
+
+
+def axe_violations(page) -> list[dict]:
+    options = {"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]}
+    return Axe().run(page, options=options).response["violations"]
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_meets_wcag_2_2_aa(open_tab, name, width):
+    path, role, text, title = PAGES[name]
+    page = open_tab(role, viewport=WIDTHS[width])
+    page.goto(path)
+    rendered(page, text)
+    violations = axe_violations(page)
+    assert violations == [], f"{name} at {width} width:\n{report(violations)}"
+    if width == "phone" and path not in STATIC:
+        # The sidebar (the pages, the sign-out) opens over the page on a phone.
+        page.get_by_test_id("stExpandSidebarButton").click()
+        expect(page.get_by_role("button", name="Sign out")).to_be_in_viewport()
+        violations = axe_violations(page)
+        assert violations == [], f"{name} at {width} width, its sidebar open:\n{report(violations)}"
