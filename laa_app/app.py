@@ -35,6 +35,7 @@ if account is None:  # nothing of the partnership is drawn, not even the page li
     st.stop()
 
 page = _ui.navigation(account.actor())
+st.set_page_config(page_title=f"{page.title} · LAA performance dashboard")  # each page's own title (WCAG 2.4.2)
 
 # Bookmarks such as /?target=NI+117 or /?board=Children%27s+Trust open the page they name.
 if page.url_path == "":

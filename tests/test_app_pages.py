@@ -153,7 +153,7 @@ def test_board_page_lists_the_childrens_trust_red_targets(demo_app):
     assert sorted(rows["Code"], key=lambda c: int(c.split()[1])) == CHILDRENS_TRUST_RED
     assert set(rows["Status"]) == {"✖ red"}
     assert at.query_params["board"] == "Children's Trust"
-    assert at.subheader[0].value == "9 red targets (exception mode) as at 2009/10 Q3"
+    assert at.header[0].value == "9 red targets (exception mode) as at 2009/10 Q3"
     # Worst first: the largest shortfall leads.
     assert rows["Shortfall %"].tolist() == sorted(rows["Shortfall %"], reverse=True)
     # Commentary is shown as text.
@@ -316,7 +316,7 @@ def test_data_quality_lists(demo_app):
         c.value for c in at.caption
     ]
     # The chase list: every target awaiting data, with its lead partner, frequency and last figures.
-    assert "Chase list: targets awaiting data as at 2009/10 Q3" in [s.value for s in at.subheader]
+    assert "Chase list: targets awaiting data as at 2009/10 Q3" in [s.value for s in at.header]
     chase = frame_with(at, "Awaiting figures for")
     assert len(chase) == 24
     assert chase.columns.tolist() == [

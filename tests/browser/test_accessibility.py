@@ -1,8 +1,9 @@
 """WCAG 2.2 AA, checked by axe-core (axe-playwright-python) on every page at a desktop and a phone width, signed
-in as a role that sees the page (the one that sees the most of it)."""
+in as a role that sees the page (the one that sees the most of it); each page's title, language and headings."""
 
 from __future__ import annotations
 
+import itertools
 from urllib.parse import urlsplit
 
 import pytest
@@ -69,6 +70,29 @@ def axe_violations(page) -> list[dict]:
     return Axe().run(page, options=options).response["violations"]
 
 
+def headings(page) -> list[tuple[int, str]]:
+    """The page's headings in document order, as (level, text)."""
+    found = page.evaluate(
+        """() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
+                  .filter(h => h.getClientRects().length)
+                  .map(h => [Number(h.tagName[1]), h.textContent.trim()])"""
+    )
+    return [(level, text) for level, text in found]
+
+
+def out_of_order(found: list[tuple[int, str]]) -> list[str]:
+    """Headings that skip a level on the way down (an h3 straight after the h1), and a page whose first heading
+    is not its one h1."""
+    levels = [level for level, _ in found]
+    problems = [] if levels[:1] == [1] else ["the first heading is not an h1"]
+    if levels.count(1) > 1:
+        problems.append(f"{levels.count(1)} h1 headings")
+    for (before, _), (level, text) in itertools.pairwise(found):
+        if level > before + 1:
+            problems.append(f"h{level} {text!r} after an h{before}")
+    return problems
+
+
 @pytest.mark.parametrize("width", list(WIDTHS))
 @pytest.mark.parametrize("name", list(PAGES))
 def test_every_page_meets_wcag_2_2_aa(open_tab, name, width):
@@ -84,3 +108,22 @@ def test_every_page_meets_wcag_2_2_aa(open_tab, name, width):
         expect(page.get_by_role("button", name="Sign out")).to_be_in_viewport()
         violations = axe_violations(page)
         assert violations == [], f"{name} at {width} width, its sidebar open:\n{report(violations)}"
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_has_its_title_language_and_headings_in_order(open_tab, name):
+    path, role, text, title = PAGES[name]
+    page = open_tab(role)
+    page.goto(path)
+    rendered(page, text)
+    assert page.title().startswith(f"{title} · "), page.title()
+    assert page.locator("html").get_attribute("lang") == "en"
+    found = headings(page)
+    assert out_of_order(found) == [], found
+
+
+def test_the_heading_check_finds_a_skipped_level():
+    assert out_of_order([(1, "Helicopter view"), (2, "Boards ranked"), (3, "Wellbeing")]) == []
+    assert out_of_order([(1, "Helicopter view"), (3, "Boards ranked")]) == ["h3 'Boards ranked' after an h1"]
+    assert out_of_order([(2, "Boards ranked"), (1, "Helicopter view")]) == ["the first heading is not an h1"]
+    assert out_of_order([(1, "A"), (2, "B"), (1, "C")]) == ["2 h1 headings"]
