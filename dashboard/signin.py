@@ -75,6 +75,8 @@ button {{ margin-top: 1.5rem; width: 100%; font-size: 1rem; padding: .6rem; bord
           background: #0072B2; color: #fff; font-weight: 600; cursor: pointer; }}
 .problem {{ background: #F6D5C2; border-left: 4px solid #D55E00; padding: .6rem .75rem; border-radius: .25rem; }}
 .sso, .note {{ color: #555; font-size: .92rem; margin-top: 1.25rem; }}
+a {{ color: #005a8c; }}
+button:focus-visible, a:focus-visible {{ outline: 3px solid #0b0c0c; outline-offset: 2px; }}
 </style></head>
 <body><main>
 <h1>LAA performance dashboard</h1>

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import timedelta
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -31,6 +32,9 @@ UPLOAD = "upload.py"
 QUALITY = "quality.py"
 MY_TARGETS = "entry.py"
 AUDIT = "audit.py"
+
+STYLESHEET = Path(__file__).resolve().with_name("accessible.css")
+"""The app's own few styles (a visible focus ring): CSS only, a file of the package, never data."""
 
 # Light tints of the palette for table cells, so the numbers stay readable; the header names the status.
 CELL_TINT = {

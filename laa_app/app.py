@@ -14,6 +14,7 @@ from laa_app import _ui
 # A local icon: a Material icon name would make every visitor's browser fetch it from a font service.
 ICON = Path(dashboard.__file__).resolve().parent / "assets" / "icon.png"
 st.set_page_config(page_title="LAA performance dashboard", page_icon=str(ICON), layout="wide")
+st.html(_ui.STYLESHEET)  # a visible focus ring on every page (WCAG 2.4.7)
 
 setup_logging(_ui.settings().resolved_log_file(), to_stderr=True)
 

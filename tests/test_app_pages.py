@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from laa_app._ui import STYLESHEET
 from tests.fixtures import app_test, new_store
 from tests.test_haringey import RANKING, TABLE_1, TABLE_2
 
@@ -277,7 +278,8 @@ def test_commentary_is_text_never_html(fresh_app):
     at.switch_page("target.py").run()
     no_exception(at)
     assert "Commentary: <img src=x onerror=alert(1)>" in [t.value for t in at.text]
-    assert not at.get("html")
+    # No HTML but the app's own stylesheet (CSS from a file of the package).
+    assert [h.proto.body for h in at.get("html")] == [f"<style>{STYLESHEET.read_text()}</style>"]
 
 
 # Empty store and data quality --------------------------------------------------------------------------------------
