@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.accounts import Account, account_by_email
+from dashboard.charts import ChartText
 from dashboard.names import find_name
 from dashboard.periods import Period
 from dashboard.permissions import Action, Actor, PermissionDenied, allows
@@ -22,7 +23,15 @@ from dashboard.signoff import SignOffProblem
 from dashboard.store import queries
 from dashboard.store.engine import make_engine
 from dashboard.store.schema import data_version
-from dashboard.views import BASIS_LABELS, NO_DATA_MESSAGE, NO_DATA_YET_MESSAGE, breakdown_cell_status, echoed, md_escape
+from dashboard.views import (
+    BASIS_LABELS,
+    NO_DATA_MESSAGE,
+    NO_DATA_YET_MESSAGE,
+    breakdown_cell_status,
+    echoed,
+    literal_cells,
+    md_escape,
+)
 from laa_app.sso import identity_token, single_sign_on
 
 HELICOPTER = "helicopter.py"
@@ -470,6 +479,15 @@ def target_link(code: str, name: str | None = None) -> None:
 
 def board_link(board: str, label: str | None = None, icon: str = ":material/groups:") -> None:
     st.page_link(BOARD, label=label or md_escape(board), query_params={"board": board, **context()}, icon=icon)
+
+
+def chart(figure, text: ChartText) -> None:
+    """A chart with its text alternative: the sentence saying what it shows above it, the table of its figures
+    one click away below it."""
+    st.caption(md_escape(text.sentence))
+    st.plotly_chart(figure, width="stretch", config={"displaylogo": False})
+    with st.expander("The figures in this chart"):
+        st.table(literal_cells(text.figures), hide_index=True)
 
 
 def style_breakdown(frame: pd.DataFrame):

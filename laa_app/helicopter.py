@@ -54,7 +54,8 @@ with heading[1]:
     basis = _ui.basis_picker()
 ranked = rank_boards(boards, basis)
 ranking = st.columns([3, 2])
-ranking[0].plotly_chart(charts.board_mix(boards, ranked), width="stretch", config={"displaylogo": False})
+with ranking[0]:
+    _ui.chart(charts.board_mix(boards, ranked), charts.board_mix_text(boards, ranked))
 with ranking[1]:
     st.caption("Open a board: its red targets and the reasons behind them.")
     for row in ranked.itertuples(index=False):
@@ -94,4 +95,5 @@ else:
                     _ui.target_link(row.indicator_code, f"{status_label(row.before)} → {status_label(row.after)}")
 
 st.header("The partnership's mix over the quarters held")
-st.plotly_chart(charts.mix_trend(movement.mix_over_time(position)), width="stretch", config={"displaylogo": False})
+mix = movement.mix_over_time(position)
+_ui.chart(charts.mix_trend(mix), charts.mix_trend_text(mix))

@@ -41,7 +41,7 @@ if versions.empty:
 latest = versions[versions["is_current"].astype(bool)].sort_values("period_end").iloc[-1]
 st.markdown(f"Latest: **{md_escape(latest['period_label'])}** · {md_escape(status_label(latest['status']))}")
 
-st.plotly_chart(charts.target_history(target, versions), width="stretch", config={"displaylogo": False})
+_ui.chart(charts.target_history(target, versions), charts.target_history_text(target, versions))
 
 st.header("Every period")
 st.dataframe(periods_table(versions), hide_index=True, width="stretch")
