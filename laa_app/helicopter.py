@@ -12,6 +12,7 @@ from dashboard.views import (
     ranking_line,
     ranking_sentence,
     ranking_table,
+    signed,
     status_label,
 )
 from laa_app import _ui
@@ -41,7 +42,7 @@ with st.container(horizontal=True):
         st.metric(
             label,
             tile["value"],
-            delta=tile["change"],
+            delta=signed(tile["change"]),
             delta_color="off" if key in ("targets", "amber") else ("inverse" if worse_when_up else "normal"),
             delta_arrow="off" if not tile["change"] else "auto",
             border=True,

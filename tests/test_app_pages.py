@@ -120,12 +120,13 @@ def test_helicopter_ranking_on_rated_targets(demo_app):
 def test_helicopter_tiles_and_moves_since_last_quarter(demo_app):
     at = no_exception(demo_app.run())
     tiles = {m.label: (m.value, m.delta) for m in at.metric}
+    # A rise carries its + (a screen reader does not read the arrow beside it).
     assert tiles == {
         "Targets": ("74", "0"),
-        "✖ Red · 24.3%": ("18", "4"),
+        "✖ Red · 24.3%": ("18", "+4"),
         "▲ Amber · 9.5%": ("7", "-1"),
         "✔ Green · 33.8%": ("25", "-5"),
-        "… Awaited · 32.4%": ("24", "2"),
+        "… Awaited · 32.4%": ("24", "+2"),
     }
     labels = page_link_labels(at)
     assert "NI 171 · ▲ amber → ✖ red" in labels

@@ -447,6 +447,10 @@ def test_target_history_figure_draws_the_amber_band(engine, position):
     assert {"actual: ▲ amber", "actual: ✖ red", "target"} <= names
 
 
+def test_a_change_is_written_with_its_sign():
+    assert [views.signed(c) for c in (4, -1, 0, None)] == ["+4", "-1", "0", None]
+
+
 def test_board_mix_says_what_it_shows_and_holds_the_figures_it_draws(position):
     boards, _ = board_breakdown(position.statuses(Q3))
     ranked = rank_boards(boards, "all")
