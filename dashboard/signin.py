@@ -26,6 +26,7 @@ from starlette.routing import Route
 from dashboard.accounts import Account, SignInRefused, sign_in
 from dashboard.permissions import Role
 from dashboard.sessions import COOKIE, end_session, session_account, start_session
+from dashboard.statement import STATEMENT
 from dashboard.store.engine import DatabaseUnusable, describe_database_error
 
 log = logging.getLogger("dashboard")
@@ -39,7 +40,7 @@ SLOW_DOWN = 0.5
 MAX_WAIT = 3.0
 # Open without signing in: the sign-in itself, the health check, and the Streamlit front end's own files,
 # which hold no partnership data. Single sign-on adds Streamlit's /auth/ routes and its callback.
-OPEN_PATHS = (SIGN_IN, SIGN_OUT, "/_stcore/health", "/_stcore/host-config", "/favicon.png")
+OPEN_PATHS = (SIGN_IN, SIGN_OUT, STATEMENT, "/_stcore/health", "/_stcore/host-config", "/favicon.png")
 OPEN_PREFIXES = ("/static/",)
 SSO_CALLBACK = "/oauth2callback"
 SSO_PREFIXES = ("/auth/", SSO_CALLBACK)
@@ -93,6 +94,7 @@ button:focus-visible, a:focus-visible {{ outline: 3px solid #0b0c0c; outline-off
 </form>
 {single}
 <p class="note">No account yet? Ask your partnership's dashboard administrator.</p>
+<p class="note"><a href="{STATEMENT}">Accessibility statement</a></p>
 </main></body></html>"""
 
 

@@ -20,6 +20,7 @@ from dashboard.rules import Status
 from dashboard.sessions import COOKIE, end_session, session_account
 from dashboard.settings import Settings
 from dashboard.signoff import SignOffProblem
+from dashboard.statement import STATEMENT
 from dashboard.store import queries
 from dashboard.store.engine import make_engine
 from dashboard.store.schema import data_version
@@ -237,6 +238,7 @@ def sign_in_prompt() -> None:
     else:
         st.info("Sign in to see the partnership's targets.", icon=":material/lock:")
     st.markdown("[Sign in](/signin)")
+    statement_link()
     if single_sign_on():
         email = str(st.user.get("email") or "") if st.user.is_logged_in else ""
         if email and account_by_email(engine(), email) is None:
@@ -327,6 +329,13 @@ def signed_in_as(account: Account) -> None:
         scope = f", {account.scope()}" if account.scope() else ""
         st.caption(f"Signed in as **{md_escape(account.name)}** ({account.role.value}{md_escape(scope)})")
         st.button("Sign out", key="sign_out", on_click=sign_out, icon=":material/logout:")
+        statement_link()
+
+
+def statement_link() -> None:
+    """The accessibility statement, open without signing in (dashboard/statement.py); Streamlit opens a link in a
+    new tab, and the link says so."""
+    st.caption(f"[Accessibility statement (opens in a new tab)]({STATEMENT})")
 
 
 _PAGE = "_page_shown"
