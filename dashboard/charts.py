@@ -1,7 +1,10 @@
 """Plotly figures for the dashboard. One colour-blind-safe palette (Okabe–Ito), and never colour alone:
-every status also carries its symbol and word, and a fill pattern in stacked bars."""
+every status also carries its symbol and word, and a fill pattern in stacked bars. Each figure has a text
+alternative (WCAG 1.1.1): a sentence saying what it shows and the table of its figures (ChartText)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -26,7 +29,10 @@ STATUS_MARKERS = {
 TARGET_COLOUR = "#0072B2"  # blue
 ACTUAL_COLOUR = "#000000"
 BAND_COLOUR = "rgba(230, 159, 0, 0.18)"
-FONT = dict(family="sans-serif", size=13)
+TEXT_COLOUR = "#0B0C0C"  # the theme's textColor: axis labels and legends as readable as the page's text
+FONT = dict(family="sans-serif", size=13, color=TEXT_COLOUR)
+# Shares written inside the bars: dark text keeps 4.5:1 on every status colour (white would not on green or grey).
+INSIDE_TEXT = dict(color=TEXT_COLOUR)
 
 
 def literal(text) -> str:
@@ -69,6 +75,7 @@ def board_mix(boards: pd.DataFrame, ranked: pd.DataFrame | None = None) -> go.Fi
                 text=[f"{s:.0f}%" if s >= 9 else "" for s in shares],
                 textposition="inside",
                 insidetextanchor="middle",
+                insidetextfont=INSIDE_TEXT,
                 customdata=list(zip(counts, boards["targets"].astype(int).tolist(), strict=True)),
                 hovertemplate="%{y}<br>" + status_name(status) + ": %{customdata[0]} of %{customdata[1]} "
                 "targets (%{x:.1f}%)<extra></extra>",
@@ -83,7 +90,7 @@ def board_mix(boards: pd.DataFrame, ranked: pd.DataFrame | None = None) -> go.Fi
         margin=dict(l=10, r=10, t=30, b=40),
         font=FONT,
     )
-    return fig
+    return _readable(fig)
 
 
 def mix_trend(mix: pd.DataFrame) -> go.Figure:
@@ -99,6 +106,7 @@ def mix_trend(mix: pd.DataFrame) -> go.Figure:
                 marker=status_marker(status),
                 text=[str(int(t)) for t in rows["targets"]],
                 textposition="inside",
+                insidetextfont=INSIDE_TEXT,
                 customdata=rows["targets"].astype(int).tolist(),
                 hovertemplate="%{x}<br>" + status_name(status) + ": %{customdata} targets (%{y:.1f}%)<extra></extra>",
             )
@@ -112,7 +120,7 @@ def mix_trend(mix: pd.DataFrame) -> go.Figure:
         margin=dict(l=10, r=10, t=40, b=40),
         font=FONT,
     )
-    return fig
+    return _readable(fig)
 
 
 def target_history(target: pd.Series, versions: pd.DataFrame) -> go.Figure:
@@ -206,6 +214,13 @@ def target_history(target: pd.Series, versions: pd.DataFrame) -> go.Figure:
         margin=dict(l=10, r=10, t=50, b=40),
         font=FONT,
     )
+    return _readable(fig)
+
+
+def _readable(fig: go.Figure) -> go.Figure:
+    """Axis labels in the page's text colour: Streamlit's chart theme greys them below a 4.5:1 contrast."""
+    for axes in (fig.update_xaxes, fig.update_yaxes):
+        axes(tickfont_color=TEXT_COLOUR, title_font_color=TEXT_COLOUR)
     return fig
 
 
@@ -213,3 +228,114 @@ def _given(value) -> bool:
     if value is None or value is pd.NA:
         return False
     return not (isinstance(value, float) and value != value) and str(value).strip() != ""
+
+
+# --- Text alternatives ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChartText:
+    """What a chart shows, for a reader who cannot see it: one plain-text sentence, and the table of the figures
+    it draws (the page shows the sentence beside the chart and the table one click away)."""
+
+    sentence: str
+    figures: pd.DataFrame
+
+
+def mix_words(counts: dict[Status, int], total: int) -> str:
+    """'9 red, 3 amber, 10 green, 4 data awaited of 26 targets'."""
+    parts = ", ".join(f"{counts.get(status, 0)} {status.value}" for status in STATUSES)
+    return f"{parts} of {total} target{'' if total == 1 else 's'}"
+
+
+def _header(status: Status) -> str:
+    return f"{STATUS_SYMBOL[status]} {status.value.capitalize()}"
+
+
+def board_mix_text(boards: pd.DataFrame, ranked: pd.DataFrame | None = None) -> ChartText:
+    """board_mix's alternative: each board's counts by status, in the chart's order."""
+    if ranked is not None:
+        boards = boards.set_index("theme_board").loc[ranked["theme_board"]].reset_index()
+        names = [f"{int(r)} · {b}" for r, b in zip(ranked["rank"], ranked["theme_board"], strict=True)]
+        lead = "Each board's targets by status, boards ranked best first"
+    else:
+        names = [str(b) for b in boards["theme_board"]]
+        lead = "Each board's targets by status"
+    described = [
+        f"{name}: {mix_words({s: int(row[c]) for c, s in COUNT_COLUMNS.items()}, int(row['targets']))}"
+        for name, row in zip(names, boards.to_dict("records"), strict=True)
+    ]
+    figures = pd.DataFrame({"Theme board": names})
+    for column, status in COUNT_COLUMNS.items():
+        figures[_header(status)] = boards[column].astype(int).tolist()
+        figures[f"{_header(status)} %"] = [f"{v:.1f}" for v in boards[f"{column}_pct"].astype(float)]
+    figures["Targets"] = boards["targets"].astype(int).tolist()
+    return ChartText(f"{lead}: " + "; ".join(described) + ".", figures)
+
+
+def mix_trend_text(mix: pd.DataFrame) -> ChartText:
+    """mix_trend's alternative: the partnership's counts by status as at each quarter held, oldest first."""
+    quarters = mix["period_label"].drop_duplicates().tolist()
+    rows, described = [], []
+    for quarter in quarters:
+        held = mix[mix["period_label"] == quarter].set_index("status")
+        counts = {s: int(held["targets"].get(s.value, 0)) for s in STATUSES}
+        total = sum(counts.values())
+        described.append(f"{quarter}: {mix_words(counts, total)}")
+        row = {"Quarter": quarter}
+        for status in STATUSES:
+            row[_header(status)] = counts[status]
+            row[f"{_header(status)} %"] = f"{float(held['pct'].get(status.value, 0.0)):.1f}"
+        rows.append({**row, "Targets": total})
+    sentence = "The partnership's targets by status as at the end of each quarter held, oldest first: "
+    return ChartText(sentence + "; ".join(described) + ".", pd.DataFrame(rows))
+
+
+def target_history_text(target: pd.Series, versions: pd.DataFrame) -> ChartText:
+    """target_history's alternative: each period's target, amber band, actual and status, and the earlier
+    version of any value corrected since (rolled-back values are not drawn, so not described)."""
+    current = versions[versions["is_current"].astype(bool)].sort_values("period_end")
+    withdrawn = versions["rolled_back_at"].notna() if "rolled_back_at" in versions else False
+    old = versions[~versions["is_current"].astype(bool) & ~withdrawn]
+    old = old[pd.to_numeric(old["actual"], errors="coerce").notna()]
+    polarity = Polarity(target["polarity"]) if _given(target.get("polarity")) else Polarity.HIGHER_IS_BETTER
+    tol = float(target["tolerance_pct"]) if _given(target.get("tolerance_pct")) else DEFAULT_TOLERANCE_PCT
+    rows, described = [], []
+    for row in current.to_dict("records"):
+        goal, actual = _value(row["target_value"]), _value(row["actual"])
+        earlier = [_figure(v) for v in old[old["period_label"] == row["period_label"]]["actual"]]
+        status = Status(row["status"]) if _given(row.get("status")) else Status.DATA_AWAITED
+        band = "" if goal is None else " to ".join(map(_figure, sorted((goal, amber_floor(goal, tol, polarity)))))
+        rows.append(
+            {
+                "Period": row["period_label"],
+                "Target": "" if goal is None else _figure(goal),
+                "Amber band": band,
+                "Actual": "" if actual is None else _figure(actual),
+                "Status": status_label(status),
+                "Earlier versions": ", ".join(earlier),
+            }
+        )
+        said = f"actual {_figure(actual)}" if actual is not None else "no actual"
+        if earlier:
+            said += f" (corrected from {', '.join(earlier)})"
+        said += f", target {_figure(goal)}" if goal is not None else ", no target"
+        described.append(f"{row['period_label']}: {said}, {status.value}")
+    better = "lower" if polarity is Polarity.LOWER_IS_BETTER else "higher"
+    lead = (
+        f"{target['indicator_code']}'s actual against its target over {len(rows)} "
+        f"period{'' if len(rows) == 1 else 's'} ({better} is better; amber within {tol:g}% of target)"
+    )
+    sentence = (f"{lead}: " + "; ".join(described) + ".") if rows else f"{lead}."
+    return ChartText(sentence, pd.DataFrame(rows))
+
+
+def _value(value) -> float | None:
+    number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
+    return None if pd.isna(number) else float(number)
+
+
+def _figure(value: float) -> str:
+    """10.5, 11.025, 1,200: a figure as the tables write it."""
+    value = float(value)
+    return f"{value:,.0f}" if value.is_integer() else f"{value:,.3f}".rstrip("0").rstrip(".")

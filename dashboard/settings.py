@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     idle_timeout_minutes: int = 30
     """A browser's sign-in ends after this many minutes without use (a reload within it stays signed in)."""
 
+    accessibility_contact: str | None = None
+    """Where a user reports an accessibility problem (an e-mail address, a telephone number or a web page), named
+    in the accessibility statement at /accessibility; unset means the partnership's dashboard administrator."""
+
     log_file: Path | None = None
     """Where the package logs what went wrong, tracebacks included; unset means db/laa.log under the current
     directory. The dashboard server logs warnings to stderr as well."""

@@ -28,6 +28,7 @@ from dashboard.accounts import MAX_NAME, Account, SignInRefused, sign_in
 from dashboard.passwords import MAX_PASSWORD
 from dashboard.permissions import Role
 from dashboard.sessions import COOKIE, end_session, session_account, start_session
+from dashboard.statement import STATEMENT
 from dashboard.store.engine import DatabaseUnusable, describe_database_error
 
 log = logging.getLogger("dashboard")
@@ -54,7 +55,7 @@ pause = asyncio.sleep
 """How a refused sign-in waits (tests note the waits instead of sitting through them)."""
 # Open without signing in: the sign-in itself, the health check, and the Streamlit front end's own files,
 # which hold no partnership data. Single sign-on adds Streamlit's /auth/ routes and its callback.
-OPEN_PATHS = (SIGN_IN, SIGN_OUT, "/_stcore/health", "/_stcore/host-config", "/favicon.png")
+OPEN_PATHS = (SIGN_IN, SIGN_OUT, STATEMENT, "/_stcore/health", "/_stcore/host-config", "/favicon.png")
 OPEN_PREFIXES = ("/static/",)
 SSO_CALLBACK = "/oauth2callback"
 SSO_PREFIXES = ("/auth/", SSO_CALLBACK)
@@ -118,11 +119,14 @@ button {{ margin-top: 1.5rem; width: 100%; font-size: 1rem; padding: .6rem; bord
           background: #0072B2; color: #fff; font-weight: 600; cursor: pointer; }}
 .problem {{ background: #F6D5C2; border-left: 4px solid #D55E00; padding: .6rem .75rem; border-radius: .25rem; }}
 .sso, .note {{ color: #555; font-size: .92rem; margin-top: 1.25rem; }}
+a {{ color: #005a8c; }}
+button:focus-visible, a:focus-visible {{ outline: 3px solid #0b0c0c; outline-offset: 2px; }}
 </style></head>
 <body><main>
 <h1>LAA performance dashboard</h1>
 <p class="lead">{lead}</p>
 {content}
+<p class="note"><a href="{STATEMENT}">Accessibility statement</a></p>
 </main></body></html>"""
 
 

@@ -117,6 +117,11 @@ def ranking_line(row) -> str:
     return f"{int(row.rank)} · {md_escape(row.theme_board)} — ✔▲ {row.green_amber_pct:.1f}% · ✖ {row.red_pct:.1f}%"
 
 
+def signed(change: int | None) -> str | None:
+    """'+4', '-1', '0': a change with its sign written, since a screen reader does not read the arrow beside it."""
+    return None if change is None else f"{change:+d}" if change else "0"
+
+
 def plural(n: int, noun: str, many: str | None = None) -> str:
     """'1 red target', '9 red targets' ('1 entry', '2 entries' with many='entries')."""
     return f"{n} {noun}" if n == 1 else f"{n} {many or noun + 's'}"

@@ -31,7 +31,7 @@ def preview_and_save(edits: Edits, name: str, done_key: str, saves_key: str) -> 
             st.checkbox(CONFIRM, key=f"{done_key}_boards")
         return
     plan, shown = check.outcome.plan, check.preview
-    st.subheader("What saving will do")
+    st.header("What saving will do")
     if plan.board_changes:
         sentences = "; ".join(md_escape(c.sentence()) for c in plan.board_changes)
         st.warning(f"**Board changes:** {sentences}.", icon=":material/account_tree:")

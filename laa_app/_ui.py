@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from datetime import timedelta
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -14,6 +15,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard.accounts import Account, account_by_email
 from dashboard.breakdown import COUNT_COLUMNS
+from dashboard.charts import ChartText
 from dashboard.logs import log
 from dashboard.names import find_name
 from dashboard.periods import Period
@@ -23,6 +25,7 @@ from dashboard.rules import Status
 from dashboard.sessions import COOKIE, end_session, session_account
 from dashboard.settings import Settings
 from dashboard.signoff import SignOffProblem
+from dashboard.statement import STATEMENT
 from dashboard.store import queries
 from dashboard.store.engine import make_engine
 from dashboard.store.schema import data_version
@@ -32,8 +35,10 @@ from dashboard.views import (
     NO_DATA_YET_MESSAGE,
     breakdown_cell_status,
     echoed,
+    literal_cells,
     md_escape,
     no_page_sentence,
+    signed,
     tile_label,
 )
 from laa_app.sso import identity_token, single_sign_on
@@ -48,6 +53,9 @@ AUDIT = "audit.py"
 INDICATORS = "indicators.py"
 TARGETS = "targets.py"
 USERS = "users.py"
+
+STYLESHEET = Path(__file__).resolve().with_name("accessible.css")
+"""The app's own few styles (a visible focus ring): CSS only, a file of the package, never data."""
 
 # Light tints of the palette for table cells, so the numbers stay readable; the header names the status.
 CELL_TINT = {
@@ -277,6 +285,7 @@ def sign_in_prompt() -> None:
     else:
         st.info("Sign in to see the partnership's targets.", icon=":material/lock:")
     st.markdown("[Sign in](/signin)")
+    statement_link()
     if single_sign_on():
         email = str(st.user.get("email") or "") if st.user.is_logged_in else ""
         if email and account_by_email(engine(), email) is None:
@@ -335,15 +344,24 @@ def navigation(who: Actor):
         for script, (title, _, path) in PAGES.items()
         if not may.get(script, True)
     }
-    groups = {
-        "Partnership": [HELICOPTER, BOARD, TARGET],
-        "Yours": [MY_TARGETS],
-        "Data": [UPLOAD, INDICATORS, TARGETS, QUALITY, AUDIT],
-        "Administration": [USERS],
-    }
-    pages = {group: [made[p] for p in scripts] for group, scripts in groups.items()}
-    pages["Partnership"] += _no_such_pages()
-    return st.navigation(pages)
+    # Streamlit's own page list puts its group headings straight inside its <ul>, which screen readers cannot
+    # follow (WCAG 1.3.1): it is hidden, and the sidebar lists the pages as links, under their groups, instead.
+    page = st.navigation([*made.values(), *_no_such_pages()], position="hidden")
+    with st.sidebar.container(key="navigation"):
+        for group, scripts in NAVIGATION_GROUPS.items():
+            if mine := [script for script in scripts if may.get(script, True)]:
+                st.markdown(f"**{group}**")
+                for script in mine:
+                    st.page_link(made[script], label=PAGES[script][0], icon=PAGES[script][1])
+    return page
+
+
+NAVIGATION_GROUPS = {
+    "Partnership": [HELICOPTER, BOARD, TARGET],
+    "Yours": [MY_TARGETS],
+    "Data": [UPLOAD, INDICATORS, TARGETS, QUALITY, AUDIT],
+    "Administration": [USERS],
+}
 
 
 _UNKNOWN = "_unknown_addresses"
@@ -393,6 +411,13 @@ def signed_in_as(account: Account) -> None:
         scope = f", {account.scope()}" if account.scope() else ""
         st.caption(f"Signed in as **{md_escape(account.name)}** ({account.role.value}{md_escape(scope)})")
         st.button("Sign out", key="sign_out", on_click=sign_out, icon=":material/logout:")
+        statement_link()
+
+
+def statement_link() -> None:
+    """The accessibility statement, open without signing in (dashboard/statement.py); Streamlit opens a link in a
+    new tab, and the link says so."""
+    st.caption(f"[Accessibility statement (opens in a new tab)]({STATEMENT})")
 
 
 _PAGE = "_page_shown"
@@ -593,12 +618,21 @@ def status_tiles(tiles: dict[str, dict]) -> None:
             st.metric(
                 tile_label(key, tile["pct"]),
                 tile["value"],
-                delta=tile["change"],
+                delta=signed(tile["change"]),
                 delta_color="off" if key in ("targets", "amber") else ("inverse" if worse_when_up else "normal"),
                 delta_arrow="off" if not tile["change"] else "auto",
                 border=True,
                 width=150,
             )
+
+
+def chart(figure, text: ChartText) -> None:
+    """A chart with its text alternative: the sentence saying what it shows above it, the table of its figures
+    one click away below it."""
+    st.caption(md_escape(text.sentence))
+    st.plotly_chart(figure, width="stretch", config={"displaylogo": False})
+    with st.expander("The figures in this chart"):
+        st.table(literal_cells(text.figures), hide_index=True)
 
 
 def style_breakdown(frame: pd.DataFrame):

@@ -14,6 +14,7 @@ from laa_app import _ui
 # A local icon: a Material icon name would make every visitor's browser fetch it from a font service.
 ICON = Path(dashboard.__file__).resolve().parent / "assets" / "icon.png"
 st.set_page_config(page_title="LAA performance dashboard", page_icon=str(ICON), layout="wide")
+st.html(_ui.STYLESHEET)  # a visible focus ring on every page (WCAG 2.4.7)
 
 setup_logging(_ui.settings().resolved_log_file(), to_stderr=True)
 
@@ -35,6 +36,7 @@ if account is None:  # nothing of the partnership is drawn, not even the page li
     st.stop()
 
 page = _ui.navigation(account.actor())
+st.set_page_config(page_title=f"{page.title} · LAA performance dashboard")  # each page's own title (WCAG 2.4.2)
 
 # Bookmarks such as /?target=NI+117 or /?board=Children%27s+Trust open the page they name.
 if page.url_path == "":

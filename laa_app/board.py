@@ -96,7 +96,7 @@ if unknown_types or unknown_partners:
 shown = board_targets(statuses, board, show_all=show_all, target_types=types, lead_partners=partners)
 rows = board_table(shown, movement.compare(position, as_at), movement.actual_trends(position, as_at))
 what = board_targets_title(shown, show_all)
-st.subheader(f"{what}{'' if show_all else ' (exception mode)'} as at {as_at.label}")
+st.header(f"{what}{'' if show_all else ' (exception mode)'} as at {as_at.label}")
 if rows.empty:
     st.success(
         "No red targets on this board for this quarter and these filters. Switch on 'Show all statuses' to see "
@@ -133,7 +133,7 @@ for column, (label, kind, make, mime, icon) in zip(downloads, DOWNLOADS, strict=
         on_click="ignore",
     )
 
-st.subheader("Commentary and remedial action")
+st.header("Commentary and remedial action")
 for row in rows.to_dict("records"):
     with st.container(border=True):
         head = st.columns([4, 1])

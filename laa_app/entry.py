@@ -87,7 +87,7 @@ if check.rejected is not None:
     st.table(literal_cells(problems), hide_index=True)
     st.stop()
 
-st.subheader("What saving will do")
+st.header("What saving will do")
 st.dataframe(entry_statuses(check.outcome.plan), hide_index=True, width="stretch")
 if sentences := check.preview.move_sentences:
     st.markdown("**Status moves:** " + "; ".join(md_escape(s) for s in sentences) + ".")

@@ -32,12 +32,13 @@ st.caption(mix_caption(as_at.label, earlier.label if earlier else None))
 _ui.status_tiles(tiles)
 
 heading = st.columns([3, 2], vertical_alignment="bottom")
-heading[0].subheader(f"Boards ranked, best first, as at {as_at.label}")
+heading[0].header(f"Boards ranked, best first, as at {as_at.label}")
 with heading[1]:
     basis = _ui.basis_picker()
 ranked = rank_boards(boards, basis)
 ranking = st.columns([3, 2])
-ranking[0].plotly_chart(charts.board_mix(boards, ranked), width="stretch", config={"displaylogo": False})
+with ranking[0]:
+    _ui.chart(charts.board_mix(boards, ranked), charts.board_mix_text(boards, ranked))
 with ranking[1]:
     st.caption("Open a board: its red targets and the reasons behind them.")
     for row in ranked.itertuples(index=False):
@@ -52,15 +53,15 @@ st.dataframe(
     column_config={c: st.column_config.NumberColumn(format="%.1f") for c in ranks.columns if c.endswith("%")},
 )
 
-st.subheader("Each board's targets by status")
+st.header("Each board's targets by status")
 st.caption("Counts and each status as a percentage of the board's targets (Haringey's Tables 1 and 2).")
 st.dataframe(_ui.style_breakdown(breakdown_table(boards, total)), hide_index=True, width="stretch")
 
 if earlier is None:
-    st.subheader("What moved")
+    st.header("What moved")
     st.caption(f"Nothing to compare: {as_at.label} is the first quarter held.")
 else:
-    st.subheader(f"What moved since {earlier.label}")
+    st.header(f"What moved since {earlier.label}")
     moved = movement.moves(position, as_at)
     move_columns = [*st.columns(3), *st.columns(3)]
     for column, move in zip(move_columns, movement.SHOWN_MOVES, strict=True):
@@ -76,5 +77,6 @@ else:
                 for row in rows.itertuples():
                     _ui.target_link(row.indicator_code, f"{status_label(row.before)} → {status_label(row.after)}")
 
-st.subheader("The partnership's mix over the quarters held")
-st.plotly_chart(charts.mix_trend(movement.mix_over_time(position)), width="stretch", config={"displaylogo": False})
+st.header("The partnership's mix over the quarters held")
+mix = movement.mix_over_time(position)
+_ui.chart(charts.mix_trend(mix), charts.mix_trend_text(mix))

@@ -36,7 +36,7 @@ for column, (key, heading) in zip(
     st.columns(2), (("theme_board", "Theme board"), ("lead_partner", "Lead partner")), strict=True
 ):
     with column:
-        st.subheader(f"Targets awaiting data, by {heading.lower()}")
+        st.header(f"Targets awaiting data, by {heading.lower()}")
         headings = {
             key: heading,
             "targets": "Targets",
@@ -50,7 +50,7 @@ for column, (key, heading) in zip(
             column_config=share,
         )
 
-st.subheader(f"Chase list: targets awaiting data as at {as_at.label}")
+st.header(f"Chase list: targets awaiting data as at {as_at.label}")
 chase = quality.awaiting(position, as_at)
 if chase.empty:
     st.caption("Every target has figures as at this quarter.")
@@ -73,7 +73,7 @@ else:
         key="chase_list",
     )
 
-st.subheader(f"Figures overdue in their own cycle (as at {as_at.label})")
+st.header(f"Figures overdue in their own cycle (as at {as_at.label})")
 st.caption(quality.STALENESS_RULE)
 stale = quality.stale(position, as_at)
 if stale.empty:
@@ -85,7 +85,7 @@ else:
         column_config={"Indicator": st.column_config.TextColumn(width="medium")},
     )
 
-st.subheader("Missing a lead partner, a polarity or a target value")
+st.header("Missing a lead partner, a polarity or a target value")
 missing = quality.missing_settings(statuses)
 if missing.empty:
     st.caption("Every target has a lead partner, a polarity and a target value.")

@@ -12,6 +12,7 @@ from dashboard.logs import setup_logging
 from dashboard.security import SecurityHeaders, inline_script_hashes
 from dashboard.settings import Settings
 from dashboard.signin import SignIn, SignInGate, gate_account
+from dashboard.statement import statement_route
 from dashboard.store.engine import make_engine
 from laa_app.sso import ProviderSignIn, single_sign_on
 
@@ -30,7 +31,10 @@ def engine():
 SSO = single_sign_on()
 app = st.App(
     str(Path(__file__).resolve().with_name("app.py")),
-    routes=SignIn(engine, SSO).routes(),
+    routes=[
+        *SignIn(engine, SSO).routes(),
+        statement_route(SETTINGS.accessibility_contact, SETTINGS.idle_timeout_minutes),
+    ],
     middleware=[
         Middleware(SecurityHeaders, script_hashes=inline_script_hashes(STREAMLIT_PAGE.read_text())),
         Middleware(SignInGate, account=gate_account(engine, IDLE), sso=ProviderSignIn(engine, IDLE) if SSO else None),

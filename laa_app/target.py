@@ -41,13 +41,13 @@ if versions.empty:
 latest = versions[versions["is_current"].astype(bool)].sort_values("period_end").iloc[-1]
 st.markdown(f"Latest: **{md_escape(latest['period_label'])}** · {md_escape(status_label(latest['status']))}")
 
-st.plotly_chart(charts.target_history(target, versions), width="stretch", config={"displaylogo": False})
+_ui.chart(charts.target_history(target, versions), charts.target_history_text(target, versions))
 
-st.subheader("Every period")
+st.header("Every period")
 st.dataframe(periods_table(versions), hide_index=True, width="stretch")
 
 corrected = versions_table(versions, corrected_only=True)
-st.subheader("Corrected values: every stored version")
+st.header("Corrected values: every stored version")
 if corrected.empty:
     st.caption("No value of this target has been corrected: each period has one version.")
 else:
@@ -56,7 +56,7 @@ else:
 with st.expander("All stored versions of every period"):
     st.dataframe(versions_table(versions, corrected_only=False), hide_index=True, width="stretch")
 
-st.subheader("Commentary and remedial action by period")
+st.header("Commentary and remedial action by period")
 for row in periods_table(versions).iloc[::-1].to_dict("records"):
     with st.container(border=True):
         st.markdown(f"**{md_escape(row['Period'])}** · {md_escape(row['Status'])}")

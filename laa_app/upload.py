@@ -95,7 +95,7 @@ if uploaded is not None:
     else:
         plan, shown = check.outcome.plan, check.preview
         summary = plan.summary()
-        st.subheader(f"Preview of {md_escape(uploaded.name)}")
+        st.header(f"Preview of {md_escape(uploaded.name)}")
         cells = st.columns(5)
         cells[0].metric("Rows read", summary["rows_read"])
         cells[1].metric("Rows new", summary["rows_new"])
@@ -179,7 +179,7 @@ if uploaded is not None:
                 )
                 st.rerun()
 
-st.subheader("Upload history")
+st.header("Upload history")
 batches = _ui.batches()
 if batches.empty:
     st.caption("No uploads yet.")

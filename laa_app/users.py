@@ -94,7 +94,7 @@ st.dataframe(
 
 # --- Add a user -------------------------------------------------------------------------------------------------
 
-st.subheader("Add a user")
+st.header("Add a user")
 form = f"new_{st.session_state.get(ADDED, 0)}"  # a new set of empty fields after each user added
 columns = st.columns(2)
 with columns[0]:
@@ -131,7 +131,7 @@ if st.button("Add user", key="add_user", icon=":material/person_add:"):
 
 if frame.empty:
     st.stop()
-st.subheader("Change a user")
+st.header("Change a user")
 name = st.selectbox("User", list(frame["name"]), key="change_name")
 account = find_user(_ui.engine(), name)
 locked = bool(frame.loc[frame["name"] == account.name, "locked"].iloc[0])

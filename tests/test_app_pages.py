@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from laa_app._ui import STYLESHEET
 from tests.fixtures import app_test, new_store
 from tests.test_haringey import RANKING, TABLE_1, TABLE_2
 
@@ -119,12 +120,13 @@ def test_helicopter_ranking_on_rated_targets(demo_app):
 def test_helicopter_tiles_and_moves_since_last_quarter(demo_app):
     at = no_exception(demo_app.run())
     tiles = {m.label: (m.value, m.delta) for m in at.metric}
+    # A rise carries its + (a screen reader does not read the arrow beside it).
     assert tiles == {
         "Targets": ("74", "0"),
-        "✖ Red · 24.3%": ("18", "4"),
+        "✖ Red · 24.3%": ("18", "+4"),
         "▲ Amber · 9.5%": ("7", "-1"),
         "✔ Green · 33.8%": ("25", "-5"),
-        "… Awaited · 32.4%": ("24", "2"),
+        "… Awaited · 32.4%": ("24", "+2"),
     }
     labels = page_link_labels(at)
     assert "NI 171 · ▲ amber → ✖ red" in labels
@@ -153,7 +155,7 @@ def test_board_page_lists_the_childrens_trust_red_targets(demo_app):
     assert sorted(rows["Code"], key=lambda c: int(c.split()[1])) == CHILDRENS_TRUST_RED
     assert set(rows["Status"]) == {"✖ red"}
     assert at.query_params["board"] == "Children's Trust"
-    assert at.subheader[0].value == "9 red targets (exception mode) as at 2009/10 Q3"
+    assert at.header[0].value == "9 red targets (exception mode) as at 2009/10 Q3"
     # Worst first: the largest shortfall leads.
     assert rows["Shortfall %"].tolist() == sorted(rows["Shortfall %"], reverse=True)
     # Commentary is shown as text.
@@ -179,7 +181,7 @@ def test_board_page_opens_with_the_boards_own_mix_and_its_change_since_last_quar
     assert {m.label: (m.value, m.delta) for m in at.metric} == {
         "Targets": ("26", "0"),
         "✖ Red · 34.6%": ("9", "0"),
-        "▲ Amber · 11.5%": ("3", "1"),
+        "▲ Amber · 11.5%": ("3", "+1"),
         "✔ Green · 38.5%": ("10", "-1"),
         "… Awaited · 15.4%": ("4", "0"),
     }
@@ -334,7 +336,8 @@ def test_commentary_is_text_never_html(fresh_app):
     at.switch_page("target.py").run()
     no_exception(at)
     assert "Commentary: <img src=x onerror=alert(1)>" in [t.value for t in at.text]
-    assert not at.get("html")
+    # No HTML but the app's own stylesheet (CSS from a file of the package).
+    assert [h.proto.body for h in at.get("html")] == [f"<style>{STYLESHEET.read_text()}</style>"]
 
 
 # Empty store and data quality --------------------------------------------------------------------------------------
@@ -375,7 +378,7 @@ def test_data_quality_lists(demo_app):
         "NI 163", "annual", "none yet", "2008/09",
     ]  # fmt: skip
     # The chase list: every target awaiting data, with its lead partner, frequency and last figures.
-    assert "Chase list: targets awaiting data as at 2009/10 Q3" in [s.value for s in at.subheader]
+    assert "Chase list: targets awaiting data as at 2009/10 Q3" in [s.value for s in at.header]
     chase = frame_with(at, "Awaiting figures for")
     assert len(chase) == 24
     assert chase.columns.tolist() == [

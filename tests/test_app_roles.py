@@ -244,10 +244,10 @@ def test_an_executive_on_an_empty_store_is_told_so_without_a_link_to_the_upload(
     assert [i.value for i in at.info] == [
         "No data yet. The figures appear here once the partnership's analyst uploads the quarter's file."
     ]
-    assert not at.get("page_link")
+    assert not at.main.get("page_link")
     analyst = ran(app_test(Role.ANALYST))
     assert [i.value for i in analyst.info] == [
         "No data yet. Upload the quarter's CSV or Excel file on the Upload page, "
         "or load the sample partnership with `laa demo` on the command line."
     ]
-    assert [link.proto.label for link in analyst.get("page_link")] == ["Upload a file"]
+    assert [link.proto.label for link in analyst.main.get("page_link")] == ["Upload a file"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import tomllib
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pandas as pd
 import pytest
 
 from dashboard import charts, movement, preview, quality, reports, views
-from dashboard.breakdown import COUNT_COLUMNS, board_breakdown
+from dashboard.breakdown import COUNT_COLUMNS, board_breakdown, rank_boards
 from dashboard.entry import entry_file, entry_table
 from dashboard.importer import import_bytes
 from dashboard.movement import Direction, Move, classify, direction
@@ -472,6 +473,74 @@ def test_target_history_figure_draws_the_amber_band(engine, position):
     assert {"actual: ▲ amber", "actual: ✖ red", "target"} <= names
 
 
+def test_a_change_is_written_with_its_sign():
+    assert [views.signed(c) for c in (4, -1, 0, None)] == ["+4", "-1", "0", None]
+
+
+def test_board_mix_says_what_it_shows_and_holds_the_figures_it_draws(position):
+    boards, _ = board_breakdown(position.statuses(Q3))
+    ranked = rank_boards(boards, "all")
+    text = charts.board_mix_text(boards, ranked)
+    assert text.sentence.startswith("Each board's targets by status, boards ranked best first: 1 · Wellbeing: ")
+    assert "; 3 · Children's Trust: 9 red, 3 amber, 10 green, 4 data awaited of 26 targets; " in text.sentence
+    assert text.sentence.endswith("7 · Enterprise: 4 red, 0 amber, 0 green, 3 data awaited of 7 targets.")
+    fig = charts.board_mix(boards, ranked)
+    # The table holds what the bars draw, board by board in the chart's order, each share as the bars' figure.
+    assert text.figures["Theme board"].tolist() == list(fig.data[0].y)
+    for trace, status in zip(fig.data, ["✖ Red", "▲ Amber", "✔ Green", "… Data awaited"], strict=True):
+        assert [float(v) for v in text.figures[f"{status} %"]] == list(trace.x)
+        assert text.figures[status].tolist() == [c for c, _ in trace.customdata]
+    assert text.figures["Targets"].tolist() == [14, 10, 26, 6, 7, 4, 7]
+
+
+def test_mix_trend_says_what_it_shows_quarter_by_quarter(position):
+    mix = movement.mix_over_time(position)
+    text = charts.mix_trend_text(mix)
+    assert text.sentence.endswith("; 2009/10 Q3: 18 red, 7 amber, 25 green, 24 data awaited of 74 targets.")
+    fig = charts.mix_trend(mix)
+    assert text.figures["Quarter"].tolist() == list(fig.data[0].x)
+    assert [str(n) for n in text.figures["✖ Red"]] == list(fig.data[0].text) == ["11", "12", "14", "18"]
+    assert text.figures["… Data awaited %"].tolist() == ["29.7", "29.7", "29.7", "32.4"]
+
+
+def test_target_history_says_each_periods_actual_target_status_and_correction(engine, position):
+    target, versions = target_history(engine, position, "NI 117")
+    text = charts.target_history_text(target, versions)
+    assert text.sentence == (
+        "NI 117's actual against its target over 4 periods (lower is better; amber within 5% of target): "
+        "2008/09 Q4: actual 10.62, target 10.5, amber; 2009/10 Q1: actual 10.9 (corrected from 10.81), target 10.5, "
+        "amber; 2009/10 Q2: actual 11.45, target 10.5, red; 2009/10 Q3: actual 11.76, target 10.5, red."
+    )
+    assert text.figures.iloc[1].to_dict() == {
+        "Period": "2009/10 Q1",
+        "Target": "10.5",
+        "Amber band": "10.5 to 11.025",
+        "Actual": "10.9",
+        "Status": "▲ amber",
+        "Earlier versions": "10.81",
+    }
+
+
+def test_a_period_with_no_figures_is_said_to_be_awaited():
+    target = pd.Series({"indicator_code": "NI 1", "polarity": None, "tolerance_pct": None})
+    versions = pd.DataFrame(
+        {
+            "period_end": [1, 2],
+            "period_label": ["2009/10 Q1", "2009/10 Q2"],
+            "target_value": [10.0, None],
+            "actual": [12.0, None],
+            "status": ["green", "data awaited"],
+            "is_current": [True, True],
+        }
+    )
+    text = charts.target_history_text(target, versions)
+    assert text.sentence == (
+        "NI 1's actual against its target over 2 periods (higher is better; amber within 5% of target): "
+        "2009/10 Q1: actual 12, target 10, green; 2009/10 Q2: no actual, no target, data awaited."
+    )
+    assert text.figures["Amber band"].tolist() == ["9.5 to 10", ""]
+
+
 def test_palette_is_set_once_in_the_theme_and_the_charts():
     config = tomllib.loads((ROOT / "laa_app" / ".streamlit" / "config.toml").read_text())
     theme = config["theme"]
@@ -498,7 +567,9 @@ def test_no_page_renders_html_from_data():
     for path in (ROOT / "laa_app").glob("*.py"):
         text = path.read_text()
         assert "unsafe_allow_html" not in text, path
-        assert "st.html" not in text, path
+        # The one st.html is the app's own stylesheet: a file of the package, CSS and no markup, never data.
+        assert re.findall(r"st\.html\(([^)]*)\)", text) == (["_ui.STYLESHEET"] if path.name == "app.py" else []), path
+    assert "<" not in (ROOT / "laa_app" / "accessible.css").read_text()
 
 
 def test_an_unknown_address_is_named_as_asked_shortened_and_literal():

@@ -82,7 +82,7 @@ def test_the_helicopter_view_at_the_first_quarter_says_there_is_nothing_to_compa
 def test_one_red_target_is_singular(demo_app):
     demo_app.query_params["board"] = "PMG"
     at = no_exception(demo_app.run())
-    assert at.subheader[0].value == "1 red target (exception mode) as at 2009/10 Q3"
+    assert at.header[0].value == "1 red target (exception mode) as at 2009/10 Q3"
 
 
 # 12. The upload preview shows the numbers, warns of clears, and names each batch --------------------------------

@@ -53,7 +53,7 @@ def assert_no_exception(page) -> None:
 def test_the_navigation_lists_every_page(page):
     page.goto("/")
     settle(page, PAGES["helicopter"][2])
-    nav = page.locator('[data-testid="stSidebarNav"]')
+    nav = page.locator(".st-key-navigation")
     labels = [text.strip().splitlines()[-1].strip() for text in nav.locator("a").all_inner_texts()]  # after the icon
     assert labels == [label for _, label, _ in PAGES.values()]
 
@@ -73,7 +73,7 @@ def test_every_page_opens_from_the_navigation(page, name):
     _, label, text = PAGES[name]
     page.goto("/")
     settle(page, PAGES["helicopter"][2])
-    page.locator('[data-testid="stSidebarNav"] a', has_text=label).first.click()
+    page.locator(".st-key-navigation a", has_text=label).first.click()
     settle(page, label if name in ("board", "target") else text)
     assert_no_exception(page)
 

@@ -37,7 +37,7 @@ def selected(page, label: str):
 
 
 def nav_labels(page) -> list[str]:
-    links = page.locator('[data-testid="stSidebarNav"] a')
+    links = page.locator(".st-key-navigation a")
     return [text.strip().splitlines()[-1].strip() for text in links.all_inner_texts()]
 
 
@@ -164,7 +164,7 @@ def test_as_at_and_basis_are_kept_across_pages_and_links(page):
     assert len(page.context.pages) == 1
 
     # The sidebar's own links keep the choices too.
-    page.locator('[data-testid="stSidebarNav"] a', has_text="Helicopter view").click()
+    page.locator(".st-key-navigation a", has_text="Helicopter view").click()
     expect(page.get_by_text("Boards ranked, best first, as at 2009/10 Q2")).to_be_visible()
     expect(page).to_have_url(re.compile(r"basis=rated"))
     expect(page.locator('[data-testid="stPageLink"] a').filter(has_text="1 · Integrated Housing")).to_be_visible()

@@ -79,7 +79,7 @@ def signed_in_as(page):
 
 
 def nav_labels(page) -> list[str]:
-    links = page.locator('[data-testid="stSidebarNav"] a')
+    links = page.locator(".st-key-navigation a")
     return [text.strip().splitlines()[-1].strip() for text in links.all_inner_texts()]  # after the icon
 
 
@@ -298,7 +298,7 @@ def test_an_executive_has_no_upload_and_no_my_targets(signed_out_page, demo_data
     screenshot(page, "not_for_role")
     assert page.get_by_role("dialog").count() == 0  # no "Page not found"
     assert nav_labels(page) == ["Helicopter view", "Theme board", "Target", "Data quality"]
-    assert page.locator('[data-testid="stSidebarNav"]').get_by_text("Yours").count() == 0  # no empty heading
+    assert page.locator(".st-key-navigation").get_by_text("Yours").count() == 0  # no empty heading
     page.get_by_role("link", name="Go to the helicopter view").click()
     expect(page.locator("h1").first).to_have_text("Helicopter view · Haringey")
     page.goto("/upload")
