@@ -59,7 +59,7 @@ st.title("Users")
 st.caption(
     "Everyone who may sign in: their role, the boards a chair chairs, the lead partner a partner speaks for, the "
     "e-mail single sign-on reports, when they last signed in, and whether they are locked out or disabled. Every "
-    "change here is in the audit trail, as one made with `laa user` is."
+    "change here is in the audit trail, as one made with the laa user command is."
 )
 if shown := st.session_state.pop(PASSWORD, None):
     name, password = shown

@@ -119,7 +119,6 @@ def test_a_file_is_uploaded_committed_and_its_html_commentary_stays_text(writing
     assert page.dialogs == []
 
 
-@pytest.mark.skip(reason="fails after the merges of session 9 (Page not found never shows): to mend first")
 def test_an_unknown_address_says_there_is_no_page_there(page):
     page.goto("/users")
     settle(page, "Page not found")
