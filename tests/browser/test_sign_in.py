@@ -141,6 +141,9 @@ def enter_in_grid(page, row: int, column: int, value: str) -> None:
     editor = page.locator(EDITOR)
     editor.wait_for(state="visible")  # keys typed before the cell's editor opens are lost
     page.keyboard.type(value)
+    # The grid takes the typed value from its editor a frame later: an Enter before then stores the old value.
+    expect(editor).to_have_value(value)
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     page.keyboard.press("Enter")
     editor.wait_for(state="hidden")
     idle(page)
