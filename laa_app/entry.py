@@ -3,7 +3,22 @@ a chair the commentary and remedial action of their boards. Saving is an import,
 
 import streamlit as st
 
-from dashboard.entry import FIGURES, SHOWN, editable, entry_file, entry_quarters, entry_statuses, entry_table, whose
+from dashboard.entry import (
+    OPEN,
+    card_summary,
+    cell_value,
+    column_order,
+    editable,
+    entry_file,
+    entry_quarters,
+    entry_quarters_held,
+    entry_statuses,
+    entry_table,
+    is_locked,
+    own_targets,
+    whose,
+    with_cards,
+)
 from dashboard.importer import ImportRejected, import_entry
 from dashboard.importer.gate import TEXT_LIMIT
 from dashboard.preview import check_entry, problems_table
@@ -21,28 +36,34 @@ if done := st.session_state.pop("entry_done", None):
 quarters = entry_quarters(position, who)
 label, _ = _ui.choice("Quarter", [q.label for q in quarters], "quarter", default=quarters[0].label)
 quarter = next(q for q in quarters if q.label == label)
-table = entry_table(position, who, quarter)
 st.caption(
     f"{md_escape(whose(who)[0].upper() + whose(who)[1:])}, {quarter.label}: fill in the cells you may change "
-    f"({', '.join(h.lower() for h in editable(who))}). Last quarter is the actual of the quarter before. "
-    "Nothing is stored until you save, and saving checks every entry as an upload would. A target with no "
-    "target figure for the quarter cannot be rated: an analyst sets the quarter's targets."
+    f"({', '.join(h.lower() for h in editable(who))}: the columns marked with a pencil). An annual target's row is "
+    "its financial year's. Last period is the actual of the period before. Nothing is stored until you save, and "
+    "saving checks every entry as an upload would. A target with no target figure cannot be rated: an analyst "
+    "sets the period's targets."
 )
+signed = {
+    (board, period.end): held
+    for board in own_targets(position, who)["theme_board"].unique()
+    for period in entry_quarters_held(quarter)
+    if (held := signed_off(_ui.engine(), position.area, board, period)) is not None
+}
+table = entry_table(position, who, quarter, frozenset(signed))
 if table.empty:
     st.info(f"There are no targets for you to update: {md_escape(whose(who))} has none.", icon=":material/info:")
     st.stop()
-
-for board in table["Theme board"].drop_duplicates():
-    if (held := signed_off(_ui.engine(), position.area, board, quarter)) is not None:
-        st.warning(
-            f"{md_escape(held.sentence())}: its targets' figures can no longer be changed unless an analyst "
-            "re-opens it.",
-            icon=":material/lock:",
-        )
+for held in signed.values():
+    st.warning(
+        f"{md_escape(held.sentence())}: its targets' figures can no longer be changed unless an analyst or the "
+        "chair re-opens it.",
+        icon=":material/lock:",
+    )
 
 saves = st.session_state.get("entry_saves", 0)
 key = f"entry_{position.area}_{quarter.label}_{saves}"
-if not _ui.only_cell_edits(key, len(table), editable(who)):
+mine = editable(who)
+if not _ui.only_cell_edits(key, len(table), mine):
     # The browser sends no such state for a table of fixed rows: drop it with its widget, under a new key.
     st.session_state["entry_saves"] = saves = saves + 1
     key = f"entry_{position.area}_{quarter.label}_{saves}"
@@ -51,27 +72,51 @@ if not _ui.only_cell_edits(key, len(table), editable(who)):
         "again as stored.",
         icon=":material/undo:",
     )
-edited = st.data_editor(
-    table,
-    num_rows="fixed",
-    hide_index=True,
-    width="stretch",
-    disabled=[c for c in table.columns if c not in editable(who)],
-    column_order=[*SHOWN, *FIGURES.values()],
-    column_config={
-        "Indicator": st.column_config.TextColumn(width="medium"),
-        "Last status": st.column_config.TextColumn(width="medium"),
-        "Target": st.column_config.NumberColumn(help=f"The target for {quarter.label} (an analyst sets targets)"),
-        "Last quarter": st.column_config.NumberColumn(help="The actual of the quarter before"),
-        "Actual": st.column_config.NumberColumn(help=f"The actual for {quarter.label}"),
-        "Commentary": st.column_config.TextColumn(width="large", max_chars=TEXT_LIMIT),
-        "Remedial action": st.column_config.TextColumn(width="large", max_chars=TEXT_LIMIT),
-    },
-    placeholder="—",
-    key=key,
-)
 
-entry = entry_file(table, edited, quarter, who)
+locked = table[OPEN].map(is_locked)
+with st.container(key="entry_grid"):  # shown at desktop widths (accessible.css)
+    edited = st.data_editor(
+        _ui.locked_rows(table, locked, mine),
+        num_rows="fixed",
+        hide_index=True,
+        width="stretch",
+        disabled=[c for c in table.columns if c not in mine],
+        column_order=column_order(who),
+        column_config={
+            "Code": st.column_config.TextColumn(pinned=True),
+            "Indicator": st.column_config.TextColumn(width="medium", pinned=True),
+            "Actual": st.column_config.NumberColumn(help="The actual for the row's period"),
+            "Commentary": st.column_config.TextColumn(width="large", max_chars=TEXT_LIMIT),
+            "Remedial action": st.column_config.TextColumn(width="large", max_chars=TEXT_LIMIT),
+            OPEN: st.column_config.TextColumn(
+                width="medium", help="Whether the row takes your entry: 🔒 signed off, or a period not begun"
+            ),
+            "Status": st.column_config.TextColumn(help="The status of the figures stored for the row's period"),
+            "Target": st.column_config.NumberColumn(help="The target for the row's period (an analyst sets targets)"),
+            "Last period": st.column_config.NumberColumn(help="The actual of the period before"),
+            "Last status": st.column_config.TextColumn(help="The status of the period before"),
+        },
+        placeholder="—",
+        key=key,
+    )
+
+cards = {}
+with st.container(key="entry_cards"):  # shown on a phone instead of the grid (accessible.css)
+    for i, row in table.iterrows():
+        with st.container(border=True):
+            st.markdown(f"**{md_escape(row['Code'])}** · {md_escape(row['Indicator'])}")
+            st.caption(md_escape(card_summary(row, mine)))
+            for heading in mine:
+                box = st.text_area if heading != "Actual" else st.text_input
+                cards[(row["Code"], heading)] = box(
+                    f"{heading} · {row['Code']}",
+                    value=cell_value(row[heading]),
+                    key=f"card_{i}_{heading}_{key}",
+                    disabled=bool(locked.iloc[i]),
+                    max_chars=TEXT_LIMIT,
+                )
+
+entry = entry_file(table, with_cards(edited, table, cards), who)
 if entry is None:
     st.caption("Change a cell to enter a figure; the status it will give shows here before you save.")
     st.stop()

@@ -324,11 +324,11 @@ def test_an_entry_takes_the_edited_cells_of_the_tables_own_rows_matched_by_code(
     after.loc[after["Code"] == "NI 165", "Commentary"] = "Awaited from the ONS."
     added = after[after["Code"].isin(["NI 151", "NI 166"])].assign(Code=["NI 999", "NI 166"], Actual=[5.0, 99.0])
     after = pd.concat([after.iloc[1:], added], ignore_index=True)  # NI 151 deleted; NI 999 and a second NI 166 added
-    entry = entry_file(before, after, Q3, LOCAL_ADMIN)
+    entry = entry_file(before, after, LOCAL_ADMIN)
     assert entry.data.decode().splitlines() == [
         "indicator_code,theme_board,period,actual,commentary,remedial_action",
-        "NI 163,Enterprise,2009/10 Q3,12.5,,",
-        "NI 165,Enterprise,2009/10 Q3,,Awaited from the ONS.,",
+        "NI 163,Enterprise,2009/10,12.5,,",  # annual targets: the row is the financial year's
+        "NI 165,Enterprise,2009/10,,Awaited from the ONS.,",
     ]
     assert entry.codes == {2: "NI 163", 3: "NI 165"}
 
