@@ -514,6 +514,11 @@ def choices_in_url(label: str, options: list[str], param: str) -> tuple[list[str
     return chosen, unknown
 
 
+def table_height(rows: int, most: int = 15) -> int:
+    """A table's height in pixels showing every row up to `most`, then scrolling (Glide draws 35 px rows)."""
+    return (min(rows, most) + 1) * 35 + 3
+
+
 LOCKED_LOOK = "background-color: #F3F2F1; color: #505A5F"
 """A locked row's cells: a pale grey with a darker grey text (6.6:1), the look of a disabled field."""
 

@@ -80,14 +80,15 @@ with st.container(key="entry_grid"):  # shown at desktop widths (accessible.css)
         num_rows="fixed",
         hide_index=True,
         width="stretch",
+        height=_ui.table_height(len(table)),
         disabled=[c for c in table.columns if c not in mine],
         column_order=column_order(who),
         column_config={
             "Code": st.column_config.TextColumn(pinned=True),
             "Indicator": st.column_config.TextColumn(width="medium", pinned=True),
             "Actual": st.column_config.NumberColumn(help="The actual for the row's period"),
-            "Commentary": st.column_config.TextColumn(width="large", max_chars=TEXT_LIMIT),
-            "Remedial action": st.column_config.TextColumn(width="large", max_chars=TEXT_LIMIT),
+            "Commentary": st.column_config.TextColumn(width="medium", max_chars=TEXT_LIMIT),
+            "Remedial action": st.column_config.TextColumn(width="medium", max_chars=TEXT_LIMIT),
             OPEN: st.column_config.TextColumn(
                 width="medium", help="Whether the row takes your entry: 🔒 signed off, or a period not begun"
             ),
@@ -103,7 +104,7 @@ with st.container(key="entry_grid"):  # shown at desktop widths (accessible.css)
 cards = {}
 with st.container(key="entry_cards"):  # shown on a phone instead of the grid (accessible.css)
     for i, row in table.iterrows():
-        with st.container(border=True):
+        with st.container(border=True, key=f"entry_card_{i}"):
             st.markdown(f"**{md_escape(row['Code'])}** · {md_escape(row['Indicator'])}")
             st.caption(md_escape(card_summary(row, mine)))
             for heading in mine:

@@ -12,12 +12,12 @@ import pytest
 
 from dashboard import charts, movement, preview, quality, reports, views
 from dashboard.breakdown import COUNT_COLUMNS, board_breakdown, rank_boards
-from dashboard.entry import entry_file, entry_table
+from dashboard.entry import card_summary, column_order, entry_file, entry_table, with_cards
 from dashboard.importer import import_bytes
 from dashboard.movement import Direction, Move, classify, direction
 from dashboard.names import find_name
 from dashboard.periods import parse_period
-from dashboard.permissions import LOCAL_ADMIN
+from dashboard.permissions import LOCAL_ADMIN, Actor, Role
 from dashboard.position import load_position, target_history
 from dashboard.rules import Status
 from dashboard.settings import SAMPLE_DATA
@@ -331,6 +331,57 @@ def test_an_entry_takes_the_edited_cells_of_the_tables_own_rows_matched_by_code(
         "NI 165,Enterprise,2009/10,,Awaited from the ONS.,",
     ]
     assert entry.codes == {2: "NI 163", 3: "NI 165"}
+
+
+NHS = Actor("nhs", Role.PARTNER, partner="NHS Haringey")
+CHAIR = Actor("chris", Role.CHAIR, boards=frozenset({"Children's Trust"}))
+
+
+def test_my_targets_puts_the_cells_one_may_change_first_after_the_pinned_code_and_name():
+    assert column_order(NHS) == [
+        "Code", "Indicator", "Actual", "Commentary", "Remedial action", "Open to you", "Period", "Status", "Target",
+        "Last period", "Last status", "Theme board", "Lead partner",
+    ]  # fmt: skip
+    assert column_order(CHAIR)[:9] == [
+        "Code", "Indicator", "Commentary", "Remedial action", "Open to you", "Period", "Status", "Target", "Actual",
+    ]  # fmt: skip
+
+
+def test_my_targets_rows_show_each_periods_own_status_and_the_period_before(position):
+    table = entry_table(position, NHS, Q3).set_index("Code")
+    shown = ["Open to you", "Period", "Status", "Target", "Actual", "Last period", "Last status"]
+    assert table.loc["NI 39", shown].tolist() == ["✎ open", "2009/10 Q3", "✖ red", 1450, 1571, 1496, "▲ amber"]
+    # an annual target's row is its financial year's: no 2009/10 target is stored yet, so only text can go in
+    assert table.loc["NI 56", shown].fillna("").tolist() == [
+        "✎ text only: no target yet", "2009/10 (annual)", "", "", "", 24.6, "✖ red",
+    ]  # fmt: skip
+    assert card_summary(table.reset_index().iloc[0], column_order(NHS)[2:5]) == (
+        "Wellbeing · NHS Haringey · 2009/10 Q3 · ✎ open. Target 1450; status ✖ red. Last period 1496 (▲ amber)."
+    )
+    assert card_summary(table.reset_index().iloc[0], ["Commentary", "Remedial action"]).endswith(
+        "status ✖ red. Actual 1571. Last period 1496 (▲ amber)."
+    )
+
+
+def test_my_targets_rows_look_locked_in_a_signed_off_quarter_or_one_not_begun(position):
+    signed = entry_table(position, CHAIR, Q3, frozenset({("Children's Trust", Q3.end)})).set_index("Code")
+    assert signed.loc[["NI 51", "NI 56"], "Open to you"].tolist() == ["🔒 signed off", "✎ open"]  # NI 56: annual
+    ahead = entry_table(position, NHS, parse_period("2010/11 Q1"), today=parse_period("2009/10 Q4").end)
+    assert ahead.set_index("Code").loc[["NI 39", "NI 56"], "Open to you"].tolist() == [
+        "🔒 opens 2010/11 Q1", "🔒 opens 2010/11 Q4",
+    ]  # fmt: skip
+
+
+def test_what_is_typed_on_a_phones_card_is_the_tables_entry_and_an_untouched_card_changes_nothing(position):
+    before = entry_table(position, NHS, Q3)
+    grid = before.copy()
+    grid.loc[grid["Code"] == "NI 40", "Actual"] = 1300.0
+    cards = {("NI 39", "Actual"): "1571", ("NI 40", "Actual"): "1329", ("NI 150", "Actual"): " 7 "}
+    entry = entry_file(before, with_cards(grid, before, cards), NHS)
+    assert [line.split(",")[:4] for line in entry.data.decode().splitlines()[1:]] == [
+        ["NI 40", "Wellbeing", "2009/10 Q3", "1300"],  # the card still shows what was stored: the grid's edit stands
+        ["NI 150", "Wellbeing", "2009/10 Q3", "7"],
+    ]
 
 
 # views ------------------------------------------------------------------------------------------------------------

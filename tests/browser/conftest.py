@@ -220,14 +220,19 @@ def idle(page) -> None:
     page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
 
 
-def screenshot(page, name: str) -> None:
-    """The whole page at 1400px wide: the viewport grows to the height of Streamlit's scrolling main area."""
+def screenshot(page, name: str, *, whole_page: bool = True) -> None:
+    """The whole page at 1400px wide: the viewport grows to the height of Streamlit's scrolling main area.
+    whole_page=False: what the viewport shows at its own size (a phone's screen)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    if not whole_page:
+        idle(page)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+        return
     height = page.evaluate(
         """() => Math.max(...['[data-testid="stMain"]', '[data-testid="stAppViewContainer"]']
               .map(s => document.querySelector(s)).filter(Boolean).map(e => e.scrollHeight), 900)"""
     )
     page.set_viewport_size({"width": VIEWPORT["width"], "height": min(int(height) + 40, 12000)})
     idle(page)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     page.set_viewport_size(VIEWPORT)

@@ -28,9 +28,9 @@ PAGES = {
     "board": ("/board?board=Children%27s+Trust", Role.ANALYST, "9 red targets (exception mode)", "Theme board"),
     "board-chair": ("/board?board=Children%27s+Trust", Role.CHAIR, "9 red targets (exception mode)", "Theme board"),
     "target": ("/target?target=NI+117", Role.ANALYST, "Corrected values: every stored version", "Target"),
-    "my-targets": ("/my-targets", Role.ANALYST, "Last quarter is the actual of the quarter before.", "My targets"),
+    "my-targets": ("/my-targets", Role.ANALYST, "Last period is the actual of the period before.", "My targets"),
     "my-targets-partner": (
-        "/my-targets", Role.PARTNER, "Last quarter is the actual of the quarter before.", "My targets"
+        "/my-targets", Role.PARTNER, "Last period is the actual of the period before.", "My targets"
     ),
     "upload": ("/upload", Role.ANALYST, "Upload the quarter's figures", "Upload"),
     "quality": ("/quality", Role.ANALYST, "Chase list: targets awaiting data as at", "Data quality"),

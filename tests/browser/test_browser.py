@@ -24,7 +24,7 @@ PAGES = {
     "helicopter": ("/", "Helicopter view", "Helicopter view · Haringey"),
     "board": ("/board?board=Children%27s+Trust", "Theme board", "9 red targets (exception mode)"),
     "target": ("/target?target=NI+117", "Target", "Corrected values: every stored version"),
-    "entry": ("/my-targets", "My targets", "Last quarter is the actual of the quarter before."),
+    "entry": ("/my-targets", "My targets", "Last period is the actual of the period before."),
     "upload": ("/upload", "Upload", "Upload the quarter's figures"),
     "indicators": ("/indicators", "Indicators", "Each target's settings."),
     "targets": ("/targets", "Targets for the year", "Set each target's figure for every quarter of the year"),

@@ -9,10 +9,10 @@ import re
 
 import pytest
 
-from dashboard.entry import FIGURES, SHOWN
 from dashboard.permissions import Role
 from dashboard.store.engine import make_engine
 from tests.browser.conftest import idle, screenshot
+from tests.browser.test_sign_in import my_targets_column
 from tests.fixtures import PASSWORD, user_of
 
 try:
@@ -61,7 +61,7 @@ FOCUS = """async () => {
   }
   return {seen: false, what: what + ' (no focus ring)'};
 }"""
-ACTUAL = [*SHOWN, *FIGURES.values()].index("Actual")
+ACTUAL = my_targets_column(Role.ANALYST, "Actual")
 """My targets' Actual column (the page's column order)."""
 HAS_FOCUS = "e => e === document.activeElement || e.contains(document.activeElement)"
 # The option a drop-down's list has the keyboard on (the input keeps the focus and points at it).

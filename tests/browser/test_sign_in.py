@@ -19,8 +19,9 @@ from http.cookies import SimpleCookie
 import pytest
 from sqlalchemy import func, select
 
+from dashboard.entry import column_order
 from dashboard.importer import import_bytes
-from dashboard.permissions import Role
+from dashboard.permissions import Actor, Role
 from dashboard.sessions import COOKIE
 from dashboard.store.engine import make_engine
 from dashboard.store.models import PeriodValue, Target, ThemeBoard, UploadBatch
@@ -43,9 +44,8 @@ PARTNERSHIP_DATA = [
 HOSTILE_COMMENTARY = "<script>window.pwned=1</script> <b>bold</b> **not bold** [link](http://example.com)"
 SQL = "' OR 1=1 --"
 SQL_IN_URL = "%27+OR+1%3D1+--"
-# The partner's My targets rows in the grid (columns: Code, Indicator, Theme board, Lead partner, Target, Last
-# quarter, Last status, Actual, ...): NI 150 is the 7th, its Actual the 8th column.
-NI_150_ROW, ACTUAL_COLUMN = 6, 7
+# The partner's My targets rows in the grid: NI 150 is the 7th.
+NI_150_ROW = 6
 
 
 # --- Helpers -------------------------------------------------------------------------------------------------
@@ -92,6 +92,16 @@ def tile(page, label: str):
 def expect_tiles(page, **counts: int) -> None:
     for label, count in counts.items():
         expect(tile(page, label.capitalize())).to_have_text(str(count))
+
+
+def my_targets_column(role: Role, heading: str) -> int:
+    """Where My targets shows a column to a user of that role (the cells they may change come first)."""
+    return column_order(Actor("someone", role)).index(heading)
+
+
+def card_captions(page) -> list[str]:
+    """The line under each target's name on My targets' cards (drawn at every width, shown on a phone)."""
+    return page.locator('.st-key-entry_cards [data-testid="stCaptionContainer"]').all_text_contents()
 
 
 def grid(page, nth: int = 0):
@@ -325,10 +335,9 @@ def test_a_partners_entry_moves_the_helicopter_view(writing_page, role):
     expect(page.get_by_role("heading", name="My targets")).to_be_visible()
     idle(page)
     table = grid(page)
-    code, _, board, partner, target, *_ = grid_row(table, NI_150_ROW)
-    assert (code, board, partner, target) == ("NI 150", "Wellbeing", "NHS Haringey", "6.5")
-    assert grid_row(table, NI_150_ROW)[ACTUAL_COLUMN] == ""  # data awaited
-    enter_in_grid(page, NI_150_ROW, ACTUAL_COLUMN, "7")
+    row, actual = grid_row(table, NI_150_ROW), my_targets_column(role, "Actual")
+    assert (row[0], row[actual]) == ("NI 150", "")  # data awaited
+    enter_in_grid(page, NI_150_ROW, actual, "7")
 
     expect(page.get_by_text("What saving will do")).to_be_visible()
     assert grid_row(grid(page, 1), 0) == ["NI 150", "2009/10 Q3", "6.5", "7", "✔ green"]
@@ -338,6 +347,38 @@ def test_a_partners_entry_moves_the_helicopter_view(writing_page, role):
 
     page.get_by_role("link", name="Helicopter view").click()
     expect_tiles(page, targets=74, red=18, amber=7, green=26, awaited=23)
+
+
+PHONE = {"width": 390, "height": 844}
+SIDEWAYS = """() => [document.documentElement, document.querySelector('[data-testid="stMain"]')]
+                    .map(e => e.scrollWidth - e.clientWidth)"""
+
+
+@pytest.mark.parametrize("role", [Role.PARTNER])
+def test_on_a_phone_each_target_is_a_card_with_nothing_scrolled_sideways(open_tab, writing_dashboard, role):
+    page = open_tab(role, writing_dashboard, viewport=PHONE)
+    page.goto("/my-targets")
+    expect(page.get_by_role("heading", name="My targets")).to_be_visible()
+    idle(page)
+    expect(page.locator(".st-key-entry_grid")).to_be_hidden()
+    cards = page.locator('[class*="st-key-entry_card_"]')
+    expect(cards).to_have_count(11)
+    assert page.evaluate(SIDEWAYS) == [0, 0]
+    card = cards.filter(has_text="NI 150 · ")
+    where = re.compile(r"^Wellbeing · NHS Haringey · 2009/10 Q3 · ✎ open\. Target 6\.5; status … data awaited\.")
+    expect(card.get_by_text(where)).to_be_visible()
+
+    actual = page.get_by_label("Actual · NI 150")
+    actual.fill("7")
+    actual.press("Enter")
+    expect(page.get_by_text("What saving will do")).to_be_visible()
+    assert page.evaluate(SIDEWAYS) == [0, 0]
+    save = page.get_by_role("button", name="Save 1 entry")
+    save.scroll_into_view_if_needed()
+    screenshot(page, "my_targets_phone", whole_page=False)
+    save.click()
+    expect(page.get_by_text("Saved 1 entry for 2009/10 Q3 as batch 3, entered in the browser by nhs.")).to_be_visible()
+    expect(page.get_by_label("Actual · NI 150")).to_have_value("7")
 
 
 # --- f. Two people at once ------------------------------------------------------------------------------------
@@ -352,11 +393,11 @@ def test_two_people_signed_in_at_once_never_see_each_others_state(open_tab):
 
     theirs = grid(partner)
     assert grid_rows(theirs) == 11
-    assert set(grid_column(theirs, 3)) == {"NHS Haringey"}  # lead partner
+    assert {c.split(" · ")[1] for c in card_captions(partner)} == {"NHS Haringey"}  # lead partner
     assert "NI 39" in grid_column(theirs, 0)  # a Wellbeing target the chair does not see
     board = grid(chair)
     assert grid_rows(board) == 26
-    assert set(grid_column(board, 2)) == {"Children's Trust"}  # theme board
+    assert {c.split(" · ")[0] for c in card_captions(chair)} == {"Children's Trust"}  # theme board
     assert "NI 39" not in grid_column(board, 0)
 
     chair.locator('[data-testid="stSidebar"]').get_by_role("button", name="Sign out").click()
@@ -403,7 +444,7 @@ def test_commentary_with_html_script_or_markdown_shows_as_literal_text(writing_p
     partner = open_tab(Role.PARTNER, writing_dashboard)
     partner.goto("/my-targets")
     row = next(r for r in range(11) if grid_row(grid(partner), r)[0] == "NI 112")
-    assert grid_row(grid(partner), row)[8] == HOSTILE_COMMENTARY
+    assert grid_row(grid(partner), row)[my_targets_column(Role.PARTNER, "Commentary")] == HOSTILE_COMMENTARY
     idle(partner)
     assert_nothing_ran_or_rendered(partner)
 

@@ -15,7 +15,7 @@ from dashboard.permissions import Role
 from dashboard.position import load_position
 from dashboard.store.engine import make_engine
 from tests.browser.conftest import idle, screenshot
-from tests.browser.test_sign_in import enter_in_grid, grid, grid_row
+from tests.browser.test_sign_in import enter_in_grid, grid, grid_row, my_targets_column
 
 pytestmark = pytest.mark.browser
 TOLERANCE_COLUMN = 5  # Code, Indicator, Theme board, Lead partner, Polarity, Tolerance %
@@ -71,9 +71,10 @@ def test_next_years_targets_open_its_first_quarter_for_the_partner(writing_page,
     table = grid(partner)
     codes = [grid_row(table, r)[0] for r in range(11)]
     ni39 = codes.index("NI 39")
-    assert grid_row(table, ni39)[4] == "1450"  # the target copied forward from 2009/10 Q3
-    enter_in_grid(partner, ni39, 7, "1430")
+    enter_in_grid(partner, ni39, my_targets_column(Role.PARTNER, "Actual"), "1430")
     expect(partner.get_by_text("What saving will do")).to_be_visible(timeout=LONG)
+    # the target copied forward from 2009/10 Q3 rates the actual
+    assert grid_row(grid(partner, 1), 0) == ["NI 39", "2010/11 Q1", "1450", "1430", "✔ green"]
     partner.get_by_role("button", name="Save 1 entry").click()
     expect(
         partner.get_by_text("Saved 1 entry for 2010/11 Q1 as batch 4, entered in the browser by nhs.")
