@@ -21,7 +21,8 @@ KNOWN_GAPS = [
         "Tables are drawn on a canvas by Streamlit's data grid. A screen reader reads a hidden copy of each table; "
         "in a long table it reaches the rows scrolled into view, and the arrow keys move through the cells. "
         "Selecting a row of a table to open its target is easier with the 'history and every version' links "
-        "further down the theme board page, which open the same target.",
+        "further down the theme board page, which open the same target. On a narrow screen (a phone, or a page "
+        "zoomed to 400%), My targets shows each target as a card of labelled text boxes instead of a grid.",
         "1.3.1 Info and relationships, 2.1.1 Keyboard",
     ),
     (
@@ -53,10 +54,10 @@ success criterion)."""
 TESTED = [
     "Automated checks with axe-core 4.12 (through axe-playwright-python), with its rules for WCAG 2.0, 2.1 and 2.2 "
     "at levels A and AA, on every page: the sign-in page and this statement without signing in; the helicopter "
-    "view, theme board, target, My targets, Upload, Data quality and Audit pages signed in as an analyst (who sees "
-    "every page); the theme board as a board chair (who can sign off), My targets as a partner, and a page not "
-    "open to an executive. Each page was checked in Chromium at 1440 by 900 pixels and at 390 by 844 pixels (a "
-    "phone), with the sidebar open. No failures remain.",
+    "view, theme board, target, My targets, Upload, Indicators, Targets for the year, Data quality and Audit pages "
+    "signed in as an analyst; the Users page as an administrator; the theme board as a board chair (who can sign "
+    "off), My targets as a partner, and a page not open to an executive. Each page was checked in Chromium at "
+    "1440 by 900 pixels and at 390 by 844 pixels (a phone), with the sidebar open. No failures remain.",
     "A keyboard-only test: signing in, picking an 'as at' quarter, opening a theme board, opening a target, and "
     "entering a figure on My targets and saving it, with the Tab, Shift+Tab, Enter, Space and arrow keys alone, "
     "checking at each step that whatever has the keyboard focus shows a visible focus ring.",

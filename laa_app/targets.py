@@ -49,6 +49,7 @@ edited = st.data_editor(
     disabled=YEAR_COLUMNS,
     column_config={
         "Code": st.column_config.TextColumn(pinned=True),
+        "Indicator": st.column_config.TextColumn(width="medium", pinned=True),
         "Last target": st.column_config.NumberColumn(help="The target's latest figure before this year"),
         **{q: st.column_config.NumberColumn(help=f"The target for {label} {q}") for q in QUARTERS},
         "Annual": st.column_config.NumberColumn(help=f"An annual target's figure for {label}"),
