@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import ColumnElement, Connection, Engine, Select, insert, select
 from sqlalchemy.orm import aliased
 
+from dashboard.fileformat import FILE_COLUMN
 from dashboard.names import code_key, name_key
 from dashboard.output import cell_text
 from dashboard.permissions import Action, Actor, require
@@ -20,14 +21,6 @@ from dashboard.store.models import Area, AuditEvent, PeriodValue, Target, ThemeB
 from dashboard.store.schema import require_ready
 
 COLUMNS = ["when", "who", "action", "area", "board", "target", "period", "field", "old", "new", "detail"]
-FIELD_NAMES = {
-    "target_value": "target",
-    "actual": "actual",
-    "reported_status": "rag",
-    "commentary": "commentary",
-    "remedial_action": "remedial_action",
-}
-"""Stored figure → the import file's column, the name users know (importer.plan.VALUE_COLUMN the other way)."""
 BROWSER = "entered in the browser by "
 """The start of a browser entry's file name, then the user's name."""
 
@@ -172,8 +165,8 @@ def _value_changes(
             Target.indicator_code,
             after.period_label,
             after.id,
-            *[getattr(after, c).label(f"new_{c}") for c in FIELD_NAMES],
-            *[getattr(before, c).label(f"old_{c}") for c in FIELD_NAMES],
+            *[getattr(after, c).label(f"new_{c}") for c in FILE_COLUMN],
+            *[getattr(before, c).label(f"old_{c}") for c in FILE_COLUMN],
             before.id.label("before_id"),
         )
         .join(UploadBatch, UploadBatch.id == after.batch_id)
@@ -190,7 +183,7 @@ def _value_changes(
     stmt = stmt if where is None else stmt.where(where)
     out = []
     for r in conn.execute(stmt).mappings():
-        for stored, field in FIELD_NAMES.items():
+        for stored, field in FILE_COLUMN.items():
             old = r[f"old_{stored}"] if r["before_id"] is not None else None
             new = r[f"new_{stored}"]
             if _same(old, new):

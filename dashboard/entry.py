@@ -14,6 +14,7 @@ from datetime import date
 
 import pandas as pd
 
+from dashboard.fileformat import ENTERED
 from dashboard.importer.gate import begun
 from dashboard.importer.plan import ImportPlan
 from dashboard.output import cell_text
@@ -23,7 +24,7 @@ from dashboard.position import Position
 from dashboard.quality import Frequency, cycle_of, frequency_of
 from dashboard.rules import rate_frame, status_label
 
-FIGURES = {"actual": "Actual", "commentary": "Commentary", "remedial_action": "Remedial action"}
+FIGURES = ENTERED
 """What may be entered: the import file's column → the table's heading."""
 PINNED = ["Code", "Indicator"]
 """The columns that name each row, kept at the left while the table scrolls."""

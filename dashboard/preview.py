@@ -11,10 +11,10 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from dashboard.breakdown import status_as_at
+from dashboard.fileformat import FILE_COLUMN, TARGET_FIELDS, VALUE_COLUMN
 from dashboard.importer import ImportOutcome, ImportRejected, import_bytes, import_entry
 from dashboard.importer.plan import ImportPlan
 from dashboard.importer.problems import ImportProblem
-from dashboard.importer.validate import TARGET_FIELDS
 from dashboard.movement import Move, classify
 from dashboard.output import cell_text
 from dashboard.permissions import Actor
@@ -22,7 +22,7 @@ from dashboard.position import Position, latest_reported
 from dashboard.rules import STATUSES, Status, status_label
 from dashboard.settings import Settings
 
-VALUE_FIELDS = ("target_value", "actual", "reported_status", "commentary", "remedial_action")
+VALUE_FIELDS = tuple(VALUE_COLUMN.values())
 MOVE_COLUMNS = ["indicator_code", "indicator_name", "theme_board", "before", "after", "move"]
 
 
@@ -267,13 +267,8 @@ def _mix(rows: pd.DataFrame) -> str:
     )
 
 
-FIGURE_NAMES = {
-    "target_value": "target",
-    "actual": "actual",
-    "reported_status": "rag",
-    "commentary": "commentary",
-    "remedial_action": "remedial action",
-}
+FIGURE_NAMES = {stored: name.replace("_", " ") for stored, name in FILE_COLUMN.items()}
+"""A stored figure → its name in a sentence: 'remedial action'."""
 
 
 def incoming_rows(plan: ImportPlan) -> pd.DataFrame:

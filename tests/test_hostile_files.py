@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from dashboard.importer import read
+from dashboard.importer import csvfile
+from dashboard.importer import table as raw_table
 from dashboard.importer.read import read_table
 from tests.helpers import assert_unchanged, import_file, rejected, snapshot
 
@@ -218,7 +219,7 @@ def test_a_csv_row_over_the_column_limit_is_refused(demo, tmp_path):
 
 
 def test_reading_stops_at_the_row_limit(demo, tmp_path, monkeypatch):
-    monkeypatch.setattr(read, "MAX_ROWS", 2)
+    monkeypatch.setattr(csvfile, "MAX_ROWS", 2)
     path = tmp_path / "tall.csv"
     rows = [f"NI 117,Children's Trust,2009/10 Q{q},11.76,ok" for q in (1, 2, 3)]
     path.write_text(",".join(HEADER) + "\n" + "\n".join(rows) + "\n")
@@ -301,7 +302,7 @@ def test_line_numbers_blank_lines_and_multi_line_cells_survive_compact_reading()
 def test_a_column_that_stops_repeating_is_read_the_same_as_text(monkeypatch):
     # Cells are held as codes while a column repeats and as Arrow text once it does not; small chunks make the
     # switch happen after the first chunk, so both forms and the hand-over between them are read back.
-    monkeypatch.setattr(read, "_CHUNK", 4)
+    monkeypatch.setattr(raw_table, "_CHUNK", 4)
     rows = [
         ["NI 117", " Children's Trust ", f"2009/10 Q{n % 2 + 1}", "11.5" if n < 4 else f"{n}.25 ", ""]
         for n in range(12)

@@ -6,6 +6,7 @@ from datetime import date, datetime
 import pytest
 from openpyxl import Workbook
 
+from dashboard import fileformat
 from dashboard.importer import ImportRejected, import_bytes, validate
 from dashboard.periods import BadPeriod, Period, parse_period
 from tests.fixtures import acting
@@ -226,13 +227,13 @@ ALIASES = {
 
 
 def test_the_alias_table_is_the_documented_one():
-    assert {name: list(aliases) for name, aliases in validate.ALIASES.items()} == ALIASES
+    assert {name: list(aliases) for name, aliases in fileformat.ALIASES.items()} == ALIASES
 
 
 @pytest.mark.parametrize(("heading", "read_as"), [(a, f) for f, aliases in ALIASES.items() for a in aliases])
 def test_every_alias_is_read_as_its_field_whatever_the_case(heading, read_as):
-    assert validate.field_of(heading) == validate.field_of(f"  {heading.upper()} ") == read_as
-    assert validate.field_of(read_as) == read_as
+    assert fileformat.field_of(heading) == fileformat.field_of(f"  {heading.upper()} ") == read_as
+    assert fileformat.field_of(read_as) == read_as
 
 
 def test_renamed_columns_lists_only_headings_that_are_not_the_field_name():

@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, select
 
+from dashboard.fileformat import FILE_COLUMN, TARGET_FIELDS
 from dashboard.importer.plan import ImportPlan, same_cells
 from dashboard.importer.problems import ImportProblem
-from dashboard.importer.validate import TARGET_FIELDS
 from dashboard.names import name_key
 from dashboard.output import cell_text
 from dashboard.periods import quarter_of
@@ -29,16 +29,8 @@ from dashboard.store.models import Area, PeriodValue, ThemeBoard
 
 TEXT_LIMIT = 4000
 """The longest commentary or remedial action, in characters: a board paper's cell, not a report."""
-FIGURES = {
-    "target_value": Change.TARGET,
-    "actual": Change.ACTUAL,
-    "reported_status": Change.STATUS,
-    "commentary": Change.COMMENTARY,
-    "remedial_action": Change.REMEDIAL_ACTION,
-}
+FIGURES = {stored: Change(name) for stored, name in FILE_COLUMN.items()}
 """A stored figure → the kind of change setting it is."""
-FILE_COLUMN = {"target_value": "target", "reported_status": "rag"}
-"""A stored figure → its import file column, where the names differ."""
 CONFIRM_BOARDS = (
     "correct the board's name, or confirm that the file makes new boards and moves targets between boards "
     "(`laa import --new-boards`, or the tick box on the Upload page)"

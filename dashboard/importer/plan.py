@@ -8,11 +8,9 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, select
 
+from dashboard.fileformat import KNOWN, TARGET_FIELDS, VALUE_COLUMN, VALUE_FIELDS
 from dashboard.importer.problems import ImportProblem
 from dashboard.importer.validate import (
-    KNOWN,
-    TARGET_FIELDS,
-    VALUE_FIELDS,
     ParsedFile,
     name_headings,
     shown_value,
@@ -25,13 +23,6 @@ from dashboard.store.models import Area, ThemeBoard
 from dashboard.store.queries import area_names, current_values_frame, targets_frame
 
 # File column → stored column for the figures of one period.
-VALUE_COLUMN = {
-    "target": "target_value",
-    "actual": "actual",
-    "rag": "reported_status",
-    "commentary": "commentary",
-    "remedial_action": "remedial_action",
-}
 KEY = ["area", "indicator_code", "period_end"]
 KINDS = np.array(["new", "changed", "unchanged"], dtype=object)
 _SLICE = 131_072

@@ -10,42 +10,14 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from dashboard.fileformat import KNOWN, REQUIRED, TEXT_COLUMNS, column_key, field_of
 from dashboard.importer.problems import ImportProblem
-from dashboard.importer.read import RawTable
+from dashboard.importer.table import RawTable
 from dashboard.names import normalise_code
 from dashboard.periods import PERIOD_FORMATS, BadPeriod, Period, YearWindow, parse_period
 from dashboard.quality import FREQUENCY_FIX, parse_frequency
 from dashboard.rules import parse_polarity, parse_status
-from dashboard.store.models import Area, PeriodValue, Target, ThemeBoard
 
-REQUIRED = ("indicator_code", "theme_board", "period")
-TARGET_FIELDS = (
-    "indicator_name",
-    "theme_board",
-    "target_type",
-    "lead_partner",
-    "polarity",
-    "tolerance_pct",
-    "frequency",
-    "unit",
-)
-VALUE_FIELDS = ("target", "actual", "rag", "commentary", "remedial_action")
-OPTIONAL = (
-    "indicator_name",
-    "area",
-    "target_type",
-    "lead_partner",
-    "polarity",
-    "tolerance_pct",
-    "frequency",
-    "target",
-    "actual",
-    "rag",
-    "commentary",
-    "remedial_action",
-    "unit",
-)
-KNOWN = REQUIRED + OPTIONAL
 TARGET_TYPES = ("designated", "mandatory education", "local", "stretch", "safeguarding")
 NUMBER_FIX = "write a plain number such as 1200, 1,200, 12.5 or 12%, or leave the cell empty"
 TOLERANCE_FIX = "write the amber band as a % of target from 0 to 100, e.g. 5"
@@ -55,17 +27,6 @@ MAGNITUDE_FIX = (
     "write a bigger one in a larger unit, such as £ millions"
 )
 
-# Free text, each with the store column that holds it: String(n) there is the length limit, stated once.
-TEXT_COLUMNS = {
-    "indicator_code": Target.__table__.c.indicator_code,
-    "theme_board": ThemeBoard.__table__.c.name,
-    "area": Area.__table__.c.name,
-    "indicator_name": Target.__table__.c.indicator_name,
-    "lead_partner": Target.__table__.c.lead_partner,
-    "unit": Target.__table__.c.unit,
-    "commentary": PeriodValue.__table__.c.commentary,
-    "remedial_action": PeriodValue.__table__.c.remedial_action,
-}
 # C0 controls and DEL: PostgreSQL refuses NUL, and the others are invisible debris from a copy or a damaged
 # export that would garble tables and papers. Tab, line feed and carriage return are kept: commentary is
 # written in several lines, and a cell copied from Windows ends its lines with CR LF.
@@ -75,22 +36,6 @@ SHOWN = 60
 """Longest value a problem shows in full; a longer one is cut, so that one problem stays one readable line."""
 
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-
-# Headings analysts really use, each read as one field. Only names that cannot mean another field: not
-# "Indicator" (a code, a name or both) nor "Name" (whose name?).
-ALIASES = {
-    "indicator_code": ("NI", "NI code", "Code"),
-    "theme_board": ("Theme", "Board"),
-    "period": ("Quarter", "Reporting period"),
-    "indicator_name": ("Description",),
-    "lead_partner": ("Lead",),
-    "tolerance_pct": ("Tolerance",),
-    "target": ("Target value",),
-    "actual": ("Outturn", "Actual value", "Result"),
-    "rag": ("RAG status", "Status", "RAG rating"),
-    "commentary": ("Comments", "Comment"),
-    "remedial_action": ("Action", "Actions"),
-}
 
 
 @dataclass
@@ -102,20 +47,6 @@ class ParsedFile:
     warnings: list[ImportProblem] = field(default_factory=list)
     headings: dict[str, str] = field(default_factory=dict)
     """Field → the heading it was read from, as the file writes it (surrounding spaces removed)."""
-
-
-def column_key(name: str) -> str:
-    """'Indicator Code ' → 'indicator_code': header names are case- and space-insensitive."""
-    return "_".join(str(name).strip().lower().replace("-", " ").replace("_", " ").split())
-
-
-_ALIAS_FIELD = {column_key(alias): name for name, aliases in ALIASES.items() for alias in aliases}
-
-
-def field_of(heading: str) -> str:
-    """The field a heading is read as: 'RAG Status' → 'rag'; an unknown heading → its column_key."""
-    key = column_key(heading)
-    return _ALIAS_FIELD.get(key, key)
 
 
 def renamed_columns(headings: dict[str, str]) -> list[tuple[str, str]]:

@@ -10,9 +10,9 @@ import pandas as pd
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.orm import aliased
 
-from dashboard.audit import BROWSER, FIELD_NAMES, keep_history, record, record_all
-from dashboard.importer.plan import VALUE_COLUMN, ImportPlan
-from dashboard.importer.validate import TARGET_FIELDS
+from dashboard.audit import BROWSER, keep_history, record, record_all
+from dashboard.fileformat import FILE_COLUMN, TARGET_FIELDS, VALUE_COLUMN
+from dashboard.importer.plan import ImportPlan
 from dashboard.store.models import Area, PeriodValue, Target, TargetChange, ThemeBoard, UploadBatch
 from dashboard.store.queries import targets_frame
 
@@ -314,7 +314,7 @@ def _rollback_events(plan: ImportPlan, batch_id: int) -> list[dict]:
     )
     events = [
         {"area": r.area, "board": boards.get(r.indicator_code), "target": r.indicator_code, "period": r.period_label,
-         "field": FIELD_NAMES[f], "old": _plain(getattr(r, f"stored_{f}")), "new": _plain(getattr(r, f)),
+         "field": FILE_COLUMN[f], "old": _plain(getattr(r, f"stored_{f}")), "new": _plain(getattr(r, f)),
          "batch_id": batch_id}
         for r in plan.values.itertuples(index=False)
         for f in VALUE_COLUMN.values()

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from xml.parsers import expat
 
 from dashboard.importer.problems import ImportProblem
-from dashboard.importer.read import (
+from dashboard.importer.table import (
     EXCEL_MAX_ROWS,
     MAX_CELL,
     MAX_COLUMNS,
