@@ -19,7 +19,7 @@ from dashboard.importer.gate import begun
 from dashboard.importer.plan import ImportPlan
 from dashboard.output import cell_text
 from dashboard.periods import Period, previous_quarter, quarter_of
-from dashboard.permissions import OWNED, Actor, Change, Role, may_change
+from dashboard.permissions import OWNED, Actor, Change, Role, TargetScope, may_change, owns
 from dashboard.position import Position
 from dashboard.quality import Frequency, cycle_of, frequency_of
 from dashboard.rules import rate_frame, status_label
@@ -86,13 +86,8 @@ def whose(actor: Actor) -> str:
 def own_targets(position: Position, actor: Actor) -> pd.DataFrame:
     """The targets this user may update (a partner: those it leads; a chair: their boards'; others: all)."""
     targets = position.targets
-    if actor.role is Role.PARTNER:
-        return targets[[actor.leads(p) for p in targets["lead_partner"]]]
-    if actor.role is Role.CHAIR:
-        return targets[[actor.chairs(b) for b in targets["theme_board"]]]
-    if actor.role in (Role.ANALYST, Role.ADMIN):
-        return targets
-    return targets.iloc[0:0]
+    scopes = zip(targets["theme_board"], targets["lead_partner"], strict=True)
+    return targets.loc[[owns(actor, TargetScope(board, partner)) for board, partner in scopes]]
 
 
 def entry_table(

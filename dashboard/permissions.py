@@ -100,11 +100,23 @@ OWNED = frozenset({Role.CHAIR, Role.PARTNER})
 
 def may_change(actor: Actor, change: Change, scope: TargetScope | None = None) -> bool:
     """True when the actor's role may make this kind of change, to that target where one is named."""
-    if change not in MAY_CHANGE[actor.role]:
+    return change in MAY_CHANGE[actor.role] and (scope is None or owns(actor, scope))
+
+
+def owns(actor: Actor, scope: TargetScope) -> bool:
+    """True when the target is one the actor changes (My targets lists it): a chair's boards' targets, those a
+    partner leads, every target for an analyst or administrator, none for an executive."""
+    if not MAY_CHANGE[actor.role]:
         return False
-    if scope is None or actor.role not in OWNED:
+    if actor.role not in OWNED:
         return True
     return actor.chairs(scope.theme_board) if actor.role is Role.CHAIR else actor.leads(scope.lead_partner)
+
+
+def entry_action(actor: Actor) -> Action:
+    """The permission entering figures in the browser asks: a chair edits commentary and remedial action only,
+    anyone else enters values."""
+    return Action.EDIT_COMMENTARY if actor.role is Role.CHAIR else Action.ENTER_VALUE
 
 
 class PermissionDenied(PermissionError):

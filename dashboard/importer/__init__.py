@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, select
 
@@ -16,7 +17,7 @@ from dashboard.importer.read import RawTable, read_table
 from dashboard.importer.validate import parse_table, renamed_columns
 from dashboard.importer.write import RollbackRefused, rollback_batch, rollback_plan, write_plan
 from dashboard.periods import YearWindow
-from dashboard.permissions import Action, Actor, Role, require
+from dashboard.permissions import Action, Actor, entry_action, require
 from dashboard.settings import Settings
 from dashboard.store.engine import reading, writing
 from dashboard.store.models import UploadBatch
@@ -32,6 +33,7 @@ __all__ = [
     "file_checksum",
     "import_bytes",
     "import_entry",
+    "import_figures",
     "import_file",
     "renamed_columns",
     "rollback",
@@ -57,62 +59,51 @@ class ImportOutcome:
         }
 
 
-def import_bytes(
+def import_figures(
     engine: Engine,
-    data: bytes,
-    file_name: str,
+    source: bytes | Path,
     actor: Actor,
     *,
+    file_name: str | None = None,
+    entered: bool = False,
     dry_run: bool = False,
     area: str | None = None,
     settings: Settings | None = None,
     new_boards: bool = False,
 ) -> ImportOutcome:
-    """Import one file as the actor (recorded as the uploader). Raises ImportRejected with every problem, having
-    written nothing, and PermissionDenied for a role that may not upload at all.
+    """Import one file as the actor (recorded as the uploader): its bytes, or its path (read in chunks, so a file
+    of millions of rows is never held whole). Raises ImportRejected with every problem, having written nothing,
+    and PermissionDenied for a role that may not upload at all.
 
-    settings are the entry point's (the default area, the year window); without them, the defaults. The gate
-    (gate.refusals) decides what the actor may change: a partner's file changes only the figures of the targets it
-    leads. new_boards confirms the file's new boards and moves between boards."""
+    entered: figures entered in the browser, recorded as entered by the actor, asking the permission to enter
+    them (a chair's commentary and remedial action only). settings are the entry point's (the default area, the
+    year window); without them, the defaults. The gate (gate.refusals) decides what the actor may change: a
+    partner's file changes only the figures of the targets it leads. new_boards confirms the file's new boards and
+    moves between boards."""
     require_ready(engine)
-    table = read_table(data, file_name)
-    return _import(engine, table, file_checksum(data), file_name, actor, dry_run, area, settings, new_boards)
+    checksum = path_checksum(source) if isinstance(source, Path) else file_checksum(source)
+    read_as = file_name or (source.name if isinstance(source, Path) else "file.csv")
+    action, recorded = Action.UPLOAD, read_as
+    if entered:
+        action, read_as, recorded = entry_action(actor), "entry.csv", f"{BROWSER}{actor.name}"
+    table = read_table(source, read_as)
+    return _import(engine, table, checksum, recorded, actor, dry_run, area, settings, new_boards, action)
 
 
-def import_entry(
-    engine: Engine,
-    data: bytes,
-    actor: Actor,
-    *,
-    dry_run: bool = False,
-    area: str | None = None,
-    settings: Settings | None = None,
-) -> ImportOutcome:
-    """Figures entered in the browser (as an import file's bytes): the same validation, permissions, versions and
-    batch as an upload, recorded as entered in the browser by the actor. A chair may enter commentary and
-    remedial action only (the permission asked is editing commentary); anyone else enters values."""
-    require_ready(engine)
-    action = Action.EDIT_COMMENTARY if actor.role is Role.CHAIR else Action.ENTER_VALUE
-    name = f"{BROWSER}{actor.name}"
-    table = read_table(data, "entry.csv")
-    return _import(engine, table, file_checksum(data), name, actor, dry_run, area, settings, action=action)
+def import_bytes(engine: Engine, data: bytes, file_name: str, actor: Actor, **options: Any) -> ImportOutcome:
+    """import_figures of an uploaded file's bytes."""
+    return import_figures(engine, data, actor, file_name=file_name, **options)
 
 
-def import_file(
-    engine: Engine,
-    path: Path,
-    actor: Actor,
-    *,
-    dry_run: bool = False,
-    area: str | None = None,
-    settings: Settings | None = None,
-    new_boards: bool = False,
-) -> ImportOutcome:
-    """import_bytes for a file on disk, read in chunks: a file of millions of rows is never held whole."""
-    require_ready(engine)
-    checksum = path_checksum(path)
-    table = read_table(path, path.name)
-    return _import(engine, table, checksum, path.name, actor, dry_run, area, settings, new_boards)
+def import_file(engine: Engine, path: Path, actor: Actor, **options: Any) -> ImportOutcome:
+    """import_figures of a file on disk (the command line's)."""
+    return import_figures(engine, path, actor, **options)
+
+
+def import_entry(engine: Engine, data: bytes, actor: Actor, **options: Any) -> ImportOutcome:
+    """import_figures of what was entered in the browser (as an import file's bytes): the same validation,
+    permissions, versions and batch as an upload."""
+    return import_figures(engine, data, actor, entered=True, **options)
 
 
 def _import(

@@ -22,7 +22,7 @@ from dashboard.importer.problems import ImportProblem
 from dashboard.names import name_key
 from dashboard.output import cell_text
 from dashboard.periods import quarter_of
-from dashboard.permissions import OWNED, RULES, Actor, Change, Role, may_change
+from dashboard.permissions import OWNED, RULES, Actor, Change, Role, TargetScope, may_change, owns
 from dashboard.rules import rate_frame
 from dashboard.signoff import SignedOff, signed_off_quarters
 from dashboard.store.models import Area, PeriodValue, ThemeBoard
@@ -105,10 +105,13 @@ def _not_owned(plan: ImportPlan, actor: Actor) -> list[ImportProblem]:
     """Rows of stored targets a partner does not lead, or of boards a chair does not chair."""
     if actor.role not in OWNED:
         return []
-    owner = "lead_partner" if actor.role is Role.PARTNER else "theme_board"
-    owns = actor.leads if actor.role is Role.PARTNER else actor.chairs
+    owner = "lead_partner" if actor.role is Role.PARTNER else "theme_board"  # named in the problem
     stored = plan.targets[(plan.targets["kind"] != "new").to_numpy()]
-    theirs = {c: o for c, o in zip(stored["indicator_code"], stored[f"stored_{owner}"], strict=True) if not owns(o)}
+    theirs = {
+        r.indicator_code: getattr(r, f"stored_{owner}")
+        for r in stored.itertuples(index=False)
+        if not owns(actor, TargetScope(r.stored_theme_board, r.stored_lead_partner))
+    }
     rows = changing(plan)
     rows = rows[rows["indicator_code"].isin(list(theirs)).to_numpy()]
     if actor.role is Role.PARTNER:
