@@ -19,6 +19,16 @@ STATUS_COLOURS = {
     Status.GREEN: "#009E73",  # bluish green
     Status.DATA_AWAITED: "#999999",  # grey
 }
+
+
+def status_tint(status: Status, share: float = 0.45) -> str:
+    """The status colour mixed with white, '#ECB78C': a cell's background that black text reads on, on screen,
+    in the workbook and in print (the one palette of tints)."""
+    colour = STATUS_COLOURS[status]
+    rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c * share + 255 * (1 - share)):02X}" for c in rgb)
+
+
 STATUS_PATTERNS = {Status.RED: "x", Status.AMBER: "/", Status.GREEN: "", Status.DATA_AWAITED: "."}
 STATUS_MARKERS = {
     Status.RED: "x",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,6 +16,7 @@ import pandas as pd
 from dashboard.fileformat import ENTERED
 from dashboard.importer.gate import begun
 from dashboard.importer.plan import ImportPlan
+from dashboard.missing import missing
 from dashboard.output import cell_text
 from dashboard.periods import Period, previous_quarter, quarter_of
 from dashboard.permissions import OWNED, Actor, Change, Role, TargetScope, may_change, owns
@@ -240,7 +240,7 @@ def _same(old: object, new: object) -> bool:
 
 def _cell(value: object) -> str:
     """A cell as the import file writes it: a number exactly (repr keeps every digit), text with its spaces."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+    if missing(value):
         return ""
     if isinstance(value, float):  # numpy's floats too, whose repr names their type
         value = float(value)

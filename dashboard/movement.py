@@ -8,6 +8,7 @@ from enum import StrEnum
 import pandas as pd
 
 from dashboard.breakdown import COUNT_COLUMNS, board_breakdown
+from dashboard.missing import missing
 from dashboard.names import same_name
 from dashboard.periods import Period, previous_quarter
 from dashboard.position import Position
@@ -220,7 +221,8 @@ def actual_trends(position: Position, as_at: Period | None = None) -> dict[int, 
 
 
 def _missing(x) -> bool:
-    if x is None or x is pd.NA:
+    """No number: no value, or one that is not a number."""
+    if missing(x):
         return True
     try:
         return math.isnan(float(x))

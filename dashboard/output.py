@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import re
 import shutil
 import sys
@@ -14,6 +13,7 @@ from enum import StrEnum
 import pandas as pd
 
 from dashboard.csvsafe import safe_csv_text
+from dashboard.missing import missing
 
 DEFAULT_WIDTH = 100
 """Prose (a table's footer) is wrapped to this many columns when it is not printed to a terminal; a table is then
@@ -30,12 +30,10 @@ class Format(StrEnum):
 
 def plain(value):
     """JSON-safe scalar: NaN/NA → None, numpy → Python, dates → ISO text."""
-    if value is None or value is pd.NA or value is pd.NaT:
+    if missing(value):
         return None
     if hasattr(value, "item") and not isinstance(value, str):
         value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
     if isinstance(value, datetime):
         return value.isoformat(timespec="seconds")
     if isinstance(value, date):

@@ -21,9 +21,9 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard.breakdown import COUNT_COLUMNS, board_breakdown, shortfall_frame
-from dashboard.charts import STATUS_COLOURS
+from dashboard.charts import STATUS_COLOURS, status_tint
 from dashboard.csvsafe import safe_csv_bytes
-from dashboard.movement import DIRECTION_ARROW, Direction, compare, resolve_as_at
+from dashboard.movement import DIRECTION_ARROW, Direction, compare, earlier_quarter, resolve_as_at
 from dashboard.names import same_name
 from dashboard.output import plain, visible_controls
 from dashboard.periods import Period, previous_quarter
@@ -191,7 +191,7 @@ def board_paper(
         mix=_mix(statuses, board),
         rows=tuple(_paper_rows(shown, directions, histories)),
         periods=tuple(p.label for p in periods),
-        since=_since(position, now),
+        since=earlier.label if (earlier := earlier_quarter(position, now)) else None,
         produced=produced or date.today(),
         sign_off=sign_off,
     )
@@ -219,14 +219,6 @@ def _last_periods(position: Position, now: Period | None) -> list[Period]:
             break
         periods.insert(0, before)
     return periods
-
-
-def _since(position: Position, now: Period | None) -> str | None:
-    """The quarter direction of travel compares with; None at the first quarter held (nothing to compare)."""
-    held = position.quarters()
-    if now is None or not held or now.end <= held[0].end:
-        return None
-    return previous_quarter(now).label
 
 
 def _figure(label: str, at: pd.DataFrame, target_id: int) -> PeriodFigure:
@@ -426,13 +418,7 @@ def _print_setup(sheet, paper: BoardPaper, header_row: int, last_column: str, la
 
 
 def _fill(pattern_fill, status: Status):
-    return pattern_fill("solid", fgColor=_tint(STATUS_COLOURS[status]))
-
-
-def _tint(colour: str, share: float = 0.45) -> str:
-    """The colour mixed with white: light enough to read black text on, in print too."""
-    rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
-    return "".join(f"{round(c * share + 255 * (1 - share)):02X}" for c in rgb)
+    return pattern_fill("solid", fgColor=status_tint(status).lstrip("#"))
 
 
 def _xlsx_text(value: str) -> str:

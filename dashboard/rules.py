@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 import numpy as np
 import pandas as pd
+
+from dashboard.missing import missing
 
 
 class Status(StrEnum):
@@ -20,6 +21,10 @@ class Status(StrEnum):
 class Polarity(StrEnum):
     HIGHER_IS_BETTER = "higher_is_better"
     LOWER_IS_BETTER = "lower_is_better"
+
+
+DEFAULT_POLARITY = Polarity.HIGHER_IS_BETTER
+"""A target with no polarity is rated as higher is better."""
 
 
 STATUSES: tuple[Status, ...] = (Status.RED, Status.AMBER, Status.GREEN, Status.DATA_AWAITED)
@@ -87,6 +92,7 @@ def rate_frame(frame: pd.DataFrame) -> pd.Series:
     target = pd.to_numeric(frame["target_value"], errors="coerce").to_numpy(dtype=float)
     tol = pd.to_numeric(frame["tolerance_pct"], errors="coerce").fillna(DEFAULT_TOLERANCE_PCT).to_numpy(dtype=float)
     # Work in "better than target" terms so both polarities share one comparison.
+    # Any polarity but lower is better, none included, is DEFAULT_POLARITY's.
     sign = np.where(frame["polarity"].to_numpy(dtype=object) == Polarity.LOWER_IS_BETTER.value, -1.0, 1.0)
     with np.errstate(invalid="ignore"):
         margin = sign * (actual - target)
@@ -141,4 +147,4 @@ def pct(part: int, whole: int) -> float:
 
 
 def _none_if_nan(x: float | None) -> float | None:
-    return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
+    return None if missing(x) else x

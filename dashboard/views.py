@@ -8,9 +8,11 @@ import re
 import pandas as pd
 
 from dashboard.breakdown import COUNT_COLUMNS, bases_disagree, exceptions, rank_boards, worst_first
+from dashboard.missing import missing
 from dashboard.movement import DIRECTION_ARROW, Direction
 from dashboard.names import same_name
-from dashboard.rules import STATUS_SYMBOL, Status, status_label
+from dashboard.quality import DEFAULT_FREQUENCY
+from dashboard.rules import DEFAULT_POLARITY, DEFAULT_TOLERANCE_PCT, STATUS_SYMBOL, Status, status_label
 
 NO_DATA_MESSAGE = (
     "No data yet. Upload the quarter's CSV or Excel file on the Upload page, "
@@ -160,7 +162,7 @@ def no_page_sentence(path: str) -> str:
 
 
 def number(value) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if missing(value):
         return ""
     value = float(value)
     return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
@@ -245,9 +247,10 @@ def target_caption(target: pd.Series) -> dict[str, str]:
         "Theme board": str(target["theme_board"]),
         "Type": _text(target.get("target_type")) or "not given",
         "Lead partner": _text(target.get("lead_partner")) or "not given",
-        "Polarity": _text(polarity).replace("_", " ") or "not given (higher is better assumed)",
-        "Amber band": f"{number(tolerance) if _text(tolerance) else '5'}% of target",
-        "Reported": _text(target.get("frequency")) or "quarterly",
+        "Polarity": _text(polarity).replace("_", " ")
+        or f"not given ({DEFAULT_POLARITY.value.replace('_', ' ')} assumed)",
+        "Amber band": f"{number(tolerance if _text(tolerance) else DEFAULT_TOLERANCE_PCT)}% of target",
+        "Reported": _text(target.get("frequency")) or DEFAULT_FREQUENCY.value,
         "Unit": _text(target.get("unit")) or "–",
     }
 
@@ -355,7 +358,7 @@ def rollback_choices(batches: pd.DataFrame) -> list[int]:
 
 
 def _when(value) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if missing(value):
         return ""
     try:
         return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M:%S")
@@ -364,6 +367,6 @@ def _when(value) -> str:
 
 
 def _text(value) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if missing(value):
         return ""
     return str(value).strip()

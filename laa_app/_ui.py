@@ -15,7 +15,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard.accounts import Account, account_by_email
 from dashboard.breakdown import COUNT_COLUMNS
-from dashboard.charts import ChartText
+from dashboard.charts import ChartText, status_tint
 from dashboard.logs import log
 from dashboard.names import find_name
 from dashboard.periods import Period
@@ -58,12 +58,7 @@ STYLESHEET = Path(__file__).resolve().with_name("accessible.css")
 """The app's own few styles (a visible focus ring): CSS only, a file of the package, never data."""
 
 # Light tints of the palette for table cells, so the numbers stay readable; the header names the status.
-CELL_TINT = {
-    Status.RED: "background-color: #F6D5C2",
-    Status.AMBER: "background-color: #F8E6BD",
-    Status.GREEN: "background-color: #BFE6DA",
-    Status.DATA_AWAITED: "background-color: #E6E6E6",
-}
+CELL_TINT = {status: f"background-color: {status_tint(status)}" for status in Status}
 
 
 def settings() -> Settings:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 from dashboard.audit import BROWSER, keep_history, record, record_all
 from dashboard.fileformat import FILE_COLUMN, TARGET_FIELDS, VALUE_COLUMN
 from dashboard.importer.plan import ImportPlan
+from dashboard.missing import missing
 from dashboard.store.models import Area, PeriodValue, Target, TargetChange, ThemeBoard, UploadBatch
 from dashboard.store.queries import targets_frame
 
@@ -349,9 +350,7 @@ def _later_batches_in_the_way(conn: Connection, batch_id: int) -> list[int]:
 
 def _plain(value):
     """numpy and pandas scalars → what the database driver takes; NaN → NULL."""
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float) and value != value:
+    if missing(value):
         return None
     if hasattr(value, "item"):
         return value.item()
