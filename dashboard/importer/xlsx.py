@@ -155,6 +155,8 @@ def _long_strings(archive: zipfile.ZipFile) -> set[int]:
     return long
 
 
+# Hand-written, not openpyxl.utils.cell: a hostile sheet names columns past XFD (up to 7 letters here), which
+# openpyxl refuses with an error, and this reader must name them in its "too many columns" problem.
 def _letters(column: int) -> str:
     out = ""
     while column:
