@@ -14,9 +14,12 @@ import secrets
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from http.cookies import SimpleCookie
+from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
+import jinja2
+import markupsafe
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
@@ -63,71 +66,43 @@ SSO_PREFIXES = ("/auth/", SSO_CALLBACK)
 NOT_PAGES = ("/_stcore/", "/media/", "/component/", "/app/static/")
 
 
+_PAGES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "assets" / "pages"),
+    autoescape=True,  # every value a page shows is escaped: a name or a link typed by anyone stays text
+    finalize=lambda value: markupsafe.Markup(html.escape(str(value))),  # quotes as &quot; and &#x27;, as ever
+    undefined=jinja2.StrictUndefined,
+)
+
+
 def sign_in_page(
     *, problem: str | None = None, username: str = "", next_url: str = "/", form_token: str, sso: bool = False
 ) -> str:
     """The sign-in page's HTML: every value in it escaped."""
-    error = f'<p class="problem" role="alert">{html.escape(problem)}</p>' if problem else ""
-    single = (
-        '<p class="sso">Your organisation uses single sign-on: <a href="/?sso=1">sign in with your work '
-        "account</a>.</p>"
-        if sso
-        else ""
+    return _PAGES.get_template("signin.html").render(
+        title="Sign in",
+        lead="Sign in to see the partnership's targets.",
+        problem=problem,
+        action=SIGN_IN,
+        form_token=form_token,
+        next_url=next_url,
+        username=username,
+        max_name=MAX_NAME,
+        max_password=MAX_PASSWORD,
+        sso=sso,
+        statement=STATEMENT,
     )
-    form = f"""<form method="post" action="{SIGN_IN}">
-<input type="hidden" name="form_token" value="{html.escape(form_token)}">
-<input type="hidden" name="next" value="{html.escape(next_url)}">
-<label for="username">Username</label>
-<input id="username" name="username" autocomplete="username" required autofocus maxlength="{MAX_NAME}"
- value="{html.escape(username)}">
-<label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required
- maxlength="{MAX_PASSWORD}">
-<button type="submit">Sign in</button>
-</form>
-{single}
-<p class="note">No account yet? Ask your partnership's dashboard administrator.</p>"""
-    return _page("Sign in", "Sign in to see the partnership's targets.", error + form)
 
 
 def sign_out_page(*, form_token: str, problem: str | None = None) -> str:
     """The page at /signout: signing out is a button (a form posted with its token), never a link to follow."""
-    error = f'<p class="problem" role="alert">{html.escape(problem)}</p>' if problem else ""
-    form = f"""<form method="post" action="{SIGN_OUT}">
-<input type="hidden" name="form_token" value="{html.escape(form_token)}">
-<button type="submit">Sign out</button>
-</form>
-<p class="note"><a href="/">Back to the dashboard</a></p>"""
-    return _page("Sign out", "Sign out of the dashboard in this browser?", error + form)
-
-
-def _page(title: str, lead: str, content: str) -> str:
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} · LAA performance dashboard</title>
-<style>
-body {{ font-family: "Source Sans Pro", system-ui, sans-serif; background: #f7f8fa; color: #262730; margin: 0; }}
-main {{ max-width: 24rem; margin: 10vh auto; background: #fff; padding: 2rem 2.25rem; border-radius: .5rem;
-        box-shadow: 0 1px 4px rgba(0,0,0,.12); }}
-h1 {{ font-size: 1.6rem; margin: 0 0 .25rem; }}
-p.lead {{ color: #555; margin: 0 0 1.5rem; }}
-label {{ display: block; font-weight: 600; margin: 1rem 0 .35rem; }}
-input {{ width: 100%; box-sizing: border-box; font-size: 1rem; padding: .55rem .6rem; border: 1px solid #b8bcc6;
-         border-radius: .35rem; }}
-input:focus {{ outline: 2px solid #0072B2; border-color: #0072B2; }}
-button {{ margin-top: 1.5rem; width: 100%; font-size: 1rem; padding: .6rem; border: 0; border-radius: .35rem;
-          background: #0072B2; color: #fff; font-weight: 600; cursor: pointer; }}
-.problem {{ background: #F6D5C2; border-left: 4px solid #D55E00; padding: .6rem .75rem; border-radius: .25rem; }}
-.sso, .note {{ color: #555; font-size: .92rem; margin-top: 1.25rem; }}
-a {{ color: #005a8c; }}
-button:focus-visible, a:focus-visible {{ outline: 3px solid #0b0c0c; outline-offset: 2px; }}
-</style></head>
-<body><main>
-<h1>LAA performance dashboard</h1>
-<p class="lead">{lead}</p>
-{content}
-<p class="note"><a href="{STATEMENT}">Accessibility statement</a></p>
-</main></body></html>"""
+    return _PAGES.get_template("signout.html").render(
+        title="Sign out",
+        lead="Sign out of the dashboard in this browser?",
+        problem=problem,
+        action=SIGN_OUT,
+        form_token=form_token,
+        statement=STATEMENT,
+    )
 
 
 def landing(account: Account) -> str:
@@ -247,7 +222,8 @@ def _closing(response: Response) -> Response:
 
 async def read_form(request: Request, limit: int = MAX_FORM) -> dict[str, str] | None:
     """The form's fields (the first of each name), read as it arrives; None as soon as it is longer than limit
-    bytes, before the rest is read (or at once, when its Content-Length says so)."""
+    bytes, before the rest is read (or at once, when its Content-Length says so). Not Starlette's request.form(),
+    which reads a urlencoded body whole before any limit applies."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         return None
@@ -379,7 +355,8 @@ def _cookies(scope) -> dict[str, str]:
 
 
 def _jar(header: bytes) -> dict[str, str] | None:
-    """One Cookie or Set-Cookie header's cookies by name, or None when it cannot be read."""
+    """One Cookie or Set-Cookie header's cookies by name, or None when it cannot be read. SimpleCookie, not
+    Starlette's lenient cookie parser: a header this cannot read is no sign-in, never part of one."""
     jar = SimpleCookie()
     try:
         jar.load(header.decode("latin-1"))
