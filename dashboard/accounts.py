@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import email_validator
 import pandas as pd
 from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -509,10 +510,11 @@ def _user_name(name: str) -> str:
 def _email(email: str | None) -> str | None:
     if email is None or not email.strip():
         return None
-    tidy = email.strip().lower()
-    if "@" not in tidy or " " in tidy or len(tidy) > 320:
-        raise AccountProblem(f"{email!r} is not an e-mail address")
-    return tidy
+    try:
+        checked = email_validator.validate_email(email.strip(), check_deliverability=False)
+    except email_validator.EmailNotValidError:
+        raise AccountProblem(f"{email!r} is not an e-mail address") from None
+    return checked.normalized.lower()  # an identity provider may report either case
 
 
 def _role(role: str) -> Role:
