@@ -14,11 +14,11 @@ from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, up
 from sqlalchemy.exc import IntegrityError
 
 from dashboard import throttle
-from dashboard.audit import record
 from dashboard.names import find_name, name_key
 from dashboard.passwords import MAX_PASSWORD, Checked, check_no_password, check_password, hash_password
 from dashboard.passwords import password_problem as _password_problem
 from dashboard.permissions import Action, Actor, Role, require
+from dashboard.store.audit import record
 from dashboard.store.engine import as_utc, recording, writing
 from dashboard.store.models import Area, SignInSession, Target, ThemeBoard, User, UserBoard
 from dashboard.store.schema import require_ready

@@ -7,86 +7,20 @@ never stores a value twice and a 2,000,000-row import stays one insert."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, Engine, Select, insert, select
+from sqlalchemy import ColumnElement, Connection, Engine, Select, select
 from sqlalchemy.orm import aliased
 
 from dashboard.fileformat import FILE_COLUMN
 from dashboard.names import code_key, name_key
 from dashboard.output import cell_text
 from dashboard.permissions import Action, Actor, require
+from dashboard.store.audit import BROWSER, record_all
 from dashboard.store.models import Area, AuditEvent, PeriodValue, Target, ThemeBoard, UploadBatch
 from dashboard.store.schema import require_ready
 
 COLUMNS = ["when", "who", "action", "area", "board", "target", "period", "field", "old", "new", "detail"]
-BROWSER = "entered in the browser by "
-"""The start of a browser entry's file name, then the user's name."""
-
-
-def record(
-    conn: Connection,
-    who: str,
-    action: str,
-    *,
-    area: str | None = None,
-    board: str | None = None,
-    target: str | None = None,
-    period: str | None = None,
-    field: str | None = None,
-    old: object = None,
-    new: object = None,
-    batch_id: int | None = None,
-    detail: str | None = None,
-) -> None:
-    """One event, inside the transaction that makes the change (so there is no change without its event)."""
-    conn.execute(
-        insert(AuditEvent),
-        {
-            "at": datetime.now(UTC),
-            "user_name": who,
-            "action": action,
-            "area": area,
-            "theme_board": board,
-            "indicator_code": target,
-            "period_label": period,
-            "field": field,
-            "old_value": None if old is None else cell_text(old),
-            "new_value": None if new is None else cell_text(new),
-            "batch_id": batch_id,
-            "detail": detail,
-        },
-    )
-
-
-def record_all(conn: Connection, who: str, action: str, events: list[dict], at: datetime | None = None) -> None:
-    """Many events of one change in one statement (the fields a plan changes); each dict holds record's keyword
-    arguments (area, board, target, period, field, old, new, batch_id, detail), and may hold its own `at` and
-    `who` (history kept from versions about to be deleted)."""
-    if not events:
-        return
-    now = at or datetime.now(UTC)
-    rows = []
-    for e in events:
-        old, new = e.get("old"), e.get("new")
-        rows.append(
-            {
-                "at": e.get("at", now),
-                "user_name": e.get("who", who),
-                "action": e.get("action", action),
-                "area": e.get("area"),
-                "theme_board": e.get("board"),
-                "indicator_code": e.get("target"),
-                "period_label": e.get("period"),
-                "field": e.get("field"),
-                "old_value": None if old is None else cell_text(old),
-                "new_value": None if new is None else cell_text(new),
-                "batch_id": e.get("batch_id"),
-                "detail": e.get("detail"),
-            }
-        )
-    conn.execute(insert(AuditEvent), rows)
 
 
 def keep_history(conn: Connection, target_ids: list[int]) -> None:

@@ -9,16 +9,16 @@ from datetime import UTC, date, datetime
 import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select, update
 
-from dashboard.audit import record
 from dashboard.names import find_name, same_name
 from dashboard.periods import Period
 from dashboard.permissions import Action, Actor, TargetScope, require
 from dashboard.rules import Status
+from dashboard.store.audit import record
 from dashboard.store.engine import as_utc, writing
 from dashboard.store.models import Area, SignOff, ThemeBoard
 from dashboard.store.queries import resolve_area
 from dashboard.store.schema import require_ready
-from dashboard.views import plural
+from dashboard.words import plural
 
 
 class SignOffProblem(ValueError):

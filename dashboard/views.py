@@ -13,6 +13,7 @@ from dashboard.movement import DIRECTION_ARROW, Direction
 from dashboard.names import same_name
 from dashboard.quality import DEFAULT_FREQUENCY
 from dashboard.rules import DEFAULT_POLARITY, DEFAULT_TOLERANCE_PCT, STATUS_SYMBOL, Status, status_label
+from dashboard.words import plural
 
 NO_DATA_MESSAGE = (
     "No data yet. Upload the quarter's CSV or Excel file on the Upload page, "
@@ -122,11 +123,6 @@ def ranking_line(row) -> str:
 def signed(change: int | None) -> str | None:
     """'+4', '-1', '0': a change with its sign written, since a screen reader does not read the arrow beside it."""
     return None if change is None else f"{change:+d}" if change else "0"
-
-
-def plural(n: int, noun: str, many: str | None = None) -> str:
-    """'1 red target', '9 red targets' ('1 entry', '2 entries' with many='entries')."""
-    return f"{n} {noun}" if n == 1 else f"{n} {many or noun + 's'}"
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&^])")

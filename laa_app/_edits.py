@@ -8,7 +8,8 @@ from dashboard.importer.gate import CONFIRM_BOARDS
 from dashboard.indicators import Edits
 from dashboard.permissions import Change, may_change
 from dashboard.preview import check_upload, problems_table
-from dashboard.views import literal_cells, md_escape, plural, status_moves_table
+from dashboard.views import literal_cells, md_escape, status_moves_table
+from dashboard.words import plural
 from laa_app import _ui
 
 CONFIRM = "The new boards and moves between boards are meant: make them"

@@ -23,7 +23,8 @@ from dashboard.importer import ImportRejected, import_entry
 from dashboard.importer.gate import TEXT_LIMIT
 from dashboard.preview import check_entry, problems_table
 from dashboard.signoff import signed_off
-from dashboard.views import literal_cells, md_escape, plural
+from dashboard.views import literal_cells, md_escape
+from dashboard.words import plural
 from laa_app import _ui
 
 who = _ui.actor()

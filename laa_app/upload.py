@@ -14,10 +14,10 @@ from dashboard.views import (
     batches_table,
     literal_cells,
     md_escape,
-    plural,
     rollback_choices,
     status_moves_table,
 )
+from dashboard.words import plural
 from laa_app import _ui
 
 # Up to this many problems are listed in full, wrapped; beyond it a scrolling table keeps the page usable.

@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from dashboard.audit import BROWSER
 from dashboard.importer.gate import board_changes, refusals
 from dashboard.importer.plan import ImportPlan, make_plan
 from dashboard.importer.problems import ImportProblem, ImportRejected
@@ -19,6 +18,7 @@ from dashboard.importer.write import RollbackRefused, rollback_batch, rollback_p
 from dashboard.periods import YearWindow
 from dashboard.permissions import Action, Actor, entry_action, require
 from dashboard.settings import Settings
+from dashboard.store.audit import BROWSER
 from dashboard.store.engine import reading, writing
 from dashboard.store.models import UploadBatch
 from dashboard.store.schema import require_ready

@@ -10,10 +10,11 @@ import pandas as pd
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.orm import aliased
 
-from dashboard.audit import BROWSER, keep_history, record, record_all
+from dashboard.audit import keep_history
 from dashboard.fileformat import FILE_COLUMN, TARGET_FIELDS, VALUE_COLUMN
 from dashboard.importer.plan import ImportPlan
 from dashboard.missing import missing
+from dashboard.store.audit import BROWSER, record, record_all
 from dashboard.store.models import Area, PeriodValue, Target, TargetChange, ThemeBoard, UploadBatch
 from dashboard.store.queries import targets_frame
 
