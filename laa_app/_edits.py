@@ -10,7 +10,7 @@ from dashboard.permissions import Change, may_change
 from dashboard.preview import check_upload, problems_table
 from dashboard.views import literal_cells, md_escape, status_moves_table
 from dashboard.words import plural
-from laa_app import _ui
+from laa_app.ui import partnership, people, reads
 
 CONFIRM = "The new boards and moves between boards are meant: make them"
 
@@ -18,11 +18,13 @@ CONFIRM = "The new boards and moves between boards are meant: make them"
 def preview_and_save(edits: Edits, name: str, done_key: str, saves_key: str) -> None:
     """The check of the edits (its problems, or the board changes and status moves they cause) and the Save button;
     a save reruns the page with its message under done_key and a fresh table (saves_key counts saves)."""
-    who = _ui.actor()
+    who = people.actor()
     file_name = f"{name} edited in the browser by {who.name}"
     confirmed = bool(st.session_state.get(f"{done_key}_boards")) and may_change(who, Change.BOARD)
-    area = _ui.area()
-    check = check_upload(_ui.engine(), edits.data, file_name, area, _ui.position_of, who, _ui.settings(), confirmed)
+    area = partnership.area()
+    check = check_upload(
+        reads.engine(), edits.data, file_name, area, reads.position_of, who, reads.settings(), confirmed
+    )
     if check.rejected is not None:
         st.error(f"{plural(len(check.rejected.problems), 'problem')}: nothing can be saved until they are put right.")
         problems = problems_table(check.rejected.problems)
@@ -48,7 +50,7 @@ def preview_and_save(edits: Edits, name: str, done_key: str, saves_key: str) -> 
     if st.button(f"Save {plural(edits.count, 'change')}", type="primary", key=f"{done_key}_save"):
         try:
             stored = import_bytes(
-                _ui.engine(), edits.data, file_name, who, area=area, settings=_ui.settings(), new_boards=confirmed
+                reads.engine(), edits.data, file_name, who, area=area, settings=reads.settings(), new_boards=confirmed
             )
         except ImportRejected as rejected:
             st.error(f"Not saved: {plural(len(rejected.problems), 'problem')} appeared since the check.")

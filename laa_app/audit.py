@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard.audit import audit_trail
-from laa_app import _ui
+from laa_app.ui import people, reads
 
 st.title("Audit trail")
 st.caption(
@@ -15,7 +15,7 @@ user = filters[0].text_input("User", max_chars=100, help="Only this user's chang
 target = filters[1].text_input("Target", max_chars=100, help="Only changes to this target, e.g. NI 151")
 limit = filters[2].selectbox("Show", [200, 1000, 0], format_func=lambda n: f"newest {n}" if n else "all")
 # The page is only in the navigation of those who may read it; audit_trail refuses anyone else as well.
-trail = audit_trail(_ui.engine(), _ui.actor(), user.strip() or None, target.strip() or None, limit)
+trail = audit_trail(reads.engine(), people.actor(), user.strip() or None, target.strip() or None, limit)
 if trail.empty:
     st.info("No changes recorded" + (" for these filters." if user or target else " yet."), icon=":material/info:")
     st.stop()

@@ -16,7 +16,7 @@ from dashboard.views import (
     mix_caption,
     unknown_filters_sentence,
 )
-from laa_app import _ui
+from laa_app.ui import partnership, people, pickers, reads, widgets
 
 DOWNLOADS = (
     ("PDF", "pdf", reports.paper_pdf, "application/pdf", ":material/picture_as_pdf:"),
@@ -27,14 +27,14 @@ DOWNLOADS = (
 
 ASKED = "sign_off_asked"  # the (area, board, quarter) whose sign-off awaits its confirmation
 
-position = _ui.require_position()
+position = partnership.require_position()
 boards = board_options(position.targets)
 
 top = st.columns([2, 1], vertical_alignment="bottom")
 with top[0]:
-    board, unknown = _ui.choice("Theme board", boards, "board", default=boards[0])
+    board, unknown = pickers.choice("Theme board", boards, "board", default=boards[0])
 with top[1]:
-    as_at = _ui.as_at_picker(position)
+    as_at = pickers.as_at_picker(position)
 if unknown:
     st.warning(
         f"There is no theme board {echoed(unknown)}; showing {md_escape(board)}.",
@@ -42,9 +42,9 @@ if unknown:
     )
 
 st.title(md_escape(board))
-held = signed_off(_ui.engine(), position.area, board, as_at)
+held = signed_off(reads.engine(), position.area, board, as_at)
 signed = sign_off_sentence(held, board, as_at)
-who = _ui.actor()
+who = people.actor()
 scope = TargetScope(board, None)
 with st.container(border=True):
     st.markdown(("🔒 " if held else "") + md_escape(signed) + ".")
@@ -66,28 +66,32 @@ with st.container(border=True):
                 st.button("Cancel", key="sign_off_cancel", on_click=lambda: st.session_state.pop(ASKED, None))
             if confirmed:
                 st.session_state.pop(ASKED, None)
-                _ui.act(lambda: sign_off(_ui.engine(), who, position.area, board, as_at))
+                widgets.act(lambda: sign_off(reads.engine(), who, position.area, board, as_at))
     elif held is not None and allows(who, Action.REOPEN, scope):
         with st.expander("Re-open this quarter"):
             reason = st.text_input("Reason (kept in the audit trail)", max_chars=500, key="reopen_reason")
             if st.button("Re-open", key="reopen", disabled=not reason.strip()):
-                _ui.act(lambda: reopen(_ui.engine(), who, position.area, board, as_at, reason))
+                widgets.act(lambda: reopen(reads.engine(), who, position.area, board, as_at, reason))
 statuses = position.statuses(as_at)
 in_board = statuses[statuses["theme_board"] == board]
 
 # The board's own mix, as its paper opens with it: the chair sees the whole board before its reds.
 earlier = movement.earlier_quarter(position, as_at)
 st.caption(mix_caption(as_at.label, earlier.label if earlier else None, board))
-_ui.status_tiles(movement.headline(position, as_at, board))
+widgets.status_tiles(movement.headline(position, as_at, board))
 
 # The filters are kept in the address, so that a link or a bookmark opens the same list.
 controls = st.columns([1, 2, 2])
 with controls[0]:
-    show_all = _ui.switch_in_url("Show all statuses", "statuses", "all", help="Off: red targets only (exception mode)")
+    show_all = pickers.switch_in_url(
+        "Show all statuses", "statuses", "all", help="Off: red targets only (exception mode)"
+    )
 with controls[1]:
-    types, unknown_types = _ui.choices_in_url("Target type", sorted(in_board["target_type"].dropna().unique()), "type")
+    types, unknown_types = pickers.choices_in_url(
+        "Target type", sorted(in_board["target_type"].dropna().unique()), "type"
+    )
 with controls[2]:
-    partners, unknown_partners = _ui.choices_in_url(
+    partners, unknown_partners = pickers.choices_in_url(
         "Lead partner", sorted(in_board["lead_partner"].dropna().unique()), "partner"
     )
 if unknown_types or unknown_partners:
@@ -105,7 +109,7 @@ if rows.empty:
     )
     st.stop()
 
-_ui.targets_table(
+widgets.targets_table(
     rows.drop(columns=["target_id", "Commentary", "Remedial action"]),
     "board_table",
     column_config={
@@ -146,4 +150,4 @@ for row in rows.to_dict("records"):
         )
         st.text(f"Commentary: {row['Commentary'] or '—'}")
         st.text(f"Remedial action: {row['Remedial action'] or '—'}")
-        _ui.target_link(row["Code"], "history and every version")
+        widgets.target_link(row["Code"], "history and every version")

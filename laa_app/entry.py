@@ -25,17 +25,17 @@ from dashboard.preview import check_entry, problems_table
 from dashboard.signoff import signed_off
 from dashboard.views import literal_cells, md_escape
 from dashboard.words import plural
-from laa_app import _ui
+from laa_app.ui import partnership, people, pickers, reads, widgets
 
-who = _ui.actor()
-position = _ui.require_position()
+who = people.actor()
+position = partnership.require_position()
 st.title("My targets")
 
 if done := st.session_state.pop("entry_done", None):
     st.success(done, icon=":material/check_circle:")
 
 quarters = entry_quarters(position, who)
-label, _ = _ui.choice("Quarter", [q.label for q in quarters], "quarter", default=quarters[0].label)
+label, _ = pickers.choice("Quarter", [q.label for q in quarters], "quarter", default=quarters[0].label)
 quarter = next(q for q in quarters if q.label == label)
 st.caption(
     f"{md_escape(whose(who)[0].upper() + whose(who)[1:])}, {quarter.label}: fill in the cells you may change "
@@ -48,7 +48,7 @@ signed = {
     (board, period.end): held
     for board in own_targets(position, who)["theme_board"].unique()
     for period in entry_quarters_held(quarter)
-    if (held := signed_off(_ui.engine(), position.area, board, period)) is not None
+    if (held := signed_off(reads.engine(), position.area, board, period)) is not None
 }
 table = entry_table(position, who, quarter, frozenset(signed))
 if table.empty:
@@ -64,7 +64,7 @@ for held in signed.values():
 saves = st.session_state.get("entry_saves", 0)
 key = f"entry_{position.area}_{quarter.label}_{saves}"
 mine = editable(who)
-if not _ui.only_cell_edits(key, len(table), mine):
+if not widgets.only_cell_edits(key, len(table), mine):
     # The browser sends no such state for a table of fixed rows: drop it with its widget, under a new key.
     st.session_state["entry_saves"] = saves = saves + 1
     key = f"entry_{position.area}_{quarter.label}_{saves}"
@@ -77,11 +77,11 @@ if not _ui.only_cell_edits(key, len(table), mine):
 locked = table[OPEN].map(is_locked)
 with st.container(key="entry_grid"):  # shown at desktop widths (accessible.css)
     edited = st.data_editor(
-        _ui.locked_rows(table, locked, mine),
+        widgets.locked_rows(table, locked, mine),
         num_rows="fixed",
         hide_index=True,
         width="stretch",
-        height=_ui.table_height(len(table)),
+        height=widgets.table_height(len(table)),
         disabled=[c for c in table.columns if c not in mine],
         column_order=column_order(who),
         column_config={
@@ -123,7 +123,7 @@ if entry is None:
     st.caption("Change a cell to enter a figure; the status it will give shows here before you save.")
     st.stop()
 
-check = check_entry(_ui.engine(), entry.data, who, position.area, _ui.position_of, _ui.settings())
+check = check_entry(reads.engine(), entry.data, who, position.area, reads.position_of, reads.settings())
 if check.rejected is not None:
     st.error(
         f"{plural(len(check.rejected.problems), 'problem')}: nothing can be saved until they are put right.",
@@ -140,7 +140,7 @@ if sentences := check.preview.move_sentences:
     st.markdown("**Status moves:** " + "; ".join(md_escape(s) for s in sentences) + ".")
 if st.button(f"Save {plural(entry.count, 'entry', 'entries')}", type="primary", key="entry_save"):
     try:
-        stored = import_entry(_ui.engine(), entry.data, who, area=position.area, settings=_ui.settings())
+        stored = import_entry(reads.engine(), entry.data, who, area=position.area, settings=reads.settings())
     except ImportRejected as rejected:
         st.error(f"Not saved: {plural(len(rejected.problems), 'problem')} appeared since the check.")
         st.table(literal_cells(problems_table(rejected.problems)), hide_index=True)

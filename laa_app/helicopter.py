@@ -14,14 +14,14 @@ from dashboard.views import (
     ranking_table,
     status_label,
 )
-from laa_app import _ui
+from laa_app.ui import partnership, pickers, widgets
 
-position = _ui.require_position()
+position = partnership.require_position()
 
 top = st.columns([3, 1], vertical_alignment="bottom")
 top[0].title(f"Helicopter view · {md_escape(position.area)}")
 with top[1]:
-    as_at = _ui.as_at_picker(position)
+    as_at = pickers.as_at_picker(position)
 
 statuses = position.statuses(as_at)
 boards, total = board_breakdown(statuses)
@@ -29,20 +29,20 @@ tiles = movement.headline(position, as_at)
 earlier = movement.earlier_quarter(position, as_at)
 
 st.caption(mix_caption(as_at.label, earlier.label if earlier else None))
-_ui.status_tiles(tiles)
+widgets.status_tiles(tiles)
 
 heading = st.columns([3, 2], vertical_alignment="bottom")
 heading[0].header(f"Boards ranked, best first, as at {as_at.label}")
 with heading[1]:
-    basis = _ui.basis_picker()
+    basis = pickers.basis_picker()
 ranked = rank_boards(boards, basis)
 ranking = st.columns([3, 2])
 with ranking[0]:
-    _ui.chart(charts.board_mix(boards, ranked), charts.board_mix_text(boards, ranked))
+    widgets.chart(charts.board_mix(boards, ranked), charts.board_mix_text(boards, ranked))
 with ranking[1]:
     st.caption("Open a board: its red targets and the reasons behind them.")
     for row in ranked.itertuples(index=False):
-        _ui.board_link(row.theme_board, label=ranking_line(row), icon=":material/groups:")
+        widgets.board_link(row.theme_board, label=ranking_line(row), icon=":material/groups:")
 st.caption(ranking_sentence(basis))
 st.info(md_escape(bases_note(boards, basis)), icon=":material/swap_vert:")
 ranks = ranking_table(boards, basis)
@@ -55,7 +55,7 @@ st.dataframe(
 
 st.header("Each board's targets by status")
 st.caption("Counts and each status as a percentage of the board's targets (Haringey's Tables 1 and 2).")
-st.dataframe(_ui.style_breakdown(breakdown_table(boards, total)), hide_index=True, width="stretch")
+st.dataframe(widgets.style_breakdown(breakdown_table(boards, total)), hide_index=True, width="stretch")
 
 if earlier is None:
     st.header("What moved")
@@ -72,11 +72,11 @@ else:
             if move is movement.Move.STILL_AWAITED and len(rows) > 8:
                 with st.expander(f"Show all {len(rows)}"):
                     for row in rows.itertuples():
-                        _ui.target_link(row.indicator_code)
+                        widgets.target_link(row.indicator_code)
             else:
                 for row in rows.itertuples():
-                    _ui.target_link(row.indicator_code, f"{status_label(row.before)} → {status_label(row.after)}")
+                    widgets.target_link(row.indicator_code, f"{status_label(row.before)} → {status_label(row.after)}")
 
 st.header("The partnership's mix over the quarters held")
 mix = movement.mix_over_time(position)
-_ui.chart(charts.mix_trend(mix), charts.mix_trend_text(mix))
+widgets.chart(charts.mix_trend(mix), charts.mix_trend_text(mix))

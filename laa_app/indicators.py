@@ -4,9 +4,10 @@ administrators)."""
 import streamlit as st
 
 from dashboard.indicators import FREQUENCIES, POLARITIES, SETTINGS, TARGET_TYPES, settings_file, settings_table
-from laa_app import _edits, _ui
+from laa_app import _edits
+from laa_app.ui import partnership, widgets
 
-position = _ui.require_position()
+position = partnership.require_position()
 st.title("Indicators")
 st.caption(
     "Each target's settings. Change the cells, and the check below shows what saving would do (the statuses it "
@@ -21,7 +22,7 @@ table = settings_table(position)
 editable = list(SETTINGS.values())
 saves = st.session_state.get("indicators_saves", 0)
 key = f"indicators_{position.area}_{saves}"
-if not _ui.only_cell_edits(key, len(table), editable):
+if not widgets.only_cell_edits(key, len(table), editable):
     st.session_state["indicators_saves"] = saves = saves + 1
     key = f"indicators_{position.area}_{saves}"
     st.warning("Only the settings can be changed here, and no row added or deleted: the table is shown again.")

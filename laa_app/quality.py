@@ -4,13 +4,13 @@ status needs."""
 import streamlit as st
 
 from dashboard import quality
-from laa_app import _ui
+from laa_app.ui import partnership, pickers, widgets
 
-position = _ui.require_position()
+position = partnership.require_position()
 top = st.columns([3, 1], vertical_alignment="bottom")
 top[0].title("Data quality")
 with top[1]:
-    as_at = _ui.as_at_picker(position)
+    as_at = pickers.as_at_picker(position)
 statuses = position.statuses(as_at)
 counts = quality.summary(position, as_at)
 
@@ -59,7 +59,7 @@ else:
         "Grouped by lead partner, to send each partner the figures it owes. An annual target with no outturn "
         "for a year now due is overdue as well (listed below)."
     )
-    _ui.targets_table(
+    widgets.targets_table(
         quality.chase_table(chase),
         "chase_table",
         column_config={"Indicator": st.column_config.TextColumn(width="medium")},
@@ -79,7 +79,7 @@ stale = quality.stale(position, as_at)
 if stale.empty:
     st.caption("No target's figures are overdue: each has figures for its last reporting cycle or later.")
 else:
-    _ui.targets_table(
+    widgets.targets_table(
         quality.stale_table(stale),
         "stale_table",
         column_config={"Indicator": st.column_config.TextColumn(width="medium")},
@@ -90,7 +90,7 @@ missing = quality.missing_settings(statuses)
 if missing.empty:
     st.caption("Every target has a lead partner, a polarity and a target value.")
 else:
-    _ui.targets_table(
+    widgets.targets_table(
         missing.drop(columns=["target_id"]).rename(columns={**TARGET_HEADINGS, "missing": "Missing"}),
         "missing_table",
         column_order=["Code", "Missing", "Theme board", "Lead partner", "Indicator"],

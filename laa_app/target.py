@@ -13,13 +13,13 @@ from dashboard.views import (
     target_options,
     versions_table,
 )
-from laa_app import _ui
+from laa_app.ui import partnership, pickers, widgets
 
-position = _ui.require_position()
+position = partnership.require_position()
 codes = target_options(position.targets)
 names = dict(zip(position.targets["indicator_code"], position.targets["indicator_name"].fillna(""), strict=True))
 
-code, unknown = _ui.choice(
+code, unknown = pickers.choice(
     "Target", codes, "target", default=codes[0], format_func=lambda c: f"{c} · {names[c]}", find=find_code
 )
 if unknown:
@@ -28,11 +28,13 @@ if unknown:
         icon=":material/search_off:",
     )
 
-target, versions = _ui.history(code)
+target, versions = partnership.history(code)
 st.title(f"{md_escape(code)} · {md_escape(target['indicator_name'])}")
 settings = target_caption(target)
 st.caption(" · ".join(f"{k}: {md_escape(v)}" for k, v in settings.items()))
-_ui.board_link(target["theme_board"], label=f"Back to {md_escape(target['theme_board'])}", icon=":material/arrow_back:")
+widgets.board_link(
+    target["theme_board"], label=f"Back to {md_escape(target['theme_board'])}", icon=":material/arrow_back:"
+)
 
 if versions.empty:
     st.info("No figures are held for this target yet: upload a file with its rows.", icon=":material/info:")
@@ -41,7 +43,7 @@ if versions.empty:
 latest = versions[versions["is_current"].astype(bool)].sort_values("period_end").iloc[-1]
 st.markdown(f"Latest: **{md_escape(latest['period_label'])}** · {md_escape(status_label(latest['status']))}")
 
-_ui.chart(charts.target_history(target, versions), charts.target_history_text(target, versions))
+widgets.chart(charts.target_history(target, versions), charts.target_history_text(target, versions))
 
 st.header("Every period")
 st.dataframe(periods_table(versions), hide_index=True, width="stretch")

@@ -13,9 +13,10 @@ from dashboard.indicators import (
     year_targets_file,
     year_targets_table,
 )
-from laa_app import _edits, _ui
+from laa_app import _edits
+from laa_app.ui import partnership, pickers, widgets
 
-position = _ui.require_position()
+position = partnership.require_position()
 st.title("Targets for the year")
 st.caption(
     "Set each target's figure for every quarter of the year (an annual target has one figure, for the year). "
@@ -26,7 +27,7 @@ if done := st.session_state.pop("targets_done", None):
 
 first = next_year(position)
 years = [year_label(y) for y in range(first + 1, first - 4, -1)]
-label, _ = _ui.choice("Financial year", years, "year", default=year_label(first))
+label, _ = pickers.choice("Financial year", years, "year", default=year_label(first))
 year = int(label[:4])
 table = year_targets_table(position, year)
 saves = st.session_state.get("targets_saves", 0)
@@ -35,7 +36,7 @@ if st.button("Copy each target's last target forward into the empty cells", key=
 copied = st.session_state.get("targets_copied") == (label, saves)
 shown = copied_forward(table) if copied else table
 key = f"targets_{position.area}_{label}_{saves}_{int(copied)}"
-if not _ui.only_cell_edits(key, len(shown), [*QUARTERS, "Annual"]):
+if not widgets.only_cell_edits(key, len(shown), [*QUARTERS, "Annual"]):
     st.session_state["targets_saves"] = saves = saves + 1
     key = f"targets_{position.area}_{label}_{saves}_0"
     shown = table

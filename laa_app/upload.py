@@ -18,7 +18,7 @@ from dashboard.views import (
     status_moves_table,
 )
 from dashboard.words import plural
-from laa_app import _ui
+from laa_app.ui import partnership, people, reads, sidebar
 
 # Up to this many problems are listed in full, wrapped; beyond it a scrolling table keeps the page usable.
 PROBLEMS_IN_FULL = 100
@@ -31,13 +31,13 @@ st.caption(
 
 if done := st.session_state.pop("upload_done", None):
     st.success(done, icon=":material/check_circle:")
-    st.page_link(_ui.HELICOPTER, label="See the helicopter view", icon=":material/travel_explore:")
+    st.page_link(sidebar.HELICOPTER, label="See the helicopter view", icon=":material/travel_explore:")
 
-area = _ui.area()
-who = _ui.actor()
+area = partnership.area()
+who = people.actor()
 may_move = may_change(who, Change.BOARD)
 st.caption(f"Uploads are recorded as {md_escape(who.name)}'s, with {md_escape(who.role.value)} permissions.")
-if area is not None and len(_ui.area_names()) > 1:
+if area is not None and len(reads.area_names()) > 1:
     st.caption(f"Rows without an area column are stored in {md_escape(area)}, the area picked in the sidebar.")
 # A committed file leaves the uploader (a new key is a new, empty widget): the page then shows what was stored,
 # not the same file again as "Nothing to change".
@@ -57,12 +57,12 @@ def show_problems(problems) -> None:
 def checked(data: bytes, name: str, new_boards: bool) -> UploadCheck:
     """The file's dry run and preview, made once per file, area, data version and confirmation rather than on every
     click on the page; the commit checks the file again against the store as it is then."""
-    key = (file_checksum(data), name, area, _ui.data_version_now(), who, new_boards)
+    key = (file_checksum(data), name, area, reads.data_version_now(), who, new_boards)
     cached = st.session_state.get("upload_check")
     if cached is None or cached[0] != key:
         st.session_state["upload_check"] = (
             key,
-            check_upload(_ui.engine(), data, name, area, _ui.position_of, who, _ui.settings(), new_boards),
+            check_upload(reads.engine(), data, name, area, reads.position_of, who, reads.settings(), new_boards),
         )
     return st.session_state["upload_check"][1]
 
@@ -164,7 +164,13 @@ if uploaded is not None:
         elif st.button(f"Commit {md_escape(uploaded.name)}", type="primary", key="commit"):
             try:
                 stored = import_bytes(
-                    _ui.engine(), data, uploaded.name, who, area=area, settings=_ui.settings(), new_boards=new_boards
+                    reads.engine(),
+                    data,
+                    uploaded.name,
+                    who,
+                    area=area,
+                    settings=reads.settings(),
+                    new_boards=new_boards,
                 )
             except ImportRejected as rejected:
                 st.error(f"Not stored: {plural(len(rejected.problems), 'problem')} appeared since the check.")
@@ -180,7 +186,7 @@ if uploaded is not None:
                 st.rerun()
 
 st.header("Upload history")
-batches = _ui.batches()
+batches = reads.batches()
 if batches.empty:
     st.caption("No uploads yet.")
 else:
@@ -194,7 +200,7 @@ else:
             sure = st.checkbox(f"Yes, roll back batch {batch}", key="rollback_sure")
             if st.button("Roll back", disabled=not sure, key="rollback"):
                 try:
-                    result = rollback(_ui.engine(), int(batch), who)
+                    result = rollback(reads.engine(), int(batch), who)
                 except RollbackRefused as refused:
                     st.error(f"Batch {batch} was not rolled back: {md_escape(refused)}")
                 except Exception as exc:  # never a traceback on the page: it goes to the log

@@ -19,7 +19,7 @@ from dashboard.accounts import (
 )
 from dashboard.permissions import PermissionDenied, Role
 from dashboard.views import md_escape
-from laa_app import _ui
+from laa_app.ui import people, reads
 
 ROLES = [r.value for r in Role]
 DONE, PASSWORD, ADDED = "users_done", "users_password", "users_added"
@@ -45,9 +45,11 @@ def run(change, done) -> None:
 def scope_widgets(role: str, key: str, boards: list[str], partner: str | None) -> tuple[list[str], str | None]:
     """A chair's boards or a partner's lead partner, as the role needs."""
     if role == Role.CHAIR.value:
-        return st.multiselect("Boards they chair", board_names(_ui.engine()), default=boards, key=f"{key}_boards"), None
+        return st.multiselect(
+            "Boards they chair", board_names(reads.engine()), default=boards, key=f"{key}_boards"
+        ), None
     if role == Role.PARTNER.value:
-        held = lead_partners(_ui.engine())
+        held = lead_partners(reads.engine())
         options = held if partner in held or partner is None else [partner, *held]
         index = options.index(partner) if partner in options else None
         chosen = st.selectbox("Lead partner", options, index=index, key=f"{key}_partner", placeholder="Choose one")
@@ -72,8 +74,8 @@ if shown := st.session_state.pop(PASSWORD, None):
 if done := st.session_state.pop(DONE, None):
     st.success(md_escape(done), icon=":material/check_circle:")
 
-who = _ui.actor()
-frame = users_frame(_ui.engine())
+who = people.actor()
+frame = users_frame(reads.engine())
 shown = frame.assign(last_sign_in=frame["last_sign_in"].dt.strftime("%Y-%m-%d %H:%M").fillna("never"))
 st.dataframe(
     shown,
@@ -122,7 +124,7 @@ def added(result) -> str:
 if st.button("Add user", key="add_user", icon=":material/person_add:"):
     run(
         lambda: invite_user(
-            _ui.engine(), who, new_name, new_role, new_boards, new_partner, new_email, single_sign_on=sso
+            reads.engine(), who, new_name, new_role, new_boards, new_partner, new_email, single_sign_on=sso
         ),
         added,
     )
@@ -133,7 +135,7 @@ if frame.empty:
     st.stop()
 st.header("Change a user")
 name = st.selectbox("User", list(frame["name"]), key="change_name")
-account = find_user(_ui.engine(), name)
+account = find_user(reads.engine(), name)
 locked = bool(frame.loc[frame["name"] == account.name, "locked"].iloc[0])
 columns = st.columns(2)
 with columns[0]:
@@ -141,7 +143,7 @@ with columns[0]:
     boards, partner = scope_widgets(role, f"change_{account.name}", list(account.boards), account.partner)
     if st.button("Change role", key="change_role", icon=":material/badge:"):
         run(
-            lambda: set_role(_ui.engine(), who, account.name, role, boards, partner),
+            lambda: set_role(reads.engine(), who, account.name, role, boards, partner),
             lambda changed: (
                 f"{changed.name} is now {changed.role.value}"
                 + (f", {changed.scope()}" if changed.scope() else "")
@@ -158,16 +160,16 @@ with columns[1]:
         return f"The password of {changed.name} is reset (and their sign-in unlocked)."
 
     if st.button("Reset password", key="reset_password", icon=":material/key:"):
-        run(lambda: reset_password(_ui.engine(), who, account.name), reset_done)
+        run(lambda: reset_password(reads.engine(), who, account.name), reset_done)
     if locked and st.button("Unlock", key="unlock", icon=":material/lock_open:"):
         run(
-            lambda: unlock_user(_ui.engine(), who, account.name),
+            lambda: unlock_user(reads.engine(), who, account.name),
             lambda result: f"{result[0].name} may sign in again now, from every address.",
         )
     if account.disabled and st.button("Enable", key="enable", icon=":material/person_check:"):
-        run(lambda: enable_user(_ui.engine(), who, account.name), lambda r: f"{r[0].name} may sign in again.")
+        run(lambda: enable_user(reads.engine(), who, account.name), lambda r: f"{r[0].name} may sign in again.")
     if not account.disabled and st.button("Disable", key="disable", icon=":material/person_off:"):
         run(
-            lambda: disable_user(_ui.engine(), who, account.name),
+            lambda: disable_user(reads.engine(), who, account.name),
             lambda d: f"{d.name} can no longer sign in; what they recorded keeps their name.",
         )

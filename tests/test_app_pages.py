@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from laa_app._ui import STYLESHEET
+from laa_app.ui.widgets import STYLESHEET
 from tests.fixtures import app_test, new_store
 from tests.test_haringey import RANKING, TABLE_1, TABLE_2
 

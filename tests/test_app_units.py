@@ -619,7 +619,9 @@ def test_no_page_renders_html_from_data():
         text = path.read_text()
         assert "unsafe_allow_html" not in text, path
         # The one st.html is the app's own stylesheet: a file of the package, CSS and no markup, never data.
-        assert re.findall(r"st\.html\(([^)]*)\)", text) == (["_ui.STYLESHEET"] if path.name == "app.py" else []), path
+        assert re.findall(r"st\.html\(([^)]*)\)", text) == (["widgets.STYLESHEET"] if path.name == "app.py" else []), (
+            path
+        )
     assert "<" not in (ROOT / "laa_app" / "accessible.css").read_text()
 
 

@@ -1,0 +1,101 @@
+"""The one cached engine and the cached reads, keyed by the store's data version; the settings."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.position import NoData, NoSuchArea, Position, load_position, target_history
+from dashboard.settings import Settings
+from dashboard.store import queries
+from dashboard.store.engine import make_engine
+from dashboard.store.schema import data_version
+
+
+def settings() -> Settings:
+    """The settings, read once a session (the app is the entry point: it passes them on)."""
+    if _SETTINGS not in st.session_state:
+        st.session_state[_SETTINGS] = Settings()
+    return st.session_state[_SETTINGS]
+
+
+_SETTINGS = "_settings"
+
+
+def database_url() -> str:
+    return settings().resolved_database_url()
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str, busy_timeout_ms: int):
+    """One engine per database URL for the whole server: the app is the entry point that makes it."""
+    return make_engine(url, busy_timeout_ms)
+
+
+def engine():
+    return _engine(database_url(), settings().sqlite_busy_timeout_ms)
+
+
+# Every cached read is keyed by the store's data version, read afresh at the top of each run (app.py): a write
+# from any process or dashboard server moves it on, so the next interaction reads again. The ttl is a backstop.
+CACHED = {"ttl": 600, "max_entries": 64}
+
+
+def read_data_version() -> int:
+    """The store's data version for this run: one cheap query, never cached. Raises SchemaNotReady (run
+    `laa init`) on a database without the newest schema."""
+    version = data_version(engine())
+    st.session_state[_VERSION] = version
+    return version
+
+
+_VERSION = "_data_version"
+
+
+def data_version_now() -> int:
+    """The data version this run read (app.py reads it first), the key of every cached read."""
+    return st.session_state[_VERSION] if _VERSION in st.session_state else read_data_version()
+
+
+@st.cache_data(show_spinner=False, **CACHED)
+def _areas(url: str, version: int) -> list[str]:
+    with engine().connect() as conn:
+        return queries.area_names(conn)
+
+
+@st.cache_data(show_spinner="Reading the partnership's figures…", **CACHED)
+def _position(url: str, area: str | None, version: int) -> Position | None:
+    try:
+        return load_position(engine(), area)
+    except (NoData, NoSuchArea):  # nothing stored yet, or an area an upload would create
+        return None
+
+
+@st.cache_data(show_spinner=False, **CACHED)
+def _history(url: str, area: str | None, code: str, version: int):
+    position = _position(url, area, version)
+    return target_history(engine(), position, code)
+
+
+@st.cache_data(show_spinner=False, **CACHED)
+def _batches(url: str, version: int) -> pd.DataFrame:
+    with engine().connect() as conn:
+        return queries.batches_frame(conn)
+
+
+def area_names() -> list[str]:
+    return _areas(database_url(), data_version_now())
+
+
+def position_of(name: str | None) -> Position | None:
+    """The stored position of one area (None: not held), cached by the data version."""
+    return _position(database_url(), name, data_version_now())
+
+
+def batches() -> pd.DataFrame:
+    return _batches(database_url(), data_version_now())
+
+
+def history_of(area: str | None, code: str):
+    """One target's every period and version in an area, cached by the data version."""
+    return _history(database_url(), area, code, data_version_now())

@@ -1,0 +1,195 @@
+"""The sidebar and the pages: navigation by role, the signed-in line, unknown addresses, sign-in prompt."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from dashboard.accounts import Account, account_by_email
+from dashboard.permissions import Action, Actor, allows
+from dashboard.statement import STATEMENT
+from dashboard.views import (
+    md_escape,
+    no_page_sentence,
+)
+from laa_app.sso import single_sign_on
+from laa_app.ui.people import sign_out
+from laa_app.ui.reads import engine
+
+HELICOPTER = "helicopter.py"
+BOARD = "board.py"
+TARGET = "target.py"
+UPLOAD = "upload.py"
+QUALITY = "quality.py"
+MY_TARGETS = "entry.py"
+AUDIT = "audit.py"
+INDICATORS = "indicators.py"
+TARGETS = "targets.py"
+USERS = "users.py"
+
+
+def sign_in_prompt() -> None:
+    """What a browser that is not signed in sees: nothing of the partnership, only the way to sign in."""
+    st.title("LAA performance dashboard")
+    if st.session_state.pop("_signed_out", False):
+        st.success("You have signed out.", icon=":material/logout:")
+    else:
+        st.info("Sign in to see the partnership's targets.", icon=":material/lock:")
+    st.markdown("[Sign in](/signin)")
+    statement_link()
+    if single_sign_on():
+        email = str(st.user.get("email") or "") if st.user.is_logged_in else ""
+        if email and account_by_email(engine(), email) is None:
+            st.warning(
+                f"{md_escape(email)} has no dashboard account: ask your partnership's dashboard administrator to "
+                "add your e-mail to a user.",
+                icon=":material/person_off:",
+            )
+        elif st.button("Sign in with your work account", key="sso"):
+            st.login()
+
+
+PAGES = {
+    HELICOPTER: ("Helicopter view", ":material/travel_explore:", None),
+    BOARD: ("Theme board", ":material/groups:", "board"),
+    TARGET: ("Target", ":material/query_stats:", "target"),
+    MY_TARGETS: ("My targets", ":material/edit_note:", "my-targets"),
+    UPLOAD: ("Upload", ":material/upload_file:", "upload"),
+    INDICATORS: ("Indicators", ":material/tune:", "indicators"),
+    TARGETS: ("Targets for the year", ":material/flag:", "targets"),
+    QUALITY: ("Data quality", ":material/rule:", "quality"),
+    AUDIT: ("Audit", ":material/history:", "audit"),
+    USERS: ("Users", ":material/manage_accounts:", "users"),
+}
+"""Each page's script: its title, icon and address."""
+
+
+def signed_out_navigation():
+    """Nothing of the partnership, not even the page list: the sign-in prompt alone, hidden, at every page's
+    address, so that a bookmark opened before signing in (single sign-on lets pages through the gate) shows the
+    prompt rather than Streamlit's "Page not found"."""
+    prompts = [st.Page(sign_in_prompt, title="Sign in", url_path="signed-out", default=True)]
+    paths = [path for _, _, path in PAGES.values() if path is not None]
+    prompts += [st.Page(sign_in_prompt, title="Sign in", url_path=path) for path in paths]
+    return st.navigation(prompts, position="hidden")
+
+
+def navigation(who: Actor):
+    """The pages this user's role may use, shown in the sidebar; returns the page this run shows."""
+    may = {
+        MY_TARGETS: allows(who, Action.ENTER_VALUE) or allows(who, Action.EDIT_COMMENTARY),
+        UPLOAD: allows(who, Action.UPLOAD),
+        INDICATORS: allows(who, Action.CHANGE_TARGET),
+        TARGETS: allows(who, Action.CHANGE_TARGET),
+        AUDIT: allows(who, Action.READ_AUDIT),
+        USERS: allows(who, Action.MANAGE_USERS),
+    }
+    made = {
+        script: st.Page(script, title=title, icon=icon, url_path=path, default=script == HELICOPTER)
+        for script, (title, icon, path) in PAGES.items()
+        if may.get(script, True)
+    }
+    # The address of a page the role lacks (a colleague's link) says so, rather than Streamlit's "Page not found".
+    made |= {
+        script: st.Page(_not_for_role(title, who), title=title, url_path=path, visibility="hidden")
+        for script, (title, _, path) in PAGES.items()
+        if not may.get(script, True)
+    }
+    # Streamlit's own page list puts its group headings straight inside its <ul>, which screen readers cannot
+    # follow (WCAG 1.3.1): it is hidden, and the sidebar lists the pages as links, under their groups, instead.
+    page = st.navigation([*made.values(), *_no_such_pages()], position="hidden")
+    with st.sidebar.container(key="navigation"):
+        for group, scripts in NAVIGATION_GROUPS.items():
+            if mine := [script for script in scripts if may.get(script, True)]:
+                st.markdown(f"**{group}**")
+                for script in mine:
+                    st.page_link(made[script], label=PAGES[script][0], icon=PAGES[script][1])
+    return page
+
+
+NAVIGATION_GROUPS = {
+    "Partnership": [HELICOPTER, BOARD, TARGET],
+    "Yours": [MY_TARGETS],
+    "Data": [UPLOAD, INDICATORS, TARGETS, QUALITY, AUDIT],
+    "Administration": [USERS],
+}
+
+
+_UNKNOWN = "_unknown_addresses"
+
+
+def _no_such_pages() -> list:
+    """A hidden page at each address this browser asked for that is no page of ours (/users), saying so: otherwise
+    Streamlit runs the helicopter view there under its own "Page not found". Kept for the session, so that a rerun
+    on that page (the sidebar's sign-out) finds it again."""
+    known = {path for _, _, path in PAGES.values()}
+    ctx = get_script_run_ctx()
+    asked = getattr(ctx.pages_manager, "intended_page_name", None) if ctx else None  # no public API tells it
+    unknown = st.session_state.setdefault(_UNKNOWN, [])
+    # A nested address (/a/b) cannot be a page's: Streamlit's own message stays for those.
+    if asked and "/" not in asked and asked not in known and asked not in unknown:
+        unknown.append(asked)
+    return [
+        st.Page(_no_such_page(path), title="Page not found", url_path=path, visibility="hidden") for path in unknown
+    ]
+
+
+def _no_such_page(path: str):
+    def page() -> None:
+        st.title("Page not found")
+        st.warning(no_page_sentence(path) + ".", icon=":material/search_off:")
+        st.page_link(HELICOPTER, label="Go to the helicopter view", icon=":material/travel_explore:")
+
+    return page
+
+
+def _not_for_role(title: str, who: Actor):
+    def page() -> None:
+        st.title(title)
+        st.info(
+            f"The {title} page is not open to the {who.role.value} role. Ask your partnership's dashboard "
+            "administrator if you need it.",
+            icon=":material/block:",
+        )
+        st.page_link(HELICOPTER, label="Go to the helicopter view", icon=":material/travel_explore:")
+
+    return page
+
+
+def signed_in_as(account: Account) -> None:
+    """The sidebar's line saying who is signed in, and the sign-out."""
+    with st.sidebar:
+        scope = f", {account.scope()}" if account.scope() else ""
+        st.caption(f"Signed in as **{md_escape(account.name)}** ({account.role.value}{md_escape(scope)})")
+        st.button("Sign out", key="sign_out", on_click=sign_out, icon=":material/logout:")
+        statement_link()
+
+
+def statement_link() -> None:
+    """The accessibility statement, open without signing in (dashboard/statement.py); Streamlit opens a link in a
+    new tab, and the link says so."""
+    st.caption(f"[Accessibility statement (opens in a new tab)]({STATEMENT})")
+
+
+_PAGE = "_page_shown"
+_ARRIVED = "_arrived"
+
+
+def note_page(page) -> None:
+    """app.py tells which page this run shows, so the pickers know when the user has just arrived at it."""
+    st.session_state[_ARRIVED] = st.session_state.get(_PAGE) != page.url_path
+    st.session_state[_PAGE] = page.url_path
+    st.session_state[_RUN] = st.session_state.get(_RUN, 0) + 1
+
+
+_RUN = "_run_number"
+
+
+def arrived() -> bool:
+    """True on the first run of a page after another page (or a new session)."""
+    return st.session_state.get(_ARRIVED, True)
+
+
+def run_number() -> int | None:
+    """Which run of this session this is (note_page counts them): a widget drawn once a run keys on it."""
+    return st.session_state.get(_RUN)
