@@ -78,10 +78,11 @@ def sign_in_page(
     *, problem: str | None = None, username: str = "", next_url: str = "/", form_token: str, sso: bool = False
 ) -> str:
     """The sign-in page's HTML: every value in it escaped."""
-    return _PAGES.get_template("signin.html").render(
-        title="Sign in",
-        lead="Sign in to see the partnership's targets.",
-        problem=problem,
+    return _render(
+        "signin.html",
+        "Sign in",
+        "Sign in to see the partnership's targets.",
+        problem,
         action=SIGN_IN,
         form_token=form_token,
         next_url=next_url,
@@ -89,20 +90,21 @@ def sign_in_page(
         max_name=MAX_NAME,
         max_password=MAX_PASSWORD,
         sso=sso,
-        statement=STATEMENT,
     )
 
 
 def sign_out_page(*, form_token: str, problem: str | None = None) -> str:
     """The page at /signout: signing out is a button (a form posted with its token), never a link to follow."""
-    return _PAGES.get_template("signout.html").render(
-        title="Sign out",
-        lead="Sign out of the dashboard in this browser?",
-        problem=problem,
-        action=SIGN_OUT,
+    return _render(
+        "signout.html", "Sign out", "Sign out of the dashboard in this browser?", problem, action=SIGN_OUT,
         form_token=form_token,
-        statement=STATEMENT,
-    )
+    )  # fmt: skip
+
+
+def _render(template: str, title: str, lead: str, problem: str | None, **values: object) -> str:
+    """One of the pages the gate serves itself, with its title, lead line, any problem and the statement's link."""
+    page = _PAGES.get_template(template)
+    return page.render(title=title, lead=lead, problem=problem, statement=STATEMENT, **values)
 
 
 def landing(account: Account) -> str:

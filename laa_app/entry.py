@@ -76,13 +76,11 @@ if not widgets.only_cell_edits(key, len(table), mine):
 
 locked = table[OPEN].map(is_locked)
 with st.container(key="entry_grid"):  # shown at desktop widths (accessible.css)
-    edited = st.data_editor(
+    edited = widgets.fixed_rows_editor(
         widgets.locked_rows(table, locked, mine),
-        num_rows="fixed",
-        hide_index=True,
-        width="stretch",
+        key,
+        mine,
         height=widgets.table_height(len(table)),
-        disabled=[c for c in table.columns if c not in mine],
         column_order=column_order(who),
         column_config={
             "Code": st.column_config.TextColumn(pinned=True),
@@ -98,8 +96,6 @@ with st.container(key="entry_grid"):  # shown at desktop widths (accessible.css)
             "Last period": st.column_config.NumberColumn(help="The actual of the period before"),
             "Last status": st.column_config.TextColumn(help="The status of the period before"),
         },
-        placeholder="—",
-        key=key,
     )
 
 cards = {}

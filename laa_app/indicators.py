@@ -26,13 +26,10 @@ if not widgets.only_cell_edits(key, len(table), editable):
     st.session_state["indicators_saves"] = saves = saves + 1
     key = f"indicators_{position.area}_{saves}"
     st.warning("Only the settings can be changed here, and no row added or deleted: the table is shown again.")
-edited = st.data_editor(
+edited = widgets.fixed_rows_editor(
     table,
-    hide_index=True,
-    width="stretch",
-    num_rows="fixed",
-    placeholder="—",
-    disabled=["Code"],
+    key,
+    editable,
     column_config={
         "Code": st.column_config.TextColumn(pinned=True),
         "Indicator": st.column_config.TextColumn(width="large"),
@@ -41,7 +38,6 @@ edited = st.data_editor(
         "Target type": st.column_config.SelectboxColumn(options=TARGET_TYPES),
         "Tolerance %": st.column_config.NumberColumn(min_value=0, max_value=100, help="The amber band, % of target"),
     },
-    key=key,
 )
 edits = settings_file(position, table, edited)
 if edits is None:

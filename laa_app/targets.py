@@ -6,7 +6,6 @@ import streamlit as st
 
 from dashboard.indicators import (
     QUARTERS,
-    YEAR_COLUMNS,
     copied_forward,
     next_year,
     year_label,
@@ -36,18 +35,16 @@ if st.button("Copy each target's last target forward into the empty cells", key=
 copied = st.session_state.get("targets_copied") == (label, saves)
 shown = copied_forward(table) if copied else table
 key = f"targets_{position.area}_{label}_{saves}_{int(copied)}"
-if not widgets.only_cell_edits(key, len(shown), [*QUARTERS, "Annual"]):
+editable = [*QUARTERS, "Annual"]
+if not widgets.only_cell_edits(key, len(shown), editable):
     st.session_state["targets_saves"] = saves = saves + 1
     key = f"targets_{position.area}_{label}_{saves}_0"
     shown = table
     st.warning("Only the year's figures can be changed here, and no row added or deleted: the table is shown again.")
-edited = st.data_editor(
+edited = widgets.fixed_rows_editor(
     shown,
-    hide_index=True,
-    width="stretch",
-    num_rows="fixed",
-    placeholder="—",
-    disabled=YEAR_COLUMNS,
+    key,
+    editable,
     column_config={
         "Code": st.column_config.TextColumn(pinned=True),
         "Indicator": st.column_config.TextColumn(width="medium", pinned=True),
@@ -55,7 +52,6 @@ edited = st.data_editor(
         **{q: st.column_config.NumberColumn(help=f"The target for {label} {q}") for q in QUARTERS},
         "Annual": st.column_config.NumberColumn(help=f"An annual target's figure for {label}"),
     },
-    key=key,
 )
 edits = year_targets_file(table, edited, year)
 if edits is None:

@@ -107,6 +107,17 @@ def targets_frame(conn: Connection, area_ids: list[int]) -> pd.DataFrame:
     return _frame(conn, stmt, TARGET_COLUMNS)
 
 
+_FIGURES = (
+    PeriodValue.period_label,
+    PeriodValue.target_value,
+    PeriodValue.actual,
+    PeriodValue.reported_status,
+    PeriodValue.commentary,
+    PeriodValue.remedial_action,
+)
+"""A period value's figures and words, as every read of them selects them."""
+
+
 def current_values_frame(conn: Connection, area_ids: list[int]) -> pd.DataFrame:
     """The current version of every period value of these areas' targets."""
     stmt = (
@@ -114,12 +125,7 @@ def current_values_frame(conn: Connection, area_ids: list[int]) -> pd.DataFrame:
             PeriodValue.id.label("value_id"),
             PeriodValue.target_id,
             PeriodValue.period_end,
-            PeriodValue.period_label,
-            PeriodValue.target_value,
-            PeriodValue.actual,
-            PeriodValue.reported_status,
-            PeriodValue.commentary,
-            PeriodValue.remedial_action,
+            *_FIGURES,
             PeriodValue.batch_id,
         )
         .join(Target, Target.id == PeriodValue.target_id)
@@ -137,12 +143,7 @@ def value_versions(conn: Connection, target_id: int) -> pd.DataFrame:
         select(
             PeriodValue.id.label("value_id"),
             PeriodValue.period_end,
-            PeriodValue.period_label,
-            PeriodValue.target_value,
-            PeriodValue.actual,
-            PeriodValue.reported_status,
-            PeriodValue.commentary,
-            PeriodValue.remedial_action,
+            *_FIGURES,
             PeriodValue.is_current,
             PeriodValue.batch_id,
             UploadBatch.uploaded_at.label("recorded_at"),

@@ -128,3 +128,17 @@ def act(change) -> None:
         st.error(md_escape(refused), icon=":material/block:")
         return
     st.rerun()
+
+
+def fixed_rows_editor(table: pd.DataFrame, key: str, editable: list[str], **options) -> pd.DataFrame:
+    """A table of fixed rows whose editable columns alone can be changed, empty cells shown as a dash."""
+    return st.data_editor(
+        table,
+        hide_index=True,
+        width="stretch",
+        num_rows="fixed",
+        placeholder="—",
+        disabled=[c for c in table.columns if c not in editable],
+        key=key,
+        **options,
+    )
