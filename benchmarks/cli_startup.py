@@ -12,11 +12,12 @@ exit with `time.perf_counter`, its output checked so that a figure cannot come f
   missing argument  `laa history` with no indicator code (click's usage error, exit 2)
 
 `laa` runs as `python -c "from dashboard.cli import main; main()" ARGS` with PYTHONPATH set to the checkout (as
-benchmarks/preview_scale.py runs it), in an empty temp directory, without LAA_ variables. The commands are run
---repeat times each, interleaved (one of each per round, the order rotated every round) after one round not
-counted, so a burst of load from other work falls on all of them alike. Printed: the median, min and max of each,
-and the median as a multiple of the floor's median from the same run. Goal: --help and each usage mistake within
-1.5 x the floor; a verdict is printed for each.
+benchmarks/preview_scale.py runs it), in an empty temp directory, without LAA_ variables, and with bytecode
+written to and read from __pycache__ as on a user's machine (PYTHONDONTWRITEBYTECODE is dropped for the children).
+The commands are run --repeat times each, interleaved (one of each per round, the order rotated every round) after
+one round not counted, so a burst of load from other work falls on all of them alike. Printed: the median, min and
+max of each, and the median as a multiple of the floor's median from the same run. Goal: --help and each usage
+mistake within 1.5 x the floor; a verdict is printed for each.
 
 --compare-with DIR times another checkout's `laa` (e.g. the code before a change, exported to a temp dir) in the
 same rounds.
@@ -74,7 +75,9 @@ def steps(roots: list[tuple[str, Path]]) -> list[Step]:
 
 def run(step: Step, cwd: Path) -> float:
     """One run of the step: its wall-clock seconds; stops the benchmark if it ends otherwise than expected."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LAA_")}
+    # Bytecode written and read as on a user's machine (the warm-up round writes it), even where the environment
+    # says not to write it (PYTHONDONTWRITEBYTECODE=1 would compile the checkout's modules from source every run).
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LAA_") and k != "PYTHONDONTWRITEBYTECODE"}
     if step.root is not None:
         env["PYTHONPATH"] = str(step.root)
     start = time.perf_counter()
