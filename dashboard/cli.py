@@ -2,9 +2,11 @@
 
 `laa --help` and a usage mistake answer at once: this module loads only Typer and the standard library, and each
 command imports what it works with (pandas, SQLAlchemy, the importer, the reports) when it runs. The settings are
-read, and the log set up, when a command first needs them."""
+read, and the log set up, when a command first needs them.
 
-from __future__ import annotations
+No `from __future__ import annotations` here: Typer would compile every command's annotations from their text at
+each start (a tenth of Python's own start). The few annotations naming what is imported only for type checkers
+are quoted instead."""
 
 import contextlib
 import getpass
@@ -60,7 +62,7 @@ class State:
         self._engine: Engine | None = None
 
     @property
-    def settings(self) -> Settings:
+    def settings(self) -> "Settings":
         """The LAA_ settings (UserError when they cannot be read); reading them sets up the log file they name."""
         if self._settings is None:
             from pydantic import ValidationError
@@ -75,7 +77,7 @@ class State:
             self._settings = settings
         return self._settings
 
-    def readable_settings(self) -> Settings | None:
+    def readable_settings(self) -> "Settings | None":
         """The settings, or None when they cannot be read."""
         try:
             return self.settings
@@ -83,16 +85,16 @@ class State:
             return None
 
     @property
-    def engine(self) -> Engine:
+    def engine(self) -> "Engine":
         """The store's engine; a SQLite file that is not there is refused, never made (empty) by a read."""
         return self._make_engine(create=False)
 
-    def creating_engine(self) -> Engine:
+    def creating_engine(self) -> "Engine":
         """The engine of a command that creates the database (`laa init`, `laa serve`): only these make the
         default SQLite file's folder, db/ under this directory."""
         return self._make_engine(create=True)
 
-    def _make_engine(self, *, create: bool) -> Engine:
+    def _make_engine(self, *, create: bool) -> "Engine":
         if self._engine is None:
             from dashboard.settings import sqlite_file
             from dashboard.store.engine import make_engine
@@ -256,7 +258,7 @@ class NoDatabase(Exception):
     """The SQLite file is not there (`laa init` creates it): exit status 3, as for a database with no tables."""
 
 
-def _engine(ctx: typer.Context) -> Engine:
+def _engine(ctx: typer.Context) -> "Engine":
     """The engine the callback's state makes for this command (built once, disposed when the command ends)."""
     return ctx.obj.engine
 
@@ -277,7 +279,7 @@ COLUMN_HEADINGS = {
 
 
 def _emit(
-    fmt: Format, payload: dict, frame: pd.DataFrame, headers: dict[str, str] | None = None, footer: str = ""
+    fmt: Format, payload: dict, frame: "pd.DataFrame", headers: dict[str, str] | None = None, footer: str = ""
 ) -> None:
     """Print a command's result. Text from the data never drives the terminal: a table and its footer show control
     characters as marks (ESC as ␛); JSON escapes them (\\u001b); CSV keeps them, as stored, when it goes to a file
@@ -298,7 +300,7 @@ def _emit(
             typer.echo(fit_text(footer))
 
 
-def _as_at(ctx: typer.Context, text: str | None, position: Position | None = None) -> Period | None:
+def _as_at(ctx: typer.Context, text: str | None, position: "Position | None" = None) -> "Period | None":
     """The --as-at period, checked against what the position holds when it is given.
 
     Before the first period held nothing can be shown, so that is an error (exit 2). After the last, rule 2
@@ -330,7 +332,7 @@ def _as_at(ctx: typer.Context, text: str | None, position: Position | None = Non
     return period
 
 
-def _as_at_label(period: Period | None) -> str | None:
+def _as_at_label(period: "Period | None") -> str | None:
     return period.label if period else None
 
 
@@ -469,7 +471,7 @@ def import_(
         )
 
 
-def _acting_as(engine: Engine, name: str | None) -> Actor:
+def _acting_as(engine: "Engine", name: str | None) -> "Actor":
     """The user --as names (refused when disabled), else the local administrator, recorded by the login that runs
     the command (never a name typed on the command line)."""
     from dashboard.accounts import AccountProblem, find_user
@@ -488,7 +490,7 @@ def _sheet(name: str | None) -> str:
     return "" if name is None else f" (sheet {name!r})"
 
 
-def _dry_run_changes(engine: Engine, plan) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _dry_run_changes(engine: "Engine", plan) -> "tuple[pd.DataFrame, pd.DataFrame]":
     """The figures a file would replace and the latest statuses it would move, in every area it holds."""
     from dashboard import preview
     from dashboard.position import stored_position
@@ -579,7 +581,7 @@ BASIS_WORDS = {"all": "all targets", "rated": "rated targets only (data awaited 
 OTHER_RANK_HEADING = {"all": "Rank if rated only", "rated": "Rank on all targets"}
 
 
-def _ranking_note(basis: str, others: pd.DataFrame, moved: list[str]) -> str:
+def _ranking_note(basis: str, others: "pd.DataFrame", moved: list[str]) -> str:
     """Name the basis of the table's order, then give the other basis's whole order, named as such."""
     other = "rated" if basis == "all" else "all"
     note = f"\nRanked by % green or amber of {BASIS_WORDS[basis]}; ties by lower red %, then name."
@@ -666,7 +668,9 @@ def _no_such_board(board: str, boards: list[str]) -> NoReturn:
     raise UserError(f"--board {board!r}: no such theme board (boards: {', '.join(boards)})")
 
 
-def _sign_off_sentence(engine: Engine, position: Position, period: Period | None, board: str | None) -> str | None:
+def _sign_off_sentence(
+    engine: "Engine", position: "Position", period: "Period | None", board: str | None
+) -> str | None:
     """Whether the board's quarter is signed off, and by whom; None for a report of every board."""
     from dashboard.movement import resolve_as_at
     from dashboard.signoff import sign_off_sentence, signed_off
@@ -682,9 +686,9 @@ def _sign_off_sentence(engine: Engine, position: Position, period: Period | None
 def _write_report(
     path: Path,
     position,
-    period: Period | None,
+    period: "Period | None",
     board: str | None,
-    rows: pd.DataFrame,
+    rows: "pd.DataFrame",
     what: str,
     sign_off_sentence: str | None = None,
 ) -> None:
@@ -763,7 +767,7 @@ HISTORY_HEADINGS = {
 }
 
 
-def _history_table(versions: pd.DataFrame) -> pd.DataFrame:
+def _history_table(versions: "pd.DataFrame") -> "pd.DataFrame":
     """The table view: one word for each version's state and the commentary last, where shortening it shows."""
     import pandas as pd
 
@@ -775,7 +779,7 @@ def _history_table(versions: pd.DataFrame) -> pd.DataFrame:
     return versions.assign(version=state, recorded=recorded)[list(HISTORY_HEADINGS)]
 
 
-def _read(engine: Engine, query) -> pd.DataFrame:
+def _read(engine: "Engine", query) -> "pd.DataFrame":
     """One of the store's queries (store.queries), on a store at the newest schema."""
     from dashboard.store.schema import require_ready
 
@@ -838,7 +842,7 @@ BATCH_HEADINGS = {
 }
 
 
-def _batches_table(frame: pd.DataFrame) -> pd.DataFrame:
+def _batches_table(frame: "pd.DataFrame") -> "pd.DataFrame":
     """The columns a reader needs, narrow enough for an 80 to 100 column terminal: minutes tell uploads apart."""
     import pandas as pd
 
@@ -1044,7 +1048,7 @@ def reopen_(
     typer.echo(visible_controls(f"{board} {quarter.label} re-opened"))
 
 
-def _period(ctx: typer.Context, text: str) -> Period:
+def _period(ctx: typer.Context, text: str) -> "Period":
     """The quarter --period names (a board signs off quarters)."""
     from dashboard.periods import BadPeriod, YearWindow, parse_period, quarter_of
 
@@ -1147,7 +1151,7 @@ def serve(
         raise UserError(f"cannot start Streamlit ({sys.executable}): {exc.strerror}") from exc
 
 
-def _server_settings(settings: Settings, engine: Engine) -> dict[str, str]:
+def _server_settings(settings: "Settings", engine: "Engine") -> dict[str, str]:
     """This command's settings as LAA_ variables for the server, which runs in the app's folder: the database and
     the log file resolved here, as absolute paths, and what .env gave (the server would look for .env there)."""
     values = settings.model_dump(mode="json") | {
