@@ -1,89 +1,104 @@
-"""The `laa` command: set up the store, import files, and read the partnership's position."""
+"""The `laa` command: set up the store, import files, and read the partnership's position.
 
-from __future__ import annotations
+`laa --help` and a usage mistake answer at once: this module loads only Typer and the standard library, and each
+command imports what it works with (pandas, SQLAlchemy, the importer, the reports) when it runs. The settings are
+read, and the log set up, when a command first needs them.
+
+No `from __future__ import annotations` here: Typer would compile every command's annotations from their text at
+each start (a tenth of Python's own start). The few annotations naming what is imported only for type checkers
+are quoted instead."""
 
 import contextlib
 import getpass
+import importlib
 import importlib.util
 import json
 import os
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from enum import StrEnum
 from functools import partial
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
-import pandas as pd
 import typer
-from pydantic import ValidationError
-from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
 from typer.core import TyperGroup
 
-from dashboard import breakdown, preview, reports, serving
-from dashboard.accounts import (
-    AccountProblem,
-    add_user,
-    disable_user,
-    enable_user,
-    find_user,
-    set_email,
-    set_password,
-    set_role,
-    unlock_user,
-    users_frame,
-)
-from dashboard.audit import audit_trail
-from dashboard.demo import DemoMissing, add_demo_users, load_demo
-from dashboard.importer import ImportRejected, RollbackRefused, rollback
-from dashboard.logs import log, setup_logging
-from dashboard.movement import resolve_as_at
-from dashboard.names import find_name
-from dashboard.output import Format, fit_text, plain, records, to_csv, to_json, to_table, visible_controls
-from dashboard.periods import BadPeriod, Period, YearWindow, parse_period, quarter_of
-from dashboard.permissions import LOCAL_ADMIN, Actor, PermissionDenied
-from dashboard.position import (
-    NoData,
-    NoSuchArea,
-    Position,
-    as_at_period,
-    load_position,
-    stored_position,
-    target_history,
-)
-from dashboard.rules import parse_status, status_label
-from dashboard.settings import Settings, sqlite_file
-from dashboard.signoff import SignOffProblem, reopen, sign_off, sign_off_sentence, signed_off
-from dashboard.store.engine import (
-    DatabaseUnusable,
-    check_intact,
-    describe_database_error,
-    make_engine,
-    quiet_driver_logs,
-)
-from dashboard.store.queries import areas_frame, batches_frame
-from dashboard.store.schema import require_ready, upgrade
+from dashboard.logs import log, quiet_driver_logs, setup_logging
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from sqlalchemy import Engine
+
+    from dashboard.periods import Period
+    from dashboard.permissions import Actor
+    from dashboard.position import Position
+    from dashboard.settings import Settings
+
+LAZY_MODULES = ("breakdown", "preview", "reports", "serving")
+"""The modules of the package this one used to import whole, still found as its attributes (dashboard.cli.breakdown)."""
 
 
-@dataclass
+def __getattr__(name: str):
+    if name in LAZY_MODULES:
+        return importlib.import_module(f"dashboard.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class Format(StrEnum):
+    """What --format takes."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
 class State:
-    """What the `laa` callback builds once a command: the settings, and the engine when the command needs one."""
+    """What the `laa` callback builds once a command: the settings, read when the command first needs them (so that
+    --help and a usage mistake read nothing), and the engine when the command needs one."""
 
-    settings: Settings
-    _engine: Engine | None = None
+    def __init__(self) -> None:
+        self._settings: Settings | None = None
+        self._engine: Engine | None = None
 
     @property
-    def engine(self) -> Engine:
+    def settings(self) -> "Settings":
+        """The LAA_ settings (UserError when they cannot be read); reading them sets up the log file they name."""
+        if self._settings is None:
+            from pydantic import ValidationError
+
+            from dashboard.settings import Settings
+
+            try:
+                settings = Settings()
+            except ValidationError as exc:
+                raise UserError(f"the LAA_ settings cannot be read: {_first_error(exc)}") from None
+            setup_logging(settings.resolved_log_file(), to_stderr=False)
+            self._settings = settings
+        return self._settings
+
+    def readable_settings(self) -> "Settings | None":
+        """The settings, or None when they cannot be read."""
+        try:
+            return self.settings
+        except UserError:
+            return None
+
+    @property
+    def engine(self) -> "Engine":
         """The store's engine; a SQLite file that is not there is refused, never made (empty) by a read."""
         return self._make_engine(create=False)
 
-    def creating_engine(self) -> Engine:
+    def creating_engine(self) -> "Engine":
         """The engine of a command that creates the database (`laa init`, `laa serve`): only these make the
         default SQLite file's folder, db/ under this directory."""
         return self._make_engine(create=True)
 
-    def _make_engine(self, *, create: bool) -> Engine:
+    def _make_engine(self, *, create: bool) -> "Engine":
         if self._engine is None:
+            from dashboard.settings import sqlite_file
+            from dashboard.store.engine import make_engine
+
             url = self.settings.resolved_database_url()
             path = sqlite_file(url)
             if path is not None and not path.exists():
@@ -99,7 +114,19 @@ class State:
             self._engine.dispose()  # SQLite checkpoints its write-ahead log into the file
 
 
-class LaaCommands(TyperGroup):
+class CommandGroup(TyperGroup):
+    """A group of commands whose --help, when not given, is False rather than None: Typer takes a bool flag's bool
+    as it is, where it would load pydantic (a tenth of a second) to make None a bool, so that a mistaken command
+    name is answered as quickly as --help. (A command's own parameters still go through pydantic.)"""
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.default = False
+        return option
+
+
+class LaaCommands(CommandGroup):
     """Every command runs inside this: known problems become one clear line on stderr with their exit status,
     never a traceback (that goes to the log file; with LAA_DEBUG=1 an unforeseen error raises)."""
 
@@ -112,46 +139,62 @@ class LaaCommands(TyperGroup):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except ImportRejected as exc:
-            typer.echo(f"rejected: {len(exc.problems)} problem(s) in the file; nothing was written.", err=True)
-            for problem in exc.problems:
-                typer.echo(f"  {visible_controls(problem.message())}", err=True)
-            for warning in exc.warnings:
-                typer.echo(f"warning: {visible_controls(warning.message())}", err=True)
-            raise typer.Exit(1) from None
-        except (
-            UserError,
-            NoSuchArea,
-            RollbackRefused,
-            DemoMissing,
-            AccountProblem,
-            PermissionDenied,
-            SignOffProblem,
-        ) as exc:
-            typer.echo(f"error: {visible_controls(str(exc))}", err=True)
-            raise typer.Exit(2) from None
-        except NoData as exc:
-            typer.echo(str(exc), err=True)
-            raise typer.Exit(2) from None
-        except NoDatabase as exc:  # nothing to log (a log would make db/ here): the line says what to run
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(3) from None
-        except (DatabaseUnusable, SQLAlchemyError) as exc:
-            log.warning("laa %s: the database could not be used", ctx.invoked_subcommand, exc_info=True)
-            typer.echo(f"error: {_database_problem(ctx, exc)}", err=True)
-            raise typer.Exit(3) from None
+        except (typer.Exit, typer.Abort, typer.TyperException):  # a usage mistake: click's own message
+            raise
         except BrokenPipeError:
             _reader_gone()
-        except (typer.Exit, typer.Abort, typer.TyperException):
-            raise
-        except Exception as exc:  # anything unforeseen: one line here, the traceback in the log
-            log.exception("laa %s failed", ctx.invoked_subcommand)
-            state = _state_of(ctx)
-            if state is not None and state.settings.debug:
-                raise
-            where = f" (details in {state.settings.resolved_log_file()})" if state else ""
-            typer.echo(f"error: {exc.__class__.__name__}: {visible_controls(str(exc))}{where}", err=True)
-            raise typer.Exit(3) from None
+        except Exception as exc:
+            _fail(ctx, exc)
+
+
+def _fail(ctx, exc: Exception) -> NoReturn:
+    """The one line and exit status for a problem a command raised (called while it is being handled). The
+    classes of the package's problems are imported here, not before: by the time one is raised, its module is."""
+    from dashboard.output import visible_controls
+
+    if isinstance(exc, UserError):  # before the imports below, which take a second
+        typer.echo(f"error: {visible_controls(str(exc))}", err=True)
+        raise typer.Exit(2) from None
+    if isinstance(exc, NoDatabase):  # nothing to log (a log would make db/ here): the line says what to run
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(3) from None
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from dashboard.accounts import AccountProblem
+    from dashboard.demo import DemoMissing
+    from dashboard.importer import ImportRejected, RollbackRefused
+    from dashboard.permissions import PermissionDenied
+    from dashboard.position import NoData, NoSuchArea
+    from dashboard.signoff import SignOffProblem
+    from dashboard.store.engine import DatabaseUnusable
+
+    if isinstance(exc, ImportRejected):
+        typer.echo(f"rejected: {len(exc.problems)} problem(s) in the file; nothing was written.", err=True)
+        for problem in exc.problems:
+            typer.echo(f"  {visible_controls(problem.message())}", err=True)
+        for warning in exc.warnings:
+            typer.echo(f"warning: {visible_controls(warning.message())}", err=True)
+        raise typer.Exit(1) from None
+    if isinstance(exc, (NoSuchArea, RollbackRefused, DemoMissing, AccountProblem, PermissionDenied, SignOffProblem)):
+        typer.echo(f"error: {visible_controls(str(exc))}", err=True)
+        raise typer.Exit(2) from None
+    if isinstance(exc, NoData):
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    if isinstance(exc, (DatabaseUnusable, SQLAlchemyError)):
+        log.warning("laa %s: the database could not be used", ctx.invoked_subcommand, exc_info=True)
+        typer.echo(f"error: {_database_problem(ctx, exc)}", err=True)
+        raise typer.Exit(3) from None
+    # anything unforeseen: one line here, the traceback in the log (read from the settings, if not yet)
+    state = _state_of(ctx)
+    settings = state.readable_settings() if state is not None else None
+    log.exception("laa %s failed", ctx.invoked_subcommand)
+    if settings is not None and settings.debug:
+        raise
+    where = f" (details in {settings.resolved_log_file()})" if settings is not None else ""
+    typer.echo(f"error: {exc.__class__.__name__}: {visible_controls(str(exc))}{where}", err=True)
+    raise typer.Exit(3) from None
 
 
 def _reader_gone() -> NoReturn:
@@ -175,17 +218,13 @@ app = typer.Typer(
 @app.callback()
 def _start(ctx: typer.Context) -> None:
     """LAA performance dashboard: a partnership's Local Area Agreement targets by theme board."""
-    try:
-        settings = Settings()
-    except ValidationError as exc:
-        raise UserError(f"the LAA_ settings cannot be read: {_first_error(exc)}") from None
-    setup_logging(settings.resolved_log_file(), to_stderr=False)
-    state = State(settings)
+    state = State()
     ctx.obj = state
     ctx.call_on_close(state.close)
 
 
-def _first_error(exc: ValidationError) -> str:
+def _first_error(exc) -> str:
+    """The first of a pydantic ValidationError's problems, named by its LAA_ variable."""
     error = exc.errors()[0]
     name = "LAA_" + "_".join(str(part) for part in error["loc"]).upper()
     return f"{name}: {error['msg']}"
@@ -197,6 +236,8 @@ def _state_of(ctx) -> State | None:
 
 
 def _database_problem(ctx, exc: BaseException) -> str:
+    from dashboard.store.engine import describe_database_error
+
     state = _state_of(ctx)
     return describe_database_error(exc, state.settings.resolved_database_url() if state else None)
 
@@ -217,7 +258,7 @@ class NoDatabase(Exception):
     """The SQLite file is not there (`laa init` creates it): exit status 3, as for a database with no tables."""
 
 
-def _engine(ctx: typer.Context) -> Engine:
+def _engine(ctx: typer.Context) -> "Engine":
     """The engine the callback's state makes for this command (built once, disposed when the command ends)."""
     return ctx.obj.engine
 
@@ -238,12 +279,14 @@ COLUMN_HEADINGS = {
 
 
 def _emit(
-    fmt: Format, payload: dict, frame: pd.DataFrame, headers: dict[str, str] | None = None, footer: str = ""
+    fmt: Format, payload: dict, frame: "pd.DataFrame", headers: dict[str, str] | None = None, footer: str = ""
 ) -> None:
     """Print a command's result. Text from the data never drives the terminal: a table and its footer show control
     characters as marks (ESC as ␛); JSON escapes them (\\u001b); CSV keeps them, as stored, when it goes to a file
     or a pipe (color=True: click would otherwise strip colour codes out of the data) and shows them as marks, line
     breaks kept, when it is printed on a terminal."""
+    from dashboard.output import fit_text, to_csv, to_json, to_table, visible_controls
+
     if fmt is Format.json:
         typer.echo(to_json(payload))
     elif fmt is Format.csv:
@@ -257,12 +300,15 @@ def _emit(
             typer.echo(fit_text(footer))
 
 
-def _as_at(ctx: typer.Context, text: str | None, position: Position | None = None) -> Period | None:
+def _as_at(ctx: typer.Context, text: str | None, position: "Position | None" = None) -> "Period | None":
     """The --as-at period, checked against what the position holds when it is given.
 
     Before the first period held nothing can be shown, so that is an error (exit 2). After the last, rule 2
     gives the latest figures: say so on stderr and label them with the last period held, not the one asked for.
     """
+    from dashboard.periods import BadPeriod, Period, YearWindow
+    from dashboard.position import as_at_period
+
     try:
         period = as_at_period(text, YearWindow.of_settings(ctx.obj.settings))
     except BadPeriod as exc:
@@ -286,13 +332,16 @@ def _as_at(ctx: typer.Context, text: str | None, position: Position | None = Non
     return period
 
 
-def _as_at_label(period: Period | None) -> str | None:
+def _as_at_label(period: "Period | None") -> str | None:
     return period.label if period else None
 
 
 @app.command()
 def init(ctx: typer.Context) -> None:
     """Create or upgrade the database (Alembic)."""
+    from dashboard.store.engine import check_intact
+    from dashboard.store.schema import upgrade
+
     engine = ctx.obj.creating_engine()
     check_intact(engine)  # a half-damaged SQLite file would otherwise be "ready" until its damaged page is read
     revision = upgrade(engine)
@@ -307,6 +356,8 @@ def demo(
 ) -> None:
     """Load the bundled sample partnership (Haringey, 2008/09 Q4 to 2009/10 Q3) and a user of each role, with
     passwords generated now and shown once. Safe to run again."""
+    from dashboard.demo import add_demo_users, load_demo
+
     for loaded in load_demo(_engine(ctx), by, ctx.obj.settings):
         s = loaded.summary
         if s is None or not s["batch"]:
@@ -321,6 +372,8 @@ def demo(
 
 
 def _show_demo_users(users) -> None:
+    from dashboard.output import visible_controls
+
     new = [u for u in users if u.password]
     if new:
         typer.echo("\nDemo users (sign in with these; the passwords are shown only now, so keep them):")
@@ -353,6 +406,9 @@ def import_(
 
     Without --as the command line acts as the local administrator (recorded by your login). A new board, or a move
     between boards, in an area that holds boards is refused unless --new-boards confirms it (a misspelt board)."""
+    from dashboard import preview
+    from dashboard.output import records, to_json, to_table, visible_controls
+
     if not file.is_file():
         raise UserError(f"no such file: {file}")
     from dashboard.importer import import_file
@@ -415,9 +471,12 @@ def import_(
         )
 
 
-def _acting_as(engine: Engine, name: str | None) -> Actor:
+def _acting_as(engine: "Engine", name: str | None) -> "Actor":
     """The user --as names (refused when disabled), else the local administrator, recorded by the login that runs
     the command (never a name typed on the command line)."""
+    from dashboard.accounts import AccountProblem, find_user
+    from dashboard.permissions import LOCAL_ADMIN
+
     if name is None:
         return replace(LOCAL_ADMIN, name=_login())
     account = find_user(engine, name)
@@ -431,8 +490,11 @@ def _sheet(name: str | None) -> str:
     return "" if name is None else f" (sheet {name!r})"
 
 
-def _dry_run_changes(engine: Engine, plan) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _dry_run_changes(engine: "Engine", plan) -> "tuple[pd.DataFrame, pd.DataFrame]":
     """The figures a file would replace and the latest statuses it would move, in every area it holds."""
+    from dashboard import preview
+    from dashboard.position import stored_position
+
     shown = preview.FilePreview(plan, partial(stored_position, engine))
     return shown.changes, shown.moves
 
@@ -440,6 +502,12 @@ def _dry_run_changes(engine: Engine, plan) -> tuple[pd.DataFrame, pd.DataFrame]:
 @app.command()
 def summary(ctx: typer.Context, fmt: FormatOpt = Format.table, area: AreaOpt = None, as_at: AsAtOpt = None) -> None:
     """The breakdown per theme board: counts and percentages of red, amber, green and data awaited."""
+    import pandas as pd
+
+    from dashboard import breakdown
+    from dashboard.output import plain, records
+    from dashboard.position import load_position
+
     position = load_position(_engine(ctx), area)
     period = _as_at(ctx, as_at, position) or position.latest_quarter()
     boards, total = breakdown.board_breakdown(position.statuses(period))
@@ -473,6 +541,10 @@ def ranking(
     as_at: AsAtOpt = None,
 ) -> None:
     """Boards ranked by the share of targets green or amber; ties by red share, then name."""
+    from dashboard import breakdown
+    from dashboard.output import records
+    from dashboard.position import load_position
+
     if basis not in breakdown.BASES:
         raise UserError(f"--basis {basis!r}: use all or rated")
     position = load_position(_engine(ctx), area)
@@ -509,7 +581,7 @@ BASIS_WORDS = {"all": "all targets", "rated": "rated targets only (data awaited 
 OTHER_RANK_HEADING = {"all": "Rank if rated only", "rated": "Rank on all targets"}
 
 
-def _ranking_note(basis: str, others: pd.DataFrame, moved: list[str]) -> str:
+def _ranking_note(basis: str, others: "pd.DataFrame", moved: list[str]) -> str:
     """Name the basis of the table's order, then give the other basis's whole order, named as such."""
     other = "rated" if basis == "all" else "all"
     note = f"\nRanked by % green or amber of {BASIS_WORDS[basis]}; ties by lower red %, then name."
@@ -548,6 +620,12 @@ def exceptions_(
     """The exception report: targets at one status (red by default) with commentary and remedial action.
 
     With --output, the board paper of exactly these targets is written and one line says what it holds."""
+    from dashboard import breakdown, reports
+    from dashboard.names import find_name
+    from dashboard.output import records
+    from dashboard.position import load_position
+    from dashboard.rules import parse_status, status_label
+
     wanted = parse_status(status)
     if wanted is None:
         raise UserError(f"--status {status!r}: use red, amber, green or data awaited")
@@ -590,8 +668,13 @@ def _no_such_board(board: str, boards: list[str]) -> NoReturn:
     raise UserError(f"--board {board!r}: no such theme board (boards: {', '.join(boards)})")
 
 
-def _sign_off_sentence(engine: Engine, position: Position, period: Period | None, board: str | None) -> str | None:
+def _sign_off_sentence(
+    engine: "Engine", position: "Position", period: "Period | None", board: str | None
+) -> str | None:
     """Whether the board's quarter is signed off, and by whom; None for a report of every board."""
+    from dashboard.movement import resolve_as_at
+    from dashboard.signoff import sign_off_sentence, signed_off
+
     if board is None:
         return None
     quarter = resolve_as_at(position, period)
@@ -603,13 +686,16 @@ def _sign_off_sentence(engine: Engine, position: Position, period: Period | None
 def _write_report(
     path: Path,
     position,
-    period: Period | None,
+    period: "Period | None",
     board: str | None,
-    rows: pd.DataFrame,
+    rows: "pd.DataFrame",
     what: str,
     sign_off_sentence: str | None = None,
 ) -> None:
     """The board paper of exactly `rows`, as the file's extension says; one line on stdout, not the table."""
+    from dashboard import reports
+    from dashboard.output import visible_controls
+
     makers = {".pdf": reports.paper_pdf, ".xlsx": reports.paper_xlsx, ".csv": reports.paper_csv}
     make = makers.get(path.suffix.lower())
     if make is None:
@@ -630,6 +716,9 @@ def history(
     area: AreaOpt = None,
 ) -> None:
     """Every period and every stored version of one target."""
+    from dashboard.output import plain, records
+    from dashboard.position import load_position, target_history
+
     engine = _engine(ctx)
     position = load_position(engine, area)
     try:
@@ -678,8 +767,10 @@ HISTORY_HEADINGS = {
 }
 
 
-def _history_table(versions: pd.DataFrame) -> pd.DataFrame:
+def _history_table(versions: "pd.DataFrame") -> "pd.DataFrame":
     """The table view: one word for each version's state and the commentary last, where shortening it shows."""
+    import pandas as pd
+
     state = [
         "rolled back" if undone else "current" if now else "replaced"
         for undone, now in zip(versions["rolled_back"], versions["current"], strict=True)
@@ -688,8 +779,10 @@ def _history_table(versions: pd.DataFrame) -> pd.DataFrame:
     return versions.assign(version=state, recorded=recorded)[list(HISTORY_HEADINGS)]
 
 
-def _read(engine: Engine, query) -> pd.DataFrame:
+def _read(engine: "Engine", query) -> "pd.DataFrame":
     """One of the store's queries (store.queries), on a store at the newest schema."""
+    from dashboard.store.schema import require_ready
+
     require_ready(engine)
     with engine.connect() as conn:
         return query(conn)
@@ -698,6 +791,9 @@ def _read(engine: Engine, query) -> pd.DataFrame:
 @app.command()
 def areas(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     """The partnership areas held, each with its number of theme boards and targets: the names --area takes."""
+    from dashboard.output import records
+    from dashboard.store.queries import areas_frame
+
     frame = _read(_engine(ctx), areas_frame)
     _emit(
         fmt,
@@ -710,6 +806,9 @@ def areas(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
 @app.command()
 def batches(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     """Every upload batch, newest first: who, when, which file, what it changed."""
+    from dashboard.output import records
+    from dashboard.store.queries import batches_frame
+
     frame = _read(_engine(ctx), batches_frame)
     columns = [
         "id",
@@ -743,8 +842,10 @@ BATCH_HEADINGS = {
 }
 
 
-def _batches_table(frame: pd.DataFrame) -> pd.DataFrame:
+def _batches_table(frame: "pd.DataFrame") -> "pd.DataFrame":
     """The columns a reader needs, narrow enough for an 80 to 100 column terminal: minutes tell uploads apart."""
+    import pandas as pd
+
     if frame.empty:
         return frame
     undone = pd.to_datetime(frame["rolled_back_at"])
@@ -768,6 +869,8 @@ def rollback_(
     as_user: AsUserOpt = None,
 ) -> None:
     """Undo one upload batch: the values it replaced become current again (recorded as --as, or your login)."""
+    from dashboard.importer import rollback
+
     if not 1 <= batch <= MAX_ID:  # the driver would overflow on an id no column can hold
         raise UserError(f"there is no upload batch {batch}; `laa batches` lists them")
     result = rollback(_engine(ctx), batch, _acting_as(_engine(ctx), as_user))
@@ -777,7 +880,7 @@ def rollback_(
     )
 
 
-user_app = typer.Typer(help="Accounts: who may sign in, with which role.", no_args_is_help=True)
+user_app = typer.Typer(cls=CommandGroup, help="Accounts: who may sign in, with which role.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 PasswordStdin = Annotated[
     bool, typer.Option("--password-stdin", help="read the password from the first line of standard input")
@@ -795,6 +898,10 @@ def user_add(
     password_stdin: PasswordStdin = False,
 ) -> None:
     """Add a user (the command line acts as the local administrator)."""
+    from dashboard.accounts import add_user
+    from dashboard.output import visible_controls
+    from dashboard.permissions import LOCAL_ADMIN
+
     password = _password(password_stdin)
     account = add_user(_engine(ctx), LOCAL_ADMIN, name, role, password, board or [], partner, email)
     typer.echo(visible_controls(f"user {account.name} added as {account.role.value}{_scope(account)}"))
@@ -803,6 +910,9 @@ def user_add(
 @user_app.command("list")
 def user_list(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     """Every user: role, boards, lead partner, e-mail, last sign-in, whether locked or disabled."""
+    from dashboard.accounts import users_frame
+    from dashboard.output import records
+
     frame = users_frame(_engine(ctx))
     headers = {"name": "User", "role": "Role", "boards": "Boards", "partner": "Partner", "email": "E-mail",
                "last_sign_in": "Last sign-in", "locked": "Locked", "disabled": "Disabled"}  # fmt: skip
@@ -812,6 +922,10 @@ def user_list(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
 @user_app.command("disable")
 def user_disable(ctx: typer.Context, name: Annotated[str, typer.Argument(help="the username")]) -> None:
     """The user can no longer sign in; what they recorded keeps their name."""
+    from dashboard.accounts import disable_user
+    from dashboard.output import visible_controls
+    from dashboard.permissions import LOCAL_ADMIN
+
     account = disable_user(_engine(ctx), LOCAL_ADMIN, name)
     typer.echo(visible_controls(f"user {account.name} disabled"))
 
@@ -819,6 +933,10 @@ def user_disable(ctx: typer.Context, name: Annotated[str, typer.Argument(help="t
 @user_app.command("enable")
 def user_enable(ctx: typer.Context, name: Annotated[str, typer.Argument(help="the username")]) -> None:
     """A disabled user may sign in again (audited)."""
+    from dashboard.accounts import enable_user
+    from dashboard.output import visible_controls
+    from dashboard.permissions import LOCAL_ADMIN
+
     account, was_disabled = enable_user(_engine(ctx), LOCAL_ADMIN, name)
     typer.echo(visible_controls(f"user {account.name} {'enabled' if was_disabled else 'was not disabled'}"))
 
@@ -832,6 +950,10 @@ def user_role(
     partner: Annotated[str | None, typer.Option("--partner", help="the lead partner a partner speaks for")] = None,
 ) -> None:
     """Change a user's role, boards or lead partner (audited); their open sign-ins end."""
+    from dashboard.accounts import set_role
+    from dashboard.output import visible_controls
+    from dashboard.permissions import LOCAL_ADMIN
+
     account = set_role(_engine(ctx), LOCAL_ADMIN, name, role, board or [], partner)
     typer.echo(visible_controls(f"user {account.name} is now {account.role.value}{_scope(account)}; signed out"))
 
@@ -839,6 +961,10 @@ def user_role(
 @user_app.command("unlock")
 def user_unlock(ctx: typer.Context, name: Annotated[str, typer.Argument(help="the username")]) -> None:
     """Let the user sign in again now, from every address, after too many wrong passwords (audited)."""
+    from dashboard.accounts import unlock_user
+    from dashboard.output import visible_controls
+    from dashboard.permissions import LOCAL_ADMIN
+
     account, was_locked = unlock_user(_engine(ctx), LOCAL_ADMIN, name)
     done = "unlocked" if was_locked else "was not locked (its count of wrong passwords starts again)"
     typer.echo(visible_controls(f"user {account.name} {done}"))
@@ -852,6 +978,10 @@ def user_email(
     clear: Annotated[bool, typer.Option("--clear", help="no e-mail: they sign in with their password only")] = False,
 ) -> None:
     """Set the e-mail single sign-on reports for the user."""
+    from dashboard.accounts import set_email
+    from dashboard.output import visible_controls
+    from dashboard.permissions import LOCAL_ADMIN
+
     if (address is None) != clear:
         raise UserError("give the e-mail, or --clear to remove it")
     stored = set_email(_engine(ctx), LOCAL_ADMIN, name, address)
@@ -863,6 +993,10 @@ def user_passwd(
     ctx: typer.Context, name: Annotated[str, typer.Argument(help="the username")], password_stdin: PasswordStdin = False
 ) -> None:
     """Set a new password (and unlock the account)."""
+    from dashboard.accounts import set_password
+    from dashboard.output import visible_controls
+    from dashboard.permissions import LOCAL_ADMIN
+
     account = set_password(_engine(ctx), LOCAL_ADMIN, name, _password(password_stdin))
     typer.echo(visible_controls(f"password of {account.name} changed"))
 
@@ -887,6 +1021,9 @@ def signoff_(
     as_user: AsUserOpt = None,
 ) -> None:
     """Sign off a board's quarter: afterwards partners' and chairs' changes to it are refused."""
+    from dashboard.output import visible_controls
+    from dashboard.signoff import sign_off
+
     engine = _engine(ctx)
     done = sign_off(engine, _acting_as(engine, as_user), area, board, _period(ctx, period))
     typer.echo(visible_controls(done.sentence()))
@@ -902,14 +1039,19 @@ def reopen_(
     as_user: AsUserOpt = None,
 ) -> None:
     """Re-open a signed-off quarter, saying why (an analyst's or the board's chair's action)."""
+    from dashboard.output import visible_controls
+    from dashboard.signoff import reopen
+
     engine = _engine(ctx)
     quarter = _period(ctx, period)
     reopen(engine, _acting_as(engine, as_user), area, board, quarter, reason)
     typer.echo(visible_controls(f"{board} {quarter.label} re-opened"))
 
 
-def _period(ctx: typer.Context, text: str) -> Period:
+def _period(ctx: typer.Context, text: str) -> "Period":
     """The quarter --period names (a board signs off quarters)."""
+    from dashboard.periods import BadPeriod, YearWindow, parse_period, quarter_of
+
     try:
         period = parse_period(text, YearWindow.of_settings(ctx.obj.settings))
     except BadPeriod as exc:
@@ -949,6 +1091,9 @@ def audit_(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """The audit trail, newest first: who changed what, when, the old and the new value."""
+    from dashboard.audit import audit_trail
+    from dashboard.output import records
+
     trail = audit_trail(_engine(ctx), _acting_as(_engine(ctx), as_user), user, target, limit)
     trail["when"] = trail["when"].dt.strftime("%Y-%m-%d %H:%M:%S") if len(trail) else trail["when"]
     if fmt is not Format.table:
@@ -970,6 +1115,9 @@ def serve(
     address: Annotated[str, typer.Option(help="the address to listen on")] = "localhost",
 ) -> None:
     """Start the dashboard (Streamlit) in the browser. This process becomes the server: stopping it stops it."""
+    from dashboard import serving
+    from dashboard.store.schema import upgrade
+
     port = port or ctx.obj.settings.port
     if serving.port_in_use(address, port):  # Streamlit would stop with a bare "Port 8501 is not available"
         raise UserError(serving.busy_port_message(address, port))
@@ -1003,7 +1151,7 @@ def serve(
         raise UserError(f"cannot start Streamlit ({sys.executable}): {exc.strerror}") from exc
 
 
-def _server_settings(settings: Settings, engine: Engine) -> dict[str, str]:
+def _server_settings(settings: "Settings", engine: "Engine") -> dict[str, str]:
     """This command's settings as LAA_ variables for the server, which runs in the app's folder: the database and
     the log file resolved here, as absolute paths, and what .env gave (the server would look for .env there)."""
     values = settings.model_dump(mode="json") | {

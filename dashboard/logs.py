@@ -32,6 +32,13 @@ def setup_logging(log_file: Path | None, *, to_stderr: bool) -> None:
     log._laa_configured = True  # type: ignore[attr-defined]
 
 
+def quiet_driver_logs() -> None:
+    """psycopg logs a second line when a connection dies inside a pipeline; the error itself is reported already."""
+    driver = logging.getLogger("psycopg")
+    driver.addHandler(logging.NullHandler())
+    driver.propagate = False
+
+
 class _DelayedFile(logging.FileHandler):
     """A file handler that makes its folder when the first record comes (a command that logs nothing writes nothing)."""
 

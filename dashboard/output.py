@@ -8,7 +8,6 @@ import shutil
 import sys
 import textwrap
 from datetime import date, datetime
-from enum import StrEnum
 
 import pandas as pd
 
@@ -20,12 +19,6 @@ DEFAULT_WIDTH = 100
 given in full (a pipe, a file, a test)."""
 _MIN_TEXT = 8  # a shortened text column keeps at least this much (or its heading) while others can give way
 _GAP = "  "
-
-
-class Format(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
 
 
 def plain(value):

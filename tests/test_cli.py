@@ -513,3 +513,40 @@ def test_laa_debug_lets_the_error_raise(demo, monkeypatch):
     monkeypatch.setenv("LAA_DEBUG", "1")
     with pytest.raises(RuntimeError, match="the breakdown fell over"):
         laa("summary")
+
+
+# --- A command line that starts at once: --help and a usage mistake load no heavy library ---
+
+HEAVY = ("pandas", "numpy", "pyarrow", "sqlalchemy", "alembic", "openpyxl", "fpdf", "plotly", "pydantic_settings")
+"""What the commands work with, loaded only by a command that runs (benchmarks/cli_startup.py times the rest)."""
+LOADED = """
+import sys
+from dashboard.cli import main
+try:
+    main()
+finally:
+    print(sorted(m for m in {names} if m in sys.modules))
+"""
+"""`laa ARGS`, then the names it loaded."""
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "names"),
+    [
+        (None, 0, (*HEAVY, "pydantic")),
+        (["--help"], 0, (*HEAVY, "pydantic")),
+        (["nosuchcommand"], 2, (*HEAVY, "pydantic")),
+        (["user", "nosuchcommand"], 2, (*HEAVY, "pydantic")),
+        # Typer itself loads pydantic to coerce a command's parameters; the settings (pydantic_settings) stay unread.
+        (["history"], 2, HEAVY),
+        (["summary", "extra"], 2, HEAVY),
+    ],
+    ids=["import dashboard.cli", "--help", "unknown command", "unknown user command", "missing argument", "extra"],
+)
+def test_help_and_a_usage_mistake_load_no_heavy_library_and_create_nothing(tmp_path, args, code, names):
+    script = f"import dashboard.cli, sys; print(sorted(m for m in {names} if m in sys.modules))"
+    command = [sys.executable, "-c", script if args is None else LOADED.format(names=names), *(args or [])]
+    run = subprocess.run(command, cwd=tmp_path, env=_without_settings(), capture_output=True, text=True, timeout=120)
+    assert run.returncode == code, run.stderr
+    assert run.stdout.splitlines()[-1] == "[]"
+    assert list(tmp_path.iterdir()) == []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -152,13 +151,6 @@ def check_intact(engine: Engine) -> None:
         found = [row[0] for row in conn.exec_driver_sql("PRAGMA quick_check")]
     if found != ["ok"]:
         raise DatabaseUnusable(_damaged(engine.url))
-
-
-def quiet_driver_logs() -> None:
-    """psycopg logs a second line when a connection dies inside a pipeline; the error itself is reported already."""
-    driver = logging.getLogger("psycopg")
-    driver.addHandler(logging.NullHandler())
-    driver.propagate = False
 
 
 def describe_database_error(exc: BaseException, url: str | URL | None = None) -> str:
