@@ -170,9 +170,10 @@ def engine(bare_engine: Engine, db_url: str) -> Engine:
 
 
 @pytest.fixture
-def demo(engine: Engine) -> Engine:
-    """The populated store: the Haringey demo partnership as `laa init && laa demo` leave it (tests.fixtures)."""
-    return demo_copy(engine)
+def demo(bare_engine: Engine) -> Engine:
+    """The populated store: the Haringey demo partnership as `laa init && laa demo` leave it (tests.fixtures), a
+    copy of one built once per test process (no empty store migrated first, only to be overwritten)."""
+    return demo_copy(bare_engine)
 
 
 @dataclass
