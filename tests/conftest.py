@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import Engine, create_engine, text
 
+from dashboard import passwords
 from dashboard.settings import SAMPLE_DATA
 from dashboard.store.engine import make_engine
 from tests.fixtures import demo_copy, new_store
@@ -168,9 +170,10 @@ def engine(bare_engine: Engine, db_url: str) -> Engine:
 
 
 @pytest.fixture
-def demo(engine: Engine) -> Engine:
-    """The populated store: the Haringey demo partnership as `laa init && laa demo` leave it (tests.fixtures)."""
-    return demo_copy(engine)
+def demo(bare_engine: Engine) -> Engine:
+    """The populated store: the Haringey demo partnership as `laa init && laa demo` leave it (tests.fixtures), a
+    copy of one built once per test process (no empty store migrated first, only to be overwritten)."""
+    return demo_copy(bare_engine)
 
 
 @dataclass
@@ -202,12 +205,22 @@ def sample(name: str) -> Path:
     return SAMPLE_DATA / name
 
 
+SHIPPED_HASHER = passwords.HASHER
+"""The hasher the package builds (argon2's production parameters), before any test swaps it."""
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def cheap_hashes(monkeypatch) -> None:
+    """argon2 at its cheapest in every test of this process (a hash at the shipped cost takes a third of a second,
+    and most store tests add a user): a monkeypatch here only, so nothing a deployment sets can pick these
+    parameters. A test of the shipped parameters asks for shipped_hashes; processes a test starts (`laa`, the
+    server) hash as shipped."""
+    monkeypatch.setattr(passwords, "HASHER", CHEAP_HASHER)
+
+
 @pytest.fixture
-def quick_hashes(monkeypatch) -> None:
-    """argon2 at its cheapest, for a test that checks a hundred passwords (each takes a third of a second as
-    shipped); a hash stored before keeps its own parameters, so checking it stays as slow."""
-    from argon2 import PasswordHasher
-
-    from dashboard import passwords
-
-    monkeypatch.setattr(passwords, "HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+def shipped_hashes(monkeypatch) -> PasswordHasher:
+    """argon2 with the parameters the package ships, for a test of hashing itself."""
+    monkeypatch.setattr(passwords, "HASHER", SHIPPED_HASHER)
+    return SHIPPED_HASHER

@@ -78,32 +78,48 @@ def app_test(role: Role | None = Role.ANALYST):
 
 
 def new_store(url: str, *, demo: bool = False, second_area: bool = False) -> str:
-    """Create the schema in url's (empty) database, load the demo when asked, and Enfield beside it when asked
-    (3 targets: 1 red, 1 green, 1 awaiting data); returns url."""
+    """Create the schema in url's (empty) database, with the demo when asked (a copy of a store built once per test
+    process and backend, as store_copy makes), and Enfield beside it when asked (3 targets: 1 red, 1 green,
+    1 awaiting data); returns url."""
+    store_copy(make_engine(url), demo=demo)
+    if second_area:
+        engine = make_engine(url)
+        import_bytes(engine, ENFIELD, "enfield.csv", acting())
+        engine.dispose()
+    return url
+
+
+def _build(url: str, *, demo: bool = False) -> None:
+    """The store as `laa init` (and `laa demo`, when asked) leave it, built from nothing."""
     engine = make_engine(url)
     upgrade(engine)
     if demo:
         load_demo(engine)
-    if second_area:
-        import_bytes(engine, ENFIELD, "enfield.csv", acting())
     engine.dispose()
-    return url
 
 
 _templates: dict[str, object] = {}
 
 
 def demo_copy(engine: Engine) -> Engine:
-    """new_store(demo=True) in engine's (still unused) database, as a copy of one built once per test process and
-    backend: the same store, without loading 209 rows for every test."""
+    """The demo store, exactly as `laa init && laa demo` leave it, in engine's database (store_copy)."""
+    return store_copy(engine, demo=True)
+
+
+def store_copy(engine: Engine, *, demo: bool) -> Engine:
+    """The store as `laa init` (and `laa demo`, when demo) leave it, in engine's database (a SQLite file not yet
+    made, or an unused PostgreSQL database), as a copy of one built once per test process and backend: the same
+    store, without migrating (and loading 209 rows) for every test."""
     engine.dispose()
+    kind = "demo" if demo else "empty"
     if engine.dialect.name == "sqlite":
-        if "sqlite" not in _templates:
-            folder = tempfile.TemporaryDirectory(prefix="laa-demo-")
-            path = Path(folder.name) / "demo.sqlite3"
-            new_store(f"sqlite:///{path}", demo=True)
-            _templates["sqlite"] = (folder, path)
-        _, template = _templates["sqlite"]
+        key = f"sqlite:{kind}"
+        if key not in _templates:
+            folder = tempfile.TemporaryDirectory(prefix=f"laa-{kind}-")
+            path = Path(folder.name) / f"{kind}.sqlite3"
+            _build(f"sqlite:///{path}", demo=demo)
+            _templates[key] = (folder, path)
+        _, template = _templates[key]
         target = Path(engine.url.database)
         for suffix in ("-wal", "-shm"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
@@ -111,15 +127,15 @@ def demo_copy(engine: Engine) -> Engine:
         return engine
     server = engine.url.set(database="postgres")
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    key = f"postgresql:{engine.url.host}:{engine.url.port}"
+    key = f"postgresql:{engine.url.host}:{engine.url.port}:{kind}"
     name = engine.url.database
     try:
         if key not in _templates:
-            template = f"laa_demo_template_{os.getpid()}"
+            template = f"laa_{kind}_template_{os.getpid()}"
             with admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{template}"'))
                 conn.execute(text(f'CREATE DATABASE "{template}"'))
-            new_store(engine.url.set(database=template).render_as_string(hide_password=False), demo=True)
+            _build(engine.url.set(database=template).render_as_string(hide_password=False), demo=demo)
             _templates[key] = template
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))

@@ -3,6 +3,8 @@ line with argon2-hashed passwords, sign-in that slows a guesser down by locking 
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -30,7 +32,7 @@ from dashboard.passwords import password_problem
 from dashboard.permissions import LOCAL_ADMIN, Action, Actor, PermissionDenied, Role, TargetScope, allows, require
 from dashboard.sessions import session_account, start_session
 from dashboard.store.models import User
-from tests.conftest import laa
+from tests.conftest import SHIPPED_HASHER, laa
 from tests.helpers import assert_unchanged, current, rejected, snapshot, write
 
 CHAIR = Actor("chris", Role.CHAIR, frozenset({"Children's Trust"}))
@@ -265,15 +267,35 @@ def test_the_deny_list_shipped_holds_only_passwords_the_length_rule_lets_through
     assert [p for p in common_passwords() if len(p) < 12] == []
 
 
-def test_a_hash_made_with_weaker_parameters_is_made_again_at_a_sign_in(demo):
+SHIPPED_PARAMETERS = "$argon2id$v=19$m=65536,t=3,p=4$"
+"""argon2's RFC 9106 low-memory profile: what the package hashes with (the tests swap in cheaper ones)."""
+
+
+def test_the_package_hashes_with_argon2s_production_parameters():
+    """Whatever the tests swap in (tests/conftest.py's cheap_hashes), the package as shipped, in a fresh process with
+    this process's environment, builds its hasher with the production parameters, and they are these."""
+    probe = (
+        "from dashboard.passwords import HASHER as h, hash_password;"
+        "print(h.time_cost, h.memory_cost, h.parallelism, hash_password('correct horse battery'))"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    time_cost, memory_cost, parallelism, stored = run.stdout.split()
+    assert (int(time_cost), int(memory_cost), int(parallelism)) == (3, 65536, 4)
+    assert stored.startswith(SHIPPED_PARAMETERS)
+    assert (SHIPPED_HASHER.time_cost, SHIPPED_HASHER.memory_cost, SHIPPED_HASHER.parallelism) == (3, 65536, 4)
+
+
+def test_a_hash_made_with_weaker_parameters_is_made_again_at_a_sign_in(demo, shipped_hashes):
     add_user(demo, LOCAL_ADMIN, "eve", "executive", PASSWORD)
+    with demo.connect() as conn:
+        assert conn.scalar(select(User.password_hash).where(User.name == "eve")).startswith(SHIPPED_PARAMETERS)
     weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PASSWORD)
     with demo.begin() as conn:
         conn.execute(update(User).where(User.name == "eve").values(password_hash=weak))
     assert sign_in(demo, "eve", PASSWORD).name == "eve"
     with demo.connect() as conn:
         stored = conn.scalar(select(User.password_hash).where(User.name == "eve"))
-    assert stored != weak and stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert stored != weak and stored.startswith(SHIPPED_PARAMETERS)
     assert sign_in(demo, "eve", PASSWORD).name == "eve"
 
 
@@ -309,7 +331,7 @@ def test_a_disabled_account_says_so_only_to_its_right_password(demo):
     assert refusal(demo, "eve", PASSWORD) == ("this account is disabled: ask an administrator", 0)
 
 
-def test_an_address_guessing_many_names_is_locked_out_of_every_name(demo, quick_hashes):
+def test_an_address_guessing_many_names_is_locked_out_of_every_name(demo):
     add_user(demo, LOCAL_ADMIN, "nhs", "partner", PASSWORD, partner="NHS Haringey")
     now = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
     guesses = [refusal(demo, f"user{n}", "password guess", now)[0] for n in range(30)]
@@ -323,7 +345,7 @@ def test_an_address_guessing_many_names_is_locked_out_of_every_name(demo, quick_
     assert sign_in(demo, "nhs", PASSWORD, now, client=OWNER).name == "nhs"
 
 
-def test_guesses_from_many_addresses_lock_the_name_everywhere_until_an_administrator_unlocks_it(demo, quick_hashes):
+def test_guesses_from_many_addresses_lock_the_name_everywhere_until_an_administrator_unlocks_it(demo):
     add_user(demo, LOCAL_ADMIN, "nhs", "partner", PASSWORD, partner="NHS Haringey")
     for n in range(20):
         for _ in range(5):

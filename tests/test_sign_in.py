@@ -133,7 +133,7 @@ def test_a_sign_in_lands_on_the_roles_page(client, demo, role, landing):
     assert sign_in(client, account.name, PASSWORD).headers["location"] == landing
 
 
-def test_a_wrong_password_is_refused_and_five_lock_the_account(client, demo):
+def test_a_wrong_password_is_refused_and_five_lock_the_account(client, demo, waits):
     user_of(demo, Role.PARTNER)
     for _ in range(4):
         refused = sign_in(client, "nhs", "not the password")
@@ -144,6 +144,7 @@ def test_a_wrong_password_is_refused_and_five_lock_the_account(client, demo):
     assert "Too many wrong passwords: the account is locked for 15 minutes." in locked.text
     assert "locked for 15 more minute" in sign_in(client, "nhs", PASSWORD).text  # the right one too, for now
     assert client.get("/", headers=PAGE, follow_redirects=False).status_code == 303
+    assert waits == [0.5, 1.0, 1.5, 2.0, 2.5, 2.5]  # each refusal waited longer, up to the most
 
 
 def test_a_form_posted_without_the_pages_token_is_refused(client, demo):
@@ -186,13 +187,14 @@ def test_a_look_alike_of_a_users_name_is_that_user_at_the_sign_in(client, demo):
     assert session_account(demo, client.cookies[COOKIE], IDLE).name == "ada"
 
 
-def test_a_strangers_wrong_passwords_lock_out_their_address_not_the_owners(demo):
+def test_a_strangers_wrong_passwords_lock_out_their_address_not_the_owners(demo, waits):
     user_of(demo, Role.ADMIN)
     with served(demo, "203.0.113.9") as stranger, served(demo, "198.51.100.7") as owner:
         assert [problem(sign_in(stranger, "ada", "a guess at it")) for _ in range(5)] == [WRONG] * 4 + [LOCKED_NOW]
         assert problem(sign_in(stranger, "ada", PASSWORD)) == LOCKED
         signed = sign_in(owner, "ada", PASSWORD)
         assert signed.status_code == 303 and owner.get("/", headers=PAGE).text == DATA
+    assert waits == [0.5, 1.0, 1.5, 2.0, 2.5, 2.5]  # the stranger's six refusals; the owner waited for nothing
 
 
 @pytest.fixture
@@ -224,11 +226,12 @@ def test_an_unknown_name_waits_and_locks_exactly_as_a_users_name(client, demo, w
     )
 
 
-def test_a_disabled_account_is_told_apart_only_by_its_right_password(client, demo):
+def test_a_disabled_account_is_told_apart_only_by_its_right_password(client, demo, waits):
     account = user_of(demo, Role.EXECUTIVE)
     disable_user(demo, LOCAL_ADMIN, account.name)
     assert problem(sign_in(client, "eve", "not the password")) == problem(sign_in(client, "nobody", "x")) == WRONG
     assert problem(sign_in(client, "eve", PASSWORD)) == "This account is disabled: ask an administrator."
+    assert len(waits) == 3  # each refusal waited, the disabled account's too
 
 
 def test_a_sign_in_form_over_the_size_limit_is_refused_and_not_echoed(client, demo):

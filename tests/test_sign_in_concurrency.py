@@ -26,10 +26,10 @@ BUSY = "too many sign-ins at once: try again in a minute"
 
 
 class CountingHasher(PasswordHasher):
-    """argon2 as shipped, noting each password it checks."""
+    """argon2 at the tests' cheap parameters (tests/conftest.py), noting each password it checks."""
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(time_cost=1, memory_cost=8, parallelism=1)
         self.checked: list[str] = []
         self._lock = threading.Lock()
 
