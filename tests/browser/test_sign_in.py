@@ -381,6 +381,7 @@ def test_on_a_phone_each_target_is_a_card_with_nothing_scrolled_sideways(open_ta
     screenshot(page, "my_targets_phone", whole_page=False)
     save.click()
     expect(page.get_by_text("Saved 1 entry for 2009/10 Q3 as batch 3, entered in the browser by nhs.")).to_be_visible()
+    idle(page)  # until the run ends, the card typed into is still shown beside its successor
     expect(page.get_by_label("Actual · NI 150")).to_have_value("7")
 
 
