@@ -46,10 +46,10 @@ import pandas as pd  # noqa: E402
 import sqlalchemy  # noqa: E402
 from sqlalchemy import create_engine, make_url, text  # noqa: E402
 
-from dashboard.importer import import_bytes  # noqa: E402
-from dashboard.permissions import LOCAL_ADMIN  # noqa: E402
+from dashboard.access.permissions import LOCAL_ADMIN  # noqa: E402
 from dashboard.store.engine import make_engine  # noqa: E402
 from dashboard.store.schema import upgrade  # noqa: E402
+from dashboard.write.importer import import_bytes  # noqa: E402
 
 HEADER = [
     "indicator_code",

@@ -50,7 +50,7 @@ import pandas as pd  # noqa: E402
 from import_scale import HEADER, generate_rows, read_with_csv, shape, write_csv  # noqa: E402
 
 LAA = "from dashboard.cli import main; main()"
-IMPORTS = "import dashboard.cli, dashboard.importer, dashboard.preview"
+IMPORTS = "import dashboard.cli, dashboard.write.importer, dashboard.write.preview"
 """What every import loads before reading a row (pandas, pyarrow, SQLAlchemy): the floor of its memory."""
 MEMORY_GOAL_KB = 1_000_000
 """The goal for the 2,000,000-row file, dry run and real import alike: a peak under 1 GB."""
@@ -237,11 +237,11 @@ def preview_benchmark(args, workdir: Path) -> None:
 
 def preview_alone(template: Path, path: Path, workdir: Path, repeat: int) -> list[float]:
     """preview.changed_rows + preview.status_moves on the dry run's plan, as the CLI calls them (this checkout)."""
-    from dashboard import preview
-    from dashboard.importer import import_bytes
-    from dashboard.permissions import LOCAL_ADMIN
-    from dashboard.position import load_position
+    from dashboard.access.permissions import LOCAL_ADMIN
+    from dashboard.read.position import load_position
     from dashboard.store.engine import make_engine
+    from dashboard.write import preview
+    from dashboard.write.importer import import_bytes
 
     store_path = workdir / "in-process.sqlite3"
     url = copy_store(template, store_path)

@@ -3,13 +3,13 @@ what they would do, and saved as one batch. Layout only: the rules are the impor
 
 import streamlit as st
 
-from dashboard.importer import ImportRejected, import_bytes
-from dashboard.importer.gate import CONFIRM_BOARDS
-from dashboard.indicators import Edits
-from dashboard.permissions import Change, may_change
-from dashboard.preview import check_upload, problems_table
-from dashboard.views import literal_cells, md_escape, status_moves_table
-from dashboard.words import plural
+from dashboard.access.permissions import Change, may_change
+from dashboard.domain.words import plural
+from dashboard.read.views import literal_cells, md_escape, status_moves_table
+from dashboard.write.importer import ImportRejected, import_bytes
+from dashboard.write.importer.gate import CONFIRM_BOARDS
+from dashboard.write.indicators import Edits
+from dashboard.write.preview import check_upload, problems_table
 from laa_app.ui import partnership, people, reads
 
 CONFIRM = "The new boards and moves between boards are meant: make them"

@@ -5,14 +5,13 @@ from pathlib import Path
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-import dashboard
 from dashboard.logs import log, setup_logging
+from dashboard.read.views import md_escape
 from dashboard.store.engine import DatabaseUnusable, describe_database_error
-from dashboard.views import md_escape
 from laa_app.ui import people, reads, sidebar, widgets
 
 # A local icon: a Material icon name would make every visitor's browser fetch it from a font service.
-ICON = Path(dashboard.__file__).resolve().parent / "assets" / "icon.png"
+ICON = Path(__file__).resolve().with_name("icon.png")
 st.set_page_config(page_title="LAA performance dashboard", page_icon=str(ICON), layout="wide")
 st.html(widgets.STYLESHEET)  # a visible focus ring on every page (WCAG 2.4.7)
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard.audit import audit_trail
+from dashboard.read.audit import audit_trail
 from laa_app.ui import people, reads
 
 st.title("Audit trail")

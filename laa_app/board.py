@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from dashboard import movement, reports
-from dashboard.permissions import Action, TargetScope, allows
-from dashboard.rules import Status
-from dashboard.signoff import reopen, sign_off, sign_off_question, sign_off_sentence, signed_off
-from dashboard.views import (
+from dashboard.access.permissions import Action, TargetScope, allows
+from dashboard.domain.rules import Status
+from dashboard.papers import reports
+from dashboard.read import movement
+from dashboard.read.views import (
     board_options,
     board_table,
     board_targets,
@@ -16,6 +16,7 @@ from dashboard.views import (
     mix_caption,
     unknown_filters_sentence,
 )
+from dashboard.write.signoff import reopen, sign_off, sign_off_question, sign_off_sentence, signed_off
 from laa_app.ui import partnership, people, pickers, reads, widgets
 
 DOWNLOADS = (

@@ -3,7 +3,9 @@ a chair the commentary and remedial action of their boards. Saving is an import,
 
 import streamlit as st
 
-from dashboard.entry import (
+from dashboard.domain.words import plural
+from dashboard.read.views import literal_cells, md_escape
+from dashboard.write.entry import (
     OPEN,
     card_summary,
     cell_value,
@@ -19,12 +21,10 @@ from dashboard.entry import (
     whose,
     with_cards,
 )
-from dashboard.importer import ImportRejected, import_entry
-from dashboard.importer.gate import TEXT_LIMIT
-from dashboard.preview import check_entry, problems_table
-from dashboard.signoff import signed_off
-from dashboard.views import literal_cells, md_escape
-from dashboard.words import plural
+from dashboard.write.importer import ImportRejected, import_entry
+from dashboard.write.importer.gate import TEXT_LIMIT
+from dashboard.write.preview import check_entry, problems_table
+from dashboard.write.signoff import signed_off
 from laa_app.ui import partnership, people, pickers, reads, widgets
 
 who = people.actor()

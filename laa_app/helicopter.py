@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from dashboard import charts, movement
-from dashboard.breakdown import board_breakdown, rank_boards
-from dashboard.views import (
+from dashboard.papers import charts
+from dashboard.read import movement
+from dashboard.read.breakdown import board_breakdown, rank_boards
+from dashboard.read.views import (
     bases_note,
     breakdown_table,
     md_escape,

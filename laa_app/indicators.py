@@ -3,7 +3,7 @@ administrators)."""
 
 import streamlit as st
 
-from dashboard.indicators import FREQUENCIES, POLARITIES, SETTINGS, TARGET_TYPES, settings_file, settings_table
+from dashboard.write.indicators import FREQUENCIES, POLARITIES, SETTINGS, TARGET_TYPES, settings_file, settings_table
 from laa_app import _edits
 from laa_app.ui import partnership, widgets
 

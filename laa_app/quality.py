@@ -3,7 +3,7 @@ status needs."""
 
 import streamlit as st
 
-from dashboard import quality
+from dashboard.read import quality
 from laa_app.ui import partnership, pickers, widgets
 
 position = partnership.require_position()

@@ -1,5 +1,6 @@
 """The dashboard as it is served (`laa serve`, or `streamlit run laa_app/server.py`): app.py's pages behind the
-sign-in (dashboard/signin.py) and response headers that keep every page to its own origin (dashboard/security.py)."""
+sign-in (dashboard/access/signin.py) and response headers that keep every page to its own origin
+(dashboard/access/security.py)."""
 
 from datetime import timedelta
 from functools import cache
@@ -8,11 +9,11 @@ from pathlib import Path
 import streamlit as st
 from starlette.middleware import Middleware
 
+from dashboard.access.security import SecurityHeaders, inline_script_hashes
+from dashboard.access.signin import SignIn, SignInGate, gate_account
+from dashboard.access.statement import statement_route
 from dashboard.logs import setup_logging
-from dashboard.security import SecurityHeaders, inline_script_hashes
 from dashboard.settings import Settings
-from dashboard.signin import SignIn, SignInGate, gate_account
-from dashboard.statement import statement_route
 from dashboard.store.engine import make_engine
 from laa_app.sso import ProviderSignIn, single_sign_on
 

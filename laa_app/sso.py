@@ -14,8 +14,8 @@ from streamlit.auth_util import get_cookie_with_chunks
 from streamlit.web.server.server_util import AUTH_COOKIE_NAME, get_cookie_secret
 from streamlit.web.server.starlette.starlette_app_utils import decode_signed_value
 
-from dashboard.accounts import Account, account_by_email
-from dashboard.sessions import session_account, start_session
+from dashboard.access.accounts import Account, account_by_email
+from dashboard.access.sessions import session_account, start_session
 
 
 def single_sign_on() -> bool:
@@ -43,7 +43,7 @@ def provider_email(cookies: Mapping[str, str]) -> str | None:
 
 
 class ProviderSignIn:
-    """Single sign-on behind the gate. The provider's callback starts a sign-in session (dashboard/sessions.py)
+    """Single sign-on behind the gate. The provider's callback starts a sign-in session (dashboard/access/sessions.py)
     whose token is the identity cookie it sets, so the idle timeout, signing out and disabling the user end a
     work account's sign-in as they end a password's, though Streamlit keeps its cookie for 30 days."""
 

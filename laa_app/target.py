@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from dashboard import charts
-from dashboard.names import find_code
-from dashboard.views import (
+from dashboard.domain.names import find_code
+from dashboard.papers import charts
+from dashboard.read.views import (
     echoed,
     md_escape,
     periods_table,

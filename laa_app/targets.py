@@ -4,7 +4,7 @@ year's quarters, so partners can enter their actuals."""
 
 import streamlit as st
 
-from dashboard.indicators import (
+from dashboard.write.indicators import (
     QUARTERS,
     copied_forward,
     next_year,

@@ -3,13 +3,10 @@
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.importer import ImportRejected, RollbackRefused, file_checksum, import_bytes, renamed_columns, rollback
-from dashboard.importer.gate import CONFIRM_BOARDS
+from dashboard.access.permissions import Action, Change, allows, may_change
+from dashboard.domain.words import plural
 from dashboard.logs import log
-from dashboard.permissions import Action, Change, allows, may_change
-from dashboard.preview import UploadCheck, check_upload, problems_table
-from dashboard.store.engine import DatabaseUnusable
-from dashboard.views import (
+from dashboard.read.views import (
     batch_labels,
     batches_table,
     literal_cells,
@@ -17,7 +14,17 @@ from dashboard.views import (
     rollback_choices,
     status_moves_table,
 )
-from dashboard.words import plural
+from dashboard.store.engine import DatabaseUnusable
+from dashboard.write.importer import (
+    ImportRejected,
+    RollbackRefused,
+    file_checksum,
+    import_bytes,
+    renamed_columns,
+    rollback,
+)
+from dashboard.write.importer.gate import CONFIRM_BOARDS
+from dashboard.write.preview import UploadCheck, check_upload, problems_table
 from laa_app.ui import partnership, people, reads, sidebar
 
 # Up to this many problems are listed in full, wrapped; beyond it a scrolling table keeps the page usable.

@@ -1,10 +1,10 @@
 """Users (administrators): every account with its role, boards, lead partner, e-mail, last sign-in, and whether
 it is locked or disabled; adding a user with a one-time password shown once, changing a role, resetting a
-password, unlocking, disabling and enabling. Each change is dashboard.accounts' (the same as `laa user`'s)."""
+password, unlocking, disabling and enabling. Each change is dashboard.access.accounts' (the same as `laa user`'s)."""
 
 import streamlit as st
 
-from dashboard.accounts import (
+from dashboard.access.accounts import (
     AccountProblem,
     board_names,
     disable_user,
@@ -17,8 +17,8 @@ from dashboard.accounts import (
     unlock_user,
     users_frame,
 )
-from dashboard.permissions import PermissionDenied, Role
-from dashboard.views import md_escape
+from dashboard.access.permissions import PermissionDenied, Role
+from dashboard.read.views import md_escape
 from laa_app.ui import people, reads
 
 ROLES = [r.value for r in Role]

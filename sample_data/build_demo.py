@@ -22,7 +22,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from dashboard.rules import Polarity, Status, rate  # noqa: E402
+from dashboard.domain.rules import Polarity, Status, rate  # noqa: E402
 from dashboard.settings import SAMPLE_DATA  # noqa: E402
 
 QUARTERS = ("2008/09 Q4", "2009/10 Q1", "2009/10 Q2", "2009/10 Q3")

@@ -17,7 +17,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import Engine, create_engine, text
 
-from dashboard import passwords
+from dashboard.access import passwords
 from dashboard.settings import SAMPLE_DATA
 from dashboard.store.engine import make_engine
 from tests.fixtures import demo_copy, new_store

@@ -11,13 +11,13 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, text
 
-from dashboard.accounts import AccountProblem, add_user, find_user
-from dashboard.demo import load_demo
-from dashboard.importer import import_bytes
-from dashboard.permissions import LOCAL_ADMIN, Actor, Role
-from dashboard.sessions import start_session
+from dashboard.access.accounts import AccountProblem, add_user, find_user
+from dashboard.access.permissions import LOCAL_ADMIN, Actor, Role
+from dashboard.access.sessions import start_session
 from dashboard.store.engine import make_engine
 from dashboard.store.schema import upgrade
+from dashboard.write.demo import load_demo
+from dashboard.write.importer import import_bytes
 
 # A second partnership beside Haringey: a county holding several areas.
 ENFIELD = (

@@ -11,7 +11,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import event, inspect, select, text, update
 
-from dashboard.accounts import (
+from dashboard.access.accounts import (
     AccountProblem,
     SignInRefused,
     account_by_email,
@@ -27,10 +27,19 @@ from dashboard.accounts import (
     sign_in,
     unlock_user,
 )
-from dashboard.audit import audit_trail
-from dashboard.passwords import password_problem
-from dashboard.permissions import LOCAL_ADMIN, Action, Actor, PermissionDenied, Role, TargetScope, allows, require
-from dashboard.sessions import session_account, start_session
+from dashboard.access.passwords import password_problem
+from dashboard.access.permissions import (
+    LOCAL_ADMIN,
+    Action,
+    Actor,
+    PermissionDenied,
+    Role,
+    TargetScope,
+    allows,
+    require,
+)
+from dashboard.access.sessions import session_account, start_session
+from dashboard.read.audit import audit_trail
 from dashboard.store.models import User
 from tests.conftest import SHIPPED_HASHER, laa
 from tests.helpers import assert_unchanged, current, rejected, snapshot, write
@@ -194,8 +203,8 @@ def migrated_to(engine, revision: str) -> None:
 
 
 def test_the_upgrade_keys_every_user_and_disables_a_look_alike_added_later(bare_engine):
-    from dashboard.passwords import hash_password
-    from dashboard.sessions import _hash as token_hash
+    from dashboard.access.passwords import hash_password
+    from dashboard.access.sessions import _hash as token_hash
     from dashboard.store.schema import upgrade
 
     migrated_to(bare_engine, "0005")
@@ -261,7 +270,7 @@ def test_a_blank_password_is_refused_from_the_command_line_too(demo):
 
 
 def test_the_deny_list_shipped_holds_only_passwords_the_length_rule_lets_through():
-    from dashboard.passwords import common_passwords
+    from dashboard.access.passwords import common_passwords
 
     assert len(common_passwords()) >= 150
     assert [p for p in common_passwords() if len(p) < 12] == []
@@ -275,7 +284,7 @@ def test_the_package_hashes_with_argon2s_production_parameters():
     """Whatever the tests swap in (tests/conftest.py's cheap_hashes), the package as shipped, in a fresh process with
     this process's environment, builds its hasher with the production parameters, and they are these."""
     probe = (
-        "from dashboard.passwords import HASHER as h, hash_password;"
+        "from dashboard.access.passwords import HASHER as h, hash_password;"
         "print(h.time_cost, h.memory_cost, h.parallelism, hash_password('correct horse battery'))"
     )
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)

@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.accounts import disable_user
-from dashboard.periods import parse_period
-from dashboard.permissions import LOCAL_ADMIN, Role
-from dashboard.signoff import sign_off
+from dashboard.access.accounts import disable_user
+from dashboard.access.permissions import LOCAL_ADMIN, Role
+from dashboard.domain.periods import parse_period
 from dashboard.store.engine import make_engine
+from dashboard.write.signoff import sign_off
 from tests.fixtures import app_test, new_store, session_token
 
 PAGES = [

@@ -10,19 +10,21 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import charts, movement, preview, quality, reports, views
-from dashboard.breakdown import COUNT_COLUMNS, board_breakdown, rank_boards
-from dashboard.entry import card_summary, column_order, entry_file, entry_table, with_cards
-from dashboard.importer import import_bytes
-from dashboard.movement import Direction, Move, classify, direction
-from dashboard.names import find_name
-from dashboard.periods import parse_period
-from dashboard.permissions import LOCAL_ADMIN, Actor, Role
-from dashboard.position import load_position, target_history
-from dashboard.rules import Status
+from dashboard.access.permissions import LOCAL_ADMIN, Actor, Role
+from dashboard.domain.names import find_name
+from dashboard.domain.periods import parse_period
+from dashboard.domain.rules import Status
+from dashboard.papers import charts, reports
+from dashboard.read import movement, quality, views
+from dashboard.read.breakdown import COUNT_COLUMNS, board_breakdown, rank_boards
+from dashboard.read.movement import Direction, Move, classify, direction
+from dashboard.read.position import load_position, target_history
 from dashboard.settings import SAMPLE_DATA
-from dashboard.signoff import sign_off_question
 from dashboard.store.engine import make_engine
+from dashboard.write import preview
+from dashboard.write.entry import card_summary, column_order, entry_file, entry_table, with_cards
+from dashboard.write.importer import import_bytes
+from dashboard.write.signoff import sign_off_question
 from tests.fixtures import acting, new_store
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.accounts import SignInRefused, find_user, sign_in
-from dashboard.audit import audit_trail
-from dashboard.permissions import LOCAL_ADMIN, Role
-from dashboard.sessions import session_account, start_session
+from dashboard.access.accounts import SignInRefused, find_user, sign_in
+from dashboard.access.permissions import LOCAL_ADMIN, Role
+from dashboard.access.sessions import session_account, start_session
+from dashboard.read.audit import audit_trail
 from dashboard.store.engine import make_engine
 from tests.fixtures import PASSWORD, app_test, new_store, ran, user_of
 

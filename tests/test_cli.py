@@ -23,8 +23,8 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from dashboard import serving
-from dashboard.output import to_table
+from dashboard.cli import serving
+from dashboard.domain.output import to_table
 from tests.conftest import ROOT, free_port, laa
 from tests.test_haringey import RANKING
 
@@ -141,7 +141,7 @@ class Terminal:
 
 
 def on_a_terminal(monkeypatch, columns: int) -> None:
-    monkeypatch.setattr("dashboard.output.sys", SimpleNamespace(stdout=Terminal()))
+    monkeypatch.setattr("dashboard.domain.output.sys", SimpleNamespace(stdout=Terminal()))
     monkeypatch.setattr(shutil, "get_terminal_size", lambda fallback=(100, 24): os.terminal_size((columns, 24)))
 
 
@@ -495,7 +495,7 @@ def _break_the_summary(monkeypatch) -> None:
     def broken(*_args, **_kwargs):
         raise RuntimeError("the breakdown fell over")
 
-    monkeypatch.setattr(dashboard.cli.breakdown, "board_breakdown", broken)
+    monkeypatch.setattr(dashboard.cli.commands.breakdown, "board_breakdown", broken)
 
 
 def test_an_unforeseen_error_is_one_line_and_its_traceback_goes_to_the_log(demo, monkeypatch, log_file):

@@ -50,7 +50,7 @@ HEADER = ["area", "indicator_code", "indicator_name", "theme_board", "polarity",
 LAUNCHER = """
 import sys, time
 from contextlib import contextmanager
-import dashboard.importer as importer
+import dashboard.write.importer as importer
 from dashboard.cli import main
 
 _writing = importer.writing

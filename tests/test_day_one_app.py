@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import charts
-from dashboard.movement import earlier_quarter, headline, moves
-from dashboard.periods import parse_period
-from dashboard.position import load_position, target_history
+from dashboard.domain.periods import parse_period
+from dashboard.papers import charts
+from dashboard.read.movement import earlier_quarter, headline, moves
+from dashboard.read.position import load_position, target_history
 from tests import test_app_pages
 from tests.conftest import laa
 from tests.test_app_pages import no_exception
@@ -173,18 +173,18 @@ def test_the_preview_names_the_columns_read_by_another_name(fresh_app):
 
 
 def test_the_upload_preview_is_made_once_per_file(fresh_app, monkeypatch):
-    import dashboard.importer
-    import dashboard.preview
+    import dashboard.write.importer
+    import dashboard.write.preview
 
     calls = []
-    real = dashboard.importer.import_bytes
+    real = dashboard.write.importer.import_bytes
 
     def counted(*args, **kwargs):
         calls.append(kwargs.get("dry_run", False))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(dashboard.importer, "import_bytes", counted)  # the commit
-    monkeypatch.setattr(dashboard.preview, "import_bytes", counted)  # the check
+    monkeypatch.setattr(dashboard.write.importer, "import_bytes", counted)  # the commit
+    monkeypatch.setattr(dashboard.write.preview, "import_bytes", counted)  # the check
     at = upload(no_exception(fresh_app.run()), "q4.csv", NEW_QUARTER)
     for _ in range(3):  # other clicks on the page rerun it: the file is not checked again
         no_exception(at.run())

@@ -10,11 +10,11 @@ import io
 
 import pytest
 
-from dashboard import movement
-from dashboard.breakdown import exceptions, shortfall_frame
-from dashboard.periods import parse_period
-from dashboard.position import load_position, target_history
-from dashboard.rules import Status
+from dashboard.domain.periods import parse_period
+from dashboard.domain.rules import Status
+from dashboard.read import movement
+from dashboard.read.breakdown import exceptions, shortfall_frame
+from dashboard.read.position import load_position, target_history
 from dashboard.settings import SAMPLE_DATA
 from dashboard.store.engine import make_engine
 from tests.conftest import ROOT

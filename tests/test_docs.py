@@ -86,7 +86,7 @@ def test_the_readme_lists_exactly_the_commands_of_laa_help():
         actual - documented,
         "README.md's command list (## The command line)",
         documented - actual,
-        "`laa --help` (dashboard/cli.py)",
+        "`laa --help` (dashboard/cli/commands.py)",
     )
 
 
@@ -109,7 +109,7 @@ def test_the_readme_lists_exactly_the_subcommands_of_each_command_group(group):
         actual - documented,
         f"README.md's command list (its `laa {group} ...` lines)",
         documented - actual,
-        f"`laa {group} --help` (dashboard/cli.py)",
+        f"`laa {group} --help` (dashboard/cli/commands.py)",
     )
 
 

@@ -1,14 +1,14 @@
-"""The one gate at the write path (dashboard/importer/gate.py): every role against every kind of change, and the
+"""The one gate at the write path (dashboard/write/importer/gate.py): every role against every kind of change, and the
 holes of issue 14 tried through the command line and the Upload page, each refused with the store unchanged."""
 
 from __future__ import annotations
 
 import pytest
 
-from dashboard.importer import ImportRejected, import_bytes, import_entry
-from dashboard.periods import parse_period
-from dashboard.permissions import LOCAL_ADMIN, Action, PermissionDenied, Role, allows
-from dashboard.signoff import sign_off
+from dashboard.access.permissions import LOCAL_ADMIN, Action, PermissionDenied, Role, allows
+from dashboard.domain.periods import parse_period
+from dashboard.write.importer import ImportRejected, import_bytes, import_entry
+from dashboard.write.signoff import sign_off
 from tests.conftest import laa
 from tests.fixtures import user_of
 from tests.helpers import LOGIN, assert_unchanged, rejected, snapshot, summary, write

@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.periods import parse_period
-from dashboard.permissions import Role
-from dashboard.signoff import sign_off
+from dashboard.access.permissions import Role
+from dashboard.domain.periods import parse_period
 from dashboard.store.engine import make_engine
+from dashboard.write.signoff import sign_off
 from tests.fixtures import new_store, plain, ran, send_edits, signed_in_page, user_of
 from tests.helpers import table_bytes
 

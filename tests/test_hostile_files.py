@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from dashboard.importer import csvfile
-from dashboard.importer import table as raw_table
-from dashboard.importer.read import read_table
+from dashboard.write.importer import csvfile
+from dashboard.write.importer import table as raw_table
+from dashboard.write.importer.read import read_table
 from tests.helpers import assert_unchanged, import_file, rejected, snapshot
 
 HEADER = ["indicator_code", "theme_board", "period", "actual", "commentary"]

@@ -22,13 +22,13 @@ from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 from sqlalchemy import text
 
-from dashboard import quality
-from dashboard.accounts import add_user
-from dashboard.csvsafe import FORMULA_STARTS
-from dashboard.output import to_csv, to_table
-from dashboard.periods import parse_period
-from dashboard.permissions import LOCAL_ADMIN
-from dashboard.position import load_position
+from dashboard.access.accounts import add_user
+from dashboard.access.permissions import LOCAL_ADMIN
+from dashboard.domain.csvsafe import FORMULA_STARTS
+from dashboard.domain.output import to_csv, to_table
+from dashboard.domain.periods import parse_period
+from dashboard.read import quality
+from dashboard.read.position import load_position
 from dashboard.store.engine import make_engine
 from tests.conftest import Run, laa
 from tests.fixtures import PASSWORD, new_store
@@ -288,7 +288,7 @@ def test_csv_on_a_terminal_shows_control_characters_as_marks(hostile):
 
 
 def test_visible_controls():
-    from dashboard.output import visible_controls
+    from dashboard.domain.output import visible_controls
 
     assert visible_controls("a\x1b[31mb\x07\r\n\t\x00\x7f\x85z") == "a␛[31mb␇␍␊␉␀␡\ufffdz"
     assert visible_controls("line\nnext\x1b", keep="\n") == "line\nnext␛"
@@ -339,14 +339,14 @@ def test_a_glyph_a_font_still_lacks_is_marked_on_a_second_drawing(monkeypatch, c
     drop it with a log line; the paper is drawn again with that character marked instead."""
     from datetime import date
 
-    from dashboard import reports
-    from dashboard.movement import Direction
-    from dashboard.rules import Status
+    from dashboard.domain.rules import Status
+    from dashboard.papers import fonts, reports
+    from dashboard.read.movement import Direction
 
     def trusting(cmaps, unprintable):  # lets everything through but what the first drawing found missing
         return lambda text: "".join(reports.UNPRINTABLE if c in unprintable else c for c in text)
 
-    monkeypatch.setattr(reports, "_drawable", trusting)
+    monkeypatch.setattr(fonts, "_drawable", trusting)
     row = reports.PaperRow(
         target_id=1, code="NI 1", indicator="Name", board="Board", status=Status.RED, direction=Direction.WORSE,
         unit="", target=1.0, actual=0.0, shortfall_pct=100.0, period="2009/10 Q3", target_type="local",

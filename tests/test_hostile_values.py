@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from dashboard.importer import validate
+from dashboard.write.importer import validate
 from tests.conftest import ROOT, laa
 from tests.helpers import assert_unchanged, import_file, rejected, snapshot, write
 
@@ -271,7 +271,7 @@ def test_an_unusable_database_url_is_one_plain_line(database_url, url, message, 
 CUT_OFF = """
 import logging, sys
 from sqlalchemy import create_engine, text
-import dashboard.importer.write as importer
+import dashboard.write.importer.write as importer
 from dashboard.cli import main
 
 admin_url, path = sys.argv[1:3]

@@ -6,9 +6,9 @@ from datetime import date, datetime
 import pytest
 from openpyxl import Workbook
 
-from dashboard import fileformat
-from dashboard.importer import ImportRejected, import_bytes, validate
-from dashboard.periods import BadPeriod, Period, parse_period
+from dashboard.domain import fileformat
+from dashboard.domain.periods import BadPeriod, Period, parse_period
+from dashboard.write.importer import ImportRejected, import_bytes, validate
 from tests.fixtures import acting
 from tests.helpers import (
     assert_unchanged,

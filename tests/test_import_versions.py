@@ -4,10 +4,10 @@ import re
 
 from sqlalchemy import select
 
-import dashboard.importer.write as writer
-from dashboard.importer import import_file as import_path
-from dashboard.importer import rollback
+import dashboard.write.importer.write as writer
 from dashboard.store.models import PeriodValue, Target
+from dashboard.write.importer import import_file as import_path
+from dashboard.write.importer import rollback
 from tests.conftest import laa
 from tests.fixtures import acting
 from tests.helpers import (

@@ -39,7 +39,7 @@ def installed(tmp_path_factory) -> Path:
         "laa_app/board.py",
         "laa_app/.streamlit/config.toml",
         "dashboard/sample/haringey_demo.csv",
-        "dashboard/assets/pages/signin.html",
+        "dashboard/access/assets/pages/signin.html",
         "dashboard/store/migrations/versions/0003_data_version.py",
     ):
         assert packaged in names, f"{packaged} is not in {wheel.name}"  # fmt: skip

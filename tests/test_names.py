@@ -3,7 +3,7 @@ file, on the command line and in a link alike."""
 
 from __future__ import annotations
 
-from dashboard.names import code_key, find_code, find_name, name_key, normalise_code
+from dashboard.domain.names import code_key, find_code, find_name, name_key, normalise_code
 from tests.conftest import laa
 
 

@@ -9,9 +9,9 @@ import io
 import pandas as pd
 import pytest
 
-from dashboard import quality
-from dashboard.periods import parse_period
-from dashboard.position import Position, load_position
+from dashboard.domain.periods import parse_period
+from dashboard.read import quality
+from dashboard.read.position import Position, load_position
 from dashboard.store.engine import make_engine
 from tests.conftest import laa
 from tests.fixtures import new_store
@@ -240,7 +240,7 @@ def test_targets_never_reported_are_awaiting_and_an_annual_one_overdue_too():
 
 
 def test_safe_csv_cell_neutralises_formulas_only():
-    from dashboard.csvsafe import safe_csv_cell
+    from dashboard.domain.csvsafe import safe_csv_cell
 
     risky = ["=1+1", "+44 20 8489 0000", "-2+3", "@SUM(A1)", "\tTab", "\rCR"]
     assert [safe_csv_cell(v) for v in risky] == ["'" + v for v in risky]

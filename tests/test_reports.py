@@ -9,12 +9,12 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from dashboard import reports
-from dashboard.breakdown import exceptions
-from dashboard.movement import Direction
-from dashboard.periods import parse_period
-from dashboard.position import load_position
-from dashboard.rules import Status
+from dashboard.domain.periods import parse_period
+from dashboard.domain.rules import Status
+from dashboard.papers import reports
+from dashboard.read.breakdown import exceptions
+from dashboard.read.movement import Direction
+from dashboard.read.position import load_position
 from tests.conftest import laa
 
 CT = "Children's Trust"

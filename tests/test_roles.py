@@ -10,16 +10,16 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from dashboard.accounts import add_user, disable_user
-from dashboard.audit import audit_trail
-from dashboard.importer import ImportRejected, import_bytes, import_entry, rollback
-from dashboard.importer.gate import REOPEN_FIX
-from dashboard.periods import parse_period
-from dashboard.permissions import LOCAL_ADMIN, Action, PermissionDenied, Role
-from dashboard.position import load_position
-from dashboard.sessions import end_session, session_account, start_session
-from dashboard.signoff import SignOffProblem, reopen, sign_off, signed_off
+from dashboard.access.accounts import add_user, disable_user
+from dashboard.access.permissions import LOCAL_ADMIN, Action, PermissionDenied, Role
+from dashboard.access.sessions import end_session, session_account, start_session
+from dashboard.domain.periods import parse_period
+from dashboard.read.audit import audit_trail
+from dashboard.read.position import load_position
 from dashboard.store.models import SignInSession, UploadBatch
+from dashboard.write.importer import ImportRejected, import_bytes, import_entry, rollback
+from dashboard.write.importer.gate import REOPEN_FIX
+from dashboard.write.signoff import SignOffProblem, reopen, sign_off, signed_off
 from tests.conftest import laa
 from tests.fixtures import PASSWORD, USERS, user_of
 from tests.helpers import assert_unchanged, snapshot

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard.periods import BadPeriod, Period, parse_period, previous_quarter, quarter_of
-from dashboard.rules import CannotRate, Polarity, Status, parse_status, pct, rate, rate_frame
+from dashboard.domain.periods import BadPeriod, Period, parse_period, previous_quarter, quarter_of
+from dashboard.domain.rules import CannotRate, Polarity, Status, parse_status, pct, rate, rate_frame
 
 HIGHER, LOWER = Polarity.HIGHER_IS_BETTER, Polarity.LOWER_IS_BETTER
 

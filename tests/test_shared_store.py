@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
-from dashboard.importer import import_file
 from dashboard.store.engine import make_engine
+from dashboard.write.importer import import_file
 from tests.conftest import BACKENDS, ROOT, postgres_database
 from tests.fixtures import acting, app_test, new_store
 from tests.test_app_pages import no_exception, use_database
@@ -28,7 +28,7 @@ ANOTHER_FILE = b"indicator_code,theme_board,period,actual\nNI 152,Enterprise,200
 # but not committed until the test says so on stdin.
 HOLD_IMPORT = """
 import sys
-from dashboard import importer
+from dashboard.write import importer
 from dashboard.cli import main
 
 _write_plan = importer.write_plan

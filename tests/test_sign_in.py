@@ -17,10 +17,10 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from dashboard.accounts import AccountProblem, add_user, disable_user
-from dashboard.permissions import LOCAL_ADMIN, Role
-from dashboard.sessions import COOKIE, session_account
-from dashboard.signin import SignIn, SignInGate, gate_account, local_path, sign_in_page
+from dashboard.access.accounts import AccountProblem, add_user, disable_user
+from dashboard.access.permissions import LOCAL_ADMIN, Role
+from dashboard.access.sessions import COOKIE, session_account
+from dashboard.access.signin import SignIn, SignInGate, gate_account, local_path, sign_in_page
 from tests.fixtures import PASSWORD, user_of
 
 DATA = "NI 56 Obesity among primary school age children: 24.6"
@@ -205,7 +205,7 @@ def waits(monkeypatch) -> list[float]:
     async def note(seconds: float) -> None:
         noted.append(seconds)
 
-    monkeypatch.setattr("dashboard.signin.pause", note, raising=False)
+    monkeypatch.setattr("dashboard.access.signin.pause", note, raising=False)
     return noted
 
 

@@ -11,9 +11,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from argon2 import PasswordHasher
 
-from dashboard.accounts import SignInRefused, add_user, sign_in
-from dashboard.permissions import LOCAL_ADMIN, Role
-from dashboard.sessions import COOKIE, session_account
+from dashboard.access.accounts import SignInRefused, add_user, sign_in
+from dashboard.access.permissions import LOCAL_ADMIN, Role
+from dashboard.access.sessions import COOKIE, session_account
 from tests.fixtures import PASSWORD, user_of
 from tests.test_sign_in import IDLE, PAGE, form_token, problem, served
 
@@ -54,7 +54,7 @@ def at_once(work, count: int = PARALLEL) -> list:
 def test_thirty_wrong_passwords_at_once_check_five_and_lock_the_account_from_that_address(demo, monkeypatch):
     add_user(demo, LOCAL_ADMIN, "ada", "admin", PASSWORD)
     hasher = CountingHasher()
-    monkeypatch.setattr("dashboard.passwords.HASHER", hasher)
+    monkeypatch.setattr("dashboard.access.passwords.HASHER", hasher)
 
     def guess(n: int) -> str:
         with pytest.raises(SignInRefused) as refused:
@@ -77,7 +77,7 @@ def test_thirty_wrong_passwords_posted_at_once_lock_the_page_for_that_address_on
     async def no_wait(seconds: float) -> None:
         return None
 
-    monkeypatch.setattr("dashboard.signin.pause", no_wait, raising=False)
+    monkeypatch.setattr("dashboard.access.signin.pause", no_wait, raising=False)
     with served(demo, GUESSER) as guesser, served(demo, OWNER) as owner:
         token = form_token(guesser.get("/signin", headers=PAGE))
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from dashboard.signin import SignIn, sign_in_page
-from dashboard.statement import STATEMENT, statement_page, statement_route
+from dashboard.access.signin import SignIn, sign_in_page
+from dashboard.access.statement import STATEMENT, statement_page, statement_route
 from tests.test_sign_in import PAGE, STAND_INS, gated
 
 

@@ -6,11 +6,17 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.importer import import_entry
-from dashboard.indicators import copied_forward, settings_file, settings_table, year_targets_file, year_targets_table
-from dashboard.permissions import Role
-from dashboard.position import load_position
+from dashboard.access.permissions import Role
+from dashboard.read.position import load_position
 from dashboard.store.engine import make_engine
+from dashboard.write.importer import import_entry
+from dashboard.write.indicators import (
+    copied_forward,
+    settings_file,
+    settings_table,
+    year_targets_file,
+    year_targets_table,
+)
 from tests.fixtures import app_test, cell_edits, new_store, plain, ran, send_edits, signed_in_page, user_of
 from tests.helpers import table_bytes
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, insert
 
-from dashboard.output import cell_text
+from dashboard.domain.output import cell_text
 from dashboard.store.models import AuditEvent
 
 BROWSER = "entered in the browser by "

@@ -21,6 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from dashboard.domain.fileformat import TEXT_LIMITS
+
 
 class Base(DeclarativeBase):
     pass
@@ -31,7 +33,7 @@ class Area(Base):
 
     __tablename__ = "areas"
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(TEXT_LIMITS["area"]), unique=True)
 
 
 class ThemeBoard(Base):
@@ -39,7 +41,7 @@ class ThemeBoard(Base):
     __table_args__ = (UniqueConstraint("area_id", "name"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(TEXT_LIMITS["theme_board"]))
     position: Mapped[int] = mapped_column(Integer, default=0)
     """Order of first appearance, so tables list boards as the partnership does."""
 
@@ -51,16 +53,16 @@ class Target(Base):
     __table_args__ = (UniqueConstraint("area_id", "indicator_code"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
-    indicator_code: Mapped[str] = mapped_column(String(100))
+    indicator_code: Mapped[str] = mapped_column(String(TEXT_LIMITS["indicator_code"]))
     indicator_name: Mapped[str | None] = mapped_column(Text)
     theme_board_id: Mapped[int] = mapped_column(ForeignKey("theme_boards.id"))
     target_type: Mapped[str | None] = mapped_column(String(100))
-    lead_partner: Mapped[str | None] = mapped_column(String(200))
+    lead_partner: Mapped[str | None] = mapped_column(String(TEXT_LIMITS["lead_partner"]))
     polarity: Mapped[str | None] = mapped_column(String(20))
     tolerance_pct: Mapped[float | None] = mapped_column(Double)
     frequency: Mapped[str | None] = mapped_column(String(20))
     """How often figures are due: quarterly (also when empty), annual or monthly."""
-    unit: Mapped[str | None] = mapped_column(String(50))
+    unit: Mapped[str | None] = mapped_column(String(TEXT_LIMITS["unit"]))
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -140,8 +142,8 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     name_key: Mapped[str] = mapped_column(String(100), unique=True, index=True)
-    """dashboard.names.name_key of the name: one user per name whatever its case, width or spacing, and the column
-    every lookup by name (sign-in, `laa user ...`, --as) queries."""
+    """The name's key (dashboard.domain.names.name_key): one user per name whatever its case, width or spacing, and
+    the column every lookup by name (sign-in, `laa user ...`, --as) queries."""
     role: Mapped[str] = mapped_column(String(20))
     partner: Mapped[str | None] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(200))
@@ -208,7 +210,7 @@ class SignOff(Base):
 
 class AuditEvent(Base):
     """One change and who made it. Figures changed by an upload or a browser entry are read from their versions
-    (dashboard/audit.py), so an event here names the batch rather than repeating every value."""
+    (dashboard/read/audit.py), so an event here names the batch rather than repeating every value."""
 
     __tablename__ = "audit_events"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Connection, func, select
 
-from dashboard.names import name_key
+from dashboard.domain.names import name_key
 from dashboard.store.models import Area, PeriodValue, Target, ThemeBoard, UploadBatch
 
 TARGET_COLUMNS = [

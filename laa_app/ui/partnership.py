@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.permissions import Action, allows
-from dashboard.position import Position
-from dashboard.views import (
+from dashboard.access.permissions import Action, allows
+from dashboard.read.position import Position
+from dashboard.read.views import (
     NO_DATA_MESSAGE,
     NO_DATA_YET_MESSAGE,
     echoed,

@@ -8,14 +8,14 @@ from datetime import timedelta
 import streamlit as st
 from streamlit import config as st_config
 
-from dashboard.accounts import Account
+from dashboard.access.accounts import Account
+from dashboard.access.permissions import Actor
+from dashboard.access.sessions import COOKIE, end_session, session_account
 from dashboard.logs import log
-from dashboard.permissions import Actor
-from dashboard.sessions import COOKIE, end_session, session_account
 from laa_app.sso import identity_token, single_sign_on
 from laa_app.ui.reads import engine, settings
 
-# --- Signing in: the served app's gate (dashboard/signin.py) lets a browser in with a session cookie; each run
+# --- Signing in: the served app's gate (dashboard/access/signin.py) lets a browser in with a session cookie; each run
 # checks that session again, so signing out, a disabled account or the idle timeout ends it at the next click.
 #
 # Who a run is for comes from the cookie its own connection presents, on every run, never from session state:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.names import find_name
-from dashboard.periods import Period
-from dashboard.position import Position
-from dashboard.views import (
+from dashboard.domain.names import find_name
+from dashboard.domain.periods import Period
+from dashboard.read.position import Position
+from dashboard.read.views import (
     BASIS_LABELS,
 )
 from laa_app.ui.reads import area_names

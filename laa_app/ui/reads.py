@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.position import NoData, NoSuchArea, Position, load_position, target_history
+from dashboard.read.position import NoData, NoSuchArea, Position, load_position, target_history
 from dashboard.settings import Settings
 from dashboard.store import queries
 from dashboard.store.engine import make_engine

@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from dashboard.accounts import Account, account_by_email
-from dashboard.permissions import Action, Actor, allows
-from dashboard.statement import STATEMENT
-from dashboard.views import (
+from dashboard.access.accounts import Account, account_by_email
+from dashboard.access.permissions import Action, Actor, allows
+from dashboard.access.statement import STATEMENT
+from dashboard.read.views import (
     md_escape,
     no_page_sentence,
 )
@@ -166,7 +166,7 @@ def signed_in_as(account: Account) -> None:
 
 
 def statement_link() -> None:
-    """The accessibility statement, open without signing in (dashboard/statement.py); Streamlit opens a link in a
+    """The accessibility statement, open without signing in (dashboard/access/statement.py); Streamlit opens a link in a
     new tab, and the link says so."""
     st.caption(f"[Accessibility statement (opens in a new tab)]({STATEMENT})")
 

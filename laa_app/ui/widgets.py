@@ -8,18 +8,18 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard.breakdown import COUNT_COLUMNS
-from dashboard.charts import ChartText, status_tint
-from dashboard.permissions import PermissionDenied
-from dashboard.rules import Status
-from dashboard.signoff import SignOffProblem
-from dashboard.views import (
+from dashboard.access.permissions import PermissionDenied
+from dashboard.domain.rules import Status
+from dashboard.papers.charts import ChartText, status_tint
+from dashboard.read.breakdown import COUNT_COLUMNS
+from dashboard.read.views import (
     breakdown_cell_status,
     literal_cells,
     md_escape,
     signed,
     tile_label,
 )
+from dashboard.write.signoff import SignOffProblem
 from laa_app.ui.pickers import context
 from laa_app.ui.sidebar import BOARD, TARGET
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.permissions import Role
-from dashboard.sessions import COOKIE
+from dashboard.access.permissions import Role
+from dashboard.access.sessions import COOKIE
 from tests.conftest import free_port
 from tests.fixtures import new_store, session_token
 

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from dashboard.permissions import Role
+from dashboard.access.permissions import Role
 from tests.browser.conftest import idle
 
 try:

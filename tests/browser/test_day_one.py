@@ -13,7 +13,7 @@ try:
 except ImportError:  # the browser fixture skips (or fails under LAA_REQUIRE_BROWSER) without Playwright
     expect = None
 
-from dashboard.permissions import Role
+from dashboard.access.permissions import Role
 from tests.browser.conftest import idle, new_tab, running_dashboard
 
 pytestmark = pytest.mark.browser

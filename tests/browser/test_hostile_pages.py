@@ -12,9 +12,9 @@ from urllib.parse import quote_plus, urlsplit
 
 import pytest
 
-from dashboard.importer import import_bytes
-from dashboard.sessions import COOKIE
+from dashboard.access.sessions import COOKIE
 from dashboard.store.engine import make_engine
+from dashboard.write.importer import import_bytes
 from tests.browser.conftest import idle, new_tab, running_dashboard
 from tests.fixtures import PASSWORD, acting, new_store, session_token
 

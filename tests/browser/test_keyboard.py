@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from dashboard.permissions import Role
+from dashboard.access.permissions import Role
 from dashboard.store.engine import make_engine
 from tests.browser.conftest import idle, screenshot
 from tests.browser.test_sign_in import my_targets_column

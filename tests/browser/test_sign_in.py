@@ -19,12 +19,12 @@ from http.cookies import SimpleCookie
 import pytest
 from sqlalchemy import func, select
 
-from dashboard.entry import column_order
-from dashboard.importer import import_bytes
-from dashboard.permissions import Actor, Role
-from dashboard.sessions import COOKIE
+from dashboard.access.permissions import Actor, Role
+from dashboard.access.sessions import COOKIE
 from dashboard.store.engine import make_engine
 from dashboard.store.models import PeriodValue, Target, ThemeBoard, UploadBatch
+from dashboard.write.entry import column_order
+from dashboard.write.importer import import_bytes
 from tests.browser.conftest import APP, SCREENSHOTS, idle, screenshot
 from tests.fixtures import PASSWORD, USERS, acting, session_token, user_of
 

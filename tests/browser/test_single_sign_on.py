@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from dashboard.accounts import add_user, disable_user
-from dashboard.permissions import LOCAL_ADMIN
+from dashboard.access.accounts import add_user, disable_user
+from dashboard.access.permissions import LOCAL_ADMIN
 from dashboard.store.engine import make_engine
 from dashboard.store.models import SignInSession
 from tests.browser.conftest import idle, running_dashboard

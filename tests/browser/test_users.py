@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from dashboard.permissions import Role
+from dashboard.access.permissions import Role
 from tests.browser.conftest import idle, screenshot
 
 try:

@@ -10,10 +10,10 @@ try:
 except ImportError:  # the browser fixture skips (or fails under LAA_REQUIRE_BROWSER) without Playwright
     expect = None
 
-from dashboard.indicators import settings_table
-from dashboard.permissions import Role
-from dashboard.position import load_position
+from dashboard.access.permissions import Role
+from dashboard.read.position import load_position
 from dashboard.store.engine import make_engine
+from dashboard.write.indicators import settings_table
 from tests.browser.conftest import idle, screenshot
 from tests.browser.test_sign_in import enter_in_grid, grid, grid_row, my_targets_column
 

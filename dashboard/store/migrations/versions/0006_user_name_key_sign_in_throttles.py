@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-from dashboard.names import name_key
+from dashboard.domain.names import name_key
 
 revision = "0006"
 down_revision = "0005"

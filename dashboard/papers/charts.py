@@ -1,0 +1,359 @@
+"""Plotly figures for the dashboard. One colour-blind-safe palette (Okabe–Ito), and never colour alone:
+every status also carries its symbol and word, and a fill pattern in stacked bars. Each figure has a text
+alternative (WCAG 1.1.1): a sentence saying what it shows and the table of its figures (ChartText)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.domain.rules import (
+    DEFAULT_TOLERANCE_PCT,
+    STATUS_SYMBOL,
+    STATUSES,
+    Polarity,
+    Status,
+    amber_floor,
+    status_label,
+)
+from dashboard.read.breakdown import COUNT_COLUMNS
+
+# The same colours are the theme in .streamlit/config.toml (redColor, orangeColor, greenColor, grayColor).
+STATUS_COLOURS = {
+    Status.RED: "#D55E00",  # vermilion
+    Status.AMBER: "#E69F00",  # orange
+    Status.GREEN: "#009E73",  # bluish green
+    Status.DATA_AWAITED: "#999999",  # grey
+}
+
+
+def status_tint(status: Status, share: float = 0.45) -> str:
+    """The status colour mixed with white, '#ECB78C': a cell's background that black text reads on, on screen,
+    in the workbook and in print (the one palette of tints)."""
+    colour = STATUS_COLOURS[status]
+    rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c * share + 255 * (1 - share)):02X}" for c in rgb)
+
+
+STATUS_PATTERNS = {Status.RED: "x", Status.AMBER: "/", Status.GREEN: "", Status.DATA_AWAITED: "."}
+STATUS_MARKERS = {
+    Status.RED: "x",
+    Status.AMBER: "triangle-up",
+    Status.GREEN: "circle",
+    Status.DATA_AWAITED: "circle-open",
+}
+TARGET_COLOUR = "#0072B2"  # blue
+ACTUAL_COLOUR = "#000000"
+BAND_COLOUR = "rgba(230, 159, 0, 0.18)"
+TEXT_COLOUR = "#0B0C0C"  # the theme's textColor: axis labels and legends as readable as the page's text
+FONT = dict(family="sans-serif", size=13, color=TEXT_COLOUR)
+# Shares written inside the bars: dark text keeps 4.5:1 on every status colour (white would not on green or grey).
+INSIDE_TEXT = dict(color=TEXT_COLOUR)
+
+
+def literal(text) -> str:
+    """Data as chart text: plotly draws a little HTML (<a>, <b>, <br>) in labels, so <, > and & are written as
+    entities and show as themselves."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def status_name(status: Status) -> str:
+    """'✖ red': the legend and hover name of a status."""
+    return status_label(status)
+
+
+def status_marker(status: Status) -> dict:
+    """Colour and fill pattern of a status's bars: the pattern tells statuses apart without colour."""
+    pattern = dict(shape=STATUS_PATTERNS[status], fillmode="overlay", fgcolor="rgba(255,255,255,0.55)", solidity=0.25)
+    return dict(color=STATUS_COLOURS[status], pattern=pattern, line=dict(color="white", width=1))
+
+
+def board_mix(boards: pd.DataFrame, ranked: pd.DataFrame | None = None) -> go.Figure:
+    """Each board's red/amber/green/data-awaited mix as a 100% stacked bar with each share written in its bar;
+    boards in rank order ('1 · Wellbeing') when a ranking is given, else in the partnership's order."""
+    if ranked is not None:
+        boards = boards.set_index("theme_board").loc[ranked["theme_board"]].reset_index()
+        names = [f"{int(r)} · {literal(b)}" for r, b in zip(ranked["rank"], ranked["theme_board"], strict=True)]
+    else:
+        names = [literal(b) for b in boards["theme_board"]]
+    fig = go.Figure()
+    for column, status in COUNT_COLUMNS.items():
+        counts = boards[column].astype(int).tolist()
+        shares = boards[f"{column}_pct"].astype(float).tolist()
+        fig.add_trace(
+            go.Bar(
+                y=names,
+                x=shares,
+                orientation="h",
+                name=status_name(status),
+                marker=status_marker(status),
+                # A share too narrow for its label is left to the hover and the tables.
+                text=[f"{s:.0f}%" if s >= 9 else "" for s in shares],
+                textposition="inside",
+                insidetextanchor="middle",
+                insidetextfont=INSIDE_TEXT,
+                customdata=list(zip(counts, boards["targets"].astype(int).tolist(), strict=True)),
+                hovertemplate="%{y}<br>" + status_name(status) + ": %{customdata[0]} of %{customdata[1]} "
+                "targets (%{x:.1f}%)<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        barmode="stack",
+        height=60 + 40 * max(len(names), 1),
+        xaxis=dict(title="% of the board's targets", range=[0, 100]),
+        yaxis=dict(autorange="reversed"),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, traceorder="normal"),
+        margin=dict(l=10, r=10, t=30, b=40),
+        font=FONT,
+    )
+    return _readable(fig)
+
+
+def mix_trend(mix: pd.DataFrame) -> go.Figure:
+    """The partnership's status mix as at each quarter (from movement.mix_over_time), stacked to 100%."""
+    fig = go.Figure()
+    for status in STATUSES:
+        rows = mix[mix["status"] == status.value]
+        fig.add_trace(
+            go.Bar(
+                x=rows["period_label"].tolist(),
+                y=rows["pct"].astype(float).tolist(),
+                name=status_name(status),
+                marker=status_marker(status),
+                text=[str(int(t)) for t in rows["targets"]],
+                textposition="inside",
+                insidetextfont=INSIDE_TEXT,
+                customdata=rows["targets"].astype(int).tolist(),
+                hovertemplate="%{x}<br>" + status_name(status) + ": %{customdata} targets (%{y:.1f}%)<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        barmode="stack",
+        height=360,
+        yaxis=dict(title="% of all targets", range=[0, 100]),
+        xaxis=dict(title="as at the end of each quarter", type="category"),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, traceorder="normal"),
+        margin=dict(l=10, r=10, t=40, b=40),
+        font=FONT,
+    )
+    return _readable(fig)
+
+
+def target_history(target: pd.Series, versions: pd.DataFrame) -> go.Figure:
+    """Actual against target over the periods, the amber tolerance band shaded, each point marked by status;
+    superseded versions of a corrected value shown as hollow points (rolled-back values are not drawn)."""
+    current = versions[versions["is_current"].astype(bool)].sort_values("period_end")
+    # A rolled-back value was withdrawn, not corrected: it is listed with the versions, not drawn.
+    withdrawn = versions["rolled_back_at"].notna() if "rolled_back_at" in versions else False
+    old = versions[~versions["is_current"].astype(bool) & ~withdrawn]
+    polarity = Polarity(target["polarity"]) if _given(target.get("polarity")) else Polarity.HIGHER_IS_BETTER
+    tol = float(target["tolerance_pct"]) if _given(target.get("tolerance_pct")) else DEFAULT_TOLERANCE_PCT
+    fig = go.Figure()
+
+    with_target = current[pd.to_numeric(current["target_value"], errors="coerce").notna()]
+    x = with_target["period_label"].tolist()
+    goal = pd.to_numeric(with_target["target_value"]).astype(float).tolist()
+    floor = [amber_floor(t, tol, polarity) for t in goal]
+    if x:
+        fig.add_trace(go.Scatter(x=x, y=floor, mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip"))
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=goal,
+                mode="lines",
+                line=dict(width=0),
+                fill="tonexty",
+                fillcolor=BAND_COLOUR,
+                name=f"{STATUS_SYMBOL[Status.AMBER]} amber band ({tol:g}% of target)",
+                hoverinfo="skip",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=goal,
+                mode="lines+markers",
+                line=dict(color=TARGET_COLOUR, dash="dash", width=2),
+                marker=dict(symbol="line-ew-open", size=12, color=TARGET_COLOUR),
+                name="target",
+                hovertemplate="%{x}<br>target %{y}<extra></extra>",
+            )
+        )
+    has_actual = current[pd.to_numeric(current["actual"], errors="coerce").notna()]
+    fig.add_trace(
+        go.Scatter(
+            x=has_actual["period_label"].tolist(),
+            y=pd.to_numeric(has_actual["actual"]).astype(float).tolist(),
+            mode="lines",
+            line=dict(color=ACTUAL_COLOUR, width=2),
+            name="actual",
+            hoverinfo="skip",
+        )
+    )
+    for status in STATUSES:
+        rows = has_actual[has_actual["status"] == status.value]
+        if rows.empty:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=rows["period_label"].tolist(),
+                y=pd.to_numeric(rows["actual"]).astype(float).tolist(),
+                mode="markers",
+                marker=dict(
+                    symbol=STATUS_MARKERS[status],
+                    size=14,
+                    color=STATUS_COLOURS[status],
+                    line=dict(color=ACTUAL_COLOUR, width=1),
+                ),
+                name=f"actual: {status_name(status)}",
+                hovertemplate="%{x}<br>actual %{y}<br>" + status_name(status) + "<extra></extra>",
+            )
+        )
+    old = old[pd.to_numeric(old["actual"], errors="coerce").notna()]
+    if len(old):
+        fig.add_trace(
+            go.Scatter(
+                x=old["period_label"].tolist(),
+                y=pd.to_numeric(old["actual"]).astype(float).tolist(),
+                mode="markers",
+                marker=dict(symbol="diamond-open", size=12, color=ACTUAL_COLOUR),
+                name="earlier version (corrected since)",
+                hovertemplate="%{x}<br>earlier version: %{y}<extra></extra>",
+            )
+        )
+    order = current["period_label"].tolist()
+    fig.update_layout(
+        height=380,
+        xaxis=dict(type="category", categoryorder="array", categoryarray=order, title="period"),
+        yaxis=dict(title=literal(target.get("unit")) if _given(target.get("unit")) else ""),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, traceorder="normal"),
+        margin=dict(l=10, r=10, t=50, b=40),
+        font=FONT,
+    )
+    return _readable(fig)
+
+
+def _readable(fig: go.Figure) -> go.Figure:
+    """Axis labels in the page's text colour: Streamlit's chart theme greys them below a 4.5:1 contrast."""
+    for axes in (fig.update_xaxes, fig.update_yaxes):
+        axes(tickfont_color=TEXT_COLOUR, title_font_color=TEXT_COLOUR)
+    return fig
+
+
+def _given(value) -> bool:
+    if value is None or value is pd.NA:
+        return False
+    return not (isinstance(value, float) and value != value) and str(value).strip() != ""
+
+
+# --- Text alternatives ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChartText:
+    """What a chart shows, for a reader who cannot see it: one plain-text sentence, and the table of the figures
+    it draws (the page shows the sentence beside the chart and the table one click away)."""
+
+    sentence: str
+    figures: pd.DataFrame
+
+
+def mix_words(counts: dict[Status, int], total: int) -> str:
+    """'9 red, 3 amber, 10 green, 4 data awaited of 26 targets'."""
+    parts = ", ".join(f"{counts.get(status, 0)} {status.value}" for status in STATUSES)
+    return f"{parts} of {total} target{'' if total == 1 else 's'}"
+
+
+def _header(status: Status) -> str:
+    return f"{STATUS_SYMBOL[status]} {status.value.capitalize()}"
+
+
+def board_mix_text(boards: pd.DataFrame, ranked: pd.DataFrame | None = None) -> ChartText:
+    """board_mix's alternative: each board's counts by status, in the chart's order."""
+    if ranked is not None:
+        boards = boards.set_index("theme_board").loc[ranked["theme_board"]].reset_index()
+        names = [f"{int(r)} · {b}" for r, b in zip(ranked["rank"], ranked["theme_board"], strict=True)]
+        lead = "Each board's targets by status, boards ranked best first"
+    else:
+        names = [str(b) for b in boards["theme_board"]]
+        lead = "Each board's targets by status"
+    described = [
+        f"{name}: {mix_words({s: int(row[c]) for c, s in COUNT_COLUMNS.items()}, int(row['targets']))}"
+        for name, row in zip(names, boards.to_dict("records"), strict=True)
+    ]
+    figures = pd.DataFrame({"Theme board": names})
+    for column, status in COUNT_COLUMNS.items():
+        figures[_header(status)] = boards[column].astype(int).tolist()
+        figures[f"{_header(status)} %"] = [f"{v:.1f}" for v in boards[f"{column}_pct"].astype(float)]
+    figures["Targets"] = boards["targets"].astype(int).tolist()
+    return ChartText(f"{lead}: " + "; ".join(described) + ".", figures)
+
+
+def mix_trend_text(mix: pd.DataFrame) -> ChartText:
+    """mix_trend's alternative: the partnership's counts by status as at each quarter held, oldest first."""
+    quarters = mix["period_label"].drop_duplicates().tolist()
+    rows, described = [], []
+    for quarter in quarters:
+        held = mix[mix["period_label"] == quarter].set_index("status")
+        counts = {s: int(held["targets"].get(s.value, 0)) for s in STATUSES}
+        total = sum(counts.values())
+        described.append(f"{quarter}: {mix_words(counts, total)}")
+        row = {"Quarter": quarter}
+        for status in STATUSES:
+            row[_header(status)] = counts[status]
+            row[f"{_header(status)} %"] = f"{float(held['pct'].get(status.value, 0.0)):.1f}"
+        rows.append({**row, "Targets": total})
+    sentence = "The partnership's targets by status as at the end of each quarter held, oldest first: "
+    return ChartText(sentence + "; ".join(described) + ".", pd.DataFrame(rows))
+
+
+def target_history_text(target: pd.Series, versions: pd.DataFrame) -> ChartText:
+    """target_history's alternative: each period's target, amber band, actual and status, and the earlier
+    version of any value corrected since (rolled-back values are not drawn, so not described)."""
+    current = versions[versions["is_current"].astype(bool)].sort_values("period_end")
+    withdrawn = versions["rolled_back_at"].notna() if "rolled_back_at" in versions else False
+    old = versions[~versions["is_current"].astype(bool) & ~withdrawn]
+    old = old[pd.to_numeric(old["actual"], errors="coerce").notna()]
+    polarity = Polarity(target["polarity"]) if _given(target.get("polarity")) else Polarity.HIGHER_IS_BETTER
+    tol = float(target["tolerance_pct"]) if _given(target.get("tolerance_pct")) else DEFAULT_TOLERANCE_PCT
+    rows, described = [], []
+    for row in current.to_dict("records"):
+        goal, actual = _value(row["target_value"]), _value(row["actual"])
+        earlier = [_figure(v) for v in old[old["period_label"] == row["period_label"]]["actual"]]
+        status = Status(row["status"]) if _given(row.get("status")) else Status.DATA_AWAITED
+        band = "" if goal is None else " to ".join(map(_figure, sorted((goal, amber_floor(goal, tol, polarity)))))
+        rows.append(
+            {
+                "Period": row["period_label"],
+                "Target": "" if goal is None else _figure(goal),
+                "Amber band": band,
+                "Actual": "" if actual is None else _figure(actual),
+                "Status": status_label(status),
+                "Earlier versions": ", ".join(earlier),
+            }
+        )
+        said = f"actual {_figure(actual)}" if actual is not None else "no actual"
+        if earlier:
+            said += f" (corrected from {', '.join(earlier)})"
+        said += f", target {_figure(goal)}" if goal is not None else ", no target"
+        described.append(f"{row['period_label']}: {said}, {status.value}")
+    better = "lower" if polarity is Polarity.LOWER_IS_BETTER else "higher"
+    lead = (
+        f"{target['indicator_code']}'s actual against its target over {len(rows)} "
+        f"period{'' if len(rows) == 1 else 's'} ({better} is better; amber within {tol:g}% of target)"
+    )
+    sentence = (f"{lead}: " + "; ".join(described) + ".") if rows else f"{lead}."
+    return ChartText(sentence, pd.DataFrame(rows))
+
+
+def _value(value) -> float | None:
+    number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
+    return None if pd.isna(number) else float(number)
+
+
+def _figure(value: float) -> str:
+    """10.5, 11.025, 1,200: a figure as the tables write it."""
+    value = float(value)
+    return f"{value:,.0f}" if value.is_integer() else f"{value:,.3f}".rstrip("0").rstrip(".")

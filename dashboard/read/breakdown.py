@@ -1,0 +1,117 @@
+"""Rules 1–4 over whole frames: statuses as at a period, board breakdowns, rankings, exceptions."""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from dashboard.domain.names import same_name
+from dashboard.domain.rules import STATUSES, Polarity, Status, pct, rate_frame
+
+COUNT_COLUMNS = {
+    "red": Status.RED,
+    "amber": Status.AMBER,
+    "green": Status.GREEN,
+    "data_awaited": Status.DATA_AWAITED,
+}
+BREAKDOWN_COLUMNS = ["theme_board", "targets", *COUNT_COLUMNS, *(f"{c}_pct" for c in COUNT_COLUMNS)]
+BASES = ("all", "rated")
+
+
+def status_as_at(targets: pd.DataFrame, values: pd.DataFrame, as_at: date | None = None) -> pd.DataFrame:
+    """Rule 2: one row per target with its most recent row ending on or before as_at, and its status."""
+    out = targets.merge(latest_rows(values, as_at), on="target_id", how="left")
+    out["status"] = rate_frame(out)
+    return out
+
+
+def latest_rows(values: pd.DataFrame, as_at: date | None = None) -> pd.DataFrame:
+    """Each target's most recent row ending on or before as_at (every row when None): rule 2's selection."""
+    rows = values if as_at is None else values[values["period_end"] <= as_at]
+    return rows.sort_values(["target_id", "period_end"]).drop_duplicates("target_id", keep="last")
+
+
+def board_breakdown(statuses: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Rule 3: per board and in total, counts of each status and each as % of the board's targets."""
+    boards = []
+    order = statuses.drop_duplicates("theme_board")["theme_board"].tolist()
+    for board in order:
+        boards.append({"theme_board": board, **_counts(statuses[statuses["theme_board"] == board]["status"])})
+    total = _counts(statuses["status"])
+    return pd.DataFrame(boards, columns=BREAKDOWN_COLUMNS), total
+
+
+def _counts(status: pd.Series) -> dict:
+    n = int(len(status))
+    counts = {name: int((status == s.value).sum()) for name, s in COUNT_COLUMNS.items()}
+    return {"targets": n, **counts, **{f"{name}_pct": pct(c, n) for name, c in counts.items()}}
+
+
+def rank_boards(breakdown: pd.DataFrame, basis: str = "all") -> pd.DataFrame:
+    """Rule 4: by green-plus-amber share, highest first; ties by red share, lowest first; then by name."""
+    if basis not in BASES:
+        raise ValueError(f"basis must be one of {', '.join(BASES)}")
+    rows = []
+    for b in breakdown.itertuples(index=False):
+        denominator = b.targets if basis == "all" else b.targets - b.data_awaited
+        share = Fraction(b.green + b.amber, denominator) if denominator else None
+        red = Fraction(b.red, denominator) if denominator else None
+        rows.append(
+            {
+                "theme_board": b.theme_board,
+                "green_amber_pct": pct(b.green + b.amber, denominator) if denominator else None,
+                "red_pct": pct(b.red, denominator) if denominator else None,
+                "targets": int(b.targets),
+                "rated": int(b.targets - b.data_awaited),
+                "_key": (share is None, -(share or 0), red or 0, b.theme_board.casefold()),
+            }
+        )
+    rows.sort(key=lambda r: r["_key"])
+    for rank, row in enumerate(rows, start=1):
+        row["rank"] = rank
+        del row["_key"]
+    return pd.DataFrame(rows, columns=["rank", "theme_board", "green_amber_pct", "red_pct", "targets", "rated"])
+
+
+def bases_disagree(breakdown: pd.DataFrame) -> list[str]:
+    """Boards whose place differs between the two bases (empty when both bases give one order)."""
+    all_ = rank_boards(breakdown, "all").set_index("theme_board")["rank"]
+    rated = rank_boards(breakdown, "rated").set_index("theme_board")["rank"]
+    return [board for board in all_.index if all_[board] != rated[board]]
+
+
+def exceptions(statuses: pd.DataFrame, status: Status = Status.RED, board: str | None = None) -> pd.DataFrame:
+    """Targets at one status, worst shortfall first within each board: the exception report."""
+    rows = statuses[statuses["status"] == status.value]
+    if board is not None:
+        rows = rows[same_name(rows["theme_board"], board)]
+    return worst_first(rows)
+
+
+STATUS_ORDER = {s.value: i for i, s in enumerate(STATUSES)}  # red first
+
+
+def worst_first(rows: pd.DataFrame) -> pd.DataFrame:
+    """Targets in the order a chair reads them, with their shortfall_pct: board by board as the partnership
+    lists them; within a board red → amber → green → data awaited, and the worst shortfall first within each."""
+    rows = rows.assign(shortfall_pct=shortfall_frame(rows), _order=rows["status"].map(STATUS_ORDER))
+    ordered = rows.sort_values(
+        ["board_position", "_order", "shortfall_pct", "position"],
+        ascending=[True, True, False, True],
+        na_position="last",
+        kind="stable",
+    )
+    return ordered.drop(columns="_order").reset_index(drop=True)
+
+
+def shortfall_frame(rows: pd.DataFrame) -> pd.Series:
+    """How far each actual is behind target, as % of |target| (negative when ahead)."""
+    actual = pd.to_numeric(rows["actual"], errors="coerce")
+    target = pd.to_numeric(rows["target_value"], errors="coerce")
+    sign = np.where(rows["polarity"] == Polarity.LOWER_IS_BETTER.value, -1.0, 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = sign * (target - actual) / target.abs() * 100.0
+    return out.where(target != 0).round(1)

@@ -1,0 +1,368 @@
+"""What the pages show, as plain frames and sentences: headers with status words, links, the rows of each list.
+No streamlit here; the pages only lay these out."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from dashboard.domain.missing import missing
+from dashboard.domain.names import same_name
+from dashboard.domain.rules import DEFAULT_POLARITY, DEFAULT_TOLERANCE_PCT, STATUS_SYMBOL, Status, status_label
+from dashboard.domain.words import plural
+from dashboard.read.breakdown import COUNT_COLUMNS, bases_disagree, exceptions, rank_boards, worst_first
+from dashboard.read.movement import DIRECTION_ARROW, Direction
+from dashboard.read.quality import DEFAULT_FREQUENCY
+
+NO_DATA_MESSAGE = (
+    "No data yet. Upload the quarter's CSV or Excel file on the Upload page, "
+    "or load the sample partnership with `laa demo` on the command line."
+)
+# for those who cannot upload: the Upload page is not theirs to open
+NO_DATA_YET_MESSAGE = "No data yet. The figures appear here once the partnership's analyst uploads the quarter's file."
+
+
+def count_header(column: str) -> str:
+    status = COUNT_COLUMNS[column]
+    return f"{STATUS_SYMBOL[status]} {status.value.capitalize()}"
+
+
+def tile_label(key: str, pct: float | None) -> str:
+    """'Targets', '✖ Red · 34.6%', '… Awaited · 15.4%': a mix tile's label (movement.headline's keys), short
+    enough for five tiles on one row at desktop width and two to a row on a phone."""
+    if key == "targets":
+        return "Targets"
+    return f"{count_header(key).replace('Data awaited', 'Awaited')} · {pct or 0.0:.1f}%"
+
+
+def mix_caption(as_at: str, earlier: str | None, board: str | None = None) -> str:
+    """The line above a mix's tiles (escaped Markdown): whose targets, as at when, shares of what, change since
+    when; the partnership's when board is None."""
+    since = f"; the change since {earlier}" if earlier else f" ({as_at} is the first quarter held)"
+    if board is None:
+        return f"Targets by status as at {as_at}, with each status's share of all targets{since}."
+    return (
+        f"{md_escape(board)}'s targets by status as at {as_at}, with each status's share of the board's targets{since}."
+    )
+
+
+def breakdown_table(boards: pd.DataFrame, total: dict) -> pd.DataFrame:
+    """Haringey's Table 1 and Table 2 side by side with a Total row; every status column headed by its word."""
+    frame = pd.concat([boards, pd.DataFrame([{"theme_board": "Total", **total}])], ignore_index=True)
+    out = pd.DataFrame({"Theme board": frame["theme_board"], "Targets": frame["targets"].astype(int)})
+    for column in COUNT_COLUMNS:
+        out[count_header(column)] = frame[column].astype(int)
+    for column in COUNT_COLUMNS:
+        out[f"{count_header(column)} %"] = frame[f"{column}_pct"].astype(float)
+    return out
+
+
+def breakdown_cell_status(header: str) -> Status | None:
+    """Which status a breakdown column shows (for colouring its cells), from its header."""
+    for column, status in COUNT_COLUMNS.items():
+        if header.startswith(count_header(column)):
+            return status
+    return None
+
+
+BASIS_LABELS = {"all": "All targets", "rated": "Rated targets only"}
+OTHER_BASIS = {"all": "rated", "rated": "all"}
+
+
+def ranking_table(boards: pd.DataFrame, basis: str) -> pd.DataFrame:
+    """Rule 4 on the chosen basis, with each board's place on the other basis beside it."""
+    ranked = rank_boards(boards, basis)
+    other = OTHER_BASIS[basis]
+    elsewhere = rank_boards(boards, other).set_index("theme_board")["rank"]
+    return pd.DataFrame(
+        {
+            "Rank": ranked["rank"].astype(int),
+            "Theme board": ranked["theme_board"],
+            "✔▲ Green or amber %": ranked["green_amber_pct"],
+            "✖ Red %": ranked["red_pct"],
+            "Targets": ranked["targets"].astype(int),
+            "Rated": ranked["rated"].astype(int),
+            f"Rank on {BASIS_LABELS[other].lower()}": ranked["theme_board"].map(elsewhere).astype(int),
+        }
+    )
+
+
+def ranking_sentence(basis: str) -> str:
+    if basis == "all":
+        of = "of all their targets (a data-awaited target counts against its board, as the Haringey auditors counted)"
+    else:
+        of = "of their rated targets only (data-awaited targets are left out)"
+    return (
+        f"Boards are ranked by the share of targets green or amber, {of}; "
+        "ties go to the lower red share, then to the name."
+    )
+
+
+def bases_note(boards: pd.DataFrame, basis: str) -> str:
+    """Whether the other basis orders the boards differently, naming that other order in full."""
+    moved = bases_disagree(boards)
+    other = OTHER_BASIS[basis]
+    name = BASIS_LABELS[other].lower()
+    if not moved:
+        return f"Ranking on {name} gives the same order."
+    order = rank_boards(boards, other)["theme_board"].tolist()
+    return (
+        f"Ranked on {name} instead, the order is: {', '.join(order)} "
+        f"({plural(len(moved), 'board')} in a different place: {', '.join(moved)})."
+    )
+
+
+def ranking_line(row) -> str:
+    """'1 · Wellbeing — ✔▲ 71.4% · ✖ 7.1%': one ranked board, as Markdown with its name escaped."""
+    if row.green_amber_pct is None or pd.isna(row.green_amber_pct):
+        return f"{int(row.rank)} · {md_escape(row.theme_board)} — no rated targets"
+    return f"{int(row.rank)} · {md_escape(row.theme_board)} — ✔▲ {row.green_amber_pct:.1f}% · ✖ {row.red_pct:.1f}%"
+
+
+def signed(change: int | None) -> str | None:
+    """'+4', '-1', '0': a change with its sign written, since a screen reader does not read the arrow beside it."""
+    return None if change is None else f"{change:+d}" if change else "0"
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&^])")
+
+
+# Streamlit's Markdown turns bare addresses (http://…, www.…, name@host) into links after escapes are read, so a
+# word joiner (U+2060, invisible) after each ':', '@' and 'www' keeps them text.
+_AUTOLINKED = re.compile(r"(:|@|(?i:www))")
+
+
+def md_escape(text) -> str:
+    """Data placed inside Markdown shows as the literal text: no links, HTML, LaTeX, emoji or colour directives."""
+    if text is None or (isinstance(text, float) and text != text):
+        return ""
+    return _AUTOLINKED.sub("\\1\u2060", _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)))
+
+
+ECHO_LIMIT = 40
+
+
+def echoed(text: str) -> str:
+    """Something a visitor put in the address, quoted for a message: at most ECHO_LIMIT characters, escaped so
+    that nothing in it renders as a link, an image or formatting."""
+    short = text if len(text) <= ECHO_LIMIT else text[: ECHO_LIMIT - 1] + "…"
+    return md_escape(f"“{short}”")
+
+
+def no_page_sentence(path: str) -> str:
+    """'There is no page at /users': an address a visitor asked for, at most ECHO_LIMIT characters, escaped so that
+    nothing in it renders as a link or formatting."""
+    short = path if len(path) <= ECHO_LIMIT else path[: ECHO_LIMIT - 1] + "…"
+    return f"There is no page at {md_escape('/' + short)}"
+
+
+def number(value) -> str:
+    if missing(value):
+        return ""
+    value = float(value)
+    return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def board_targets(
+    statuses: pd.DataFrame,
+    board: str,
+    show_all: bool = False,
+    target_types: list[str] | None = None,
+    lead_partners: list[str] | None = None,
+) -> pd.DataFrame:
+    """One board's targets for its chair, in the statuses' columns plus shortfall_pct: red only, worst
+    shortfall first (exception mode), or every status red → amber → green → data awaited; filtered by target
+    type and lead partner when given. The page's table and its exports both show exactly these."""
+    if show_all:
+        rows = worst_first(statuses[same_name(statuses["theme_board"], board)])
+    else:
+        rows = exceptions(statuses, Status.RED, board)
+    if target_types:
+        rows = rows[rows["target_type"].isin(target_types)]
+    if lead_partners:
+        rows = rows[rows["lead_partner"].isin(lead_partners)]
+    return rows.reset_index(drop=True)
+
+
+def unknown_filters_sentence(board: str, target_types: list[str], lead_partners: list[str]) -> str:
+    """'No target of Children's Trust has the lead partner “Nobody”, so that filter is left out.': filters an
+    address asked for that match none of the board's targets, quoted and escaped as echoed does."""
+    asked = []
+    if target_types:
+        asked.append(f"the target type {' or '.join(echoed(t) for t in target_types)}")
+    if lead_partners:
+        asked.append(f"the lead partner {' or '.join(echoed(p) for p in lead_partners)}")
+    filters = "those filters are" if len(target_types) + len(lead_partners) > 1 else "that filter is"
+    return f"No target of {md_escape(board)} has {' or '.join(asked)}, so {filters} left out."
+
+
+def board_targets_title(rows: pd.DataFrame, show_all: bool) -> str:
+    """'9 red targets', '26 targets': what the board page and its exports hold."""
+    return plural(len(rows), "target" if show_all else "red target")
+
+
+def board_table(rows: pd.DataFrame, compared: pd.DataFrame, trends: dict[int, list]) -> pd.DataFrame:
+    """The chair's table of board_targets rows: status with its word, direction of travel, trend."""
+    directions = compared.set_index("target_id")["direction"]
+    return pd.DataFrame(
+        {
+            "target_id": rows["target_id"].astype(int),
+            "Code": rows["indicator_code"],
+            "Status": [status_label(s) for s in rows["status"]],
+            "Direction": [
+                DIRECTION_ARROW[Direction(directions.get(t, Direction.UNKNOWN.value))] for t in rows["target_id"]
+            ],
+            "Target": pd.to_numeric(rows["target_value"], errors="coerce"),
+            "Actual": pd.to_numeric(rows["actual"], errors="coerce"),
+            "Shortfall %": rows["shortfall_pct"],
+            "Trend": [trends.get(int(t), []) for t in rows["target_id"]],
+            "Period": rows["period_label"].fillna(""),
+            "Type": rows["target_type"].fillna(""),
+            "Lead partner": rows["lead_partner"].fillna(""),
+            "Indicator": rows["indicator_name"].fillna(""),
+            "Commentary": rows["commentary"].fillna(""),
+            "Remedial action": rows["remedial_action"].fillna(""),
+        }
+    ).reset_index(drop=True)
+
+
+def board_options(targets: pd.DataFrame) -> list[str]:
+    return targets.sort_values("board_position")["theme_board"].drop_duplicates().tolist()
+
+
+def target_options(targets: pd.DataFrame) -> list[str]:
+    return targets["indicator_code"].tolist()
+
+
+def target_caption(target: pd.Series) -> dict[str, str]:
+    """The settings of one target, each as text."""
+    polarity = target.get("polarity")
+    tolerance = target.get("tolerance_pct")
+    return {
+        "Theme board": str(target["theme_board"]),
+        "Type": _text(target.get("target_type")) or "not given",
+        "Lead partner": _text(target.get("lead_partner")) or "not given",
+        "Polarity": _text(polarity).replace("_", " ")
+        or f"not given ({DEFAULT_POLARITY.value.replace('_', ' ')} assumed)",
+        "Amber band": f"{number(tolerance if _text(tolerance) else DEFAULT_TOLERANCE_PCT)}% of target",
+        "Reported": _text(target.get("frequency")) or DEFAULT_FREQUENCY.value,
+        "Unit": _text(target.get("unit")) or "–",
+    }
+
+
+def periods_table(versions: pd.DataFrame) -> pd.DataFrame:
+    """Every period's current figures and status, oldest first."""
+    current = versions[versions["is_current"].astype(bool)].sort_values("period_end")
+    return pd.DataFrame(
+        {
+            "Period": current["period_label"],
+            "Target": pd.to_numeric(current["target_value"], errors="coerce"),
+            "Actual": pd.to_numeric(current["actual"], errors="coerce"),
+            "Status": [status_label(s) for s in current["status"]],
+            "Commentary": current["commentary"].fillna(""),
+            "Remedial action": current["remedial_action"].fillna(""),
+            "Upload": [f"batch {int(b)}" for b in current["batch_id"]],
+        }
+    ).reset_index(drop=True)
+
+
+def version_state(row) -> str:
+    if row.get("rolled_back_at") is not None and not pd.isna(row.get("rolled_back_at")):
+        return "rolled back"
+    return "current" if bool(row["is_current"]) else "superseded"
+
+
+def versions_table(versions: pd.DataFrame, corrected_only: bool = True) -> pd.DataFrame:
+    """Every stored version (when, by whom, which upload), oldest first; by default only corrected periods."""
+    rows = versions
+    if corrected_only:
+        counts = versions.groupby("period_end")["value_id"].transform("count")
+        rows = versions[counts > 1]
+    return pd.DataFrame(
+        {
+            "Period": rows["period_label"],
+            "Actual": pd.to_numeric(rows["actual"], errors="coerce"),
+            "Target": pd.to_numeric(rows["target_value"], errors="coerce"),
+            "Status": [status_label(s) for s in rows["status"]],
+            "Version": [version_state(r) for r in rows.to_dict("records")],
+            "Recorded at": [_when(t) for t in rows["recorded_at"]],
+            "By": rows["recorded_by"],
+            "Upload": [f"batch {int(b)}: {f}" for b, f in zip(rows["batch_id"], rows["file_name"], strict=True)],
+            "Commentary": rows["commentary"].fillna(""),
+        }
+    ).reset_index(drop=True)
+
+
+def batches_table(batches: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Batch": batches["id"].astype(int),
+            "Uploaded at": [_when(t) for t in batches["uploaded_at"]],
+            "By": batches["uploaded_by"],
+            "File": batches["file_name"],
+            "Rows new": batches["rows_new"].astype(int),
+            "Rows changed": batches["rows_changed"].astype(int),
+            "Rows unchanged": batches["rows_unchanged"].astype(int),
+            "Targets new": batches["targets_new"].fillna(0).astype(int),
+            "Rolled back": [
+                "" if t is None or pd.isna(t) else f"{_when(t)} by {b}"
+                for t, b in zip(batches["rolled_back_at"], batches["rolled_back_by"], strict=True)
+            ],
+        }
+    )
+
+
+def batch_labels(batches: pd.DataFrame) -> dict[int, str]:
+    """'Batch 3 · q3.csv · 2026-11-25 10:04:11 · by analyst · 12 rows new, 3 changed': for the rollback picker."""
+    return {
+        int(r["id"]): (
+            f"Batch {int(r['id'])} · {r['file_name']} · {_when(r['uploaded_at'])} · by {r['uploaded_by']} · "
+            f"{int(r['rows_new'])} rows new, {int(r['rows_changed'])} changed"
+        )
+        for r in batches.to_dict("records")
+    }
+
+
+def status_moves_table(moves: pd.DataFrame) -> pd.DataFrame:
+    """A preview's status moves as the pages list them: each target's status now and after, words and symbols."""
+    return moves.assign(
+        before=[status_label(b) if b else "new target" for b in moves["before"]],
+        after=[status_label(a) for a in moves["after"]],
+    ).rename(
+        columns={
+            "area": "Area",
+            "indicator_code": "Code",
+            "indicator_name": "Indicator",
+            "theme_board": "Theme board",
+            "before": "Status now",
+            "after": "Status after",
+            "move": "Move",
+        }
+    )
+
+
+def literal_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every text cell escaped, for a table that renders Markdown (st.table): data shows as written."""
+    return frame.map(lambda v: md_escape(v) if isinstance(v, str) else v)
+
+
+def rollback_choices(batches: pd.DataFrame) -> list[int]:
+    """Batches that can still be rolled back, newest first."""
+    live = batches[batches["rolled_back_at"].isna()]
+    return [int(b) for b in live["id"]]
+
+
+def _when(value) -> str:
+    if missing(value):
+        return ""
+    try:
+        return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M:%S")
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _text(value) -> str:
+    if missing(value):
+        return ""
+    return str(value).strip()
