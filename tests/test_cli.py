@@ -490,12 +490,12 @@ def test_laa_serve_gives_the_server_absolute_paths_under_the_callers_directory(t
 
 
 def _break_the_summary(monkeypatch) -> None:
-    import dashboard.cli
+    import dashboard.read.breakdown
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("the breakdown fell over")
 
-    monkeypatch.setattr(dashboard.cli.commands.breakdown, "board_breakdown", broken)
+    monkeypatch.setattr(dashboard.read.breakdown, "board_breakdown", broken)
 
 
 def test_an_unforeseen_error_is_one_line_and_its_traceback_goes_to_the_log(demo, monkeypatch, log_file):

@@ -1,0 +1,372 @@
+"""The commands that read the partnership's position: `laa summary`, `ranking`, `exceptions`, `history`,
+`areas`, `batches`."""
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from sqlalchemy import Engine
+
+    from dashboard.domain.periods import Period
+    from dashboard.read.position import Position
+
+from dashboard.cli.base import (
+    AreaOpt,
+    AsAtOpt,
+    Format,
+    FormatOpt,
+    UserError,
+    as_at_label,
+    as_at_of,
+    emit,
+    engine_of,
+    read_query,
+)
+
+
+def summary(ctx: typer.Context, fmt: FormatOpt = Format.table, area: AreaOpt = None, as_at: AsAtOpt = None) -> None:
+    """The breakdown per theme board: counts and percentages of red, amber, green and data awaited."""
+    import pandas as pd
+
+    from dashboard.domain.output import plain, records
+    from dashboard.read import breakdown
+    from dashboard.read.position import load_position
+
+    position = load_position(engine_of(ctx), area)
+    period = as_at_of(ctx, as_at, position) or position.latest_quarter()
+    boards, total = breakdown.board_breakdown(position.statuses(period))
+    payload = {
+        "as_at": as_at_label(period),
+        "area": position.area,
+        "boards": records(boards, list(boards.columns)),
+        "total": {k: plain(v) for k, v in total.items()},
+    }
+    frame = pd.concat([boards, pd.DataFrame([{"theme_board": "Total", **total}])], ignore_index=True)
+    headers = {
+        "theme_board": "Theme board",
+        "targets": "Targets",
+        "data_awaited": "Data awaited",
+        "data_awaited_pct": "Awaited %",  # "Data awaited %" would take the table past 100 columns
+    }
+    headers |= {c: c.title() for c in ("red", "amber", "green")}
+    headers |= {f"{c}_pct": f"{c.title()} %" for c in ("red", "amber", "green")}
+    as_at_text = period.label if period else "the latest period held"
+    emit(fmt, payload, frame, headers, footer=f"\n{position.area}, as at {as_at_text}")
+
+
+def ranking(
+    ctx: typer.Context,
+    basis: Annotated[
+        str, typer.Option(help="all: data-awaited targets count in the denominator; rated: left out")
+    ] = "all",
+    fmt: FormatOpt = Format.table,
+    area: AreaOpt = None,
+    as_at: AsAtOpt = None,
+) -> None:
+    """Boards ranked by the share of targets green or amber; ties by red share, then name."""
+    from dashboard.domain.output import records
+    from dashboard.read import breakdown
+    from dashboard.read.position import load_position
+
+    if basis not in breakdown.BASES:
+        raise UserError(f"--basis {basis!r}: use all or rated")
+    position = load_position(engine_of(ctx), area)
+    period = as_at_of(ctx, as_at, position) or position.latest_quarter()
+    boards, _ = breakdown.board_breakdown(position.statuses(period))
+    other = "rated" if basis == "all" else "all"
+    ranked, others = breakdown.rank_boards(boards, basis), breakdown.rank_boards(boards, other)
+    moved = breakdown.bases_disagree(boards)
+    payload = {
+        "as_at": as_at_label(period),
+        "area": position.area,
+        "basis": basis,
+        "ranking": records(ranked, list(ranked.columns)),
+        "bases_agree": not moved,
+        "boards_placed_differently": moved,
+        "other_basis": other,
+        "other_basis_ranking": records(others, list(others.columns)),
+    }
+    # Both orders side by side: each board's place on the other basis is a column of its own.
+    shown = ranked.assign(other_basis_rank=ranked["theme_board"].map(others.set_index("theme_board")["rank"]))
+    headers = {
+        "rank": "Rank",
+        "theme_board": "Theme board",
+        "green_amber_pct": "Green+amber %",
+        "red_pct": "Red %",
+        "targets": "Targets",
+        "rated": "Rated",
+        "other_basis_rank": OTHER_RANK_HEADING[basis],
+    }
+    emit(fmt, payload, shown, headers, footer=_ranking_note(basis, others, moved))
+
+
+BASIS_WORDS = {"all": "all targets", "rated": "rated targets only (data awaited left out)"}
+OTHER_RANK_HEADING = {"all": "Rank if rated only", "rated": "Rank on all targets"}
+
+
+def _ranking_note(basis: str, others: "pd.DataFrame", moved: list[str]) -> str:
+    """Name the basis of the table's order, then give the other basis's whole order, named as such."""
+    other = "rated" if basis == "all" else "all"
+    note = f"\nRanked by % green or amber of {BASIS_WORDS[basis]}; ties by lower red %, then name."
+    if not moved:
+        return f"{note}\nOn {BASIS_WORDS[other]} the order is the same."
+    return f"{note}\nOn {BASIS_WORDS[other]} the order is: {', '.join(others['theme_board'])}."
+
+
+EXCEPTION_COLUMNS = [
+    "indicator_code",
+    "indicator_name",
+    "theme_board",
+    "status",
+    "period",
+    "target",
+    "actual",
+    "commentary",
+    "remedial_action",
+    "lead_partner",
+]
+
+
+def exceptions_(
+    ctx: typer.Context,
+    board: Annotated[str | None, typer.Option(help="one theme board (default: all)")] = None,
+    status: Annotated[str, typer.Option(help="red, amber, green or data awaited")] = "red",
+    fmt: FormatOpt = Format.table,
+    area: AreaOpt = None,
+    as_at: AsAtOpt = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="write the board paper to a .pdf, .xlsx or .csv file (not the table)"),
+    ] = None,
+) -> None:
+    """The exception report: targets at one status (red by default) with commentary and remedial action.
+
+    With --output, the board paper of exactly these targets is written and one line says what it holds."""
+    from dashboard.domain.names import find_name
+    from dashboard.domain.output import records
+    from dashboard.domain.rules import parse_status, status_label
+    from dashboard.papers import reports
+    from dashboard.read import breakdown
+    from dashboard.read.position import load_position
+
+    wanted = parse_status(status)
+    if wanted is None:
+        raise UserError(f"--status {status!r}: use red, amber, green or data awaited")
+    position = load_position(engine_of(ctx), area)
+    period = as_at_of(ctx, as_at, position) or position.latest_quarter()
+    if board is not None:
+        boards = position.targets["theme_board"].unique().tolist()
+        board = find_name(boards, board) or _no_such_board(board, boards)
+    rows = breakdown.exceptions(position.statuses(period), wanted, board)
+    signed = _sign_off_sentence(engine_of(ctx), position, period, board)
+    if output is not None:
+        _write_report(output, position, period, board, rows, reports.describe(len(rows), wanted), signed)
+        return
+    rows = rows.rename(columns={"period_label": "period", "target_value": "target"})
+    payload = {
+        "as_at": as_at_label(period),
+        "area": position.area,
+        "status": wanted.value,
+        "exceptions": records(rows, EXCEPTION_COLUMNS),
+    }
+    if board is not None:
+        payload["sign_off"] = signed
+    shown = rows[
+        [
+            "indicator_code",
+            "indicator_name",
+            "theme_board",
+            "period",
+            "target",
+            "actual",
+            "lead_partner",
+            "commentary",
+        ]
+    ]
+    title = f"\n{len(rows)} target(s) {status_label(wanted)}" + (f". {signed}." if signed else "")
+    emit(fmt, payload, rows[EXCEPTION_COLUMNS] if fmt is Format.csv else shown, footer=title)
+
+
+def _no_such_board(board: str, boards: list[str]) -> NoReturn:
+    raise UserError(f"--board {board!r}: no such theme board (boards: {', '.join(boards)})")
+
+
+def _sign_off_sentence(
+    engine: "Engine", position: "Position", period: "Period | None", board: str | None
+) -> str | None:
+    """Whether the board's quarter is signed off, and by whom; None for a report of every board."""
+    from dashboard.read.movement import resolve_as_at
+    from dashboard.write.signoff import sign_off_sentence, signed_off
+
+    if board is None:
+        return None
+    quarter = resolve_as_at(position, period)
+    if quarter is None:
+        return None
+    return sign_off_sentence(signed_off(engine, position.area, board, quarter), board, quarter)
+
+
+def _write_report(
+    path: Path,
+    position,
+    period: "Period | None",
+    board: str | None,
+    rows: "pd.DataFrame",
+    what: str,
+    sign_off_sentence: str | None = None,
+) -> None:
+    """The board paper of exactly `rows`, as the file's extension says; one line on stdout, not the table."""
+    from dashboard.domain.output import visible_controls
+    from dashboard.papers import reports
+
+    makers = {".pdf": reports.paper_pdf, ".xlsx": reports.paper_xlsx, ".csv": reports.paper_csv}
+    make = makers.get(path.suffix.lower())
+    if make is None:
+        raise UserError(f"--output {path.name!r}: name a .pdf, .xlsx or .csv file")
+    paper = reports.board_paper(position, period, board, rows, what, sign_off=sign_off_sentence)
+    try:
+        path.write_bytes(make(paper))
+    except OSError as exc:
+        raise UserError(f"--output {str(path)!r}: cannot write the file ({exc.strerror})") from exc
+    typer.echo(visible_controls(f"wrote {path}: {paper.summary()}"))
+
+
+def history(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="the indicator code, e.g. 'NI 117'")],
+    fmt: FormatOpt = Format.table,
+    area: AreaOpt = None,
+) -> None:
+    """Every period and every stored version of one target."""
+    from dashboard.domain.output import plain, records
+    from dashboard.read.position import load_position, target_history
+
+    engine = engine_of(ctx)
+    position = load_position(engine, area)
+    try:
+        target, versions = target_history(engine, position, code)
+    except LookupError as exc:
+        raise UserError(str(exc.args[0])) from exc
+    versions = versions.rename(columns={"period_label": "period", "target_value": "target", "is_current": "current"})
+    versions["current"] = versions["current"].astype(bool)
+    versions["rolled_back"] = versions["rolled_back_at"].notna()
+    columns = [
+        "period",
+        "target",
+        "actual",
+        "status",
+        "commentary",
+        "recorded_at",
+        "current",
+        "batch_id",
+        "recorded_by",
+        "rolled_back",
+    ]
+    payload = {
+        "indicator_code": target["indicator_code"],
+        "indicator_name": plain(target["indicator_name"]),
+        "theme_board": target["theme_board"],
+        "area": position.area,
+        "history": records(versions, columns),
+    }
+    footer = f"\n{target['indicator_code']} {plain(target['indicator_name']) or ''} ({target['theme_board']})"
+    if fmt is Format.table:
+        emit(fmt, payload, _history_table(versions), HISTORY_HEADINGS, footer=footer)
+    else:
+        emit(fmt, payload, versions[columns], footer=footer)
+
+
+HISTORY_HEADINGS = {
+    "period": "Period",
+    "target": "Target",
+    "actual": "Actual",
+    "status": "Status",
+    "version": "Version",
+    "recorded": "Recorded",
+    "batch_id": "Batch",
+    "recorded_by": "By",
+    "commentary": "Commentary",
+}
+
+
+def _history_table(versions: "pd.DataFrame") -> "pd.DataFrame":
+    """The table view: one word for each version's state and the commentary last, where shortening it shows."""
+    import pandas as pd
+
+    state = [
+        "rolled back" if undone else "current" if now else "replaced"
+        for undone, now in zip(versions["rolled_back"], versions["current"], strict=True)
+    ]
+    recorded = pd.to_datetime(versions["recorded_at"]).dt.strftime("%Y-%m-%d")
+    return versions.assign(version=state, recorded=recorded)[list(HISTORY_HEADINGS)]
+
+
+def areas(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
+    """The partnership areas held, each with its number of theme boards and targets: the names --area takes."""
+    from dashboard.domain.output import records
+    from dashboard.store.queries import areas_frame
+
+    frame = read_query(engine_of(ctx), areas_frame)
+    emit(
+        fmt,
+        {"areas": records(frame, list(frame.columns))},
+        frame,
+        {"area": "Area", "theme_boards": "Theme boards", "targets": "Targets"},
+    )
+
+
+def batches(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
+    """Every upload batch, newest first: who, when, which file, what it changed."""
+    from dashboard.domain.output import records
+    from dashboard.store.queries import batches_frame
+
+    frame = read_query(engine_of(ctx), batches_frame)
+    columns = [
+        "id",
+        "uploaded_at",
+        "uploaded_by",
+        "file_name",
+        "rows_new",
+        "rows_changed",
+        "rows_unchanged",
+        "targets_new",
+        "targets_changed",
+        "rolled_back_at",
+        "rolled_back_by",
+    ]
+    if fmt is not Format.table:
+        emit(fmt, {"batches": records(frame, columns)}, frame[columns])
+        return
+    footer = "\nNew and Changed count the rows each upload added or changed; --format csv gives every column."
+    emit(fmt, {}, _batches_table(frame), BATCH_HEADINGS, footer=footer)
+
+
+BATCH_HEADINGS = {
+    "id": "Batch",
+    "uploaded": "Uploaded",
+    "uploaded_by": "By",
+    "file_name": "File",
+    "rows_new": "New",
+    "rows_changed": "Changed",
+    "targets_new": "New targets",
+    "rolled_back": "Rolled back",
+}
+
+
+def _batches_table(frame: "pd.DataFrame") -> "pd.DataFrame":
+    """The columns a reader needs, narrow enough for an 80 to 100 column terminal: minutes tell uploads apart."""
+    import pandas as pd
+
+    if frame.empty:
+        return frame
+    undone = pd.to_datetime(frame["rolled_back_at"])
+    return frame.assign(
+        uploaded=pd.to_datetime(frame["uploaded_at"]).dt.strftime("%Y-%m-%d %H:%M"),
+        rolled_back=[
+            f"{when:%Y-%m-%d} by {who}" if pd.notna(when) else None
+            for when, who in zip(undone, frame["rolled_back_by"], strict=True)
+        ],
+    )[list(BATCH_HEADINGS)]
