@@ -11,7 +11,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from dashboard.access.accounts import add_user, disable_user
-from dashboard.access.permissions import LOCAL_ADMIN, Action, PermissionDenied, Role
+from dashboard.access.addresses import Page
+from dashboard.access.permissions import LOCAL_ADMIN, Action, Actor, PermissionDenied, Role, landing, may_open
 from dashboard.access.sessions import end_session, session_account, start_session
 from dashboard.domain.periods import parse_period
 from dashboard.read.audit import audit_trail
@@ -102,6 +103,30 @@ def test_every_role_against_every_action_through_the_package(demo, role, action)
         DONE[action](demo, actor)
     if action is not Action.REOPEN:  # the refused re-opening follows an administrator's sign-off
         assert_unchanged(demo, before)
+
+
+OPENS = {
+    Role.EXECUTIVE: set(),
+    Role.CHAIR: {Page.MY_TARGETS},
+    Role.PARTNER: {Page.MY_TARGETS, Page.UPLOAD},
+    Role.ANALYST: {Page.MY_TARGETS, Page.UPLOAD, Page.INDICATORS, Page.TARGETS, Page.AUDIT},
+    Role.ADMIN: {Page.MY_TARGETS, Page.UPLOAD, Page.INDICATORS, Page.TARGETS, Page.AUDIT, Page.USERS},
+}
+"""Beyond the four pages everyone signed in sees: the helicopter view, a board, a target, data quality."""
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_sees_the_pages_of_what_it_may_do(role):
+    actor = Actor("someone", role, frozenset({"Wellbeing"}), "NHS Haringey")
+    everyone = {Page.HELICOPTER, Page.BOARD, Page.TARGET, Page.QUALITY}
+    assert {page for page in Page if may_open(actor, page)} == everyone | OPENS[role]
+
+
+def test_a_sign_in_lands_on_the_chairs_first_board_or_the_partners_targets():
+    assert landing(Role.CHAIR, ("Children's Trust", "Wellbeing")) == "/board?board=Children%27s+Trust"
+    assert landing(Role.CHAIR) == "/"
+    assert landing(Role.PARTNER) == "/my-targets"
+    assert [landing(role) for role in (Role.EXECUTIVE, Role.ANALYST, Role.ADMIN)] == ["/", "/", "/"]
 
 
 def test_a_signed_off_quarter_refuses_the_partner_and_the_chair_until_an_analyst_reopens_it(demo):

@@ -4,9 +4,11 @@ A page hides what a role may not use, but the package refuses it too: the rule i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from dashboard.access.addresses import Page, address
 from dashboard.domain.names import name_key
 
 
@@ -68,7 +70,8 @@ QUARTERLY = frozenset({Action.SIGN_OFF, Action.REOPEN})
 
 
 class Change(StrEnum):
-    """A kind of change to the figures or targets, as the gate (dashboard/gate.py) sees each field of a plan."""
+    """A kind of change to the figures or targets, as the gate (dashboard/write/importer/gate.py) sees each field
+    of a plan."""
 
     ACTUAL = "actual"
     STATUS = "rag"
@@ -117,6 +120,33 @@ def entry_action(actor: Actor) -> Action:
     """The permission entering figures in the browser asks: a chair edits commentary and remedial action only,
     anyone else enters values."""
     return Action.EDIT_COMMENTARY if actor.role is Role.CHAIR else Action.ENTER_VALUE
+
+
+OPENS_WITH: dict[Page, frozenset[Action]] = {
+    Page.MY_TARGETS: frozenset({Action.ENTER_VALUE, Action.EDIT_COMMENTARY}),
+    Page.UPLOAD: frozenset({Action.UPLOAD}),
+    Page.INDICATORS: frozenset({Action.CHANGE_TARGET}),
+    Page.TARGETS: frozenset({Action.CHANGE_TARGET}),
+    Page.AUDIT: frozenset({Action.READ_AUDIT}),
+    Page.USERS: frozenset({Action.MANAGE_USERS}),
+}
+"""The pages a role sees only with one of these actions; every other page is open to everyone signed in."""
+
+
+def may_open(actor: Actor, page: Page) -> bool:
+    """True when the page is in the actor's navigation (its address otherwise says the role lacks it)."""
+    needs = OPENS_WITH.get(page)
+    return needs is None or any(allows(actor, action) for action in needs)
+
+
+def landing(role: Role, boards: Sequence[str] = ()) -> str:
+    """Where a sign-in without a link to follow goes: a chair to their (first) board, a partner to My targets,
+    everyone else to the helicopter view."""
+    if role is Role.CHAIR and boards:
+        return address(Page.BOARD, board=boards[0])
+    if role is Role.PARTNER:
+        return address(Page.MY_TARGETS)
+    return address(Page.HELICOPTER)
 
 
 class PermissionDenied(PermissionError):

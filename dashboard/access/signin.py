@@ -16,7 +16,7 @@ from datetime import timedelta
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import parse_qs, quote, urlencode, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import jinja2
 import markupsafe
@@ -29,7 +29,7 @@ from starlette.routing import Route
 
 from dashboard.access.accounts import MAX_NAME, Account, SignInRefused, sign_in
 from dashboard.access.passwords import MAX_PASSWORD
-from dashboard.access.permissions import Role
+from dashboard.access.permissions import landing
 from dashboard.access.sessions import COOKIE, end_session, session_account, start_session
 from dashboard.access.statement import STATEMENT
 from dashboard.store.engine import DatabaseUnusable, describe_database_error
@@ -107,15 +107,6 @@ def _render(template: str, title: str, lead: str, problem: str | None, **values:
     return page.render(title=title, lead=lead, problem=problem, statement=STATEMENT, **values)
 
 
-def landing(account: Account) -> str:
-    """Where a sign-in without a link to follow goes: a chair to their board, a partner to My targets."""
-    if account.role is Role.CHAIR and account.boards:
-        return "/board?" + urlencode({"board": account.boards[0]})
-    if account.role is Role.PARTNER:
-        return "/my-targets"
-    return "/"
-
-
 def local_path(target: str | None) -> str:
     """Where to go after signing in: a path on this server, never another site."""
     if not target or len(target) > MAX_NEXT:
@@ -163,7 +154,9 @@ class SignIn:
         except (SQLAlchemyError, DatabaseUnusable) as exc:
             log.exception("sign-in could not use the database")
             return self._page(request, describe_database_error(exc, self._url()), echoed, next_url, 503)
-        response = RedirectResponse(landing(account) if next_url == "/" else next_url, status_code=303)
+        response = RedirectResponse(
+            landing(account.role, account.boards) if next_url == "/" else next_url, status_code=303
+        )
         response.set_cookie(COOKIE, token, httponly=True, samesite="lax", secure=_https(request), path="/")
         response.delete_cookie(FORM_COOKIE, path=SIGN_IN)
         log.info("%s signed in", account.name)
@@ -310,7 +303,7 @@ class SignInGate:
                     log.exception("the sign-in gate could not use the database")
                     account = None
                 if account is not None:
-                    where = landing(account).encode("latin-1")
+                    where = landing(account.role, account.boards).encode("latin-1")
                     headers = [(k, where if k.lower() == b"location" and v == b"/" else v) for k, v in headers]
                     message = {**message, "headers": headers}
             await send(message)

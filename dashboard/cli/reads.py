@@ -29,7 +29,6 @@ from dashboard.cli.base import (
 
 def summary(ctx: typer.Context, fmt: FormatOpt = Format.table, area: AreaOpt = None, as_at: AsAtOpt = None) -> None:
     """The breakdown per theme board: counts and percentages of red, amber, green and data awaited."""
-    import pandas as pd
 
     from dashboard.domain.output import plain, records
     from dashboard.read import breakdown
@@ -44,7 +43,7 @@ def summary(ctx: typer.Context, fmt: FormatOpt = Format.table, area: AreaOpt = N
         "boards": records(boards, list(boards.columns)),
         "total": {k: plain(v) for k, v in total.items()},
     }
-    frame = pd.concat([boards, pd.DataFrame([{"theme_board": "Total", **total}])], ignore_index=True)
+    frame = breakdown.with_total(boards, total)
     headers = {
         "theme_board": "Theme board",
         "targets": "Targets",

@@ -44,6 +44,14 @@ def board_breakdown(statuses: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     return pd.DataFrame(boards, columns=BREAKDOWN_COLUMNS), total
 
 
+TOTAL = "Total"
+
+
+def with_total(boards: pd.DataFrame, total: dict) -> pd.DataFrame:
+    """The breakdown's boards with the Total row under them, as Haringey's Tables 1 and 2 are laid out."""
+    return pd.concat([boards, pd.DataFrame([{"theme_board": TOTAL, **total}])], ignore_index=True)
+
+
 def _counts(status: pd.Series) -> dict:
     n = int(len(status))
     counts = {name: int((status == s.value).sum()) for name, s in COUNT_COLUMNS.items()}

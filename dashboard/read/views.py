@@ -11,7 +11,7 @@ from dashboard.domain.missing import missing
 from dashboard.domain.names import same_name
 from dashboard.domain.rules import DEFAULT_POLARITY, DEFAULT_TOLERANCE_PCT, STATUS_SYMBOL, Status, status_label
 from dashboard.domain.words import plural
-from dashboard.read.breakdown import COUNT_COLUMNS, bases_disagree, exceptions, rank_boards, worst_first
+from dashboard.read.breakdown import COUNT_COLUMNS, bases_disagree, exceptions, rank_boards, with_total, worst_first
 from dashboard.read.movement import DIRECTION_ARROW, Direction
 from dashboard.read.quality import DEFAULT_FREQUENCY
 
@@ -49,7 +49,7 @@ def mix_caption(as_at: str, earlier: str | None, board: str | None = None) -> st
 
 def breakdown_table(boards: pd.DataFrame, total: dict) -> pd.DataFrame:
     """Haringey's Table 1 and Table 2 side by side with a Total row; every status column headed by its word."""
-    frame = pd.concat([boards, pd.DataFrame([{"theme_board": "Total", **total}])], ignore_index=True)
+    frame = with_total(boards, total)
     out = pd.DataFrame({"Theme board": frame["theme_board"], "Targets": frame["targets"].astype(int)})
     for column in COUNT_COLUMNS:
         out[count_header(column)] = frame[column].astype(int)

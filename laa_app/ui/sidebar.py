@@ -6,7 +6,8 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard.access.accounts import Account, account_by_email
-from dashboard.access.permissions import Action, Actor, allows
+from dashboard.access.addresses import Page
+from dashboard.access.permissions import Actor, may_open
 from dashboard.access.statement import STATEMENT
 from dashboard.read.views import (
     md_escape,
@@ -50,18 +51,18 @@ def sign_in_prompt() -> None:
 
 
 PAGES = {
-    HELICOPTER: ("Helicopter view", ":material/travel_explore:", None),
-    BOARD: ("Theme board", ":material/groups:", "board"),
-    TARGET: ("Target", ":material/query_stats:", "target"),
-    MY_TARGETS: ("My targets", ":material/edit_note:", "my-targets"),
-    UPLOAD: ("Upload", ":material/upload_file:", "upload"),
-    INDICATORS: ("Indicators", ":material/tune:", "indicators"),
-    TARGETS: ("Targets for the year", ":material/flag:", "targets"),
-    QUALITY: ("Data quality", ":material/rule:", "quality"),
-    AUDIT: ("Audit", ":material/history:", "audit"),
-    USERS: ("Users", ":material/manage_accounts:", "users"),
+    HELICOPTER: ("Helicopter view", ":material/travel_explore:", Page.HELICOPTER),
+    BOARD: ("Theme board", ":material/groups:", Page.BOARD),
+    TARGET: ("Target", ":material/query_stats:", Page.TARGET),
+    MY_TARGETS: ("My targets", ":material/edit_note:", Page.MY_TARGETS),
+    UPLOAD: ("Upload", ":material/upload_file:", Page.UPLOAD),
+    INDICATORS: ("Indicators", ":material/tune:", Page.INDICATORS),
+    TARGETS: ("Targets for the year", ":material/flag:", Page.TARGETS),
+    QUALITY: ("Data quality", ":material/rule:", Page.QUALITY),
+    AUDIT: ("Audit", ":material/history:", Page.AUDIT),
+    USERS: ("Users", ":material/manage_accounts:", Page.USERS),
 }
-"""Each page's script: its title, icon and address."""
+"""Each page's script: its title, icon and address (the helicopter view's is the root)."""
 
 
 def signed_out_navigation():
@@ -69,31 +70,24 @@ def signed_out_navigation():
     address, so that a bookmark opened before signing in (single sign-on lets pages through the gate) shows the
     prompt rather than Streamlit's "Page not found"."""
     prompts = [st.Page(sign_in_prompt, title="Sign in", url_path="signed-out", default=True)]
-    paths = [path for _, _, path in PAGES.values() if path is not None]
+    paths = [path.value for _, _, path in PAGES.values() if path is not Page.HELICOPTER]
     prompts += [st.Page(sign_in_prompt, title="Sign in", url_path=path) for path in paths]
     return st.navigation(prompts, position="hidden")
 
 
 def navigation(who: Actor):
     """The pages this user's role may use, shown in the sidebar; returns the page this run shows."""
-    may = {
-        MY_TARGETS: allows(who, Action.ENTER_VALUE) or allows(who, Action.EDIT_COMMENTARY),
-        UPLOAD: allows(who, Action.UPLOAD),
-        INDICATORS: allows(who, Action.CHANGE_TARGET),
-        TARGETS: allows(who, Action.CHANGE_TARGET),
-        AUDIT: allows(who, Action.READ_AUDIT),
-        USERS: allows(who, Action.MANAGE_USERS),
-    }
+    may = {script: may_open(who, path) for script, (_, _, path) in PAGES.items()}
     made = {
-        script: st.Page(script, title=title, icon=icon, url_path=path, default=script == HELICOPTER)
+        script: st.Page(script, title=title, icon=icon, url_path=path.value or None, default=script == HELICOPTER)
         for script, (title, icon, path) in PAGES.items()
-        if may.get(script, True)
+        if may[script]
     }
     # The address of a page the role lacks (a colleague's link) says so, rather than Streamlit's "Page not found".
     made |= {
-        script: st.Page(_not_for_role(title, who), title=title, url_path=path, visibility="hidden")
+        script: st.Page(_not_for_role(title, who), title=title, url_path=path.value, visibility="hidden")
         for script, (title, _, path) in PAGES.items()
-        if not may.get(script, True)
+        if not may[script]
     }
     # Streamlit's own page list puts its group headings straight inside its <ul>, which screen readers cannot
     # follow (WCAG 1.3.1): it is hidden, and the sidebar lists the pages as links, under their groups, instead.
@@ -122,7 +116,7 @@ def _no_such_pages() -> list:
     """A hidden page at each address this browser asked for that is no page of ours (/users), saying so: otherwise
     Streamlit runs the helicopter view there under its own "Page not found". Kept for the session, so that a rerun
     on that page (the sidebar's sign-out) finds it again."""
-    known = {path for _, _, path in PAGES.values()}
+    known = {path.value for _, _, path in PAGES.values()}
     ctx = get_script_run_ctx()
     asked = getattr(ctx.pages_manager, "intended_page_name", None) if ctx else None  # no public API tells it
     unknown = st.session_state.setdefault(_UNKNOWN, [])

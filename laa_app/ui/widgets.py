@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard.access.permissions import PermissionDenied
 from dashboard.domain.rules import Status
 from dashboard.papers.charts import ChartText, status_tint
-from dashboard.read.breakdown import COUNT_COLUMNS
+from dashboard.read.breakdown import COUNT_COLUMNS, TOTAL
 from dashboard.read.views import (
     breakdown_cell_status,
     literal_cells,
@@ -116,7 +116,7 @@ def style_breakdown(frame: pd.DataFrame):
     styler = frame.style.format({c: "{:.1f}" for c in frame.columns if c.endswith("%")})
     for column, css in styles.items():
         styler = styler.map(lambda _v, css=css: css, subset=[column])
-    return styler.apply(lambda row: ["font-weight: bold" if row.iloc[0] == "Total" else "" for _ in row], axis=1)
+    return styler.apply(lambda row: ["font-weight: bold" if row.iloc[0] == TOTAL else "" for _ in row], axis=1)
 
 
 def act(change) -> None:
