@@ -61,18 +61,15 @@ for held in signed.values():
         icon=":material/lock:",
     )
 
-saves = st.session_state.get("entry_saves", 0)
-key = f"entry_{position.area}_{quarter.label}_{saves}"
 mine = editable(who)
-if not widgets.only_cell_edits(key, len(table), mine):
-    # The browser sends no such state for a table of fixed rows: drop it with its widget, under a new key.
-    st.session_state["entry_saves"] = saves = saves + 1
-    key = f"entry_{position.area}_{quarter.label}_{saves}"
-    st.warning(
-        "Only the cells you may change can be changed here, and no row added or deleted: the table is shown "
-        "again as stored.",
-        icon=":material/undo:",
-    )
+key, _ = widgets.editor_key(
+    "entry",
+    f"{position.area}_{quarter.label}",
+    len(table),
+    mine,
+    "Only the cells you may change can be changed here, and no row added or deleted: the table is shown again as "
+    "stored.",
+)
 
 locked = table[OPEN].map(is_locked)
 with st.container(key="entry_grid"):  # shown at desktop widths (accessible.css)
@@ -141,7 +138,7 @@ if st.button(f"Save {plural(entry.count, 'entry', 'entries')}", type="primary", 
         st.error(f"Not saved: {plural(len(rejected.problems), 'problem')} appeared since the check.")
         st.table(literal_cells(problems_table(rejected.problems)), hide_index=True)
     else:
-        st.session_state["entry_saves"] = saves + 1
+        st.session_state["entry_saves"] = st.session_state.get("entry_saves", 0) + 1
         st.session_state["entry_done"] = (
             f"Saved {plural(entry.count, 'entry', 'entries')} for {quarter.label} as batch {stored.batch_id}, "
             f"entered in the browser by {md_escape(who.name)}."

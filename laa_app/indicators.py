@@ -20,12 +20,13 @@ if done := st.session_state.pop("indicators_done", None):
 
 table = settings_table(position)
 editable = list(SETTINGS.values())
-saves = st.session_state.get("indicators_saves", 0)
-key = f"indicators_{position.area}_{saves}"
-if not widgets.only_cell_edits(key, len(table), editable):
-    st.session_state["indicators_saves"] = saves = saves + 1
-    key = f"indicators_{position.area}_{saves}"
-    st.warning("Only the settings can be changed here, and no row added or deleted: the table is shown again.")
+key, _ = widgets.editor_key(
+    "indicators",
+    position.area,
+    len(table),
+    editable,
+    "Only the settings can be changed here, and no row added or deleted: the table is shown again.",
+)
 edited = widgets.fixed_rows_editor(
     table,
     key,

@@ -34,13 +34,16 @@ if st.button("Copy each target's last target forward into the empty cells", key=
     st.session_state["targets_copied"] = (label, saves)
 copied = st.session_state.get("targets_copied") == (label, saves)
 shown = copied_forward(table) if copied else table
-key = f"targets_{position.area}_{label}_{saves}_{int(copied)}"
 editable = [*QUARTERS, "Annual"]
-if not widgets.only_cell_edits(key, len(shown), editable):
-    st.session_state["targets_saves"] = saves = saves + 1
-    key = f"targets_{position.area}_{label}_{saves}_0"
+key, refused = widgets.editor_key(
+    "targets",
+    f"{position.area}_{label}_{int(copied)}",
+    len(shown),
+    editable,
+    "Only the year's figures can be changed here, and no row added or deleted: the table is shown again.",
+)
+if refused:
     shown = table
-    st.warning("Only the year's figures can be changed here, and no row added or deleted: the table is shown again.")
 edited = widgets.fixed_rows_editor(
     shown,
     key,

@@ -11,6 +11,9 @@ if TYPE_CHECKING:
 from dashboard.cli.base import CommandGroup, Format, FormatOpt, UserError, emit, engine_of
 
 user_app = typer.Typer(cls=CommandGroup, help="Accounts: who may sign in, with which role.", no_args_is_help=True)
+RoleOpt = Annotated[str, typer.Option("--role", help="executive, chair, partner, analyst or admin")]
+BoardsOpt = Annotated[list[str] | None, typer.Option("--board", help="a board a chair chairs (again for more)")]
+PartnerOpt = Annotated[str | None, typer.Option("--partner", help="the lead partner a partner speaks for")]
 PasswordStdin = Annotated[
     bool, typer.Option("--password-stdin", help="read the password from the first line of standard input")
 ]
@@ -20,9 +23,9 @@ PasswordStdin = Annotated[
 def user_add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="the username they sign in with")],
-    role: Annotated[str, typer.Option("--role", help="executive, chair, partner, analyst or admin")],
-    board: Annotated[list[str] | None, typer.Option("--board", help="a board a chair chairs (again for more)")] = None,
-    partner: Annotated[str | None, typer.Option("--partner", help="the lead partner a partner speaks for")] = None,
+    role: RoleOpt,
+    board: BoardsOpt = None,
+    partner: PartnerOpt = None,
     email: Annotated[str | None, typer.Option("--email", help="their e-mail, for single sign-on")] = None,
     password_stdin: PasswordStdin = False,
 ) -> None:
@@ -74,9 +77,9 @@ def user_enable(ctx: typer.Context, name: Annotated[str, typer.Argument(help="th
 def user_role(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="the username")],
-    role: Annotated[str, typer.Option("--role", help="executive, chair, partner, analyst or admin")],
-    board: Annotated[list[str] | None, typer.Option("--board", help="a board a chair chairs (again for more)")] = None,
-    partner: Annotated[str | None, typer.Option("--partner", help="the lead partner a partner speaks for")] = None,
+    role: RoleOpt,
+    board: BoardsOpt = None,
+    partner: PartnerOpt = None,
 ) -> None:
     """Change a user's role, boards or lead partner (audited); their open sign-ins end."""
     from dashboard.access.accounts import set_role

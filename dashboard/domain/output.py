@@ -105,6 +105,9 @@ def to_table(frame: pd.DataFrame, headers: dict[str, str] | None = None, width: 
     Long text columns are shortened with "…" so that every line fits `width` (default: output_width(), the
     terminal's; none for a pipe or a file, which get every column in full); one row stays one line, so the table
     can still be searched line by line. Numbers are never shortened.
+
+    Not rich's Table (installed with Typer): it wraps or cuts every column to a console width, figures included,
+    and draws its rules in box characters, where scripts and the documented output read ASCII and whole figures.
     """
     if frame.empty:
         return "(nothing to show)"

@@ -63,6 +63,20 @@ def only_cell_edits(key: str, rows: int, editable: list[str]) -> bool:
     )
 
 
+def editor_key(name: str, scope: str, rows: int, editable: list[str], refused: str) -> tuple[str, bool]:
+    """The key of a page's data editor, f"{name}_{scope}_{n}": n moves on with each save (f"{name}_saves" in the
+    session) so that a saved table is shown afresh. A state that is not only_cell_edits is dropped with its widget
+    under the next key, saying `refused`; the second value is True then."""
+    counter = f"{name}_saves"
+    saves = st.session_state.get(counter, 0)
+    key = f"{name}_{scope}_{saves}"
+    if only_cell_edits(key, rows, editable):
+        return key, False
+    st.session_state[counter] = saves + 1
+    st.warning(refused, icon=":material/undo:")
+    return f"{name}_{scope}_{saves + 1}", True
+
+
 def targets_table(frame: pd.DataFrame, key: str, code_column: str = "Code", **options) -> None:
     """A table of targets in which selecting a row opens that target, in the same tab, keeping the context."""
     st.caption("Select a row to open that target: its history against target, every version, its commentary.")

@@ -257,15 +257,22 @@ def _merge_targets(conn: Connection, rows: pd.DataFrame, present: set[str]) -> p
     merged = in_file[["area", "indicator_code", "line", *file_fields]].merge(
         stored, on=["area", "indicator_code"], how="left"
     )
-    changed = np.zeros(len(merged), dtype=bool)
-    for column in TARGET_FIELDS:
-        before = merged[f"stored_{column}"]
-        after = merged[column] if column in present else before
-        merged[column] = after
-        changed |= ~same_cells(after, before)
+    changed = _overlay(merged, {c: c for c in TARGET_FIELDS}, present)
     merged["target_id"] = merged["target_id"].astype("Int64")
     merged["kind"] = _kinds(merged["target_id"].isna().to_numpy(), changed)
     return merged.reset_index(drop=True)
+
+
+def _overlay(merged: pd.DataFrame, columns: dict[str, str], present: set[str]) -> np.ndarray:
+    """Each store column (file column → store column) takes the file's value where the file has the column and
+    keeps the stored one where it has not; True for the rows where any of them changed."""
+    changed = np.zeros(len(merged), dtype=bool)
+    for file_column, column in columns.items():
+        before = merged[f"stored_{column}"]
+        after = merged[file_column] if file_column in present else before
+        merged[column] = after
+        changed |= ~same_cells(after, before)
+    return changed
 
 
 def _merge_values(conn: Connection, rows: pd.DataFrame, targets: pd.DataFrame, present: set[str]) -> pd.DataFrame:
@@ -283,11 +290,7 @@ def _merge_values(conn: Connection, rows: pd.DataFrame, targets: pd.DataFrame, p
     for column in stored.columns.drop(["target_id", "period_end"]):
         merged[column] = _take(stored[column], found)
     changed = ~same_cells(merged["period_label"], merged["stored_period_label"])
-    for file_column, column in VALUE_COLUMN.items():
-        before = merged[f"stored_{column}"]
-        after = merged[file_column] if file_column in present else before
-        merged[column] = after
-        changed |= ~same_cells(after, before)
+    changed |= _overlay(merged, VALUE_COLUMN, present)
     merged["value_id"] = merged["value_id"].astype("Int64")
     merged["kind"] = _kinds(merged["value_id"].isna().to_numpy(), changed)
     return merged

@@ -192,32 +192,11 @@ def _typed(frame: pd.DataFrame, window: YearWindow) -> tuple[pd.DataFrame, list[
     for column in ("indicator_name", "lead_partner", "commentary", "remedial_action", "unit"):
         if column in frame:
             out[column] = _map_distinct(frame[column], lambda s: s or None)
-    if "target_type" in frame:
-        types, bad = _map_unique(frame["target_type"], _target_type_or_error)
-        report(
-            "target_type",
-            bad,
-            "not a target type",
-            f"use one of: {', '.join(TARGET_TYPES)}, or leave it empty",
-        )
-        out["target_type"] = pd.Categorical(types)
-    if "polarity" in frame:
-        polarity, bad = _map_unique(frame["polarity"], _polarity_or_error)
-        report("polarity", bad, "not a polarity", "use higher_is_better or lower_is_better, or leave it empty")
-        out["polarity"] = pd.Categorical(polarity)
-    if "frequency" in frame:
-        frequency, bad = _map_unique(frame["frequency"], _frequency_or_error)
-        report("frequency", bad, "not a frequency", FREQUENCY_FIX)
-        out["frequency"] = pd.Categorical(frequency)
-    if "rag" in frame:
-        rag, bad = _map_unique(frame["rag"], _status_or_error)
-        report(
-            "rag",
-            bad,
-            "not a status word",
-            "use red, amber, green or data awaited (or R, A, G, DA), or leave it empty to rate from the actual",
-        )
-        out["rag"] = pd.Categorical(rag)
+    for column, (read, problem, fix) in CHOICES.items():
+        if column in frame:
+            values, bad = _map_unique(frame[column], read)
+            report(column, bad, problem, fix)
+            out[column] = pd.Categorical(values)
     for column in ("target", "actual", "tolerance_pct"):
         if column in frame:
             numbers, bad = parse_numbers(frame[column])
@@ -391,3 +370,20 @@ def _status_or_error(text: str) -> tuple[object, bool]:
         return None, False
     status = parse_status(text)
     return (status.value, False) if status else (None, True)
+
+
+CHOICES = {
+    "target_type": (
+        _target_type_or_error,
+        "not a target type",
+        f"use one of: {', '.join(TARGET_TYPES)}, or leave it empty",
+    ),
+    "polarity": (_polarity_or_error, "not a polarity", "use higher_is_better or lower_is_better, or leave it empty"),
+    "frequency": (_frequency_or_error, "not a frequency", FREQUENCY_FIX),
+    "rag": (
+        _status_or_error,
+        "not a status word",
+        "use red, amber, green or data awaited (or R, A, G, DA), or leave it empty to rate from the actual",
+    ),
+}
+"""The columns that take one of a few words: each one's reader, the problem a word it cannot read is, the fix."""
