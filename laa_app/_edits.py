@@ -6,9 +6,9 @@ import streamlit as st
 from dashboard.access.permissions import Change, may_change
 from dashboard.domain.words import plural
 from dashboard.read.views import literal_cells, md_escape, status_moves_table
+from dashboard.write.edits import Edits
 from dashboard.write.importer import ImportRejected, import_bytes
 from dashboard.write.importer.gate import CONFIRM_BOARDS
-from dashboard.write.indicators import Edits
 from dashboard.write.preview import check_upload, problems_table
 from laa_app.ui import partnership, people, reads
 

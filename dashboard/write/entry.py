@@ -6,21 +6,18 @@ the same validation, permissions, sign-off check, versions and batch."""
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 
 from dashboard.access.permissions import OWNED, Actor, Change, Role, TargetScope, may_change, owns
 from dashboard.domain.fileformat import ENTERED
-from dashboard.domain.missing import missing
 from dashboard.domain.output import cell_text
 from dashboard.domain.periods import Period, previous_quarter, quarter_of
 from dashboard.domain.rules import rate_frame, status_label
 from dashboard.read.position import Position
 from dashboard.read.quality import Frequency, cycle_of, frequency_of
+from dashboard.write.edits import Edits, edits_file, file_cell
 from dashboard.write.importer.gate import begun
 from dashboard.write.importer.plan import ImportPlan
 
@@ -33,19 +30,6 @@ OPEN = "Open to you"
 CONTEXT = [OPEN, "Period", "Status", "Target", "Last period", "Last status", "Theme board", "Lead partner"]
 LOCKED = "🔒"
 ANNUAL_NOTE = "annual"
-
-
-@dataclass(frozen=True)
-class Entry:
-    """The rows a user changed, as an import file, and which target each line of that file is."""
-
-    data: bytes
-    codes: dict[int, str]
-    """File line → indicator code, so a problem names the target rather than a line nobody sees."""
-
-    @property
-    def count(self) -> int:
-        return len(self.codes)
 
 
 def entry_quarters_held(quarter: Period) -> list[Period]:
@@ -176,28 +160,24 @@ def is_locked(openness: str) -> bool:
     return openness.startswith(LOCKED)
 
 
-def entry_file(before: pd.DataFrame, after: pd.DataFrame, actor: Actor) -> Entry | None:
+def entry_file(before: pd.DataFrame, after: pd.DataFrame, actor: Actor) -> Edits | None:
     """The rows whose editable cells changed, as an import file for each row's period; None when nothing changed.
 
     Rows are matched by code, not position: a row added to or deleted from `after` is no entry (the table's rows
     are fixed), and a row's code and board are the table's own, whatever `after` says."""
     headings = editable(actor)
     columns = [c for c, h in FIGURES.items() if h in headings]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["indicator_code", "theme_board", "period", *columns])
-    codes: dict[int, str] = {}
+    rows = []
     # A code twice in `after` is an added row claiming a target: neither row can be told for the table's own.
     edited = {row["Code"]: row for _, row in after.drop_duplicates("Code", keep=False).iterrows()}
     for _, old in before.iterrows():
         new = edited.get(old["Code"])
         if new is None or all(_same(old[h], new[h]) for h in headings):
             continue
-        writer.writerow(
-            [old["Code"], old["Theme board"], _label(old["Period"]), *[_cell(new[FIGURES[c]]) for c in columns]]
+        rows.append(
+            [old["Code"], old["Theme board"], _label(old["Period"]), *[file_cell(new[FIGURES[c]]) for c in columns]]
         )
-        codes[len(codes) + 2] = str(old["Code"])
-    return Entry(out.getvalue().encode("utf-8"), codes) if codes else None
+    return edits_file(["indicator_code", "theme_board", "period", *columns], rows)
 
 
 def card_summary(row: pd.Series, mine: list[str]) -> str:
@@ -223,7 +203,7 @@ def with_cards(edited: pd.DataFrame, before: pd.DataFrame, cards: dict[tuple[str
     codes = out["Code"].tolist()
     for (code, heading), text in cards.items():
         old = before.loc[before["Code"] == code, heading]
-        if code in codes and len(old) and _cell(old.iloc[0]) != text.strip():
+        if code in codes and len(old) and file_cell(old.iloc[0]) != text.strip():
             out[heading] = out[heading].astype(object)
             out.loc[out["Code"] == code, heading] = text
     return out
@@ -231,21 +211,11 @@ def with_cards(edited: pd.DataFrame, before: pd.DataFrame, cards: dict[tuple[str
 
 def cell_value(value: object) -> str:
     """A cell as a card's text box holds it: a number exactly, text as it is, nothing as empty."""
-    return _cell(value)
+    return file_cell(value)
 
 
 def _same(old: object, new: object) -> bool:
-    return _cell(old) == _cell(new)
-
-
-def _cell(value: object) -> str:
-    """A cell as the import file writes it: a number exactly (repr keeps every digit), text with its spaces."""
-    if missing(value):
-        return ""
-    if isinstance(value, float):  # numpy's floats too, whose repr names their type
-        value = float(value)
-        return repr(int(value)) if value.is_integer() else repr(value)
-    return str(value).strip()
+    return file_cell(old) == file_cell(new)
 
 
 def entry_statuses(plan: ImportPlan) -> pd.DataFrame:

@@ -4,15 +4,13 @@ importer and its one gate exactly as an upload does: the same preview, permissio
 
 from __future__ import annotations
 
-import csv
-import io
 import math
-from dataclasses import dataclass
 
 import pandas as pd
 
 from dashboard.domain.periods import Period, parse_period
 from dashboard.read.position import Position
+from dashboard.write.edits import Edits, edits_file, file_cell
 
 SETTINGS = {
     "indicator_name": "Indicator",
@@ -31,18 +29,6 @@ TARGET_TYPES = ["designated", "mandatory education", "local", "stretch", "safegu
 QUARTERS = ["Q1", "Q2", "Q3", "Q4"]
 YEAR_COLUMNS = ["Code", "Indicator", "Theme board", "Frequency", "Last target"]
 """The Targets table's columns before the year's figures; none of them is edited there."""
-
-
-@dataclass(frozen=True)
-class Edits:
-    """Changed rows as an import file, and which target each line of that file is."""
-
-    data: bytes
-    codes: dict[int, str]
-
-    @property
-    def count(self) -> int:
-        return len(self.codes)
 
 
 def settings_table(position: Position) -> pd.DataFrame:
@@ -65,9 +51,9 @@ def settings_file(position: Position, before: pd.DataFrame, after: pd.DataFrame)
         new = edited.get(old["Code"])
         if new is None or old["Code"] not in latest:
             continue
-        changed = [c for c, h in SETTINGS.items() if _cell(old[h]) != _cell(new[h])]
+        changed = [c for c, h in SETTINGS.items() if file_cell(old[h]) != file_cell(new[h])]
         if changed:
-            rows.append((old["Code"], latest[old["Code"]], {c: _cell(new[SETTINGS[c]]) for c in changed}))
+            rows.append((old["Code"], latest[old["Code"]], {c: file_cell(new[SETTINGS[c]]) for c in changed}))
     if not rows:
         return None
     # A column the file has sets every row's value: a row that did not change it writes what is stored.
@@ -75,9 +61,9 @@ def settings_file(position: Position, before: pd.DataFrame, after: pd.DataFrame)
     stored = {r["Code"]: r for _, r in before.iterrows()}
 
     def cell(code: str, values: dict, column: str) -> str:
-        return values.get(column, _cell(stored[code][SETTINGS[column]]))
+        return values.get(column, file_cell(stored[code][SETTINGS[column]]))
 
-    return _file(
+    return edits_file(
         ["indicator_code", "theme_board", "period", *columns],
         [[code, cell(code, values, "theme_board"), period, *[cell(code, values, c) for c in columns]]
          for code, period, values in rows],
@@ -167,30 +153,10 @@ def year_targets_file(before: pd.DataFrame, after: pd.DataFrame, year: int) -> E
             continue
         columns = ["Annual"] if old["Frequency"] == "annual" else QUARTERS
         for column in columns:
-            if _cell(new[column]) and _cell(new[column]) != _cell(old[column]):
-                rows.append([old["Code"], old["Theme board"], labels[column], _cell(new[column])])
-    return _file(["indicator_code", "theme_board", "period", "target"], rows) if rows else None
-
-
-def _file(header: list[str], rows: list[list]) -> Edits:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    codes = {}
-    for line, row in enumerate(rows, start=2):
-        writer.writerow(row)
-        codes[line] = str(row[0])
-    return Edits(out.getvalue().encode("utf-8"), codes)
+            if file_cell(new[column]) and file_cell(new[column]) != file_cell(old[column]):
+                rows.append([old["Code"], old["Theme board"], labels[column], file_cell(new[column])])
+    return edits_file(["indicator_code", "theme_board", "period", "target"], rows) if rows else None
 
 
 def _number(value) -> float:
     return float(value) if value is not None and not pd.isna(value) else math.nan
-
-
-def _cell(value: object) -> str:
-    """A cell as the import file writes it: a number exactly, text with its spaces trimmed, empty for nothing."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, float):
-        return repr(int(value)) if value.is_integer() else repr(value)
-    return str(value).strip()
