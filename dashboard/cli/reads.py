@@ -75,7 +75,7 @@ def ranking(
     position = load_position(engine_of(ctx), area)
     period = as_at_of(ctx, as_at, position) or position.latest_quarter()
     boards, _ = breakdown.board_breakdown(position.statuses(period))
-    other = "rated" if basis == "all" else "all"
+    other = breakdown.OTHER_BASIS[basis]
     ranked, others = breakdown.rank_boards(boards, basis), breakdown.rank_boards(boards, other)
     moved = breakdown.bases_disagree(boards)
     payload = {
@@ -108,7 +108,9 @@ OTHER_RANK_HEADING = {"all": "Rank if rated only", "rated": "Rank on all targets
 
 def _ranking_note(basis: str, others: "pd.DataFrame", moved: list[str]) -> str:
     """Name the basis of the table's order, then give the other basis's whole order, named as such."""
-    other = "rated" if basis == "all" else "all"
+    from dashboard.read.breakdown import OTHER_BASIS
+
+    other = OTHER_BASIS[basis]
     note = f"\nRanked by % green or amber of {BASIS_WORDS[basis]}; ties by lower red %, then name."
     if not moved:
         return f"{note}\nOn {BASIS_WORDS[other]} the order is the same."

@@ -19,6 +19,8 @@ COUNT_COLUMNS = {
 }
 BREAKDOWN_COLUMNS = ["theme_board", "targets", *COUNT_COLUMNS, *(f"{c}_pct" for c in COUNT_COLUMNS)]
 BASES = ("all", "rated")
+OTHER_BASIS = {"all": "rated", "rated": "all"}
+"""The basis a ranking is set beside: the order on the other basis is always shown with it."""
 
 
 def status_as_at(targets: pd.DataFrame, values: pd.DataFrame, as_at: date | None = None) -> pd.DataFrame:

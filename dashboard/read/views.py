@@ -11,7 +11,15 @@ from dashboard.domain.missing import missing
 from dashboard.domain.names import same_name
 from dashboard.domain.rules import DEFAULT_POLARITY, DEFAULT_TOLERANCE_PCT, STATUS_SYMBOL, Status, status_label
 from dashboard.domain.words import plural
-from dashboard.read.breakdown import COUNT_COLUMNS, bases_disagree, exceptions, rank_boards, with_total, worst_first
+from dashboard.read.breakdown import (
+    COUNT_COLUMNS,
+    OTHER_BASIS,
+    bases_disagree,
+    exceptions,
+    rank_boards,
+    with_total,
+    worst_first,
+)
 from dashboard.read.movement import DIRECTION_ARROW, Direction
 from dashboard.read.quality import DEFAULT_FREQUENCY
 
@@ -67,7 +75,6 @@ def breakdown_cell_status(header: str) -> Status | None:
 
 
 BASIS_LABELS = {"all": "All targets", "rated": "Rated targets only"}
-OTHER_BASIS = {"all": "rated", "rated": "all"}
 
 
 def ranking_table(boards: pd.DataFrame, basis: str) -> pd.DataFrame:
