@@ -537,11 +537,20 @@ finally:
         (["--help"], 0, (*HEAVY, "pydantic")),
         (["nosuchcommand"], 2, (*HEAVY, "pydantic")),
         (["user", "nosuchcommand"], 2, (*HEAVY, "pydantic")),
+        (["history"], 2, (*HEAVY, "pydantic")),  # named before Typer converts any value through pydantic
+        (["user", "add", "bob"], 2, (*HEAVY, "pydantic")),  # a missing option likewise
         # Typer itself loads pydantic to coerce a command's parameters; the settings (pydantic_settings) stay unread.
-        (["history"], 2, HEAVY),
         (["summary", "extra"], 2, HEAVY),
     ],
-    ids=["import dashboard.cli", "--help", "unknown command", "unknown user command", "missing argument", "extra"],
+    ids=[
+        "import dashboard.cli",
+        "--help",
+        "unknown command",
+        "unknown user command",
+        "missing argument",
+        "missing option",
+        "extra",
+    ],  # fmt: skip
 )
 def test_help_and_a_usage_mistake_load_no_heavy_library_and_create_nothing(tmp_path, args, code, names):
     script = f"import dashboard.cli, sys; print(sorted(m for m in {names} if m in sys.modules))"

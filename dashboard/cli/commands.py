@@ -11,25 +11,25 @@ each start (a tenth of Python's own start). The few annotations naming what is i
 are quoted instead."""
 
 from dashboard.cli import boards, reads, serve, setup, users
-from dashboard.cli.base import app
+from dashboard.cli.base import Command, app
 from dashboard.logs import quiet_driver_logs
 
 # Every command, in the order --help lists them.
-app.command()(setup.init)
-app.command()(setup.demo)
-app.command("import")(setup.import_)
-app.command()(reads.summary)
-app.command()(reads.ranking)
-app.command("exceptions")(reads.exceptions_)
-app.command()(reads.history)
-app.command()(reads.areas)
-app.command()(reads.batches)
-app.command("rollback")(setup.rollback_)
+app.command(cls=Command)(setup.init)
+app.command(cls=Command)(setup.demo)
+app.command("import", cls=Command)(setup.import_)
+app.command(cls=Command)(reads.summary)
+app.command(cls=Command)(reads.ranking)
+app.command("exceptions", cls=Command)(reads.exceptions_)
+app.command(cls=Command)(reads.history)
+app.command(cls=Command)(reads.areas)
+app.command(cls=Command)(reads.batches)
+app.command("rollback", cls=Command)(setup.rollback_)
 app.add_typer(users.user_app, name="user")
-app.command("signoff")(boards.signoff_)
-app.command("reopen")(boards.reopen_)
-app.command("audit")(boards.audit_)
-app.command()(serve.serve)
+app.command("signoff", cls=Command)(boards.signoff_)
+app.command("reopen", cls=Command)(boards.reopen_)
+app.command("audit", cls=Command)(boards.audit_)
+app.command(cls=Command)(serve.serve)
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ import typer
 if TYPE_CHECKING:
     pass
 
-from dashboard.cli.base import CommandGroup, Format, FormatOpt, UserError, emit, engine_of
+from dashboard.cli.base import Command, CommandGroup, Format, FormatOpt, UserError, emit, engine_of
 
 user_app = typer.Typer(cls=CommandGroup, help="Accounts: who may sign in, with which role.", no_args_is_help=True)
 RoleOpt = Annotated[str, typer.Option("--role", help="executive, chair, partner, analyst or admin")]
@@ -19,7 +19,7 @@ PasswordStdin = Annotated[
 ]
 
 
-@user_app.command("add")
+@user_app.command("add", cls=Command)
 def user_add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="the username they sign in with")],
@@ -39,7 +39,7 @@ def user_add(
     typer.echo(visible_controls(f"user {account.name} added as {account.role.value}{_scope(account)}"))
 
 
-@user_app.command("list")
+@user_app.command("list", cls=Command)
 def user_list(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     """Every user: role, boards, lead partner, e-mail, last sign-in, whether locked or disabled."""
     from dashboard.access.accounts import users_frame
@@ -51,7 +51,7 @@ def user_list(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     emit(fmt, {"users": records(frame, list(frame.columns))}, frame, headers)
 
 
-@user_app.command("disable")
+@user_app.command("disable", cls=Command)
 def user_disable(ctx: typer.Context, name: Annotated[str, typer.Argument(help="the username")]) -> None:
     """The user can no longer sign in; what they recorded keeps their name."""
     from dashboard.access.accounts import disable_user
@@ -62,7 +62,7 @@ def user_disable(ctx: typer.Context, name: Annotated[str, typer.Argument(help="t
     typer.echo(visible_controls(f"user {account.name} disabled"))
 
 
-@user_app.command("enable")
+@user_app.command("enable", cls=Command)
 def user_enable(ctx: typer.Context, name: Annotated[str, typer.Argument(help="the username")]) -> None:
     """A disabled user may sign in again (audited)."""
     from dashboard.access.accounts import enable_user
@@ -73,7 +73,7 @@ def user_enable(ctx: typer.Context, name: Annotated[str, typer.Argument(help="th
     typer.echo(visible_controls(f"user {account.name} {'enabled' if was_disabled else 'was not disabled'}"))
 
 
-@user_app.command("role")
+@user_app.command("role", cls=Command)
 def user_role(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="the username")],
@@ -90,7 +90,7 @@ def user_role(
     typer.echo(visible_controls(f"user {account.name} is now {account.role.value}{_scope(account)}; signed out"))
 
 
-@user_app.command("unlock")
+@user_app.command("unlock", cls=Command)
 def user_unlock(ctx: typer.Context, name: Annotated[str, typer.Argument(help="the username")]) -> None:
     """Let the user sign in again now, from every address, after too many wrong passwords (audited)."""
     from dashboard.access.accounts import unlock_user
@@ -102,7 +102,7 @@ def user_unlock(ctx: typer.Context, name: Annotated[str, typer.Argument(help="th
     typer.echo(visible_controls(f"user {account.name} {done}"))
 
 
-@user_app.command("email")
+@user_app.command("email", cls=Command)
 def user_email(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="the username")],
@@ -120,7 +120,7 @@ def user_email(
     typer.echo(visible_controls(f"e-mail of {name} set to {stored}" if stored else f"e-mail of {name} removed"))
 
 
-@user_app.command("passwd")
+@user_app.command("passwd", cls=Command)
 def user_passwd(
     ctx: typer.Context, name: Annotated[str, typer.Argument(help="the username")], password_stdin: PasswordStdin = False
 ) -> None:
