@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -89,3 +90,22 @@ def test_an_upload_without_an_area_column_is_stored_in_the_area_picked(two_areas
     ]
     haringey = laa("history", "NI 8", "--area", "Haringey", "--format", "json").json()["history"]
     assert "2009/10 Q4" not in {h["period"] for h in haringey}  # nothing went into Haringey
+
+
+def test_a_file_of_many_areas_with_the_longest_names_imports_on_every_backend(engine):
+    """The upload's audit event names one area in its area column (200 characters): a national file's areas are
+    listed in its detail instead, so PostgreSQL, which enforces the column's length, stores the file too."""
+    from dashboard.access.permissions import LOCAL_ADMIN
+    from dashboard.read.audit import audit_trail
+    from dashboard.read.position import load_position
+    from dashboard.write.importer import import_bytes
+
+    names = [f"Area {i:02d} " + "x" * 192 for i in range(40)]  # 200 characters each, the most an area's name holds
+    rows = "".join(f"NI 1,Board,2009/10 Q1,{name},5,6\n" for name in names)
+    data = f"indicator_code,theme_board,period,area,target,actual\n{rows}".encode()
+    outcome = import_bytes(engine, data, "national.csv", LOCAL_ADMIN)
+    assert outcome.batch_id is not None
+    assert load_position(engine, names[39]).area == names[39]
+    upload = audit_trail(engine, LOCAL_ADMIN).query("action == 'upload'").iloc[0]
+    assert pd.isna(upload["area"])
+    assert upload["detail"] == f"national.csv: 40 rows new, 40 targets new; 40 areas: {', '.join(names)}"

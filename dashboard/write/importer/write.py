@@ -49,7 +49,11 @@ def write_plan(conn: Connection, plan: ImportPlan, uploaded_by: str) -> int:
     action = "browser entry" if plan.file_name.startswith(BROWSER) else "upload"
     detail = ", ".join(f"{counts[k]} {k.replace('_', ' ')}" for k in _COUNTED if counts[k])
     areas = plan.targets["area"].unique().tolist()
-    record(conn, uploaded_by, action, area=", ".join(areas), batch_id=batch_id, detail=f"{plan.file_name}: {detail}")
+    # The area column holds one area's name: a file of many areas names them in the detail, which has no limit.
+    area = areas[0] if len(areas) == 1 else None
+    if len(areas) > 1:
+        detail += f"; {len(areas)} areas: {', '.join(areas)}"
+    record(conn, uploaded_by, action, area=area, batch_id=batch_id, detail=f"{plan.file_name}: {detail}")
     record_all(conn, uploaded_by, action, settings_events(plan.targets, batch_id), at=now)
     return batch_id
 
