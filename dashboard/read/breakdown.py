@@ -38,12 +38,19 @@ def latest_rows(values: pd.DataFrame, as_at: date | None = None) -> pd.DataFrame
 
 def board_breakdown(statuses: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     """Rule 3: per board and in total, counts of each status and each as % of the board's targets."""
-    boards = []
-    order = statuses.drop_duplicates("theme_board")["theme_board"].tolist()
-    for board in order:
-        boards.append({"theme_board": board, **_counts(statuses[statuses["theme_board"] == board]["status"])})
-    total = _counts(statuses["status"])
-    return pd.DataFrame(boards, columns=BREAKDOWN_COLUMNS), total
+    return breakdown_by(statuses, "theme_board")
+
+
+def area_breakdown(statuses: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Rule 3 per area of a store of many: each area's counts and shares as a board's, and the total."""
+    return breakdown_by(statuses, "area")
+
+
+def breakdown_by(statuses: pd.DataFrame, by: str) -> tuple[pd.DataFrame, dict]:
+    """Rule 3 grouped by a column, its groups in order of first appearance (boards as the partnership lists
+    them), and the total over every row."""
+    rows = [{by: key, **_counts(group["status"])} for key, group in statuses.groupby(by, sort=False)]
+    return pd.DataFrame(rows, columns=[by, *BREAKDOWN_COLUMNS[1:]]), _counts(statuses["status"])
 
 
 TOTAL = "Total"
@@ -60,8 +67,9 @@ def _counts(status: pd.Series) -> dict:
     return {"targets": n, **counts, **{f"{name}_pct": pct(c, n) for name, c in counts.items()}}
 
 
-def rank_boards(breakdown: pd.DataFrame, basis: str = "all") -> pd.DataFrame:
-    """Rule 4: by green-plus-amber share, highest first; ties by red share, lowest first; then by name."""
+def rank_boards(breakdown: pd.DataFrame, basis: str = "all", by: str = "theme_board") -> pd.DataFrame:
+    """Rule 4: by green-plus-amber share, highest first; ties by red share, lowest first; then by name. by="area"
+    ranks the areas of an area_breakdown by the same rule."""
     if basis not in BASES:
         raise ValueError(f"basis must be one of {', '.join(BASES)}")
     rows = []
@@ -71,25 +79,25 @@ def rank_boards(breakdown: pd.DataFrame, basis: str = "all") -> pd.DataFrame:
         red = Fraction(b.red, denominator) if denominator else None
         rows.append(
             {
-                "theme_board": b.theme_board,
+                by: getattr(b, by),
                 "green_amber_pct": pct(b.green + b.amber, denominator) if denominator else None,
                 "red_pct": pct(b.red, denominator) if denominator else None,
                 "targets": int(b.targets),
                 "rated": int(b.targets - b.data_awaited),
-                "_key": (share is None, -(share or 0), red or 0, b.theme_board.casefold()),
+                "_key": (share is None, -(share or 0), red or 0, getattr(b, by).casefold()),
             }
         )
     rows.sort(key=lambda r: r["_key"])
     for rank, row in enumerate(rows, start=1):
         row["rank"] = rank
         del row["_key"]
-    return pd.DataFrame(rows, columns=["rank", "theme_board", "green_amber_pct", "red_pct", "targets", "rated"])
+    return pd.DataFrame(rows, columns=["rank", by, "green_amber_pct", "red_pct", "targets", "rated"])
 
 
-def bases_disagree(breakdown: pd.DataFrame) -> list[str]:
-    """Boards whose place differs between the two bases (empty when both bases give one order)."""
-    all_ = rank_boards(breakdown, "all").set_index("theme_board")["rank"]
-    rated = rank_boards(breakdown, "rated").set_index("theme_board")["rank"]
+def bases_disagree(breakdown: pd.DataFrame, by: str = "theme_board") -> list[str]:
+    """Boards (or areas) whose place differs between the two bases (empty when both bases give one order)."""
+    all_ = rank_boards(breakdown, "all", by).set_index(by)["rank"]
+    rated = rank_boards(breakdown, "rated", by).set_index(by)["rank"]
     return [board for board in all_.index if all_[board] != rated[board]]
 
 
