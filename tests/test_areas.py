@@ -109,3 +109,30 @@ def test_a_file_of_many_areas_with_the_longest_names_imports_on_every_backend(en
     upload = audit_trail(engine, LOCAL_ADMIN).query("action == 'upload'").iloc[0]
     assert pd.isna(upload["area"])
     assert upload["detail"] == f"national.csv: 40 rows new, 40 targets new; 40 areas: {', '.join(names)}"
+
+
+def test_every_area_at_once_sums_each_areas_own_summary_and_ranks_them_as_boards(two_areas):
+    whole = laa("summary", "--all-areas", "--format", "json").json()
+    assert whole["as_at"] == "2009/10 Q3"
+    assert [(a["area"], a["targets"], a["red"], a["amber"], a["green"], a["data_awaited"]) for a in whole["areas"]] == [
+        ("Haringey", 74, 18, 7, 25, 24),
+        ("Enfield", 3, 1, 0, 1, 1),
+    ]
+    assert whole["areas"][1]["red_pct"] == 33.3
+    own = [laa("summary", "--area", area, "--format", "json").json()["total"] for area in ("Haringey", "Enfield")]
+    for count in ("targets", "red", "amber", "green", "data_awaited"):
+        assert whole["total"][count] == sum(total[count] for total in own)
+    assert whole["total"]["green_pct"] == 33.8  # 26 of 77
+    table = laa("summary", "--all-areas")
+    assert table.out.splitlines()[-3].split() == ["Total", "77", "19", "7", "26", "25", "24.7", "9.1", "33.8", "32.5"]
+    assert table.out.endswith("\n2 areas, as at 2009/10 Q3\n")
+
+    ranked = laa("ranking", "--all-areas", "--format", "json").json()
+    assert [(r["rank"], r["area"], r["green_amber_pct"]) for r in ranked["ranking"]] == [
+        (1, "Haringey", 43.2),  # 32 of 74 green or amber
+        (2, "Enfield", 33.3),  # 1 of 3
+    ]
+    assert (ranked["areas"], ranked["bases_agree"], ranked["areas_placed_differently"]) == (2, True, [])
+
+    both = laa("summary", "--all-areas", "--area", "Enfield")
+    assert (both.code, both.err) == (2, "error: --area and --all-areas: give one or the other\n")

@@ -26,26 +26,29 @@ from dashboard.cli.base import (
     read_query,
 )
 
+AllAreasOpt = Annotated[bool, typer.Option("--all-areas", help="every area held, one row each (not with --area)")]
 
-def summary(ctx: typer.Context, fmt: FormatOpt = Format.table, area: AreaOpt = None, as_at: AsAtOpt = None) -> None:
-    """The breakdown per theme board: counts and percentages of red, amber, green and data awaited."""
 
+def summary(
+    ctx: typer.Context,
+    fmt: FormatOpt = Format.table,
+    area: AreaOpt = None,
+    as_at: AsAtOpt = None,
+    all_areas: AllAreasOpt = False,
+) -> None:
+    """The breakdown per theme board (or per area): counts and percentages of red, amber, green and data awaited."""
     from dashboard.domain.output import plain, records
     from dashboard.read import breakdown
-    from dashboard.read.position import load_position
 
-    position = load_position(engine_of(ctx), area)
-    period = as_at_of(ctx, as_at, position) or position.latest_quarter()
-    boards, total = breakdown.board_breakdown(position.statuses(period))
-    payload = {
-        "as_at": as_at_label(period),
-        "area": position.area,
-        "boards": records(boards, list(boards.columns)),
-        "total": {k: plain(v) for k, v in total.items()},
-    }
-    frame = breakdown.with_total(boards, total)
+    rows, total, by, scope, period = _breakdown(ctx, area, as_at, all_areas)
+    payload = {"as_at": as_at_label(period)}
+    if by == "theme_board":
+        payload |= {"area": scope, "boards": records(rows, list(rows.columns))}
+    else:
+        payload |= {"areas": records(rows, list(rows.columns))}
+    payload["total"] = {k: plain(v) for k, v in total.items()}
     headers = {
-        "theme_board": "Theme board",
+        by: BY_HEADING[by],
         "targets": "Targets",
         "data_awaited": "Data awaited",
         "data_awaited_pct": "Awaited %",  # "Data awaited %" would take the table past 100 columns
@@ -53,7 +56,30 @@ def summary(ctx: typer.Context, fmt: FormatOpt = Format.table, area: AreaOpt = N
     headers |= {c: c.title() for c in ("red", "amber", "green")}
     headers |= {f"{c}_pct": f"{c.title()} %" for c in ("red", "amber", "green")}
     as_at_text = period.label if period else "the latest period held"
-    emit(fmt, payload, frame, headers, footer=f"\n{position.area}, as at {as_at_text}")
+    emit(fmt, payload, breakdown.with_total(rows, total, by), headers, footer=f"\n{scope}, as at {as_at_text}")
+
+
+BY_HEADING = {"theme_board": "Theme board", "area": "Area"}
+
+
+def _breakdown(
+    ctx: typer.Context, area: str | None, as_at: str | None, all_areas: bool
+) -> "tuple[pd.DataFrame, dict, str, str, Period | None]":
+    """Rule 3 for one area's boards, or with --all-areas for every area: (rows, total, the rows' column, what
+    they are of, the period as at)."""
+    from dashboard.read import breakdown
+    from dashboard.read.position import every_area_statuses, load_position
+
+    if all_areas:
+        if area:
+            raise UserError("--area and --all-areas: give one or the other")
+        statuses, period = every_area_statuses(engine_of(ctx), as_at_of(ctx, as_at))
+        areas, total = breakdown.area_breakdown(statuses)
+        return areas, total, "area", f"{len(areas)} areas", period
+    position = load_position(engine_of(ctx), area)
+    period = as_at_of(ctx, as_at, position) or position.latest_quarter()
+    boards, total = breakdown.board_breakdown(position.statuses(period))
+    return boards, total, "theme_board", position.area, period
 
 
 def ranking(
@@ -64,49 +90,48 @@ def ranking(
     fmt: FormatOpt = Format.table,
     area: AreaOpt = None,
     as_at: AsAtOpt = None,
+    all_areas: AllAreasOpt = False,
 ) -> None:
-    """Boards ranked by the share of targets green or amber; ties by red share, then name."""
+    """Boards (or, with --all-areas, areas) ranked by the share of targets green or amber; ties by red share, then
+    name."""
     from dashboard.domain.output import records
     from dashboard.read import breakdown
-    from dashboard.read.position import load_position
 
     if basis not in breakdown.BASES:
         raise UserError(f"--basis {basis!r}: use all or rated")
-    position = load_position(engine_of(ctx), area)
-    period = as_at_of(ctx, as_at, position) or position.latest_quarter()
-    boards, _ = breakdown.board_breakdown(position.statuses(period))
+    rows, _, by, scope, period = _breakdown(ctx, area, as_at, all_areas)
     other = breakdown.OTHER_BASIS[basis]
-    ranked, others = breakdown.rank_boards(boards, basis), breakdown.rank_boards(boards, other)
-    moved = breakdown.bases_disagree(boards)
-    payload = {
-        "as_at": as_at_label(period),
-        "area": position.area,
+    ranked, others = breakdown.rank_boards(rows, basis, by), breakdown.rank_boards(rows, other, by)
+    moved = breakdown.bases_disagree(rows, by)
+    payload = {"as_at": as_at_label(period)}
+    payload |= {"area": scope} if by == "theme_board" else {"areas": len(rows)}
+    payload |= {
         "basis": basis,
         "ranking": records(ranked, list(ranked.columns)),
         "bases_agree": not moved,
-        "boards_placed_differently": moved,
+        ("boards_placed_differently" if by == "theme_board" else "areas_placed_differently"): moved,
         "other_basis": other,
         "other_basis_ranking": records(others, list(others.columns)),
     }
     # Both orders side by side: each board's place on the other basis is a column of its own.
-    shown = ranked.assign(other_basis_rank=ranked["theme_board"].map(others.set_index("theme_board")["rank"]))
+    shown = ranked.assign(other_basis_rank=ranked[by].map(others.set_index(by)["rank"]))
     headers = {
         "rank": "Rank",
-        "theme_board": "Theme board",
+        by: BY_HEADING[by],
         "green_amber_pct": "Green+amber %",
         "red_pct": "Red %",
         "targets": "Targets",
         "rated": "Rated",
         "other_basis_rank": OTHER_RANK_HEADING[basis],
     }
-    emit(fmt, payload, shown, headers, footer=_ranking_note(basis, others, moved))
+    emit(fmt, payload, shown, headers, footer=_ranking_note(basis, others[by], moved))
 
 
 BASIS_WORDS = {"all": "all targets", "rated": "rated targets only (data awaited left out)"}
 OTHER_RANK_HEADING = {"all": "Rank if rated only", "rated": "Rank on all targets"}
 
 
-def _ranking_note(basis: str, others: "pd.DataFrame", moved: list[str]) -> str:
+def _ranking_note(basis: str, others: "pd.Series", moved: list[str]) -> str:
     """Name the basis of the table's order, then give the other basis's whole order, named as such."""
     from dashboard.read.breakdown import OTHER_BASIS
 
@@ -114,7 +139,7 @@ def _ranking_note(basis: str, others: "pd.DataFrame", moved: list[str]) -> str:
     note = f"\nRanked by % green or amber of {BASIS_WORDS[basis]}; ties by lower red %, then name."
     if not moved:
         return f"{note}\nOn {BASIS_WORDS[other]} the order is the same."
-    return f"{note}\nOn {BASIS_WORDS[other]} the order is: {', '.join(others['theme_board'])}."
+    return f"{note}\nOn {BASIS_WORDS[other]} the order is: {', '.join(others)}."
 
 
 EXCEPTION_COLUMNS = [

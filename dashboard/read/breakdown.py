@@ -56,9 +56,9 @@ def breakdown_by(statuses: pd.DataFrame, by: str) -> tuple[pd.DataFrame, dict]:
 TOTAL = "Total"
 
 
-def with_total(boards: pd.DataFrame, total: dict) -> pd.DataFrame:
-    """The breakdown's boards with the Total row under them, as Haringey's Tables 1 and 2 are laid out."""
-    return pd.concat([boards, pd.DataFrame([{"theme_board": TOTAL, **total}])], ignore_index=True)
+def with_total(boards: pd.DataFrame, total: dict, by: str = "theme_board") -> pd.DataFrame:
+    """The breakdown's boards (or areas) with the Total row under them, as Haringey's Tables 1 and 2 are laid out."""
+    return pd.concat([boards, pd.DataFrame([{by: TOTAL, **total}])], ignore_index=True)
 
 
 def _counts(status: pd.Series) -> dict:

@@ -13,6 +13,7 @@ from dashboard.domain.rules import rate_frame
 from dashboard.read.breakdown import status_as_at
 from dashboard.store.queries import (
     NoSuchArea,
+    area_ids,
     current_values_frame,
     resolve_area,
     targets_frame,
@@ -20,7 +21,7 @@ from dashboard.store.queries import (
 )
 from dashboard.store.schema import require_ready
 
-__all__ = ["NoData", "NoSuchArea", "Position", "load_position", "target_history"]
+__all__ = ["NoData", "NoSuchArea", "Position", "every_area_statuses", "load_position", "target_history"]
 
 
 class NoData(LookupError):
@@ -84,6 +85,19 @@ def load_position(engine: Engine, area: str | None = None) -> Position:
             raise NoData(NO_DATA)
         area_id, name = found
         return Position(area_id, name, targets_frame(conn, [area_id]), current_values_frame(conn, [area_id]))
+
+
+def every_area_statuses(engine: Engine, as_at: Period | None = None) -> tuple[pd.DataFrame, Period | None]:
+    """Rule 2 for every area's targets at once, as at a quarter (default: the latest any area reported), and that
+    quarter: the rows of area_breakdown. Raises NoData on an empty store."""
+    require_ready(engine)
+    with engine.connect() as conn:
+        ids = area_ids(conn)
+        if not ids:
+            raise NoData(NO_DATA)
+        targets, values = targets_frame(conn, ids), current_values_frame(conn, ids)
+    as_at = as_at or latest_reported(values)
+    return status_as_at(targets, values, as_at.end if as_at else None), as_at
 
 
 def stored_position(engine: Engine, area: str) -> Position | None:

@@ -47,6 +47,11 @@ def area_names(conn: Connection) -> list[str]:
     return list(conn.scalars(select(Area.name).order_by(Area.id)))
 
 
+def area_ids(conn: Connection) -> list[int]:
+    """Every area's id, in the order they were first stored."""
+    return list(conn.scalars(select(Area.id).order_by(Area.id)))
+
+
 def resolve_area(conn: Connection, area: str | None) -> tuple[int, str] | None:
     """The area asked for (case-insensitive), or the only one stored; None when the store has none."""
     rows = conn.execute(select(Area.id, Area.name).order_by(Area.id)).all()
