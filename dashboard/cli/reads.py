@@ -305,6 +305,62 @@ def history(
         emit(fmt, payload, versions[columns], footer=footer)
 
 
+def benchmark(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="the indicator code, e.g. 'NI 8'")],
+    period: Annotated[str | None, typer.Option("--period", help="e.g. 2009/10 Q3 (default: latest reported)")] = None,
+    area: Annotated[str | None, typer.Option("--area", help="the area whose place to state under the table")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """One indicator in one period across every area that reported it: each area's rank and quartile, best first."""
+    from dashboard.domain.names import find_name
+    from dashboard.domain.output import records
+    from dashboard.domain.periods import BadPeriod, YearWindow
+    from dashboard.domain.words import plural
+    from dashboard.read.benchmark import QUARTILE_METHOD, NoBenchmark
+    from dashboard.read.benchmark import benchmark as benchmark_of
+    from dashboard.read.position import as_at_period
+
+    try:
+        asked = as_at_period(period, YearWindow.of_settings(ctx.obj.settings))
+    except BadPeriod as exc:
+        raise UserError(f"--period {period!r}: {exc}") from exc
+    try:
+        found = benchmark_of(engine_of(ctx), code, asked)
+    except NoBenchmark as exc:
+        raise UserError(str(exc)) from exc
+    rows = found.rows.drop(columns="period_label")
+    better = "lower" if found.polarity == "lower_is_better" else "higher"
+    payload = {
+        "indicator_code": found.code,
+        "period": found.period,
+        "better": better,
+        "areas_reporting": len(rows),
+        "areas_without_actual": found.silent,
+        "quartiles": QUARTILE_METHOD,
+        "benchmark": records(rows, list(rows.columns)),
+    }
+    footer = f"\n{found.code}, {found.period}: {plural(len(rows), 'area')} reported; {better} is better."
+    if found.silent:
+        footer += f" No actual from {', '.join(found.silent)}."
+    if area:
+        name = find_name(list(found.rows["area"]) + found.silent, area)
+        if name is None:
+            raise UserError(f"--area {area!r}: no area holding {found.code} has that name")
+        place = found.place(name)
+        footer += (
+            f"\n{name}: no actual for {found.period}."
+            if place is None
+            else f"\n{name}: rank {place['rank']} of {len(rows)}, quartile {place['quartile']}."
+        )
+        payload["area"] = name
+    footer += f"\nQuartiles: {QUARTILE_METHOD}."
+    emit(fmt, payload, rows, BENCHMARK_HEADINGS, footer=footer)
+
+
+BENCHMARK_HEADINGS = {"rank": "Rank", "area": "Area", "actual": "Actual", "quartile": "Quartile", "status": "Status"}
+
+
 HISTORY_HEADINGS = {
     "period": "Period",
     "target": "Target",

@@ -142,6 +142,27 @@ def current_values_frame(conn: Connection, area_ids: list[int]) -> pd.DataFrame:
     return frame
 
 
+def indicator_values(conn: Connection, code: str) -> pd.DataFrame:
+    """The current figures of one indicator (its stored code) in every area that holds it: a row per area and
+    period, areas in the order they were first stored."""
+    stmt = (
+        select(
+            Area.name.label("area"),
+            Target.id.label("target_id"),
+            Target.polarity,
+            Target.tolerance_pct,
+            PeriodValue.period_end,
+            *_FIGURES,
+        )
+        .join(Area, Area.id == Target.area_id)
+        .join(PeriodValue, PeriodValue.target_id == Target.id)
+        .where(Target.indicator_code == code, PeriodValue.is_current)
+        .order_by(Area.id, PeriodValue.period_end)
+    )
+    columns = ["area", "target_id", "polarity", "tolerance_pct", "period_end", *(c.key for c in _FIGURES)]
+    return _frame(conn, stmt, columns)
+
+
 def value_versions(conn: Connection, target_id: int) -> pd.DataFrame:
     """Every stored version of every period of one target, oldest first, with its upload batch."""
     stmt = (
