@@ -18,6 +18,7 @@ from dashboard.domain.periods import parse_period
 from dashboard.read.audit import audit_trail
 from dashboard.read.position import load_position
 from dashboard.store.models import SignInSession, UploadBatch
+from dashboard.write.groups import set_groups
 from dashboard.write.importer import ImportRejected, import_bytes, import_entry, rollback
 from dashboard.write.importer.gate import REOPEN_FIX
 from dashboard.write.signoff import SignOffProblem, reopen, sign_off, signed_off
@@ -70,6 +71,10 @@ def _read_audit(engine, actor):
     audit_trail(engine, actor)
 
 
+def _set_groups(engine, actor):
+    set_groups(engine, b"group,area\nLondon,Haringey\n", actor, "groups.csv")
+
+
 DONE = {
     Action.VIEW: lambda engine, actor: load_position(engine),
     Action.UPLOAD: _upload,
@@ -81,6 +86,7 @@ DONE = {
     Action.ROLL_BACK: _roll_back,
     Action.MANAGE_USERS: _manage_users,
     Action.READ_AUDIT: _read_audit,
+    Action.SET_GROUPS: _set_groups,
 }
 ALLOWED = {
     Role.EXECUTIVE: {Action.VIEW},

@@ -31,6 +31,7 @@ class Action(StrEnum):
     ROLL_BACK = "roll back a batch"
     MANAGE_USERS = "manage users"
     READ_AUDIT = "read the audit trail"
+    SET_GROUPS = "set comparator groups"
 
 
 # What each role may do; a chair and a partner only for their own boards or targets (see require).
@@ -48,6 +49,7 @@ ALLOWED: dict[Role, frozenset[Action]] = {
             Action.REOPEN,
             Action.ROLL_BACK,
             Action.READ_AUDIT,
+            Action.SET_GROUPS,
         }
     ),
     Role.ADMIN: frozenset(set(Action)),
@@ -60,7 +62,7 @@ RULES: dict[Role, str] = {
     Role.PARTNER: "a partner updates actuals, commentary and remedial action of the targets it leads, and never "
     "targets, tolerances, polarity or other partners' rows",
     Role.ANALYST: "an analyst changes any figures, targets included, by upload or in the browser, rolls back "
-    "batches, re-opens a signed-off quarter and reads the audit trail",
+    "batches, re-opens a signed-off quarter, reads the audit trail and sets the comparator groups",
     Role.ADMIN: "an administrator manages users, roles, boards, indicator settings and targets",
 }
 

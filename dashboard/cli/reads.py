@@ -310,9 +310,11 @@ def benchmark(
     code: Annotated[str, typer.Argument(help="the indicator code, e.g. 'NI 8'")],
     period: Annotated[str | None, typer.Option("--period", help="e.g. 2009/10 Q3 (default: latest reported)")] = None,
     area: Annotated[str | None, typer.Option("--area", help="the area whose place to state under the table")] = None,
+    group: Annotated[str | None, typer.Option("--group", help="a comparator group: rank within its areas")] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """One indicator in one period across every area that reported it: each area's rank and quartile, best first."""
+    """One indicator in one period across every area that reported it (or a comparator group's): each area's rank
+    and quartile, best first."""
     from dashboard.domain.names import find_name
     from dashboard.domain.output import records
     from dashboard.domain.periods import BadPeriod, YearWindow
@@ -326,7 +328,7 @@ def benchmark(
     except BadPeriod as exc:
         raise UserError(f"--period {period!r}: {exc}") from exc
     try:
-        found = benchmark_of(engine_of(ctx), code, asked)
+        found = benchmark_of(engine_of(ctx), code, asked, group)
     except NoBenchmark as exc:
         raise UserError(str(exc)) from exc
     rows = found.rows.drop(columns="period_label")
@@ -335,12 +337,14 @@ def benchmark(
         "indicator_code": found.code,
         "period": found.period,
         "better": better,
+        "group": found.group,
         "areas_reporting": len(rows),
         "areas_without_actual": found.silent,
         "quartiles": QUARTILE_METHOD,
         "benchmark": records(rows, list(rows.columns)),
     }
-    footer = f"\n{found.code}, {found.period}: {plural(len(rows), 'area')} reported; {better} is better."
+    within = f" of {found.group}" if found.group else ""
+    footer = f"\n{found.code}, {found.period}: {plural(len(rows), 'area')}{within} reported; {better} is better."
     if found.silent:
         footer += f" No actual from {', '.join(found.silent)}."
     if area:

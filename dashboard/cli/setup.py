@@ -11,7 +11,17 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 
-from dashboard.cli.base import AreaOpt, AsUserOpt, Format, FormatOpt, UserError, acting_as, engine_of
+from dashboard.cli.base import (
+    AreaOpt,
+    AsUserOpt,
+    Format,
+    FormatOpt,
+    UserError,
+    acting_as,
+    emit,
+    engine_of,
+    read_query,
+)
 
 
 def init(ctx: typer.Context) -> None:
@@ -179,3 +189,31 @@ def rollback_(
         f"batch {batch} rolled back: {result['values_withdrawn']} values withdrawn, "
         f"{result['targets_removed']} targets it created removed"
     )
+
+
+def groups(
+    ctx: typer.Context,
+    file: Annotated[
+        Path | None, typer.Argument(help="a CSV of group,area rows; without it, the groups held are listed")
+    ] = None,
+    as_user: AsUserOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Comparator groups for benchmarking: each group the file names becomes exactly the areas it lists there."""
+    from dashboard.domain.output import records, visible_controls
+    from dashboard.store.queries import groups_frame
+
+    engine = engine_of(ctx)
+    if file is not None:
+        from dashboard.write.groups import set_groups
+
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise UserError(f"cannot read {file}: {exc.strerror}") from exc
+        done = set_groups(engine, data, acting_as(engine, as_user), file.name)
+        for group, areas in done.groups.items():
+            typer.echo(visible_controls(f"{group}: {len(areas)} areas"))
+        return
+    held = read_query(engine, groups_frame)
+    emit(fmt, {"groups": records(held, list(held.columns))}, held, {"group": "Group", "areas": "Areas"})

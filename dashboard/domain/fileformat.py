@@ -74,7 +74,13 @@ KNOWN = REQUIRED + OPTIONAL
 TARGET_FIELDS = tuple(c.name for c in FORMAT if c.part is Part.SETTING)
 VALUE_FIELDS = tuple(c.name for c in FORMAT if c.part is Part.FIGURE)
 ALIASES = {c.name: c.aliases for c in FORMAT if c.aliases}
-TEXT_LIMITS = {c.name: c.limit for c in FORMAT if c.text}
+GROUP_FORMAT = (
+    FileColumn("group", Part.KEY, True, ("Comparator group", "Group name"), text=True, limit=200),
+    FileColumn("area", Part.KEY, True, ("Area name",), text=True, limit=200),
+)
+"""A comparator groups file: one row per area in a group (laa groups FILE)."""
+
+TEXT_LIMITS = {c.name: c.limit for c in (*FORMAT, *GROUP_FORMAT) if c.text}
 """Each free-text column → the most characters the store holds (None: no limit)."""
 VALUE_COLUMN = {c.name: c.store_column for c in FORMAT if c.part is Part.FIGURE}
 """A figure's file column → its store column: {'target': 'target_value', 'rag': 'reported_status', …}."""

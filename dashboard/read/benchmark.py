@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from dashboard.domain.names import normalise_code
 from dashboard.domain.periods import Period, quarter_of
 from dashboard.domain.rules import DEFAULT_POLARITY, Polarity, rate_frame
-from dashboard.store.queries import indicator_values
+from dashboard.store.queries import group_areas, indicator_values
 from dashboard.store.schema import require_ready
 
 QUARTILE_METHOD = (
@@ -35,6 +35,8 @@ class Benchmark:
     """BENCHMARK_COLUMNS, one row per area that reported, best first."""
     silent: list[str] = field(default_factory=list)
     """The areas holding the indicator with no actual for the period: not ranked."""
+    group: str | None = None
+    """The comparator group the benchmark is taken within; None: all areas."""
 
     def place(self, area: str) -> pd.Series | None:
         """The area's row, or None when it did not report."""
@@ -42,15 +44,22 @@ class Benchmark:
         return None if found.empty else found.iloc[0]
 
 
-def benchmark(engine: Engine, code: str, period: Period | None = None) -> Benchmark:
+def benchmark(engine: Engine, code: str, period: Period | None = None, group: str | None = None) -> Benchmark:
     """Every area's actual for the indicator in the period (default: the latest quarter any area reported it),
-    ranked among the areas that reported, with quartiles (QUARTILE_METHOD) and each area's status."""
+    ranked among the areas that reported, with quartiles (QUARTILE_METHOD) and each area's status; with a
+    comparator group, among that group's areas only."""
     require_ready(engine)
     wanted = normalise_code(code)
     with engine.connect() as conn:
         held = indicator_values(conn, wanted)
+        members = group_areas(conn, group) if group else None
+    if group and members is None:
+        raise NoBenchmark(f"no comparator group {group!r} is held: `laa groups` lists them")
+    if members is not None:
+        group, areas = members
+        held = held[held["area"].isin(areas)]
     if held.empty:
-        raise NoBenchmark(f"no area holds {wanted}")
+        raise NoBenchmark(f"no area {'of ' + group + ' ' if group else ''}holds {wanted}")
     reported = held[held["actual"].notna()]
     if period is None:
         if reported.empty:
@@ -65,7 +74,8 @@ def benchmark(engine: Engine, code: str, period: Period | None = None) -> Benchm
     rank, quartile = rank_and_quartile(ranked["actual"], polarity is Polarity.LOWER_IS_BETTER)
     table = ranked.assign(rank=rank, quartile=quartile).sort_values(["rank", "area"], kind="stable")
     silent = [a for a in held["area"].drop_duplicates() if a not in set(ranked["area"])]
-    return Benchmark(wanted, period.label, polarity.value, table[BENCHMARK_COLUMNS].reset_index(drop=True), silent)
+    rows = table[BENCHMARK_COLUMNS].reset_index(drop=True)
+    return Benchmark(wanted, period.label, polarity.value, rows, silent, group)
 
 
 def rank_and_quartile(actuals: pd.Series, lower_is_better: bool) -> tuple[pd.Series, pd.Series]:

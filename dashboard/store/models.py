@@ -208,6 +208,17 @@ class SignOff(Base):
     reopen_reason: Mapped[str | None] = mapped_column(Text)
 
 
+class ComparatorArea(Base):
+    """An area in a comparator group (statistical nearest neighbours, a region, a family of similar areas), within
+    which a benchmark may be taken instead of across all areas."""
+
+    __tablename__ = "comparator_areas"
+    __table_args__ = (UniqueConstraint("group_name", "area_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_name: Mapped[str] = mapped_column(String(TEXT_LIMITS["group"]), index=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
+
+
 class AuditEvent(Base):
     """One change and who made it. Figures changed by an upload or a browser entry are read from their versions
     (dashboard/read/audit.py), so an event here names the batch rather than repeating every value."""

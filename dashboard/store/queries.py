@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Connection, func, select
 
-from dashboard.domain.names import name_key
-from dashboard.store.models import Area, PeriodValue, Target, ThemeBoard, UploadBatch
+from dashboard.domain.names import find_name, name_key
+from dashboard.store.models import Area, ComparatorArea, PeriodValue, Target, ThemeBoard, UploadBatch
 
 TARGET_COLUMNS = [
     "target_id",
@@ -140,6 +140,31 @@ def current_values_frame(conn: Connection, area_ids: list[int]) -> pd.DataFrame:
     frame = _frame(conn, stmt, VALUE_COLUMNS)
     frame["period_end"] = pd.to_datetime(frame["period_end"]).dt.date
     return frame
+
+
+def groups_frame(conn: Connection) -> pd.DataFrame:
+    """Each comparator group with how many areas it holds, by name."""
+    stmt = (
+        select(ComparatorArea.group_name, func.count(ComparatorArea.area_id))
+        .group_by(ComparatorArea.group_name)
+        .order_by(ComparatorArea.group_name)
+    )
+    return _frame(conn, stmt, ["group", "areas"])
+
+
+def group_areas(conn: Connection, group: str) -> tuple[str, list[str]] | None:
+    """The comparator group of that name (as names match) and its areas, or None when no such group is held."""
+    names = list(conn.scalars(select(ComparatorArea.group_name).distinct()))
+    found = find_name(names, group)
+    if found is None:
+        return None
+    stmt = (
+        select(Area.name)
+        .join(ComparatorArea, ComparatorArea.area_id == Area.id)
+        .where(ComparatorArea.group_name == found)
+        .order_by(Area.id)
+    )
+    return found, list(conn.scalars(stmt))
 
 
 def indicator_values(conn: Connection, code: str) -> pd.DataFrame:
