@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -134,16 +134,21 @@ def ni_151_actual(url: str) -> float:
     return actual
 
 
+LIVENESS = 60
+"""Seconds a read beside a held import may take before the test takes it to be waiting for the import: an
+answer, not a speed (benchmarks/ measures speed)."""
+
+
 def test_a_dry_run_answers_while_another_import_is_held_open(held, tmp_path):
     path = tmp_path / "other.csv"
     path.write_bytes(ANOTHER_FILE)
     engine = make_engine(held.url)
-    started = time.monotonic()
-    outcome = import_file(engine, path, acting(), dry_run=True)
-    took = time.monotonic() - started
+    # The held import commits only when released, after this: a dry run that waited for it would never answer
+    # (PostgreSQL) or fail on the busy timeout (SQLite). Bounded, so a wait fails the test instead of hanging it.
+    with ThreadPoolExecutor(1) as pool:
+        outcome = pool.submit(import_file, engine, path, acting(), dry_run=True).result(timeout=LIVENESS)
     engine.dispose()
     assert outcome.summary()["rows_changed"] == 1
-    assert took < 1.0, f"the dry run waited {took:.2f} s for the import under way"
     assert ni_151_actual(held.url) != 66.6  # it read the store as committed, not the figure still being written
     assert "stored as batch 3" in held.release()
     assert ni_151_actual(held.url) == 66.6
@@ -165,10 +170,8 @@ def test_the_upload_preview_answers_while_another_import_is_held_open(analyst_ap
     at = no_exception(analyst_app.run())
     at.switch_page("upload.py").run()
     at.file_uploader[0].upload("other.csv", ANOTHER_FILE, "text/csv")
-    started = time.monotonic()
-    at = no_exception(at.run())
-    took = time.monotonic() - started
+    # As the dry run: a preview that waited for the held import would time out this run (an error, no metrics).
+    at = no_exception(at.run(timeout=LIVENESS))
     assert [m.value for m in at.metric][:4] == ["1", "0", "1", "0"]
     assert at.button(key="commit")
-    assert took < 1.0, f"the upload preview took {took:.2f} s while another import was under way"
     assert "stored as batch 3" in held.release()
