@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import laa
 from tests.fixtures import app_test, new_store
-from tests.test_app_pages import no_exception, use_database
+from tests.test_app_pages import no_exception, page_link_labels, use_database
 
 NO_AREA_COLUMN = b"indicator_code,theme_board,period,target,actual\nNI 8,Healthier Enfield,2009/10 Q4,25,24\n"
 PAGES = ["helicopter", "board", "target", "upload", "quality"]
@@ -136,3 +136,22 @@ def test_every_area_at_once_sums_each_areas_own_summary_and_ranks_them_as_boards
 
     both = laa("summary", "--all-areas", "--area", "Enfield")
     assert (both.code, both.err) == (2, "error: --area and --all-areas: give one or the other\n")
+
+
+def test_the_areas_page_ranks_every_area_and_a_row_opens_its_helicopter_view(two_areas):
+    at = app()
+    assert "Areas" in page_link_labels(at)  # listed: there are two areas to compare
+    at.switch_page("areas.py").run()
+    no_exception(at)
+    table = at.dataframe[0].value
+    assert table[["Area", "Targets"]].values.tolist() == [["Haringey", 74], ["Enfield", 3], ["Total", 77]]
+    assert table["Rank"].iloc[:2].tolist() == [1, 2] and pd.isna(table["Rank"].iloc[2])  # the Total has no rank
+    assert "2 areas as at 2009/10 Q3" in at.caption[0].value
+    assert "Areas are ranked by the share of targets green or amber" in " ".join(c.value for c in at.caption)
+
+
+def test_with_one_area_the_areas_page_is_not_listed(tmp_path, monkeypatch):
+    use_database(monkeypatch, new_store(f"sqlite:///{tmp_path / 'one.sqlite3'}", demo=True))
+    at = app()
+    assert "Areas" not in page_link_labels(at)
+    assert "Helicopter view" in page_link_labels(at)

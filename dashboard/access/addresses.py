@@ -11,6 +11,7 @@ class Page(StrEnum):
     """A page's path, without its leading '/': the helicopter view is the server's root."""
 
     HELICOPTER = ""
+    AREAS = "areas"
     BOARD = "board"
     TARGET = "target"
     MY_TARGETS = "my-targets"

@@ -39,6 +39,7 @@ def summary(
     """The breakdown per theme board (or per area): counts and percentages of red, amber, green and data awaited."""
     from dashboard.domain.output import plain, records
     from dashboard.read import breakdown
+    from dashboard.read.views import BY_HEADING
 
     rows, total, by, scope, period = _breakdown(ctx, area, as_at, all_areas)
     payload = {"as_at": as_at_label(period)}
@@ -57,9 +58,6 @@ def summary(
     headers |= {f"{c}_pct": f"{c.title()} %" for c in ("red", "amber", "green")}
     as_at_text = period.label if period else "the latest period held"
     emit(fmt, payload, breakdown.with_total(rows, total, by), headers, footer=f"\n{scope}, as at {as_at_text}")
-
-
-BY_HEADING = {"theme_board": "Theme board", "area": "Area"}
 
 
 def _breakdown(
@@ -96,6 +94,7 @@ def ranking(
     name."""
     from dashboard.domain.output import records
     from dashboard.read import breakdown
+    from dashboard.read.views import BY_HEADING
 
     if basis not in breakdown.BASES:
         raise UserError(f"--basis {basis!r}: use all or rated")

@@ -70,14 +70,19 @@ def status_marker(status: Status) -> dict:
     return dict(color=STATUS_COLOURS[status], pattern=pattern, line=dict(color="white", width=1))
 
 
-def board_mix(boards: pd.DataFrame, ranked: pd.DataFrame | None = None) -> go.Figure:
+BY_WORDS = {"theme_board": ("board", "Theme board"), "area": ("area", "Area")}
+"""What a breakdown's rows are, in a sentence and as a heading."""
+
+
+def board_mix(boards: pd.DataFrame, ranked: pd.DataFrame | None = None, by: str = "theme_board") -> go.Figure:
     """Each board's red/amber/green/data-awaited mix as a 100% stacked bar with each share written in its bar;
-    boards in rank order ('1 · Wellbeing') when a ranking is given, else in the partnership's order."""
+    boards in rank order ('1 · Wellbeing') when a ranking is given, else in the partnership's order. by="area":
+    the areas of an area breakdown, the ranked ones only when a ranking is given."""
     if ranked is not None:
-        boards = boards.set_index("theme_board").loc[ranked["theme_board"]].reset_index()
-        names = [f"{int(r)} · {literal(b)}" for r, b in zip(ranked["rank"], ranked["theme_board"], strict=True)]
+        boards = boards.set_index(by).loc[ranked[by]].reset_index()
+        names = [f"{int(r)} · {literal(b)}" for r, b in zip(ranked["rank"], ranked[by], strict=True)]
     else:
-        names = [literal(b) for b in boards["theme_board"]]
+        names = [literal(b) for b in boards[by]]
     fig = go.Figure()
     for column, status in COUNT_COLUMNS.items():
         counts = boards[column].astype(int).tolist()
@@ -102,7 +107,7 @@ def board_mix(boards: pd.DataFrame, ranked: pd.DataFrame | None = None) -> go.Fi
     fig.update_layout(
         barmode="stack",
         height=60 + 40 * max(len(names), 1),
-        xaxis=dict(title="% of the board's targets", range=[0, 100]),
+        xaxis=dict(title=f"% of the {BY_WORDS[by][0]}'s targets", range=[0, 100]),
         yaxis=dict(autorange="reversed"),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, traceorder="normal"),
         margin=dict(l=10, r=10, t=30, b=40),
@@ -270,20 +275,21 @@ def _header(status: Status) -> str:
     return f"{STATUS_SYMBOL[status]} {status.value.capitalize()}"
 
 
-def board_mix_text(boards: pd.DataFrame, ranked: pd.DataFrame | None = None) -> ChartText:
-    """board_mix's alternative: each board's counts by status, in the chart's order."""
+def board_mix_text(boards: pd.DataFrame, ranked: pd.DataFrame | None = None, by: str = "theme_board") -> ChartText:
+    """board_mix's alternative: each board's (or area's) counts by status, in the chart's order."""
+    word, heading = BY_WORDS[by]
     if ranked is not None:
-        boards = boards.set_index("theme_board").loc[ranked["theme_board"]].reset_index()
-        names = [f"{int(r)} · {b}" for r, b in zip(ranked["rank"], ranked["theme_board"], strict=True)]
-        lead = "Each board's targets by status, boards ranked best first"
+        boards = boards.set_index(by).loc[ranked[by]].reset_index()
+        names = [f"{int(r)} · {b}" for r, b in zip(ranked["rank"], ranked[by], strict=True)]
+        lead = f"Each {word}'s targets by status, {word}s ranked best first"
     else:
-        names = [str(b) for b in boards["theme_board"]]
-        lead = "Each board's targets by status"
+        names = [str(b) for b in boards[by]]
+        lead = f"Each {word}'s targets by status"
     described = [
         f"{name}: {mix_words({s: int(row[c]) for c, s in COUNT_COLUMNS.items()}, int(row['targets']))}"
         for name, row in zip(names, boards.to_dict("records"), strict=True)
     ]
-    figures = pd.DataFrame({"Theme board": names})
+    figures = pd.DataFrame({heading: names})
     for column, status in COUNT_COLUMNS.items():
         figures[_header(status)] = boards[column].astype(int).tolist()
         figures[f"{_header(status)} %"] = [f"{v:.1f}" for v in boards[f"{column}_pct"].astype(float)]

@@ -55,15 +55,19 @@ def mix_caption(as_at: str, earlier: str | None, board: str | None = None) -> st
     )
 
 
-def breakdown_table(boards: pd.DataFrame, total: dict) -> pd.DataFrame:
-    """Haringey's Table 1 and Table 2 side by side with a Total row; every status column headed by its word."""
-    frame = with_total(boards, total)
-    out = pd.DataFrame({"Theme board": frame["theme_board"], "Targets": frame["targets"].astype(int)})
+def breakdown_table(boards: pd.DataFrame, total: dict, by: str = "theme_board") -> pd.DataFrame:
+    """Haringey's Table 1 and Table 2 side by side with a Total row; every status column headed by its word.
+    by="area": an area breakdown's rows, headed Area."""
+    frame = with_total(boards, total, by)
+    out = pd.DataFrame({BY_HEADING[by]: frame[by], "Targets": frame["targets"].astype(int)})
     for column in COUNT_COLUMNS:
         out[count_header(column)] = frame[column].astype(int)
     for column in COUNT_COLUMNS:
         out[f"{count_header(column)} %"] = frame[f"{column}_pct"].astype(float)
     return out
+
+
+BY_HEADING = {"theme_board": "Theme board", "area": "Area"}
 
 
 def breakdown_cell_status(header: str) -> Status | None:
@@ -95,13 +99,14 @@ def ranking_table(boards: pd.DataFrame, basis: str) -> pd.DataFrame:
     )
 
 
-def ranking_sentence(basis: str) -> str:
+def ranking_sentence(basis: str, word: str = "board") -> str:
+    """How the boards (word="area": the areas) are ranked on this basis."""
     if basis == "all":
-        of = "of all their targets (a data-awaited target counts against its board, as the Haringey auditors counted)"
+        of = f"of all their targets (a data-awaited target counts against its {word}, as the Haringey auditors counted)"
     else:
         of = "of their rated targets only (data-awaited targets are left out)"
     return (
-        f"Boards are ranked by the share of targets green or amber, {of}; "
+        f"{word.capitalize()}s are ranked by the share of targets green or amber, {of}; "
         "ties go to the lower red share, then to the name."
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.read.position import NoData, NoSuchArea, Position, load_position, target_history
+from dashboard.read.position import NoData, NoSuchArea, Position, every_area_statuses, load_position, target_history
 from dashboard.settings import Settings
 from dashboard.store import queries
 from dashboard.store.engine import make_engine
@@ -99,3 +99,16 @@ def batches() -> pd.DataFrame:
 def history_of(area: str | None, code: str):
     """One target's every period and version in an area, cached by the data version."""
     return _history(database_url(), area, code, data_version_now())
+
+
+@st.cache_data(show_spinner="Reading every area's figures…", **CACHED)
+def _every_area(url: str, version: int):
+    try:
+        return every_area_statuses(engine())
+    except NoData:
+        return None
+
+
+def every_area():
+    """(statuses of every area's targets, the quarter they are as at), or None on an empty store; cached."""
+    return _every_area(database_url(), data_version_now())

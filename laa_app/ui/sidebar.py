@@ -15,9 +15,10 @@ from dashboard.read.views import (
 )
 from laa_app.sso import single_sign_on
 from laa_app.ui.people import sign_out
-from laa_app.ui.reads import engine
+from laa_app.ui.reads import area_names, engine
 
 HELICOPTER = "helicopter.py"
+AREAS = "areas.py"
 BOARD = "board.py"
 TARGET = "target.py"
 UPLOAD = "upload.py"
@@ -52,6 +53,7 @@ def sign_in_prompt() -> None:
 
 PAGES = {
     HELICOPTER: ("Helicopter view", ":material/travel_explore:", Page.HELICOPTER),
+    AREAS: ("Areas", ":material/map:", Page.AREAS),
     BOARD: ("Theme board", ":material/groups:", Page.BOARD),
     TARGET: ("Target", ":material/query_stats:", Page.TARGET),
     MY_TARGETS: ("My targets", ":material/edit_note:", Page.MY_TARGETS),
@@ -93,8 +95,10 @@ def navigation(who: Actor):
     # follow (WCAG 1.3.1): it is hidden, and the sidebar lists the pages as links, under their groups, instead.
     page = st.navigation([*made.values(), *_no_such_pages()], position="hidden")
     with st.sidebar.container(key="navigation"):
+        # The Areas page is listed once there is more than one area to compare; its address works whatever.
+        listed = {**may, AREAS: may[AREAS] and len(area_names()) > 1}
         for group, scripts in NAVIGATION_GROUPS.items():
-            if mine := [script for script in scripts if may.get(script, True)]:
+            if mine := [script for script in scripts if listed[script]]:
                 st.markdown(f"**{group}**")
                 for script in mine:
                     st.page_link(made[script], label=PAGES[script][0], icon=PAGES[script][1])
@@ -102,7 +106,7 @@ def navigation(who: Actor):
 
 
 NAVIGATION_GROUPS = {
-    "Partnership": [HELICOPTER, BOARD, TARGET],
+    "Partnership": [HELICOPTER, AREAS, BOARD, TARGET],
     "Yours": [MY_TARGETS],
     "Data": [UPLOAD, INDICATORS, TARGETS, QUALITY, AUDIT],
     "Administration": [USERS],

@@ -130,7 +130,12 @@ def style_breakdown(frame: pd.DataFrame):
     styler = frame.style.format({c: "{:.1f}" for c in frame.columns if c.endswith("%")})
     for column, css in styles.items():
         styler = styler.map(lambda _v, css=css: css, subset=[column])
-    return styler.apply(lambda row: ["font-weight: bold" if row.iloc[0] == TOTAL else "" for _ in row], axis=1)
+    return styler.apply(lambda row: ["font-weight: bold" if _is_total(row) else "" for _ in row], axis=1)
+
+
+def _is_total(row: pd.Series) -> bool:
+    """The Total row: its name cell (the first text cell: a rank may come before it) says Total."""
+    return next((v for v in row if isinstance(v, str)), None) == TOTAL
 
 
 def act(change) -> None:

@@ -15,8 +15,10 @@ try:
 except ImportError:  # the browser fixture skips (or fails under LAA_REQUIRE_BROWSER) without Playwright
     expect = None
 
-from tests.browser.conftest import ROOT, SCREENSHOTS, idle, new_tab, running_dashboard
-from tests.fixtures import new_store
+from dashboard.store.engine import make_engine
+from dashboard.write.importer import import_bytes
+from tests.browser.conftest import ROOT, SCREENSHOTS, idle, new_tab, running_dashboard, screenshot
+from tests.fixtures import acting, new_store
 
 pytestmark = pytest.mark.browser
 
@@ -79,3 +81,35 @@ def test_two_browser_contexts_hold_two_areas_at_once(browser, tmp_path):
         enfield.screenshot(path=str(SCREENSHOTS / "two_areas_enfield_board.png"), full_page=True)
         haringey.context.close()
         enfield.context.close()
+
+
+def test_the_areas_page_lists_every_area_and_the_picker_finds_one_by_typing(browser, tmp_path):
+    url = new_store(f"sqlite:///{tmp_path / 'many.sqlite3'}", demo=True)
+    # 150 more areas of one target each, target 100 and actual the area's number: Areas 095 to 150 are amber or
+    # green (within the 5% band or better), all ranked on 100%, so by name: Area 095 is first.
+    rows = "".join(f"Area {i:03d},NI 1,Cohesion,2009/10 Q3,100,{i}\n" for i in range(1, 151))
+    engine = make_engine(url)
+    import_bytes(engine, f"area,indicator_code,theme_board,period,target,actual\n{rows}".encode(), "many.csv", acting())
+    engine.dispose()
+    with running_dashboard(url, tmp_path / "many.log") as base:
+        page = new_tab(browser, base, url)
+        page.goto("/areas")
+        expect(page.locator("h1").first).to_have_text("Areas")
+        expect(page.get_by_text("151 areas as at 2009/10 Q3")).to_be_visible()
+        expect(page.get_by_text("The 10 best and the 10 worst areas")).to_be_visible()
+        screenshot(page, "areas")
+        # A row opens its area's helicopter view.
+        grid = page.locator('[data-testid="stDataFrame"]').first
+        grid.scroll_into_view_if_needed()
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)  # the first row's selection cell
+        expect(page.locator("h1").first).to_have_text("Helicopter view · Area 095")
+        idle(page)
+        # The sidebar's area picker finds an area among 151 by typing part of its name.
+        picker = page.get_by_label("Partnership area", exact=True)
+        picker.click()
+        page.keyboard.type("Area 123")
+        page.get_by_role("option", name="Area 123", exact=True).click()
+        expect(page.locator("h1").first).to_have_text("Helicopter view · Area 123")
+        expect(page).to_have_url(re.compile(r"area=Area\+123"))
+        page.context.close()
