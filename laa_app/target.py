@@ -3,7 +3,9 @@
 import streamlit as st
 
 from dashboard.domain.names import find_code
+from dashboard.domain.periods import quarter_of
 from dashboard.papers import charts
+from dashboard.read.benchmark import QUARTILE_METHOD
 from dashboard.read.views import (
     echoed,
     md_escape,
@@ -13,7 +15,7 @@ from dashboard.read.views import (
     target_options,
     versions_table,
 )
-from laa_app.ui import partnership, pickers, widgets
+from laa_app.ui import partnership, pickers, reads, widgets
 
 position = partnership.require_position()
 codes = target_options(position.targets)
@@ -44,6 +46,12 @@ latest = versions[versions["is_current"].astype(bool)].sort_values("period_end")
 st.markdown(f"Latest: **{md_escape(latest['period_label'])}** · {md_escape(status_label(latest['status']))}")
 
 widgets.chart(charts.target_history(target, versions), charts.target_history_text(target, versions))
+
+found = reads.benchmark_of(code, quarter_of(latest["period_end"]))
+if found is not None and len(found.rows) > 1:
+    st.header(f"Against the other areas, {found.period}")
+    st.caption(f"Quartiles {QUARTILE_METHOD}. `laa benchmark` gives the same within a comparator group.")
+    widgets.chart(charts.benchmark_chart(found, position.area), charts.benchmark_text(found, position.area))
 
 st.header("Every period")
 st.dataframe(periods_table(versions), hide_index=True, width="stretch")

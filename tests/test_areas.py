@@ -155,3 +155,27 @@ def test_with_one_area_the_areas_page_is_not_listed(tmp_path, monkeypatch):
     at = app()
     assert "Areas" not in page_link_labels(at)
     assert "Helicopter view" in page_link_labels(at)
+
+
+def test_a_target_page_sets_the_area_against_the_others_that_reported_it(two_areas):
+    from dashboard.store.engine import make_engine
+    from dashboard.write.importer import import_bytes
+    from tests.fixtures import acting, plain
+
+    engine = make_engine(two_areas)
+    import_bytes(
+        engine,
+        b"area,indicator_code,theme_board,period,actual\nEnfield,NI 39,Healthier Enfield,2009/10 Q3,1400\n",
+        "e.csv",
+        acting(),
+    )
+    engine.dispose()
+    at = app()
+    at.switch_page("target.py").run()
+    at.selectbox(key="pick_target").select("NI 39").run()
+    no_exception(at)
+    assert "Against the other areas, 2009/10 Q3" in [h.value for h in at.header]
+    assert (
+        "NI 39 in 2009/10 Q3 across the 2 areas that reported it, best first (lower is better): Haringey is rank 2 "
+        "of 2, quartile 4; the best is Enfield (1,400), the worst Haringey (1,571)."
+    ) in [plain(c.value) for c in at.caption]

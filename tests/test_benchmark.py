@@ -27,20 +27,20 @@ def _ranked(*args: str) -> list[tuple]:
 
 def test_areas_rank_best_first_ties_share_a_rank_and_quartiles_are_by_rank(engine):
     import_bytes(engine, FILE.encode(), "six.csv", LOCAL_ADMIN)
-    # Five reported: quartile 1 + 4 × (rank − 1) // 5 gives ranks 1–2 quartile 1, rank 3 quartile 2, rank 5 quartile 4.
+    # Five reported: quartile 1 + 4 × (rank − 1) // 4 gives ranks 1, 2, 3 and 5 quartiles 1, 2, 3 and 4.
     assert _ranked("NI 1") == [
         (1, "Ealing", 40.0, 1, "green"),
-        (2, "Dudley", 30.0, 1, "green"),
-        (3, "Bolton", 20.0, 2, "red"),
-        (3, "Camden", 20.0, 2, "red"),
+        (2, "Dudley", 30.0, 2, "green"),
+        (3, "Bolton", 20.0, 3, "red"),
+        (3, "Camden", 20.0, 3, "red"),
         (5, "Ashford", 10.0, 4, "red"),
     ]
     # Lower is better: the order turns round, and the tie at 20 shares rank 2.
     assert _ranked("ni2") == [
         (1, "Ashford", 10.0, 1, "green"),
-        (2, "Bolton", 20.0, 1, "green"),
-        (2, "Camden", 20.0, 1, "green"),
-        (4, "Dudley", 30.0, 3, "red"),
+        (2, "Bolton", 20.0, 2, "green"),
+        (2, "Camden", 20.0, 2, "green"),
+        (4, "Dudley", 30.0, 4, "red"),
         (5, "Ealing", 40.0, 4, "red"),
     ]
     found = laa("benchmark", "NI 2", "--area", "DUDLEY", "--format", "json").json()
@@ -53,7 +53,7 @@ def test_areas_rank_best_first_ties_share_a_rank_and_quartiles_are_by_rank(engin
     table = laa("benchmark", "NI 2", "--area", "Fenland").out
     assert "\nNI 2, 2009/10 Q3: 5 areas reported; lower is better. No actual from Fenland.\n" in table
     assert "\nFenland: no actual for 2009/10 Q3.\n" in table
-    assert "\nDudley: rank 4 of 5, quartile 3.\n" in laa("benchmark", "NI 2", "--area", "Dudley").out
+    assert "\nDudley: rank 4 of 5, quartile 4.\n" in laa("benchmark", "NI 2", "--area", "Dudley").out
 
 
 def test_a_benchmark_that_cannot_be_taken_says_why(engine):
@@ -78,8 +78,8 @@ def test_a_benchmark_within_a_comparator_group_ranks_its_areas_only(engine):
     assert laa("groups", "--format", "json").json() == {
         "groups": [{"group": "North", "areas": 3}, {"group": "South", "areas": 2}]
     }
-    # Two of North reported: quartile 1 + 4 × (rank − 1) // 2 puts rank 2 in quartile 3.
-    assert _ranked("NI 1", "--group", "north") == [(1, "Dudley", 30.0, 1, "green"), (2, "Bolton", 20.0, 3, "red")]
+    # Two of North reported: the better is quartile 1, the worse quartile 4.
+    assert _ranked("NI 1", "--group", "north") == [(1, "Dudley", 30.0, 1, "green"), (2, "Bolton", 20.0, 4, "red")]
     found = laa("benchmark", "NI 1", "--group", "NORTH", "--format", "json").json()
     assert (found["group"], found["areas_without_actual"]) == ("North", ["Fenland"])
     # A file naming a group again sets it to exactly the file's areas; groups it does not name stay.

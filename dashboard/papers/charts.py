@@ -18,6 +18,7 @@ from dashboard.domain.rules import (
     amber_floor,
     status_label,
 )
+from dashboard.read.benchmark import Benchmark
 from dashboard.read.breakdown import COUNT_COLUMNS
 
 # The same colours are the theme in .streamlit/config.toml (redColor, orangeColor, greenColor, grayColor).
@@ -240,6 +241,48 @@ def target_history(target: pd.Series, versions: pd.DataFrame) -> go.Figure:
     return _readable(fig)
 
 
+OTHER_AREAS = "#C8C8C8"
+"""The other areas' bars in a benchmark: light, so that the area's own (dark, hatched and named) stands out."""
+
+
+def benchmark_chart(found: Benchmark, area: str) -> go.Figure:
+    """Every reporting area's actual as a bar, best first (whichever way is better); the area's own bar dark,
+    hatched and named above it, the others light. Area names are written under the bars up to 30 areas."""
+    rows = found.rows
+    mine = (rows["area"] == area).tolist()
+    fig = go.Figure(
+        go.Bar(
+            x=[f"{r} · {literal(a)}" for r, a in zip(rows["rank"], rows["area"], strict=True)],
+            y=rows["actual"].astype(float).tolist(),
+            marker=dict(
+                color=[TEXT_COLOUR if m else OTHER_AREAS for m in mine],
+                pattern=dict(shape=["/" if m else "" for m in mine], fgcolor="#FFFFFF"),
+            ),
+            customdata=rows[["quartile"]].to_numpy(),
+            hovertemplate="%{x}: %{y}<br>quartile %{customdata[0]}<extra></extra>",
+        )
+    )
+    for row in rows[rows["area"] == area].itertuples(index=False):
+        fig.add_annotation(
+            x=f"{row.rank} · {literal(row.area)}",
+            y=float(row.actual),
+            text=f"{literal(row.area)}: rank {row.rank} of {len(rows)}, quartile {row.quartile}",
+            showarrow=True,
+            arrowhead=2,
+            font=dict(color=TEXT_COLOUR),
+        )
+    better = "lower" if found.polarity == Polarity.LOWER_IS_BETTER.value else "higher"
+    fig.update_layout(
+        height=360,
+        xaxis=dict(title=f"Areas, best first ({better} is better)", showticklabels=len(rows) <= 30),
+        yaxis=dict(title=f"Actual, {found.period}"),
+        margin=dict(l=10, r=10, t=40, b=40),
+        font=FONT,
+        showlegend=False,
+    )
+    return _readable(fig)
+
+
 def _readable(fig: go.Figure) -> go.Figure:
     """Axis labels in the page's text colour: Streamlit's chart theme greys them below a 4.5:1 contrast."""
     for axes in (fig.update_xaxes, fig.update_yaxes):
@@ -295,6 +338,34 @@ def board_mix_text(boards: pd.DataFrame, ranked: pd.DataFrame | None = None, by:
         figures[f"{_header(status)} %"] = [f"{v:.1f}" for v in boards[f"{column}_pct"].astype(float)]
     figures["Targets"] = boards["targets"].astype(int).tolist()
     return ChartText(f"{lead}: " + "; ".join(described) + ".", figures)
+
+
+def benchmark_text(found: Benchmark, area: str) -> ChartText:
+    """benchmark_chart's alternative: where the area stands, the best and the worst, and every area's figures."""
+    rows = found.rows
+    better = "lower" if found.polarity == Polarity.LOWER_IS_BETTER.value else "higher"
+    place = found.place(area)
+    where = (
+        f"{area} has no actual for {found.period}"
+        if place is None
+        else f"{area} is rank {place['rank']} of {len(rows)}, quartile {place['quartile']}"
+    )
+    best, worst = rows.iloc[0], rows.iloc[-1]
+    sentence = (
+        f"{found.code} in {found.period} across the {len(rows)} areas that reported it, best first ({better} is "
+        f"better): {where}; the best is {best['area']} ({_figure(float(best['actual']))}), the worst "
+        f"{worst['area']} ({_figure(float(worst['actual']))})."
+    )
+    figures = pd.DataFrame(
+        {
+            "Rank": rows["rank"].astype(int),
+            "Area": rows["area"],
+            "Actual": [_figure(float(a)) for a in rows["actual"]],
+            "Quartile": rows["quartile"].astype(int),
+            "Status": [status_label(Status(s)) for s in rows["status"]],
+        }
+    )
+    return ChartText(sentence, figures)
 
 
 def mix_trend_text(mix: pd.DataFrame) -> ChartText:

@@ -16,8 +16,9 @@ from dashboard.store.queries import group_areas, indicator_values
 from dashboard.store.schema import require_ready
 
 QUARTILE_METHOD = (
-    "by rank, an area's quartile is 1 + 4 × (rank − 1) ÷ the areas that reported, rounded down: the best quarter "
-    "of the areas is quartile 1, the worst quartile 4; tied actuals share the better rank, and so one quartile"
+    "by rank: an area's quartile is 1 + 4 × (rank − 1) ÷ (the areas that reported − 1), rounded down and at most 4, "
+    "so the best area is in quartile 1 and the worst in quartile 4; tied actuals share the better rank, and so one "
+    "quartile"
 )
 BENCHMARK_COLUMNS = ["rank", "area", "actual", "quartile", "status", "period_label"]
 
@@ -82,7 +83,8 @@ def rank_and_quartile(actuals: pd.Series, lower_is_better: bool) -> tuple[pd.Ser
     """Competition ranks (1 is the best; ties share the better rank: 1, 2, 2, 4) and quartiles by rank."""
     rank = actuals.rank(method="min", ascending=lower_is_better).astype(int)
     reporting = len(actuals)
-    return rank, rank.map(lambda r: 1 + (4 * (r - 1)) // reporting)
+    steps = max(reporting - 1, 1)
+    return rank, rank.map(lambda r: min(4, 1 + (4 * (r - 1)) // steps))
 
 
 def _polarity(stored: pd.Series) -> Polarity:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard.domain.periods import Period
+from dashboard.read.benchmark import Benchmark, NoBenchmark, benchmark
 from dashboard.read.position import NoData, NoSuchArea, Position, every_area_statuses, load_position, target_history
 from dashboard.settings import Settings
 from dashboard.store import queries
@@ -112,3 +114,16 @@ def _every_area(url: str, version: int):
 def every_area():
     """(statuses of every area's targets, the quarter they are as at), or None on an empty store; cached."""
     return _every_area(database_url(), data_version_now())
+
+
+@st.cache_data(show_spinner=False, **CACHED)
+def _benchmark(url: str, code: str, period_end, period_label: str, version: int):
+    try:
+        return benchmark(engine(), code, Period(period_end, period_label))
+    except NoBenchmark:
+        return None
+
+
+def benchmark_of(code: str, period: Period) -> Benchmark | None:
+    """The indicator across every area that reported it in the period (None: none did); cached."""
+    return _benchmark(database_url(), code, period.end, period.label, data_version_now())
