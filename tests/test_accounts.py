@@ -633,3 +633,19 @@ def test_accounts_and_sign_ins_leave_the_data_version_so_dashboards_keep_their_c
     path = write(tmp_path, "q3.csv", "indicator_code,theme_board,period,actual\nNI 40,Wellbeing,2009/10 Q3,1300\n")
     assert laa("import", str(path)).code == 0
     assert data_version(demo) == before + 1  # a figure changed: every dashboard reads again
+
+
+def test_the_longest_name_and_lead_partner_a_user_may_have_are_stored_and_one_more_is_refused(engine):
+    """On both backends: PostgreSQL enforces a column's length, so a value one character longer must be refused
+    with a message before it reaches the store (a DataError would lose the user's words in a traceback)."""
+    name, partner = "u" * 100, "P" * 200
+    account = add_user(engine, LOCAL_ADMIN, name, "partner", PASSWORD, partner=partner)
+    assert (account.name, account.partner) == (name, partner)
+    before = snapshot(engine)
+    with pytest.raises(AccountProblem, match=r"^a username is 1 to 100 characters$"):
+        add_user(engine, LOCAL_ADMIN, "u" * 101, "executive", PASSWORD)
+    with pytest.raises(AccountProblem, match=r"^a lead partner is at most 200 characters, as in the import file"):
+        add_user(engine, LOCAL_ADMIN, "other", "partner", PASSWORD, partner="P" * 201)
+    with pytest.raises(AccountProblem, match=r"^a lead partner is at most 200 characters"):
+        set_role(engine, LOCAL_ADMIN, name, "partner", partner="Q" * 201)
+    assert_unchanged(engine, before)

@@ -18,6 +18,7 @@ from dashboard.access.passwords import MAX_PASSWORD, Checked, check_no_password,
 from dashboard.access.passwords import password_problem as _password_problem
 from dashboard.access.permissions import Action, Actor, Role, require
 from dashboard.access.throttle import LOCK_FOR, Throttled
+from dashboard.domain.fileformat import TEXT_LIMITS
 from dashboard.domain.names import find_name, name_key
 from dashboard.store.audit import record
 from dashboard.store.engine import as_utc, recording, writing
@@ -25,6 +26,8 @@ from dashboard.store.models import Area, SignInSession, Target, ThemeBoard, User
 from dashboard.store.schema import require_ready
 
 MAX_NAME = 100
+PARTNER_LIMIT = TEXT_LIMITS["lead_partner"]
+"""A partner user speaks for a lead partner, whose name is held as the targets' lead_partner."""
 """Characters in a username."""
 
 
@@ -114,6 +117,11 @@ def _role_and_scope(
     lead partner (add_user has always kept one given to another role)."""
     chosen, boards = _role(role), list(boards or [])
     tidy = " ".join(partner.split()) if partner and partner.strip() else None
+    if tidy is not None and len(tidy) > PARTNER_LIMIT:
+        raise AccountProblem(
+            f"a lead partner is at most {PARTNER_LIMIT} characters, as in the import file: give it as its targets "
+            "name it"
+        )
     if chosen is Role.CHAIR and not boards:
         raise AccountProblem("a chair needs the boards they chair: give --board BOARD once for each")
     if chosen is Role.PARTNER and tidy is None:
