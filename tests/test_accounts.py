@@ -59,7 +59,7 @@ MATRIX = {
                    Action.EDIT_COMMENTARY: (True, False)},
     Role.ANALYST: {a: (True, True) for a in (Action.VIEW, Action.UPLOAD, Action.ENTER_VALUE, Action.CHANGE_TARGET,
                                              Action.EDIT_COMMENTARY, Action.REOPEN, Action.ROLL_BACK,
-                                             Action.READ_AUDIT)},
+                                             Action.READ_AUDIT, Action.SET_GROUPS)},
     Role.ADMIN: {a: (True, True) for a in Action},
 }  # fmt: skip
 ACTORS = {
