@@ -43,6 +43,9 @@ def test_areas_rank_best_first_ties_share_a_rank_and_quartiles_are_by_rank(engin
         (4, "Dudley", 30.0, 4, "red"),
         (5, "Ealing", 40.0, 4, "red"),
     ]
+    # Every area at once (the latest rows chosen in the database): 5 red, 5 green and Fenland's 2 awaited.
+    total = laa("summary", "--all-areas", "--format", "json").json()["total"]
+    assert [total[c] for c in ("targets", "red", "amber", "green", "data_awaited")] == [12, 5, 0, 5, 2]
     found = laa("benchmark", "NI 2", "--area", "DUDLEY", "--format", "json").json()
     assert (found["period"], found["better"], found["areas_reporting"]) == ("2009/10 Q3", "lower", 5)
     assert (found["areas_without_actual"], found["area"], found["quartiles"]) == (

@@ -15,6 +15,8 @@ from dashboard.store.queries import (
     NoSuchArea,
     area_ids,
     current_values_frame,
+    latest_reported_end,
+    latest_values_frame,
     resolve_area,
     targets_frame,
     value_versions,
@@ -89,14 +91,18 @@ def load_position(engine: Engine, area: str | None = None) -> Position:
 
 def every_area_statuses(engine: Engine, as_at: Period | None = None) -> tuple[pd.DataFrame, Period | None]:
     """Rule 2 for every area's targets at once, as at a quarter (default: the latest any area reported), and that
-    quarter: the rows of area_breakdown. Raises NoData on an empty store."""
+    quarter: the rows of area_breakdown. The latest row of each target is chosen in the database
+    (latest_values_frame). Raises NoData on an empty store."""
     require_ready(engine)
     with engine.connect() as conn:
         ids = area_ids(conn)
         if not ids:
             raise NoData(NO_DATA)
-        targets, values = targets_frame(conn, ids), current_values_frame(conn, ids)
-    as_at = as_at or latest_reported(values)
+        if as_at is None:
+            end = latest_reported_end(conn)
+            as_at = quarter_of(end) if end is not None else None
+        targets = targets_frame(conn, ids)
+        values = latest_values_frame(conn, as_at.end if as_at else None)
     return status_as_at(targets, values, as_at.end if as_at else None), as_at
 
 
