@@ -118,13 +118,13 @@ OPENS = {
     Role.ANALYST: {Page.MY_TARGETS, Page.UPLOAD, Page.INDICATORS, Page.TARGETS, Page.AUDIT},
     Role.ADMIN: {Page.MY_TARGETS, Page.UPLOAD, Page.INDICATORS, Page.TARGETS, Page.AUDIT, Page.USERS},
 }
-"""Beyond the four pages everyone signed in sees: the helicopter view, a board, a target, data quality."""
+"""Beyond the pages everyone signed in sees: the helicopter view, the areas, a board, a target, data quality."""
 
 
 @pytest.mark.parametrize("role", list(Role))
 def test_each_role_sees_the_pages_of_what_it_may_do(role):
     actor = Actor("someone", role, frozenset({"Wellbeing"}), "NHS Haringey")
-    everyone = {Page.HELICOPTER, Page.BOARD, Page.TARGET, Page.QUALITY}
+    everyone = {Page.HELICOPTER, Page.AREAS, Page.BOARD, Page.TARGET, Page.QUALITY}
     assert {page for page in Page if may_open(actor, page)} == everyone | OPENS[role]
 
 
