@@ -125,16 +125,20 @@ _FIGURES = (
 """A period value's figures and words, as every read of them selects them."""
 
 
+_VALUE_ROW = (
+    PeriodValue.id.label("value_id"),
+    PeriodValue.target_id,
+    PeriodValue.period_end,
+    *_FIGURES,
+    PeriodValue.batch_id,
+)
+"""A current period value as the frames of values select it: VALUE_COLUMNS, in order."""
+
+
 def current_values_frame(conn: Connection, area_ids: list[int]) -> pd.DataFrame:
     """The current version of every period value of these areas' targets."""
     stmt = (
-        select(
-            PeriodValue.id.label("value_id"),
-            PeriodValue.target_id,
-            PeriodValue.period_end,
-            *_FIGURES,
-            PeriodValue.batch_id,
-        )
+        select(*_VALUE_ROW)
         .join(Target, Target.id == PeriodValue.target_id)
         .where(Target.area_id.in_(area_ids), PeriodValue.is_current)
         .order_by(PeriodValue.target_id, PeriodValue.period_end)
@@ -155,13 +159,7 @@ def latest_values_frame(conn: Connection, as_at_end: date | None) -> pd.DataFram
         latest = latest.where(PeriodValue.period_end <= as_at_end)
     latest = latest.group_by(PeriodValue.target_id).subquery()
     stmt = (
-        select(
-            PeriodValue.id.label("value_id"),
-            PeriodValue.target_id,
-            PeriodValue.period_end,
-            *_FIGURES,
-            PeriodValue.batch_id,
-        )
+        select(*_VALUE_ROW)
         .join(latest, (latest.c.target_id == PeriodValue.target_id) & (latest.c.period_end == PeriodValue.period_end))
         .where(PeriodValue.is_current)
         .order_by(PeriodValue.target_id)
