@@ -86,6 +86,8 @@ class Change(StrEnum):
     """A target's move from one theme board to another."""
     NEW_TARGET = "new target"
     NEW_BOARD = "new board"
+    DISTRICT = "parent_area"
+    """An area placed in a county as one of its districts."""
 
 
 _FIGURES_AND_TARGETS = frozenset(Change)

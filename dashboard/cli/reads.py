@@ -27,6 +27,9 @@ from dashboard.cli.base import (
 )
 
 AllAreasOpt = Annotated[bool, typer.Option("--all-areas", help="every area held, one row each (not with --area)")]
+ByDistrictOpt = Annotated[
+    bool, typer.Option("--by-district", help="the districts of the county --area names, one row each")
+]
 
 
 def summary(
@@ -35,21 +38,25 @@ def summary(
     area: AreaOpt = None,
     as_at: AsAtOpt = None,
     all_areas: AllAreasOpt = False,
+    by_district: ByDistrictOpt = False,
 ) -> None:
-    """The breakdown per theme board (or per area): counts and percentages of red, amber, green and data awaited."""
+    """The breakdown per theme board (or per area, or per district): counts and percentages of red, amber, green and
+    data awaited."""
     from dashboard.domain.output import plain, records
     from dashboard.read import breakdown
     from dashboard.read.views import BY_HEADING
 
-    rows, total, by, scope, period = _breakdown(ctx, area, as_at, all_areas)
+    rows, total, by, scope, period = _breakdown(ctx, area, as_at, all_areas, by_district)
     payload = {"as_at": as_at_label(period)}
     if by == "theme_board":
         payload |= {"area": scope, "boards": records(rows, list(rows.columns))}
+    elif by_district:
+        payload |= {"area": scope, "districts": records(rows, list(rows.columns))}
     else:
         payload |= {"areas": records(rows, list(rows.columns))}
     payload["total"] = {k: plain(v) for k, v in total.items()}
     headers = {
-        by: BY_HEADING[by],
+        by: "District" if by_district else BY_HEADING[by],
         "targets": "Targets",
         "data_awaited": "Data awaited",
         "data_awaited_pct": "Awaited %",  # "Data awaited %" would take the table past 100 columns
@@ -57,17 +64,20 @@ def summary(
     headers |= {c: c.title() for c in ("red", "amber", "green")}
     headers |= {f"{c}_pct": f"{c.title()} %" for c in ("red", "amber", "green")}
     as_at_text = period.label if period else "the latest period held"
+    scope += f"'s {len(rows)} districts" if by_district else ""
     emit(fmt, payload, breakdown.with_total(rows, total, by), headers, footer=f"\n{scope}, as at {as_at_text}")
 
 
 def _breakdown(
-    ctx: typer.Context, area: str | None, as_at: str | None, all_areas: bool
+    ctx: typer.Context, area: str | None, as_at: str | None, all_areas: bool, by_district: bool = False
 ) -> "tuple[pd.DataFrame, dict, str, str, Period | None]":
-    """Rule 3 for one area's boards, or with --all-areas for every area: (rows, total, the rows' column, what
-    they are of, the period as at)."""
+    """Rule 3 for one area's boards, with --all-areas for every area, or with --by-district for a county's
+    districts: (rows, total, the rows' column, what they are of, the period as at)."""
     from dashboard.read import breakdown
     from dashboard.read.position import every_area_statuses, load_position
 
+    if by_district:
+        return _by_district(ctx, area, as_at, all_areas)
     if all_areas:
         if area:
             raise UserError("--area and --all-areas: give one or the other")
@@ -80,6 +90,21 @@ def _breakdown(
     return boards, total, "theme_board", position.area, period
 
 
+def _by_district(
+    ctx: typer.Context, area: str | None, as_at: str | None, all_areas: bool
+) -> "tuple[pd.DataFrame, dict, str, str, Period | None]":
+    from dashboard.read.districts import NoDistricts, district_breakdown, districts
+
+    if all_areas:
+        raise UserError("--by-district and --all-areas: give one or the other")
+    try:
+        (_, county), held = districts(engine_of(ctx), area)
+        rows, total, period = district_breakdown(engine_of(ctx), county, as_at_of(ctx, as_at))
+    except NoDistricts as error:
+        raise UserError(str(error)) from None
+    return rows, total, "area", county, period
+
+
 def ranking(
     ctx: typer.Context,
     basis: Annotated[
@@ -89,8 +114,9 @@ def ranking(
     area: AreaOpt = None,
     as_at: AsAtOpt = None,
     all_areas: AllAreasOpt = False,
+    by_district: ByDistrictOpt = False,
 ) -> None:
-    """Boards (or, with --all-areas, areas) ranked by the share of targets green or amber; ties by red share, then
+    """Boards (or, with --all-areas, areas; with --by-district, a county's districts) ranked by the share of targets green or amber; ties by red share, then
     name."""
     from dashboard.domain.output import records
     from dashboard.read import breakdown
@@ -98,17 +124,19 @@ def ranking(
 
     if basis not in breakdown.BASES:
         raise UserError(f"--basis {basis!r}: use all or rated")
-    rows, _, by, scope, period = _breakdown(ctx, area, as_at, all_areas)
+    rows, _, by, scope, period = _breakdown(ctx, area, as_at, all_areas, by_district)
     other = breakdown.OTHER_BASIS[basis]
     ranked, others = breakdown.rank_boards(rows, basis, by), breakdown.rank_boards(rows, other, by)
     moved = breakdown.bases_disagree(rows, by)
     payload = {"as_at": as_at_label(period)}
-    payload |= {"area": scope} if by == "theme_board" else {"areas": len(rows)}
+    word = "boards" if by == "theme_board" else "districts" if by_district else "areas"
+    payload |= {"areas": len(rows)} if word == "areas" else {"area": scope}
+    payload |= {"districts": len(rows)} if by_district else {}
     payload |= {
         "basis": basis,
         "ranking": records(ranked, list(ranked.columns)),
         "bases_agree": not moved,
-        ("boards_placed_differently" if by == "theme_board" else "areas_placed_differently"): moved,
+        f"{word}_placed_differently": moved,
         "other_basis": other,
         "other_basis_ranking": records(others, list(others.columns)),
     }
@@ -116,7 +144,7 @@ def ranking(
     shown = ranked.assign(other_basis_rank=ranked[by].map(others.set_index(by)["rank"]))
     headers = {
         "rank": "Rank",
-        by: BY_HEADING[by],
+        by: "District" if by_district else BY_HEADING[by],
         "green_amber_pct": "Green+amber %",
         "red_pct": "Red %",
         "targets": "Targets",

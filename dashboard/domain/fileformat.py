@@ -18,6 +18,8 @@ class Part(StrEnum):
     """A target's setting, the same in every period."""
     FIGURE = "figure"
     """One period's figure or text."""
+    AREA = "area"
+    """The area's own place: the county it is a district of."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ FORMAT = (
     FileColumn("theme_board", Part.SETTING, True, ("Theme", "Board"), text=True, limit=200),
     FileColumn("period", Part.KEY, True, ("Quarter", "Reporting period")),
     FileColumn("area", Part.KEY, text=True, limit=200),
+    FileColumn("parent_area", Part.AREA, aliases=("County", "Parent area name"), text=True, limit=200),
     FileColumn("target_type", Part.SETTING),
     FileColumn("lead_partner", Part.SETTING, aliases=("Lead",), text=True, limit=200),
     FileColumn("polarity", Part.SETTING),

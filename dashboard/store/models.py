@@ -34,6 +34,10 @@ class Area(Base):
     __tablename__ = "areas"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(TEXT_LIMITS["area"]), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), index=True)
+    """The county this area is a district of (None: not a district)."""
+    parent_batch_id: Mapped[int | None] = mapped_column(ForeignKey("upload_batches.id"))
+    """The upload that named the county, so that rolling it back takes the district out of the county again."""
 
 
 class ThemeBoard(Base):
@@ -53,7 +57,8 @@ class Target(Base):
     __table_args__ = (UniqueConstraint("area_id", "indicator_code"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
-    indicator_code: Mapped[str] = mapped_column(String(TEXT_LIMITS["indicator_code"]))
+    indicator_code: Mapped[str] = mapped_column(String(TEXT_LIMITS["indicator_code"]), index=True)
+    """Indexed: a benchmark reads one indicator across every area."""
     indicator_name: Mapped[str | None] = mapped_column(Text)
     theme_board_id: Mapped[int] = mapped_column(ForeignKey("theme_boards.id"))
     target_type: Mapped[str | None] = mapped_column(String(100))

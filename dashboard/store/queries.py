@@ -69,6 +69,19 @@ def resolve_area(conn: Connection, area: str | None) -> tuple[int, str] | None:
     return rows[0].id, rows[0].name
 
 
+def area_parents(conn: Connection) -> dict[str, str | None]:
+    """Every area held → the county it is a district of (None: not a district), in the order first stored."""
+    county = Area.__table__.alias("county")
+    stmt = select(Area.name, county.c.name).outerjoin(county, county.c.id == Area.parent_id).order_by(Area.id)
+    return dict(conn.execute(stmt).all())
+
+
+def districts_of(conn: Connection, county_id: int) -> list[tuple[int, str]]:
+    """(id, name) of each district of a county, in the order first stored."""
+    stmt = select(Area.id, Area.name).where(Area.parent_id == county_id).order_by(Area.id)
+    return [(row.id, row.name) for row in conn.execute(stmt)]
+
+
 def _areas_held(count: int) -> str:
     return "1 area held" if count == 1 else f"{count} areas held"
 

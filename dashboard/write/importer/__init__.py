@@ -56,6 +56,7 @@ class ImportOutcome:
             "columns_read_as": dict(renamed_columns(self.plan.headings)),
             "sheet": self.plan.sheet,
             "board_changes": [change.sentence() for change in self.plan.board_changes],
+            "districts": [placement.sentence() for placement in self.plan.districts],
         }
 
 

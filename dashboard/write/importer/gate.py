@@ -76,6 +76,7 @@ def refusals(
         + _boards_unconfirmed(conn, plan, actor, new_boards)
         + _not_begun(plan, actor, today or date.today())
         + _too_long(plan)
+        + _districts_refused(plan, actor)
         + _signed_off(conn, plan, signed)
     )
     return sorted(dict.fromkeys(found), key=lambda p: (p.line or 0, p.column or ""))
@@ -212,6 +213,22 @@ def _targets_refused(plan: ImportPlan, actor: Actor) -> list[ImportProblem]:
                 )
             )
     return problems
+
+
+def _districts_refused(plan: ImportPlan, actor: Actor) -> list[ImportProblem]:
+    """A district placed in a county by someone who may not change an area's place."""
+    if may_change(actor, Change.DISTRICT):
+        return []
+    return [
+        ImportProblem(
+            _line(p.line),
+            "parent_area",
+            p.county,
+            f"the file makes {p.area} a district of {p.county}, and {_role(actor)} cannot place an area in a county",
+            "leave the parent_area column out, or ask an analyst or administrator to import it",
+        )
+        for p in plan.districts
+    ]
 
 
 def board_changes(conn: Connection, plan: ImportPlan) -> list[BoardChange]:

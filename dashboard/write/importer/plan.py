@@ -14,6 +14,7 @@ from dashboard.domain.output import cell_text
 from dashboard.domain.rules import unratable
 from dashboard.store.models import Area, ThemeBoard
 from dashboard.store.queries import area_names, current_values_frame, targets_frame
+from dashboard.write.importer.districts import Placement, place_districts
 from dashboard.write.importer.problems import ImportProblem
 from dashboard.write.importer.validate import (
     ParsedFile,
@@ -47,6 +48,8 @@ class ImportPlan:
     """The workbook sheet read (None for a CSV file)."""
     board_changes: list = field(default_factory=list)
     """The new boards it makes in an area holding boards, and its moves between boards (gate.BoardChange)."""
+    districts: list[Placement] = field(default_factory=list)
+    """The areas it makes districts of a county (an area's parent_area, where none is stored)."""
 
     def count(self, frame: str, kind: str) -> int:
         data = getattr(self, frame)
@@ -54,7 +57,8 @@ class ImportPlan:
 
     @property
     def has_changes(self) -> bool:
-        return any(self.count(f, k) for f in ("values", "targets") for k in ("new", "changed"))
+        changes = any(self.count(f, k) for f in ("values", "targets") for k in ("new", "changed"))
+        return changes or bool(self.districts)
 
     def summary(self) -> dict:
         return {
@@ -104,6 +108,8 @@ def make_plan(
     plan.targets = _merge_targets(conn, rows, parsed.present)
     plan.values = _merge_values(conn, rows, plan.targets, parsed.present)
     found += duplicates + _unratable(plan.values, bad_lines)
+    plan.districts, misplaced = place_districts(conn, rows, {line for line, c in bad_cells if c == "parent_area"})
+    found += misplaced
     plan.problems += name_headings(found, plan.headings)
     plan.problems.sort(key=_problem_order)
     return plan

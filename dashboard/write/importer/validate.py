@@ -188,7 +188,9 @@ def _typed(frame: pd.DataFrame, window: YearWindow) -> tuple[pd.DataFrame, list[
     out["period_end"] = np.where(ends.isna(), None, np.asarray(ends, dtype=object))  # dates, as the store's
     out["period_label"] = _map_distinct(period, lambda p: p.label if isinstance(p, Period) else None)
 
-    out["area"] = _map_distinct(frame["area"], lambda s: " ".join(s.split()) or None) if "area" in frame else None
+    out["area"] = _map_distinct(frame["area"], _tidy_name) if "area" in frame else None
+    if "parent_area" in frame:
+        out["parent_area"] = _map_distinct(frame["parent_area"], _tidy_name)
     for column in ("indicator_name", "lead_partner", "commentary", "remedial_action", "unit"):
         if column in frame:
             out[column] = _map_distinct(frame[column], lambda s: s or None)
@@ -210,6 +212,11 @@ def _typed(frame: pd.DataFrame, window: YearWindow) -> tuple[pd.DataFrame, list[
         problems += _text_problems(frame.iloc[rows], out.iloc[rows])
     problems.sort(key=lambda p: (p.line or 0, KNOWN.index(p.column) if p.column in KNOWN else 99))
     return out, problems
+
+
+def _tidy_name(text: str) -> str | None:
+    """An area's name with its spaces tidied; None for an empty cell."""
+    return " ".join(text.split()) or None
 
 
 def _out_of_range(column: str, numbers: pd.Series, bad: np.ndarray) -> list[tuple[str, str, np.ndarray]]:

@@ -16,6 +16,7 @@ from dashboard.read.audit import keep_history
 from dashboard.store.audit import BROWSER, record, record_all
 from dashboard.store.models import Area, PeriodValue, Target, TargetChange, ThemeBoard, UploadBatch
 from dashboard.store.queries import targets_frame
+from dashboard.write.importer.districts import withdraw_placements, write_placements
 from dashboard.write.importer.plan import ImportPlan
 
 SETTINGS = [f for f in TARGET_FIELDS if f != "theme_board"]
@@ -54,7 +55,8 @@ def write_plan(conn: Connection, plan: ImportPlan, uploaded_by: str) -> int:
     if len(areas) > 1:
         detail += f"; {len(areas)} areas: {', '.join(areas)}"
     record(conn, uploaded_by, action, area=area, batch_id=batch_id, detail=f"{plan.file_name}: {detail}")
-    record_all(conn, uploaded_by, action, settings_events(plan.targets, batch_id), at=now)
+    events = settings_events(plan.targets, batch_id) + write_placements(conn, plan.districts, batch_id)
+    record_all(conn, uploaded_by, action, events, at=now)
     return batch_id
 
 
@@ -301,8 +303,15 @@ def rollback_batch(conn: Connection, batch_id: int, by: str, plan: ImportPlan | 
         conn.execute(delete(PeriodValue).where(PeriodValue.target_id.in_(created)))
         conn.execute(delete(TargetChange).where(TargetChange.target_id.in_(created)))
         conn.execute(delete(Target).where(Target.id.in_(created)))
+    record_all(conn, by, "roll back", withdraw_placements(conn, batch_id))
     conn.execute(delete(ThemeBoard).where(ThemeBoard.id.not_in(select(Target.theme_board_id))))
-    conn.execute(delete(Area).where(Area.id.not_in(select(ThemeBoard.area_id)), Area.id.not_in(select(Target.area_id))))
+    # An emptied area goes, unless districts a later batch placed still name it as their county.
+    counties = select(Area.parent_id).where(Area.parent_id.is_not(None)).scalar_subquery()
+    conn.execute(
+        delete(Area).where(
+            Area.id.not_in(select(ThemeBoard.area_id)), Area.id.not_in(select(Target.area_id)), Area.id.not_in(counties)
+        )
+    )
     conn.execute(
         update(UploadBatch)
         .where(UploadBatch.id == batch_id)
