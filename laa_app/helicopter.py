@@ -8,6 +8,7 @@ from dashboard.read.breakdown import board_breakdown, rank_boards
 from dashboard.read.views import (
     bases_note,
     breakdown_table,
+    district_mix_table,
     md_escape,
     mix_caption,
     ranking_line,
@@ -15,7 +16,7 @@ from dashboard.read.views import (
     ranking_table,
     status_label,
 )
-from laa_app.ui import partnership, pickers, widgets
+from laa_app.ui import partnership, pickers, reads, widgets
 
 position = partnership.require_position()
 
@@ -23,6 +24,10 @@ top = st.columns([3, 1], vertical_alignment="bottom")
 top[0].title(f"Helicopter view · {md_escape(position.area)}")
 with top[1]:
     as_at = pickers.as_at_picker(position)
+if (county := reads.county_of(position.area)) is not None:
+    widgets.area_link(
+        county, label=f"A district of {md_escape(county)}: open the county", icon=":material/arrow_upward:"
+    )
 
 statuses = position.statuses(as_at)
 boards, total = board_breakdown(statuses)
@@ -57,6 +62,19 @@ st.dataframe(
 st.header("Each board's targets by status")
 st.caption("Counts and each status as a percentage of the board's targets (Haringey's Tables 1 and 2).")
 st.dataframe(widgets.style_breakdown(breakdown_table(boards, total)), hide_index=True, width="stretch")
+
+if (districts := reads.district_mix(position.area, as_at)) is not None:
+    rows, district_total = districts
+    st.header(f"Each district's targets by status, as at {as_at.label}")
+    st.caption(
+        f"The {len(rows)} districts of {md_escape(position.area)}, each with its own targets; the Total row is the "
+        "districts' targets together. Open a district's helicopter view:"
+    )
+    st.dataframe(widgets.style_breakdown(district_mix_table(rows, district_total)), hide_index=True, width="stretch")
+    links = st.columns(min(len(rows), 4))
+    for i, district in enumerate(rows["area"]):
+        with links[i % len(links)]:
+            widgets.area_link(district)
 
 if earlier is None:
     st.header("What moved")

@@ -3,10 +3,12 @@
 import streamlit as st
 
 from dashboard.domain.names import find_code
-from dashboard.domain.periods import quarter_of
+from dashboard.domain.periods import Period, quarter_of
 from dashboard.papers import charts
 from dashboard.read.benchmark import QUARTILE_METHOD
 from dashboard.read.views import (
+    district_caption,
+    district_table,
     echoed,
     md_escape,
     periods_table,
@@ -52,6 +54,13 @@ if found is not None and len(found.rows) > 1:
     st.header(f"Against the other areas, {found.period}")
     st.caption(f"Quartiles {QUARTILE_METHOD}. `laa benchmark` gives the same within a comparator group.")
     widgets.chart(charts.benchmark_chart(found, position.area), charts.benchmark_text(found, position.area))
+
+latest_period = Period(latest["period_end"], latest["period_label"])
+if (in_districts := reads.district_figures_of(position.area, code, latest_period)) is not None:
+    rows, county_target = in_districts
+    st.header(f"In each district, {latest_period.label}")
+    st.caption(md_escape(district_caption(position.area, county_target, latest_period.label)))
+    st.dataframe(district_table(rows), hide_index=True, width="stretch")
 
 st.header("Every period")
 st.dataframe(periods_table(versions), hide_index=True, width="stretch")

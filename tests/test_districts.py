@@ -12,6 +12,7 @@ from dashboard.write.importer import ImportRejected, import_bytes, rollback
 from tests.conftest import laa
 from tests.fixtures import acting
 from tests.helpers import assert_unchanged, snapshot
+from tests.test_app_pages import HEADERS, frame_with
 
 HEADER = "area,parent_area,indicator_code,theme_board,lead_partner,period,target,actual,polarity,tolerance_pct\n"
 # Hertfordshire's own NI 1 is 96 against 100 (amber) and NI 2 is 52 against 50, lower is better (amber).
@@ -170,3 +171,65 @@ def test_a_file_that_only_places_districts_is_stored_as_a_change(engine):
         "Watford becomes a district of Hertfordshire",
     ]
     assert outcome.summary()["rows_changed"] == 0
+
+
+@pytest.fixture
+def county_app(tmp_path, monkeypatch):
+    from dashboard.store.engine import make_engine
+    from tests.fixtures import new_store
+    from tests.test_app_pages import use_database
+
+    url = new_store(f"sqlite:///{tmp_path / 'county.sqlite3'}")
+    engine = make_engine(url)
+    import_bytes(engine, COUNTY.encode(), "county.csv", acting())
+    engine.dispose()
+    use_database(monkeypatch, url)
+
+
+def _open(area: str, page: str = "helicopter.py"):
+    from tests.fixtures import app_test
+    from tests.test_app_pages import no_exception
+
+    at = no_exception(app_test().run())
+    at.selectbox(key="pick_area").select(area).run()
+    at.switch_page(page).run()
+    return no_exception(at)
+
+
+def test_the_county_helicopter_view_breaks_its_mix_down_by_district(county_app):
+    at = _open("Hertfordshire")
+    assert "Each district's targets by status, as at 2009/10 Q2" in [h.value for h in at.header]
+    table = frame_with(at, "District")
+    assert table[["District", "Targets", *HEADERS]].values.tolist() == [
+        ["Broxbourne", 2, 1, 0, 1, 0],
+        ["Dacorum", 2, 0, 1, 0, 1],
+        ["Watford", 1, 0, 0, 1, 0],
+        ["Total", 5, 1, 1, 2, 1],
+    ]
+    links = {link.proto.label: link.proto.query_string for link in at.get("page_link")}
+    assert "area=Watford" in links["Watford"]
+
+
+def test_a_district_links_to_its_county_and_shows_no_districts_of_its_own(county_app):
+    at = _open("Watford")
+    assert "Each district's targets by status, as at 2009/10 Q2" not in [h.value for h in at.header]
+    labels = [link.proto.label for link in at.get("page_link")]
+    assert "A district of Hertfordshire: open the county" in labels
+
+
+def test_a_county_target_page_shows_each_district_against_the_county_target(county_app):
+    from tests.fixtures import plain
+
+    at = _open("Hertfordshire", "target.py")
+    at.selectbox(key="pick_target").select("NI 1").run()
+    assert "In each district, 2009/10 Q2" in [h.value for h in at.header]
+    assert (
+        "Hertfordshire has its target of 100 for 2009/10 Q2. Each district's actual is rated against its own "
+        "target, and against the county's target with the county's polarity and tolerance."
+    ) in [plain(c.value) for c in at.caption]
+    table = frame_with(at, "District")
+    assert table.values.tolist() == [
+        ["Broxbourne", "101", "90", "✔ green", "✔ green"],
+        ["Dacorum", "96", "100", "▲ amber", "▲ amber"],
+        ["Watford", "82", "80", "✔ green", "✖ red"],
+    ]

@@ -116,8 +116,8 @@ def ranking(
     all_areas: AllAreasOpt = False,
     by_district: ByDistrictOpt = False,
 ) -> None:
-    """Boards (or, with --all-areas, areas; with --by-district, a county's districts) ranked by the share of targets green or amber; ties by red share, then
-    name."""
+    """Boards ranked by the share of targets green or amber; ties by red share, then name. With --all-areas, the
+    areas; with --by-district, a county's districts."""
     from dashboard.domain.output import records
     from dashboard.read import breakdown
     from dashboard.read.views import BY_HEADING

@@ -67,7 +67,34 @@ def breakdown_table(boards: pd.DataFrame, total: dict, by: str = "theme_board") 
     return out
 
 
-BY_HEADING = {"theme_board": "Theme board", "area": "Area"}
+BY_HEADING = {"theme_board": "Theme board", "area": "Area", "district": "District"}
+
+
+def district_mix_table(districts: pd.DataFrame, total: dict) -> pd.DataFrame:
+    """A county's districts' mixes (read.districts.district_breakdown) as breakdown_table lays out boards."""
+    return breakdown_table(districts.rename(columns={"area": "district"}), total, by="district")
+
+
+def district_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """A county target's indicator in each district (read.districts.district_figures): the district's actual,
+    its own target and status, and its status against the county's target."""
+    return pd.DataFrame(
+        {
+            "District": rows["area"],
+            "Actual": rows["actual"].map(number),
+            "District's target": rows["target_value"].map(number),
+            "Status": rows["status"].map(status_label),
+            "Against the county's target": rows["against_county"].map(status_label),
+        }
+    )
+
+
+def district_caption(county: str, county_target: float | None, period: str) -> str:
+    target = f"its target of {number(county_target)}" if county_target is not None else "no target"
+    return (
+        f"{county} has {target} for {period}. Each district's actual is rated against its own target, and against "
+        f"the county's target with the county's polarity and tolerance."
+    )
 
 
 def breakdown_cell_status(header: str) -> Status | None:

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard.domain.periods import Period
 from dashboard.read.benchmark import Benchmark, NoBenchmark, benchmark
+from dashboard.read.districts import NoDistricts, district_breakdown, district_figures
 from dashboard.read.position import NoData, NoSuchArea, Position, every_area_statuses, load_position, target_history
 from dashboard.settings import Settings
 from dashboard.store import queries
@@ -127,3 +128,41 @@ def _benchmark(url: str, code: str, period_end, period_label: str, version: int)
 def benchmark_of(code: str, period: Period) -> Benchmark | None:
     """The indicator across every area that reported it in the period (None: none did); cached."""
     return _benchmark(database_url(), code, period.end, period.label, data_version_now())
+
+
+@st.cache_data(show_spinner=False, **CACHED)
+def _district_mix(url: str, area: str, period_end, period_label: str, version: int):
+    try:
+        rows, total, _ = district_breakdown(engine(), area, Period(period_end, period_label))
+    except NoDistricts:
+        return None
+    return rows, total
+
+
+def district_mix(area: str, period: Period) -> tuple[pd.DataFrame, dict] | None:
+    """Each district's mix as at the period, and their total (None: the area has no districts); cached."""
+    return _district_mix(database_url(), area, period.end, period.label, data_version_now())
+
+
+@st.cache_data(show_spinner=False, **CACHED)
+def _district_figures(url: str, area: str, code: str, period_end, period_label: str, version: int):
+    try:
+        return district_figures(engine(), area, code, Period(period_end, period_label))
+    except (NoDistricts, LookupError):
+        return None
+
+
+def district_figures_of(area: str, code: str, period: Period) -> tuple[pd.DataFrame, float | None] | None:
+    """A county target's indicator in each district, and the county's target (None: no districts); cached."""
+    return _district_figures(database_url(), area, code, period.end, period.label, data_version_now())
+
+
+@st.cache_data(show_spinner=False, **CACHED)
+def _parents(url: str, version: int) -> dict[str, str | None]:
+    with engine().connect() as conn:
+        return queries.area_parents(conn)
+
+
+def county_of(area: str) -> str | None:
+    """The county the area is a district of (None: not a district); cached."""
+    return _parents(database_url(), data_version_now()).get(area)

@@ -21,7 +21,7 @@ from dashboard.read.views import (
 )
 from dashboard.write.signoff import SignOffProblem
 from laa_app.ui.pickers import context
-from laa_app.ui.sidebar import BOARD, TARGET
+from laa_app.ui.sidebar import BOARD, HELICOPTER, TARGET
 
 STYLESHEET = Path(__file__).resolve().parent.parent / "accessible.css"
 """The app's own few styles (a visible focus ring): CSS only, a file of the package, never data."""
@@ -95,6 +95,11 @@ def target_link(code: str, name: str | None = None) -> None:
 
 def board_link(board: str, label: str | None = None, icon: str = ":material/groups:") -> None:
     st.page_link(BOARD, label=label or md_escape(board), query_params={"board": board, **context()}, icon=icon)
+
+
+def area_link(area: str, label: str | None = None, icon: str = ":material/location_city:") -> None:
+    """The area's helicopter view, as at the quarter chosen."""
+    st.page_link(HELICOPTER, label=label or md_escape(area), query_params={**context(), "area": area}, icon=icon)
 
 
 def status_tiles(tiles: dict[str, dict]) -> None:
