@@ -11,7 +11,7 @@ from dashboard.read.views import (
     BASIS_LABELS,
 )
 from laa_app.ui.reads import area_names
-from laa_app.ui.sidebar import arrived
+from laa_app.ui.sidebar import address_to_write, arrived, wrote_to_url
 
 
 def choice(
@@ -54,8 +54,9 @@ def keep_in_url(param: str, value: str | None) -> None:
     if value is None:
         if param in st.query_params:
             del st.query_params[param]
-    elif st.query_params.get(param) != value:
+    elif st.query_params.get(param) != value or address_to_write():
         st.query_params[param] = value
+    wrote_to_url(param, value)
 
 
 def switch_in_url(label: str, param: str, on: str, *, help: str | None = None) -> bool:
@@ -84,8 +85,10 @@ def choices_in_url(label: str, options: list[str], param: str) -> tuple[list[str
     chosen = st.multiselect(label, options, key=key)
     if not chosen:
         keep_in_url(param, None)
-    elif st.query_params.get_all(param) != chosen:  # written only when it changes, as keep_in_url
+        return chosen, unknown
+    if st.query_params.get_all(param) != chosen:  # written only when it changes, as keep_in_url
         st.query_params[param] = chosen
+    wrote_to_url(param, chosen)
     return chosen, unknown
 
 

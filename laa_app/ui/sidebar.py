@@ -174,13 +174,34 @@ _ARRIVED = "_arrived"
 
 
 def note_page(page) -> None:
-    """app.py tells which page this run shows, so the pickers know when the user has just arrived at it."""
-    st.session_state[_ARRIVED] = st.session_state.get(_PAGE) != page.url_path
+    """app.py tells which page this run shows, so the pickers know when the user has just arrived at it: from
+    another page, or by a link to this page with other choices in its address (a county's district)."""
+    written = st.session_state.get(_IN_URL, {})
+    followed = any(st.query_params.get_all(param) != value for param, value in written.items())
+    st.session_state[_ARRIVED] = st.session_state.get(_PAGE) != page.url_path or followed
+    # A link to the page shown changes the script's address but not the browser's: the pickers write it once.
+    st.session_state[_FOLLOWED] = followed and st.session_state.get(_PAGE) == page.url_path
+    if st.session_state[_ARRIVED]:
+        st.session_state[_IN_URL] = {}
     st.session_state[_PAGE] = page.url_path
     st.session_state[_RUN] = st.session_state.get(_RUN, 0) + 1
 
 
 _RUN = "_run_number"
+_IN_URL = "_written_to_url"
+_FOLLOWED = "_followed_to_same_page"
+
+
+def address_to_write() -> bool:
+    """True once, in the run after a link to the page shown: the browser's address still shows the old choices."""
+    return bool(st.session_state.pop(_FOLLOWED, False))
+
+
+def wrote_to_url(param: str, value: str | list[str] | None) -> None:
+    """The pickers say what they put in the address; a widget's change never moves it before the run, so other
+    values there at the next run are a link followed (or Back)."""
+    values = [] if value is None else [value] if isinstance(value, str) else list(value)
+    st.session_state.setdefault(_IN_URL, {})[param] = values
 
 
 def arrived() -> bool:
