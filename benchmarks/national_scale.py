@@ -21,7 +21,9 @@ Run from the project root (a full run takes about half an hour on the 2-core mac
     .venv/bin/python benchmarks/national_scale.py --postgres postgresql+psycopg://laa@127.0.0.1:5433/postgres
 
 With --postgres each store is a new database on that server (created and dropped by the script); the floor stays
-SQLite's. The page timings in Chromium are not measured here yet.
+SQLite's. The pages (page_timings.py) are the helicopter view, the Areas page and a target page with its benchmark
+in Chromium, on the national store and on the demo store (each with a dashboard of its own); --no-pages leaves
+them out.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from sqlalchemy import create_engine, make_url, text  # noqa: E402
 
 HEADER = [
     "area",
+    "parent_area",
     "indicator_code",
     "indicator_name",
     "theme_board",
@@ -77,6 +80,8 @@ def generate(path: Path, areas: int, seed: int = 2026) -> int:
         out.writerow(HEADER)
         for a in range(1, areas + 1):
             area = f"Area {a:03d}"
+            # Counties and their districts: Area 001 holds Areas 002-004 as districts, Area 011 Areas 012-014...
+            parent = f"Area {a - a % 10 + 1:03d}" if a % 10 in (2, 3, 4) else ""
             for code in range(1, INDICATORS + 1):
                 polarity = "lower_is_better" if code in lower else "higher_is_better"
                 base = rng.uniform(10, 1000)
@@ -84,7 +89,7 @@ def generate(path: Path, areas: int, seed: int = 2026) -> int:
                     actual = "" if rng.random() < 0.10 else f"{base * rng.uniform(0.8, 1.2):.1f}"
                     note = "Behind plan: recovery actions agreed." if actual and rng.random() < 0.05 else ""
                     out.writerow(
-                        [area, f"NI {code}", f"Indicator {code}", BOARDS[code % len(BOARDS)], polarity, label,
+                        [area, parent, f"NI {code}", f"Indicator {code}", BOARDS[code % len(BOARDS)], polarity, label,
                          f"{base:.1f}", actual, note]
                     )  # fmt: skip
                     rows += 1
@@ -206,15 +211,44 @@ def reads(args, stores: Stores, path: Path) -> dict[str, tuple[list[float], int]
             "laa benchmark 'NI 1' --area 'Area 001'": ("benchmark", "NI 1", "--area", "Area 001"),
             "laa summary --all-areas": ("summary", "--all-areas"),
             "laa ranking --all-areas": ("ranking", "--all-areas"),
+            "laa summary --area 'Area 001' --by-district": ("summary", "--area", "Area 001", "--by-district"),
         }
         for name, command in steps.items():
             if command[0] == "-c":
                 out[name] = timed(args.repeat, lambda c=command: laa(ROOT, url, code=c[1])[:2])
             else:
                 out[name] = timed(args.repeat, lambda c=command: laa(ROOT, url, *c)[:2])
+        if args.pages:
+            out |= pages(args, stores, url)
     finally:
         stores.drop(url)
     return out
+
+
+NATIONAL_PAGES = {
+    "page: helicopter view, national": ("/?area=Area+001", "Each district's targets by status"),
+    "page: Areas, national": ("/areas", "areas as at"),
+    "page: target with benchmark, national": ("/target?area=Area+001&target=NI+1", "Against the other areas"),
+}
+DEMO_PAGES = {
+    "page: helicopter view, demo": ("/", "Each board's targets by status"),
+    "page: target, demo": ("/target?target=NI+117", "Every period"),
+}
+
+
+def pages(args, stores: Stores, national: str) -> dict[str, tuple[list[float], int]]:
+    """The pages in Chromium on the national store and on the demo store (page_timings.py), peak memory not
+    measured (0)."""
+    from page_timings import page_seconds
+
+    demo = stores.new()
+    try:
+        laa(ROOT, demo, "demo")
+        timed_pages = page_seconds(demo, DEMO_PAGES, args.repeat, stores.workdir)
+        timed_pages |= page_seconds(national, NATIONAL_PAGES, args.repeat, stores.workdir)
+    finally:
+        stores.drop(demo)
+    return {name: (seconds, 0) for name, seconds in timed_pages.items()}
 
 
 READ_IMPORTS = (
@@ -229,6 +263,9 @@ RATIOS = {
     "laa import, 10 % of actuals changed": ("floor: read + insert", 1.0),
     "laa --help": ("floor: python -c 'import typer'", 1.5),
     "laa summary --all-areas": ("laa summary --area 'Area 001'", 1.5),
+    "page: helicopter view, national": ("page: helicopter view, demo", 1.2),
+    "page: Areas, national": ("page: helicopter view, demo", 1.5),
+    "page: target with benchmark, national": ("page: target, demo", None),
 }
 """Each step measured against its floor, with the goal of issue 17 where it sets one."""
 
@@ -241,7 +278,9 @@ def report(results: dict[str, tuple[list[float], int]]) -> None:
         if name in RATIOS:
             base, goal = RATIOS[name]
             ratio = med / statistics.median(results[base][0])
-            against = f"{ratio:.2f} x {base} (goal <= {goal}: {'meets' if ratio <= goal else 'MISSES'})"
+            against = f"{ratio:.2f} x {base}"
+            if goal is not None:
+                against += f" (goal <= {goal}: {'meets' if ratio <= goal else 'MISSES'})"
         elif name.startswith("laa ") and "--area " in name:
             start = statistics.median(results["floor: a read command's imports"][0])
             extra = (med - start) / start
@@ -254,6 +293,7 @@ def main() -> None:
     parser.add_argument("--areas", type=int, default=400, help="areas in the national file (default 400)")
     parser.add_argument("--repeat", type=int, default=3, help="measurements of each step (default 3)")
     parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL server's URL: stores as new databases on it")
+    parser.add_argument("--no-pages", dest="pages", action="store_false", help="leave out the pages in Chromium")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="laa-national-") as tmp:
         workdir = Path(tmp)
