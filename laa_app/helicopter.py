@@ -16,6 +16,7 @@ from dashboard.read.views import (
     status_label,
 )
 from laa_app.ui import partnership, pickers, widgets
+from laa_app.ui.quartiles import quartile_section
 
 position = partnership.require_position()
 
@@ -57,6 +58,8 @@ st.dataframe(
 st.header("Each board's targets by status")
 st.caption("Counts and each status as a percentage of the board's targets (Haringey's Tables 1 and 2).")
 st.dataframe(widgets.style_breakdown(breakdown_table(boards, total)), hide_index=True, width="stretch")
+
+quartile_section(position, as_at)
 
 if earlier is None:
     st.header("What moved")

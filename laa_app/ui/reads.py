@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.domain.periods import Period
-from dashboard.read.benchmark import Benchmark, NoBenchmark, benchmark
+from dashboard.read.benchmark import AreaQuartiles, Benchmark, NoBenchmark, area_quartiles, benchmark, quartile_choices
 from dashboard.read.position import NoData, NoSuchArea, Position, every_area_statuses, load_position, target_history
 from dashboard.settings import Settings
 from dashboard.store import queries
@@ -127,3 +127,25 @@ def _benchmark(url: str, code: str, period_end, period_label: str, version: int)
 def benchmark_of(code: str, period: Period) -> Benchmark | None:
     """The indicator across every area that reported it in the period (None: none did); cached."""
     return _benchmark(database_url(), code, period.end, period.label, data_version_now())
+
+
+@st.cache_data(show_spinner=False, **CACHED)
+def _quartile_choices(url: str, area: str, version: int) -> list[str]:
+    position = _position(url, area, version)
+    return quartile_choices(engine(), position)
+
+
+def quartile_choices_of(position: Position) -> list[str]:
+    """The area's comparator groups by name, then all areas: what its quartiles may be measured within; cached."""
+    return _quartile_choices(database_url(), position.area, data_version_now())
+
+
+@st.cache_data(show_spinner="Ranking the targets among the areas…", **CACHED)
+def _quartiles(url: str, area: str, period_end, period_label: str, group: str | None, version: int):
+    position = _position(url, area, version)
+    return area_quartiles(engine(), position, Period(period_end, period_label), group)
+
+
+def quartiles_of(position: Position, period: Period, group: str | None) -> AreaQuartiles:
+    """Each of the area's targets' quartile in the period within the group (None: all areas); cached."""
+    return _quartiles(database_url(), position.area, period.end, period.label, group, data_version_now())
