@@ -97,7 +97,12 @@ def rank_and_quartile(
 
 def _polarity(stored: pd.Series) -> Polarity:
     """The way the areas' targets say is better (the most of them, where they differ; else the default)."""
-    said = Counter(p for p in stored if isinstance(p, str) and p)
+    return _most_said(Counter(stored))
+
+
+def _most_said(said: Counter) -> Polarity:
+    """The polarity said most often (the first said, where two tie), ignoring blanks; else the default."""
+    said = Counter({p: n for p, n in said.items() if isinstance(p, str) and p})
     return Polarity(said.most_common(1)[0][0]) if said else Polarity(DEFAULT_POLARITY)
 
 
@@ -159,8 +164,13 @@ def area_quartiles(engine: Engine, area: Position, period: Period, group: str | 
         actuals = actuals[actuals["area"].isin(names)]
     by = actuals["indicator_code"]
     # The way most of the ranked areas' targets say is better, per indicator, as benchmark() decides it.
-    better = actuals.groupby(by, sort=False)["polarity"].agg(lambda said: _polarity(said) is Polarity.LOWER_IS_BETTER)
-    lower = by.map(better).astype(bool)
+    # Counted per indicator in the order first said (as _polarity counts one indicator): 198 small counts, not a
+    # Counter over every area's row of each indicator.
+    said: dict[str, Counter] = {}
+    for (code, polarity), count in actuals.groupby(["indicator_code", "polarity"], sort=False).size().items():
+        said.setdefault(code, Counter())[polarity] = count
+    lower = by.map({code: _most_said(c) is Polarity.LOWER_IS_BETTER for code, c in said.items()})
+    lower = lower.fillna(_most_said(Counter()) is Polarity.LOWER_IS_BETTER).astype(bool)  # none says: the default
     rank, quartile = rank_and_quartile(actuals["actual"], lower, by)
     ranked = actuals.assign(rank=rank, quartile=quartile, reporting=by.map(by.value_counts()))
     # A lone reporter is not ranked among others: with fewer than two areas, no quartile.
