@@ -19,7 +19,7 @@ from dashboard.write.importer import import_bytes
 from tests.conftest import laa
 from tests.fixtures import app_test, new_store
 from tests.test_app_pages import frame_with, no_exception, use_database
-from tests.test_reports import csv_rows, pdf_pages
+from tests.test_reports import csv_rows, pdf_pages, sheet_rows
 
 Q3 = parse_period("2009/10 Q3")
 # People holds NI 1 (higher is better) and NI 2 (lower is better), Places holds NI 3; a blank is not reported.
@@ -107,6 +107,9 @@ def test_the_board_paper_shows_each_targets_quartile_and_the_group_it_is_measure
     pdf = " ".join(pdf_pages(reports.paper_pdf(paper)))
     assert note in pdf
     assert "quartile: 4 (bottom)" in pdf and "quartile: 1 (top)" in pdf
+    sheet, header_row, table = sheet_rows(reports.paper_xlsx(paper))
+    assert sheet.cell(row=header_row - 2, column=1).value == note
+    assert [(r[0], r[9]) for r in table] == [("Code", "Quartile"), *[(r[0], r[9]) for r in rows]]
     table = reports.paper_table(_paper(six, "Ashford", "South"))
     assert table["Quartile"].tolist() == ["4 (bottom)", "1 (top)", "—"]
     # The command line's paper: the area's first group by name (East) unless --group names another.
