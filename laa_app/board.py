@@ -18,6 +18,7 @@ from dashboard.read.views import (
 )
 from dashboard.write.signoff import reopen, sign_off, sign_off_question, sign_off_sentence, signed_off
 from laa_app.ui import partnership, people, pickers, reads, widgets
+from laa_app.ui.quartiles import paper_quartiles
 
 DOWNLOADS = (
     ("PDF", "pdf", reports.paper_pdf, "application/pdf", ":material/picture_as_pdf:"),
@@ -123,9 +124,14 @@ widgets.targets_table(
 # The board paper holds exactly the rows above; each file is made when its button is clicked.
 status = None if show_all else Status.RED
 described = reports.describe(len(shown), status, types, partners)
-paper = reports.board_paper(position, as_at, board, shown, described, sign_off=signed)
+quartiles = paper_quartiles(position, as_at)
+paper = reports.board_paper(position, as_at, board, shown, described, sign_off=signed, quartiles=quartiles)
 stem = reports.file_stem(paper, status, types, partners)
 st.markdown(f"**Board paper: {md_escape(described)}**, as at {md_escape(as_at.label)}")
+if quartiles is not None:
+    st.caption(
+        f"Its Quartile column ranks each target within {md_escape(quartiles.within())} (chosen on the helicopter view)."
+    )
 downloads = st.columns([1, 1, 1, 3])
 for column, (label, kind, make, mime, icon) in zip(downloads, DOWNLOADS, strict=False):
     column.download_button(

@@ -17,6 +17,7 @@ from dashboard.read.views import (
     status_label,
 )
 from laa_app.ui import partnership, pickers, reads, widgets
+from laa_app.ui.quartiles import quartile_section
 
 position = partnership.require_position()
 
@@ -75,6 +76,8 @@ if (districts := reads.district_mix(position.area, as_at)) is not None:
     for i, district in enumerate(rows["area"]):
         with links[i % len(links)]:
             widgets.area_link(district)
+
+quartile_section(position, as_at)
 
 if earlier is None:
     st.header("What moved")

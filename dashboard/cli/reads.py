@@ -194,10 +194,18 @@ def exceptions_(
         Path | None,
         typer.Option("--output", "-o", help="write the board paper to a .pdf, .xlsx or .csv file (not the table)"),
     ] = None,
+    group: Annotated[
+        str | None,
+        typer.Option(
+            help="the paper's quartiles: the comparator group of the area to rank its targets in, or 'All areas' "
+            "(default: the area's first group by name)"
+        ),
+    ] = None,
 ) -> None:
     """The exception report: targets at one status (red by default) with commentary and remedial action.
 
-    With --output, the board paper of exactly these targets is written and one line says what it holds."""
+    With --output, the board paper of exactly these targets is written and one line says what it holds; with more
+    than one area held, it shows each target's quartile."""
     from dashboard.domain.names import find_name
     from dashboard.domain.output import records
     from dashboard.domain.rules import parse_status, status_label
@@ -216,7 +224,8 @@ def exceptions_(
     rows = breakdown.exceptions(position.statuses(period), wanted, board)
     signed = _sign_off_sentence(engine_of(ctx), position, period, board)
     if output is not None:
-        _write_report(output, position, period, board, rows, reports.describe(len(rows), wanted), signed)
+        quartiles = _paper_quartiles(engine_of(ctx), position, period, group)
+        _write_report(output, position, period, board, rows, reports.describe(len(rows), wanted), signed, quartiles)
         return
     rows = rows.rename(columns={"period_label": "period", "target_value": "target"})
     payload = {
@@ -262,6 +271,22 @@ def _sign_off_sentence(
     return sign_off_sentence(signed_off(engine, position.area, board, quarter), board, quarter)
 
 
+def _paper_quartiles(engine: "Engine", position: "Position", period: "Period | None", group: str | None):
+    """The quartiles a paper shows, within the group asked for (default: the area's first); None with one area."""
+    from dashboard.domain.names import find_name
+    from dashboard.read.benchmark import area_quartiles, chosen_group, quartile_choices, several_areas
+
+    if period is None or not several_areas(engine):
+        return None
+    choices = quartile_choices(engine, position)
+    chosen = choices[0] if group is None else find_name(choices, group)
+    if chosen is None:
+        raise UserError(
+            f"--group {group!r}: {position.area} is in no such comparator group (choose one of: {', '.join(choices)})"
+        )
+    return area_quartiles(engine, position, period, chosen_group(chosen))
+
+
 def _write_report(
     path: Path,
     position,
@@ -270,6 +295,7 @@ def _write_report(
     rows: "pd.DataFrame",
     what: str,
     sign_off_sentence: str | None = None,
+    quartiles=None,
 ) -> None:
     """The board paper of exactly `rows`, as the file's extension says; one line on stdout, not the table."""
     from dashboard.domain.output import visible_controls
@@ -279,7 +305,7 @@ def _write_report(
     make = makers.get(path.suffix.lower())
     if make is None:
         raise UserError(f"--output {path.name!r}: name a .pdf, .xlsx or .csv file")
-    paper = reports.board_paper(position, period, board, rows, what, sign_off=sign_off_sentence)
+    paper = reports.board_paper(position, period, board, rows, what, sign_off=sign_off_sentence, quartiles=quartiles)
     try:
         path.write_bytes(make(paper))
     except OSError as exc:

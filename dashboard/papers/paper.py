@@ -16,6 +16,7 @@ from dashboard.domain.names import same_name
 from dashboard.domain.output import plain
 from dashboard.domain.periods import Period, previous_quarter
 from dashboard.domain.rules import Status
+from dashboard.read.benchmark import AreaQuartiles, quartile_note
 from dashboard.read.breakdown import COUNT_COLUMNS, board_breakdown, shortfall_frame
 from dashboard.read.movement import Direction, compare, earlier_quarter, resolve_as_at
 from dashboard.read.position import Position
@@ -53,6 +54,7 @@ class PaperRow:
     commentary: str
     remedial_action: str
     history: tuple[PeriodFigure, ...] = ()  # one per BoardPaper.periods, oldest first
+    quartile: int | None = None  # among the areas BoardPaper.quartiles names; None: none
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ class BoardPaper:
     since: str | None = None  # the quarter direction of travel compares with
     produced: date = field(default_factory=date.today)
     sign_off: str | None = None  # "Children's Trust 2009/10 Q3 was signed off by … on …", or that it is not yet
+    quartiles: str | None = None  # what the rows' quartiles are measured in (quartile_note); None: not shown
 
     def summary(self) -> str:
         """'9 red targets, Children's Trust, as at 2009/10 Q3'."""
@@ -117,12 +120,13 @@ def board_paper(
     what: str | None = None,
     produced: date | None = None,
     sign_off: str | None = None,
+    quartiles: AreaQuartiles | None = None,
 ) -> BoardPaper:
     """The paper for exactly the targets shown: `rows` needs a target_id column, one row per target shown, in
     the order shown (breakdown.exceptions(...), the board page's filtered rows, ...). Every figure is
     taken from `position` as at `as_at` (None: the latest quarter held). `board` (any case) names the board
     whose mix heads the paper; None: every board, with the partnership's mix. `what` defaults to 'N targets,
-    all statuses'."""
+    all statuses'. With `quartiles` (area_quartiles as at the same period), each row carries its quartile."""
     now = resolve_as_at(position, as_at)
     board = _board_name(position, board)
     statuses = position.statuses(now)
@@ -147,11 +151,12 @@ def board_paper(
         as_at=now.label if now else "the latest period held",
         what=what if what is not None else describe(len(ids)),
         mix=_mix(statuses, board),
-        rows=tuple(_paper_rows(shown, directions, histories)),
+        rows=tuple(_paper_rows(shown, directions, histories, quartiles)),
         periods=tuple(p.label for p in periods),
         since=earlier.label if (earlier := earlier_quarter(position, now)) else None,
         produced=produced or date.today(),
         sign_off=sign_off,
+        quartiles=quartile_note(quartiles) if quartiles is not None else None,
     )
 
 
@@ -198,7 +203,9 @@ def _mix(statuses: pd.DataFrame, board: str | None) -> Mix:
     )
 
 
-def _paper_rows(frame: pd.DataFrame, directions: dict, histories: dict) -> Iterable[PaperRow]:
+def _paper_rows(
+    frame: pd.DataFrame, directions: dict, histories: dict, quartiles: AreaQuartiles | None
+) -> Iterable[PaperRow]:
     """Paper rows from a frame in the statuses format (breakdown.exceptions's columns)."""
     for r in frame.to_dict("records"):
         target_id = int(r["target_id"]) if plain(r.get("target_id")) is not None else 0
@@ -219,6 +226,7 @@ def _paper_rows(frame: pd.DataFrame, directions: dict, histories: dict) -> Itera
             commentary=_str(r.get("commentary")),
             remedial_action=_str(r.get("remedial_action")),
             history=histories.get(target_id, ()),
+            quartile=quartiles.of(target_id) if quartiles is not None else None,
         )
 
 

@@ -10,6 +10,7 @@ from dashboard.domain.rules import STATUS_SYMBOL, STATUSES, Status, status_label
 from dashboard.papers.charts import STATUS_COLOURS
 from dashboard.papers.fonts import UNPRINTABLE, drawing_font
 from dashboard.papers.paper import BoardPaper, Mix, PaperRow, percent
+from dashboard.read.benchmark import quartile_label
 from dashboard.read.movement import DIRECTION_ARROW, Direction
 
 PAGE_MARGIN = 12
@@ -80,6 +81,8 @@ def _render_pdf(paper: BoardPaper, chars: frozenset[str], unprintable: frozenset
     if paper.since:
         notes.append(f"Direction of travel compares with {paper.since}.")
     notes.append("Shortfall: how far the actual is behind target, as % of target.")
+    if paper.quartiles:
+        notes.append(paper.quartiles)
     pdf.multi_cell(0, 4.5, clean(" ".join(notes)), align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(*TEXT)
     pdf.ln(2)
@@ -188,9 +191,10 @@ def _target_block(pdf, font: str, clean, row: PaperRow, paper: BoardPaper) -> No
     if paper.board is None:
         first.append(f"theme board: {row.board}" if first else f"Theme board: {row.board}")
     facts = ["  ·  ".join(first)] if first else []
+    quartile = f"  ·  quartile: {quartile_label(row.quartile)}" if paper.quartiles else ""
     facts.append(
         f"Target {_with_unit(row.target, row.unit)}  ·  actual {_with_unit(row.actual, row.unit)}"
-        f"  ·  {_shortfall(row.shortfall_pct)}  ·  unit: {row.unit or 'not given'}"
+        f"  ·  {_shortfall(row.shortfall_pct)}{quartile}  ·  unit: {row.unit or 'not given'}"
     )
     facts.append(
         f"Figure for {row.period or 'no period yet'}  ·  lead partner: {row.lead_partner or 'not given'}"

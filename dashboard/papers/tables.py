@@ -11,6 +11,7 @@ from dashboard.domain.output import plain
 from dashboard.domain.rules import STATUSES, Status
 from dashboard.papers.charts import status_tint
 from dashboard.papers.paper import BoardPaper
+from dashboard.read.benchmark import quartile_label
 from dashboard.read.movement import DIRECTION_ARROW
 
 TABLE_COLUMNS = (
@@ -20,8 +21,11 @@ TABLE_COLUMNS = (
 
 
 def paper_table(paper: BoardPaper) -> pd.DataFrame:
-    """One row per target, in the paper's order; then each last period's actual and status."""
+    """One row per target, in the paper's order (with its quartile after its shortfall, when the paper measures
+    them); then each last period's actual and status."""
     columns = [*TABLE_COLUMNS]
+    if paper.quartiles is not None:
+        columns.insert(columns.index("Shortfall %") + 1, "Quartile")
     for label in paper.periods:
         columns += [f"{label} actual", f"{label} status"]
     records = []
@@ -42,6 +46,8 @@ def paper_table(paper: BoardPaper) -> pd.DataFrame:
             "Commentary": row.commentary,
             "Remedial action": row.remedial_action,
         }
+        if paper.quartiles is not None:
+            record["Quartile"] = quartile_label(row.quartile)
         for figure in row.history:
             record[f"{figure.period} actual"] = figure.actual
             record[f"{figure.period} status"] = figure.status.value
@@ -88,6 +94,8 @@ def paper_xlsx(paper: BoardPaper) -> bytes:
             sheet.cell(row=3, column=index).font = Font(bold=True)
         for cell in sheet[3][:1]:
             cell.font = Font(bold=True)
+    if paper.quartiles is not None:
+        sheet.append([_xlsx_text(paper.quartiles)])
     sheet.append([])
     frame = paper_table(paper)
     sheet.append(list(frame.columns))

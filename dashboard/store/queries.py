@@ -216,6 +216,32 @@ def group_areas(conn: Connection, group: str) -> tuple[str, list[str]] | None:
     return found, list(conn.scalars(stmt))
 
 
+def area_groups(conn: Connection, area_id: int) -> list[str]:
+    """The comparator groups the area is in, by name."""
+    held = select(ComparatorArea.group_name).where(ComparatorArea.area_id == area_id)
+    return list(conn.scalars(held.order_by(ComparatorArea.group_name)))
+
+
+def period_actuals_frame(conn: Connection, area_id: int, period_end: date) -> pd.DataFrame:
+    """Every area's current actual in one period for each indicator the area holds: a row per target that
+    reported, areas in the order they were first stored (one query, where one benchmark per indicator would be
+    198)."""
+    codes = select(Target.indicator_code).where(Target.area_id == area_id)
+    stmt = (
+        select(Area.name, Target.id, Target.indicator_code, Target.polarity, PeriodValue.actual)
+        .join(Target, Target.area_id == Area.id)
+        .join(PeriodValue, PeriodValue.target_id == Target.id)
+        .where(
+            PeriodValue.is_current,
+            PeriodValue.period_end == period_end,
+            PeriodValue.actual.is_not(None),
+            Target.indicator_code.in_(codes),
+        )
+        .order_by(Area.id, Target.id)
+    )
+    return _frame(conn, stmt, ["area", "target_id", "indicator_code", "polarity", "actual"])
+
+
 def indicator_values(conn: Connection, code: str) -> pd.DataFrame:
     """The current figures of one indicator (its stored code) in every area that holds it: a row per area and
     period, areas in the order they were first stored."""

@@ -96,6 +96,11 @@ def _remembered(param: str) -> str:
     return f"chosen_{param}"
 
 
+def remembered(param: str) -> str | None:
+    """The choice last made in the picker kept as ?param= on any page this session, or None."""
+    return st.session_state.get(_remembered(param))
+
+
 LATEST = "latest"
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.domain.periods import Period
-from dashboard.read.benchmark import Benchmark, NoBenchmark, benchmark
+from dashboard.read.benchmark import AreaQuartiles, Benchmark, NoBenchmark, area_quartiles, benchmark, quartile_choices
 from dashboard.read.districts import NoDistricts, district_breakdown, district_figures
 from dashboard.read.position import NoData, NoSuchArea, Position, every_area_statuses, load_position, target_history
 from dashboard.settings import Settings
@@ -166,3 +166,25 @@ def _parents(url: str, version: int) -> dict[str, str | None]:
 def county_of(area: str) -> str | None:
     """The county the area is a district of (None: not a district); cached."""
     return _parents(database_url(), data_version_now()).get(area)
+
+
+@st.cache_data(show_spinner=False, **CACHED)
+def _quartile_choices(url: str, area: str, version: int) -> list[str]:
+    position = _position(url, area, version)
+    return quartile_choices(engine(), position)
+
+
+def quartile_choices_of(position: Position) -> list[str]:
+    """The area's comparator groups by name, then all areas: what its quartiles may be measured within; cached."""
+    return _quartile_choices(database_url(), position.area, data_version_now())
+
+
+@st.cache_data(show_spinner="Ranking the targets among the areas…", **CACHED)
+def _quartiles(url: str, area: str, period_end, period_label: str, group: str | None, version: int):
+    position = _position(url, area, version)
+    return area_quartiles(engine(), position, Period(period_end, period_label), group)
+
+
+def quartiles_of(position: Position, period: Period, group: str | None) -> AreaQuartiles:
+    """Each of the area's targets' quartile in the period within the group (None: all areas); cached."""
+    return _quartiles(database_url(), position.area, period.end, period.label, group, data_version_now())
