@@ -14,11 +14,15 @@ from sqlalchemy import Engine, select
 
 from dashboard.access.accounts import add_user
 from dashboard.access.permissions import LOCAL_ADMIN, Actor
+from dashboard.domain.fileformat import LIMITS
 from dashboard.domain.periods import parse_period
+from dashboard.domain.rules import Polarity, Status
 from dashboard.read.position import load_position
+from dashboard.read.quality import Frequency
 from dashboard.store.models import Area, AuditEvent, PeriodValue, SignOff, Target, ThemeBoard, UploadBatch
 from dashboard.write.entry import entry_file, entry_table
-from dashboard.write.importer import ImportRejected, import_bytes, import_entry
+from dashboard.write.importer import ImportRejected, import_bytes, import_entry, rollback
+from dashboard.write.importer.validate import TARGET_TYPES
 from dashboard.write.indicators import settings_file, settings_table
 from dashboard.write.signoff import reopen, sign_off
 from tests.conftest import laa
@@ -272,6 +276,20 @@ def test_a_sign_off_and_its_reopening_store_the_longest_names(engine):
     ]
 
 
+def test_a_rollback_by_the_longest_name_of_the_longest_names_is_recorded_whole(engine):
+    longest_store(engine)
+    analyst = add_user(engine, LOCAL_ADMIN, "a" * 100, "analyst", PASSWORD).actor()
+    assert rollback(engine, 1, analyst) == {"batch": 1, "values_withdrawn": 1, "targets_removed": 1}
+    with engine.connect() as conn:
+        assert conn.scalar(select(UploadBatch.rolled_back_by)) == "a" * 100
+    where = AuditEvent.area, AuditEvent.theme_board, AuditEvent.indicator_code
+    removed = [e for e in audit_rows(engine, AuditEvent.user_name, AuditEvent.action, *where) if e[1] == "roll back"]
+    assert set(removed) == {
+        ("a" * 100, "roll back", "A" * 200, "B" * 200, "C" * 100),
+        ("a" * 100, "roll back", None, None, None),
+    }
+
+
 def test_the_area_chosen_for_an_upload_of_the_longest_name_is_stored_and_one_more_is_refused(engine):
     """A file without an area column, for the area chosen on the upload page (`laa import --area`)."""
     no_area = {k: v for k, v in ROW.items() if k != "area"}
@@ -284,3 +302,19 @@ def test_the_area_chosen_for_an_upload_of_the_longest_name_is_stored_and_one_mor
         "it to 200 characters or fewer."
     ]
     assert_unchanged(engine, before)
+
+
+def test_every_word_of_a_choice_column_and_every_period_label_fits_its_column():
+    """The words the importer stores for a choice column, and the labels it gives periods: the tests above store
+    the longest of each, so a longer word added must be added to LONGEST too."""
+    longest = {
+        "target_type": max(map(len, TARGET_TYPES)),
+        "polarity": max(len(p.value) for p in Polarity),
+        "frequency": max(len(f.value) for f in Frequency),
+        "rag": max(len(s.value) for s in Status),
+        "period_label": max(len(parse_period(p).label) for p in ("2009/10 Q3", "2008/09", "2009-11", "30/11/2009")),
+    }
+    assert longest == {"target_type": 19, "polarity": 16, "frequency": 9, "rag": 12, "period_label": 10}
+    words = ("target_type", "polarity", "frequency", "rag")
+    assert {c: len(LONGEST[c]) for c in words} == {c: longest[c] for c in words}
+    assert [c for c, n in longest.items() if n > LIMITS[c]] == []
