@@ -18,17 +18,17 @@ from dashboard.access.passwords import MAX_PASSWORD, Checked, check_no_password,
 from dashboard.access.passwords import password_problem as _password_problem
 from dashboard.access.permissions import Action, Actor, Role, require
 from dashboard.access.throttle import LOCK_FOR, Throttled
-from dashboard.domain.fileformat import TEXT_LIMITS
+from dashboard.domain.fileformat import LIMITS
 from dashboard.domain.names import find_name, name_key
 from dashboard.store.audit import record
 from dashboard.store.engine import as_utc, recording, writing
 from dashboard.store.models import Area, SignInSession, Target, ThemeBoard, User, UserBoard
 from dashboard.store.schema import require_ready
 
-MAX_NAME = 100
-PARTNER_LIMIT = TEXT_LIMITS["lead_partner"]
-"""A partner user speaks for a lead partner, whose name is held as the targets' lead_partner."""
+MAX_NAME = LIMITS["user"]
 """Characters in a username."""
+PARTNER_LIMIT = LIMITS["lead_partner"]
+"""A partner user speaks for a lead partner, whose name is held as the targets' lead_partner."""
 
 
 class AccountProblem(ValueError):

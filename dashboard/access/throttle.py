@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, and_, case, delete, null, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from dashboard.domain.fileformat import LIMITS
 from dashboard.store.engine import as_utc
 from dashboard.store.models import SignInThrottle
 
@@ -78,7 +79,7 @@ def client_key(address: str | None) -> str:
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
-        return f"host {address}"[:64]  # not an address (a test client); never ANY
+        return f"host {address}"[: LIMITS["client"]]  # not an address (a test client); never ANY
     if ip.version == 6 and ip.ipv4_mapped is not None:  # ::ffff:203.0.113.9 is 203.0.113.9
         return str(ip.ipv4_mapped)
     if ip.version == 6:

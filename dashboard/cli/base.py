@@ -333,14 +333,21 @@ def as_at_label(period: "Period | None") -> str | None:
     return period.label if period else None
 
 
-def acting_as(engine: "Engine", name: str | None) -> "Actor":
+def acting_as(engine: "Engine", name: str | None, *, records: bool = True) -> "Actor":
     """The user --as names (refused when disabled), else the local administrator, recorded by the login that runs
-    the command (never a name typed on the command line)."""
-    from dashboard.access.accounts import AccountProblem, find_user
+    the command (never a name typed on the command line); records: the command records who acts, so a login name
+    longer than a username is refused."""
+    from dashboard.access.accounts import MAX_NAME, AccountProblem, find_user
     from dashboard.access.permissions import LOCAL_ADMIN
 
     if name is None:
-        return replace(LOCAL_ADMIN, name=login_name())
+        login = login_name()
+        if records and len(login) > MAX_NAME:  # recorded in a column of a username's length
+            raise AccountProblem(
+                f"the login name running this command is {len(login)} characters long; who makes a change is "
+                f"recorded in at most {MAX_NAME}: give --as and a user's name"
+            )
+        return replace(LOCAL_ADMIN, name=login)
     account = find_user(engine, name)
     if account.disabled:
         raise AccountProblem(f"user {account.name} is disabled: `laa user list` shows who may act")

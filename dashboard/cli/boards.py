@@ -89,7 +89,7 @@ def audit_(
     from dashboard.domain.output import records
     from dashboard.read.audit import audit_trail
 
-    trail = audit_trail(engine_of(ctx), acting_as(engine_of(ctx), as_user), user, target, limit)
+    trail = audit_trail(engine_of(ctx), acting_as(engine_of(ctx), as_user, records=False), user, target, limit)
     trail["when"] = trail["when"].dt.strftime("%Y-%m-%d %H:%M:%S") if len(trail) else trail["when"]
     if fmt is not Format.table:
         emit(fmt, {"audit": records(trail, list(trail.columns))}, trail)

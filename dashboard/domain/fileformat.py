@@ -37,7 +37,8 @@ class FileColumn:
     text: bool = False
     """Free text, checked for control characters and for its length."""
     limit: int | None = UNLIMITED
-    """The most characters of free text the store holds: the store's columns take their lengths from here."""
+    """The most characters the store holds (free text, or the longest of a column's few words): the store's
+    columns take their lengths from here."""
 
     @property
     def store_column(self) -> str:
@@ -51,14 +52,14 @@ FORMAT = (
     FileColumn("period", Part.KEY, True, ("Quarter", "Reporting period")),
     FileColumn("area", Part.KEY, text=True, limit=200),
     FileColumn("parent_area", Part.AREA, aliases=("County", "Parent area name"), text=True, limit=200),
-    FileColumn("target_type", Part.SETTING),
+    FileColumn("target_type", Part.SETTING, limit=100),
     FileColumn("lead_partner", Part.SETTING, aliases=("Lead",), text=True, limit=200),
-    FileColumn("polarity", Part.SETTING),
+    FileColumn("polarity", Part.SETTING, limit=20),
     FileColumn("tolerance_pct", Part.SETTING, aliases=("Tolerance",)),
-    FileColumn("frequency", Part.SETTING),
+    FileColumn("frequency", Part.SETTING, limit=20),
     FileColumn("target", Part.FIGURE, aliases=("Target value",), stored="target_value"),
     FileColumn("actual", Part.FIGURE, aliases=("Outturn", "Actual value", "Result"), heading="Actual"),
-    FileColumn("rag", Part.FIGURE, aliases=("RAG status", "Status", "RAG rating"), stored="reported_status"),
+    FileColumn("rag", Part.FIGURE, aliases=("RAG status", "Status", "RAG rating"), stored="reported_status", limit=20),
     FileColumn("commentary", Part.FIGURE, aliases=("Comments", "Comment"), heading="Commentary", text=True),
     FileColumn(
         "remedial_action",
@@ -85,6 +86,26 @@ GROUP_FORMAT = (
 
 TEXT_LIMITS = {c.name: c.limit for c in (*FORMAT, *GROUP_FORMAT) if c.text}
 """Each free-text column → the most characters the store holds (None: no limit)."""
+LIMITS = {c.name: c.limit for c in (*FORMAT, *GROUP_FORMAT) if c.limit is not None} | {
+    "period_label": 20,
+    "file_name": 500,
+    "user": 100,
+    "who": 200,
+    "action": 40,
+    "field": 40,
+    "role": 20,
+    "email": 320,
+    "password_hash": 200,
+    "sha256": 64,
+    "client": 64,
+}
+"""The length of every text column of the store, by what it holds: the import file's columns (a choice column
+such as polarity holds the longest of its words), then what the system writes: a period's label as
+dashboard.domain.periods writes it ('2009/10 Q3'); an upload's file name; a username ("user": who signs in and
+signs off); who made a change as an upload and the audit trail record it ("who": a username with room to spare);
+an audit event's action and field; a user's role, e-mail and password hash; a SHA-256 in hex (a file's checksum,
+a token's or a throttled name's hash); a throttled client's address. The store's columns take their lengths from
+here, and every check before a write its limit."""
 VALUE_COLUMN = {c.name: c.store_column for c in FORMAT if c.part is Part.FIGURE}
 """A figure's file column → its store column: {'target': 'target_value', 'rag': 'reported_status', …}."""
 FILE_COLUMN = {stored: name for name, stored in VALUE_COLUMN.items()}

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from dashboard.domain.fileformat import TEXT_LIMITS
+from dashboard.domain.fileformat import LIMITS
 
 
 class Base(DeclarativeBase):
@@ -33,7 +33,7 @@ class Area(Base):
 
     __tablename__ = "areas"
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(TEXT_LIMITS["area"]), unique=True)
+    name: Mapped[str] = mapped_column(String(LIMITS["area"]), unique=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), index=True)
     """The county this area is a district of (None: not a district)."""
     parent_batch_id: Mapped[int | None] = mapped_column(ForeignKey("upload_batches.id"))
@@ -45,7 +45,7 @@ class ThemeBoard(Base):
     __table_args__ = (UniqueConstraint("area_id", "name"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
-    name: Mapped[str] = mapped_column(String(TEXT_LIMITS["theme_board"]))
+    name: Mapped[str] = mapped_column(String(LIMITS["theme_board"]))
     position: Mapped[int] = mapped_column(Integer, default=0)
     """Order of first appearance, so tables list boards as the partnership does."""
 
@@ -57,17 +57,17 @@ class Target(Base):
     __table_args__ = (UniqueConstraint("area_id", "indicator_code"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
-    indicator_code: Mapped[str] = mapped_column(String(TEXT_LIMITS["indicator_code"]), index=True)
+    indicator_code: Mapped[str] = mapped_column(String(LIMITS["indicator_code"]), index=True)
     """Indexed: a benchmark reads one indicator across every area."""
     indicator_name: Mapped[str | None] = mapped_column(Text)
     theme_board_id: Mapped[int] = mapped_column(ForeignKey("theme_boards.id"))
-    target_type: Mapped[str | None] = mapped_column(String(100))
-    lead_partner: Mapped[str | None] = mapped_column(String(TEXT_LIMITS["lead_partner"]))
-    polarity: Mapped[str | None] = mapped_column(String(20))
+    target_type: Mapped[str | None] = mapped_column(String(LIMITS["target_type"]))
+    lead_partner: Mapped[str | None] = mapped_column(String(LIMITS["lead_partner"]))
+    polarity: Mapped[str | None] = mapped_column(String(LIMITS["polarity"]))
     tolerance_pct: Mapped[float | None] = mapped_column(Double)
-    frequency: Mapped[str | None] = mapped_column(String(20))
+    frequency: Mapped[str | None] = mapped_column(String(LIMITS["frequency"]))
     """How often figures are due: quarterly (also when empty), annual or monthly."""
-    unit: Mapped[str | None] = mapped_column(String(TEXT_LIMITS["unit"]))
+    unit: Mapped[str | None] = mapped_column(String(LIMITS["unit"]))
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -76,10 +76,10 @@ class UploadBatch(Base):
 
     __tablename__ = "upload_batches"
     id: Mapped[int] = mapped_column(primary_key=True)
-    uploaded_by: Mapped[str] = mapped_column(String(200))
+    uploaded_by: Mapped[str] = mapped_column(String(LIMITS["who"]))
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    file_name: Mapped[str] = mapped_column(String(500))
-    checksum: Mapped[str] = mapped_column(String(64))
+    file_name: Mapped[str] = mapped_column(String(LIMITS["file_name"]))
+    checksum: Mapped[str] = mapped_column(String(LIMITS["sha256"]))
     rows_read: Mapped[int] = mapped_column(Integer)
     rows_new: Mapped[int] = mapped_column(Integer)
     rows_changed: Mapped[int] = mapped_column(Integer)
@@ -87,7 +87,7 @@ class UploadBatch(Base):
     targets_new: Mapped[int] = mapped_column(Integer, default=0)
     targets_changed: Mapped[int] = mapped_column(Integer, default=0)
     rolled_back_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    rolled_back_by: Mapped[str | None] = mapped_column(String(200))
+    rolled_back_by: Mapped[str | None] = mapped_column(String(LIMITS["who"]))
 
 
 class TargetChange(Base):
@@ -119,10 +119,10 @@ class PeriodValue(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"))
     period_end: Mapped[date] = mapped_column(Date)
-    period_label: Mapped[str] = mapped_column(String(20))
+    period_label: Mapped[str] = mapped_column(String(LIMITS["period_label"]))
     target_value: Mapped[float | None] = mapped_column(Double)
     actual: Mapped[float | None] = mapped_column(Double)
-    reported_status: Mapped[str | None] = mapped_column(String(20))
+    reported_status: Mapped[str | None] = mapped_column(String(LIMITS["rag"]))
     commentary: Mapped[str | None] = mapped_column(Text)
     remedial_action: Mapped[str | None] = mapped_column(Text)
     batch_id: Mapped[int] = mapped_column(ForeignKey("upload_batches.id"), index=True)
@@ -145,16 +145,16 @@ class User(Base):
 
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(100), unique=True)
-    name_key: Mapped[str] = mapped_column(String(100), unique=True, index=True)
+    name: Mapped[str] = mapped_column(String(LIMITS["user"]), unique=True)
+    name_key: Mapped[str] = mapped_column(String(LIMITS["user"]), unique=True, index=True)
     """The name's key (dashboard.domain.names.name_key): one user per name whatever its case, width or spacing, and
     the column every lookup by name (sign-in, `laa user ...`, --as) queries."""
-    role: Mapped[str] = mapped_column(String(20))
-    partner: Mapped[str | None] = mapped_column(String(200))
-    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(LIMITS["role"]))
+    partner: Mapped[str | None] = mapped_column(String(LIMITS["lead_partner"]))
+    password_hash: Mapped[str] = mapped_column(String(LIMITS["password_hash"]))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    email: Mapped[str | None] = mapped_column(String(LIMITS["email"]), unique=True)
     """The e-mail single sign-on reports for this user, when single sign-on is configured."""
 
 
@@ -173,7 +173,7 @@ class SignInSession(Base):
 
     __tablename__ = "sign_in_sessions"
     id: Mapped[int] = mapped_column(primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(LIMITS["sha256"]), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -189,8 +189,8 @@ class SignInThrottle(Base):
     __tablename__ = "sign_in_throttles"
     __table_args__ = (UniqueConstraint("name_hash", "client", name="uq_sign_in_throttles_name_client"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    name_hash: Mapped[str] = mapped_column(String(64))
-    client: Mapped[str] = mapped_column(String(64))
+    name_hash: Mapped[str] = mapped_column(String(LIMITS["sha256"]))
+    client: Mapped[str] = mapped_column(String(LIMITS["client"]))
     failures: Mapped[int] = mapped_column(Integer)
     """Wrong passwords in a row, and sign-ins under way (each holds its place until its password is checked)."""
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -205,10 +205,10 @@ class SignOff(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     theme_board_id: Mapped[int] = mapped_column(ForeignKey("theme_boards.id", ondelete="CASCADE"))
     period_end: Mapped[date] = mapped_column(Date)
-    period_label: Mapped[str] = mapped_column(String(20))
-    signed_off_by: Mapped[str] = mapped_column(String(100))
+    period_label: Mapped[str] = mapped_column(String(LIMITS["period_label"]))
+    signed_off_by: Mapped[str] = mapped_column(String(LIMITS["user"]))
     signed_off_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    reopened_by: Mapped[str | None] = mapped_column(String(100))
+    reopened_by: Mapped[str | None] = mapped_column(String(LIMITS["user"]))
     reopened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reopen_reason: Mapped[str | None] = mapped_column(Text)
 
@@ -220,7 +220,7 @@ class ComparatorArea(Base):
     __tablename__ = "comparator_areas"
     __table_args__ = (UniqueConstraint("group_name", "area_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    group_name: Mapped[str] = mapped_column(String(TEXT_LIMITS["group"]), index=True)
+    group_name: Mapped[str] = mapped_column(String(LIMITS["group"]), index=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
 
 
@@ -231,13 +231,13 @@ class AuditEvent(Base):
     __tablename__ = "audit_events"
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    user_name: Mapped[str] = mapped_column(String(200), index=True)
-    action: Mapped[str] = mapped_column(String(40))
-    area: Mapped[str | None] = mapped_column(String(200))
-    theme_board: Mapped[str | None] = mapped_column(String(200))
-    indicator_code: Mapped[str | None] = mapped_column(String(100), index=True)
-    period_label: Mapped[str | None] = mapped_column(String(20))
-    field: Mapped[str | None] = mapped_column(String(40))
+    user_name: Mapped[str] = mapped_column(String(LIMITS["who"]), index=True)
+    action: Mapped[str] = mapped_column(String(LIMITS["action"]))
+    area: Mapped[str | None] = mapped_column(String(LIMITS["area"]))
+    theme_board: Mapped[str | None] = mapped_column(String(LIMITS["theme_board"]))
+    indicator_code: Mapped[str | None] = mapped_column(String(LIMITS["indicator_code"]), index=True)
+    period_label: Mapped[str | None] = mapped_column(String(LIMITS["period_label"]))
+    field: Mapped[str | None] = mapped_column(String(LIMITS["field"]))
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
     batch_id: Mapped[int | None] = mapped_column(Integer)

@@ -11,6 +11,7 @@ import pandas as pd
 from dashboard.domain.periods import Period, parse_period
 from dashboard.read.position import Position
 from dashboard.write.edits import Edits, edits_file, file_cell
+from dashboard.write.importer.validate import TARGET_TYPES as FILE_TARGET_TYPES
 
 SETTINGS = {
     "indicator_name": "Indicator",
@@ -25,7 +26,8 @@ SETTINGS = {
 """A target's setting (the import file's column) → the Indicators table's heading."""
 POLARITIES = ["higher_is_better", "lower_is_better"]
 FREQUENCIES = ["quarterly", "annual", "monthly"]
-TARGET_TYPES = ["designated", "mandatory education", "local", "stretch", "safeguarding"]
+TARGET_TYPES = list(FILE_TARGET_TYPES)
+"""The Indicators table's choices of target type: the words an import file may give."""
 QUARTERS = ["Q1", "Q2", "Q3", "Q4"]
 YEAR_COLUMNS = ["Code", "Indicator", "Theme board", "Frequency", "Last target"]
 """The Targets table's columns before the year's figures; none of them is edited there."""

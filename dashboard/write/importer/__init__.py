@@ -20,7 +20,7 @@ from dashboard.write.importer.gate import board_changes, refusals
 from dashboard.write.importer.plan import ImportPlan, make_plan
 from dashboard.write.importer.problems import ImportProblem, ImportRejected
 from dashboard.write.importer.read import RawTable, read_table
-from dashboard.write.importer.validate import parse_table, renamed_columns
+from dashboard.write.importer.validate import file_name_problem, parse_table, renamed_columns
 from dashboard.write.importer.write import RollbackRefused, rollback_batch, rollback_plan, write_plan
 
 __all__ = [
@@ -120,6 +120,8 @@ def _import(
     action: Action = Action.UPLOAD,
 ) -> ImportOutcome:
     require(actor, action)
+    if too_long := file_name_problem(file_name):  # the batch records the name, whatever the file holds
+        raise ImportRejected([too_long])
     settings = settings or Settings.model_construct()  # no entry point's settings: the defaults, not the environment
     parsed, sheet = parse_table(table, YearWindow.of_settings(settings)), table.sheet
     del table  # the typed rows are all that is needed now: the raw cells are freed before the plan is made

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from dashboard.domain.fileformat import KNOWN, REQUIRED, TEXT_LIMITS, column_key, field_of
+from dashboard.domain.fileformat import KNOWN, LIMITS, REQUIRED, TEXT_LIMITS, column_key, field_of
 from dashboard.domain.names import normalise_code
 from dashboard.domain.periods import PERIOD_FORMATS, BadPeriod, Period, YearWindow, parse_period
 from dashboard.domain.rules import parse_polarity, parse_status
@@ -249,6 +249,20 @@ def text_problem(column: str, text: str) -> tuple[str, str] | None:
             fix += ": the code, such as NI 117, with the indicator's name in indicator_name"
         return f"the text is {len(text)} characters long; {column} holds at most {limit}", fix
     return None
+
+
+def file_name_problem(file_name: str) -> ImportProblem | None:
+    """The upload's file name, when it is too long for the store to record as the batch's."""
+    limit = LIMITS["file_name"]
+    if len(file_name) <= limit:
+        return None
+    return ImportProblem(
+        None,
+        None,
+        shown_value(file_name),
+        f"the file's name is {len(file_name)} characters long; an upload's file name holds at most {limit}",
+        f"rename the file to {limit} characters or fewer and upload it again",
+    )
 
 
 def _text_problems(frame: pd.DataFrame, out: pd.DataFrame) -> list[ImportProblem]:
