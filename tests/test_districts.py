@@ -233,3 +233,20 @@ def test_a_county_target_page_shows_each_district_against_the_county_target(coun
         ["Dacorum", "96", "100", "▲ amber", "▲ amber"],
         ["Watford", "82", "80", "✔ green", "✖ red"],
     ]
+
+
+def test_a_county_of_the_longest_name_is_stored_and_one_character_more_is_refused(engine):
+    """On both backends: a parent_area cell is checked against the area column's 200 characters before any
+    lookup, so PostgreSQL never sees a longer one."""
+    county = "C" * 200
+    rows = [f"{county},,NI 1,Stronger,H,2009/10 Q2,100,96,,5", f"District,{county},NI 1,Stronger,X,2009/10 Q2,9,9,,5"]
+    text = HEADER + "\n".join(rows) + "\n"
+    import_bytes(engine, text.encode(), "long.csv", acting())
+    assert laa("summary", "--area", county, "--by-district", "--format", "json").json()["districts"][0]["area"] == (
+        "District"
+    )
+    too_long = "Other,{},NI 1,Stronger,Herts CC,2009/10 Q2,90,91,,5\n".format("C" * 201)
+    assert _refused(engine, too_long) == [
+        f"line 2, column parent_area, value '{'C' * 60}…': the text is 201 characters long; parent_area holds at "
+        "most 200. Fix: shorten it to 200 characters or fewer."
+    ]
