@@ -1,9 +1,13 @@
-"""Two `laa import` processes at once into one fresh database: both files stored whole, as two batches.
+"""Concurrent use of one store, on SQLite and on PostgreSQL.
+
+Two `laa import` processes at once into one fresh database: both files stored whole, as two batches.
 
 The two files have different indicator codes but the same area and some of the same theme boards (one spelled
 in another case), so both imports want to create the same area and board rows. Each race is run a few times,
 each time on a fresh database, on SQLite and on PostgreSQL, and each time the test checks that the two
 imports really overlapped: that the second one asked for the import lock while the first one held it.
+
+A read of every area while an import commits sees the store as it was before the batch or with all of it.
 """
 
 from __future__ import annotations
@@ -24,9 +28,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from dashboard.read import position
+from dashboard.read.breakdown import area_breakdown
+from dashboard.read.position import every_area_statuses
 from dashboard.store.engine import make_engine
 from dashboard.store.models import PeriodValue
+from dashboard.write.importer import import_file
 from tests.conftest import BACKENDS, ROOT, laa, postgres_database
+from tests.fixtures import acting
+from tests.helpers import national_file
 
 ROUNDS = 3
 QUARTERS = [f"{y}/{(y + 1) % 100:02d} Q{q}" for y in range(1997, 2047) for q in (1, 2, 3, 4)][:50]
@@ -283,3 +293,32 @@ def check_store(url: str, files: dict, rows: dict[str, int], processes: list[Pro
     with engine.connect() as conn:
         stored = conn.scalar(select(func.count()).select_from(PeriodValue).where(PeriodValue.is_current))
     assert stored == sum(rows.values())
+
+
+def test_an_all_areas_read_sees_one_moment_when_an_import_commits_between_its_queries(engine, tmp_path, monkeypatch):
+    # Two areas green as at 2006/07 Q2, then a batch making them amber, adding 2006/07 Q3 (red) and a third area:
+    # committed, here for certain, after the all-areas read has taken the areas and the quarter but before it
+    # takes the targets and the values.
+    stored, later = tmp_path / "two_areas.csv", tmp_path / "three_areas.csv"
+    national_file(stored, 2, 2, lambda q: 120)
+    national_file(later, 3, 3, lambda q: 50 if q == 2 else 97)
+    assert import_file(engine, stored, acting()).batch_id == 1
+    targets_frame = position.targets_frame
+
+    def import_then_read_targets(conn, ids):
+        monkeypatch.setattr(position, "targets_frame", targets_frame)
+        assert import_file(engine, later, acting(), new_boards=True).batch_id == 2
+        return targets_frame(conn, ids)
+
+    monkeypatch.setattr(position, "targets_frame", import_then_read_targets)
+    statuses, as_at = every_area_statuses(engine)
+    assert (as_at.label, area_breakdown(statuses)[1]) == ("2006/07 Q2", total(396, green=396))
+    statuses, as_at = every_area_statuses(engine)  # the next read sees all of the batch
+    assert (as_at.label, area_breakdown(statuses)[1]) == ("2006/07 Q3", total(594, red=594))
+
+
+def total(targets: int, red: int = 0, green: int = 0) -> dict:
+    """Rule 3's total of targets all red or all green."""
+    pct = {"red_pct": 100.0 if red else 0.0, "amber_pct": 0.0, "green_pct": 100.0 if green else 0.0}
+    return {"targets": targets, "red": red, "amber": 0, "green": green, "data_awaited": 0, **pct,
+            "data_awaited_pct": 0.0}  # fmt: skip

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from dashboard.domain.names import normalise_code
 from dashboard.domain.periods import Period, quarter_of
 from dashboard.domain.rules import DEFAULT_POLARITY, Polarity, rate_frame
+from dashboard.store.engine import reading
 from dashboard.store.queries import group_areas, indicator_values
 from dashboard.store.schema import require_ready
 
@@ -51,7 +52,7 @@ def benchmark(engine: Engine, code: str, period: Period | None = None, group: st
     comparator group, among that group's areas only."""
     require_ready(engine)
     wanted = normalise_code(code)
-    with engine.connect() as conn:
+    with reading(engine) as conn:  # the figures and the group's areas as of one moment
         held = indicator_values(conn, wanted)
         members = group_areas(conn, group) if group else None
     if group and members is None:
