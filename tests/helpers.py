@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import getpass
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,3 +112,30 @@ def exception_rows(status: str) -> dict[str, dict]:
     run = laa("exceptions", "--status", status, "--format", "json")
     assert run.code == 0, run.err
     return {e["indicator_code"]: e for e in run.json()["exceptions"]}
+
+
+NATIONAL_INDICATORS = 198
+NATIONAL_BOARDS = ["Children's Trust", "Wellbeing", "Safer Communities", "Economy", "Environment", "Housing"]
+NATIONAL_HEADER = ["area", "indicator_code", "indicator_name", "theme_board", "polarity", "period", "target", "actual"]
+
+
+def quarter_labels(count: int, first_year: int = 2006) -> list[str]:
+    """count financial quarters from Q1 of first_year/next: 2006/07 Q1, 2006/07 Q2, ..."""
+    return [f"{first_year + q // 4}/{(first_year + q // 4 + 1) % 100:02d} Q{q % 4 + 1}" for q in range(count)]
+
+
+def national_file(path: Path, areas: int, quarters: int, actual: Callable[[int], float]) -> int:
+    """A multi-area import file: Area 001.. each holding the 198 national indicators (higher is better, target
+    100) over `quarters` quarters, the actual of quarter q (from 0) being actual(q). Returns its rows."""
+    rows = 0
+    with path.open("w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(NATIONAL_HEADER)
+        for a in range(1, areas + 1):
+            for code in range(1, NATIONAL_INDICATORS + 1):
+                board = NATIONAL_BOARDS[code % len(NATIONAL_BOARDS)]
+                for q, label in enumerate(quarter_labels(quarters)):
+                    out.writerow([f"Area {a:03d}", f"NI {code}", f"Indicator {code}", board, "higher_is_better",
+                                  label, 100, actual(q)])  # fmt: skip
+                    rows += 1
+    return rows

@@ -1,9 +1,14 @@
-"""Two `laa import` processes at once into one fresh database: both files stored whole, as two batches.
+"""Concurrent use of one store, on SQLite and on PostgreSQL.
+
+Two `laa import` processes at once into one fresh database: both files stored whole, as two batches.
 
 The two files have different indicator codes but the same area and some of the same theme boards (one spelled
 in another case), so both imports want to create the same area and board rows. Each race is run a few times,
 each time on a fresh database, on SQLite and on PostgreSQL, and each time the test checks that the two
 imports really overlapped: that the second one asked for the import lock while the first one held it.
+
+A national import while others read: every read, however it falls against the import's write, sees the store as
+it was before the batch or with the whole batch, never part of it, and reads go on answering while it writes.
 """
 
 from __future__ import annotations
@@ -22,11 +27,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 
+from dashboard.read import position
+from dashboard.read.breakdown import area_breakdown
+from dashboard.read.position import every_area_statuses
 from dashboard.store.engine import make_engine
 from dashboard.store.models import PeriodValue
+from dashboard.write.importer import import_file
 from tests.conftest import BACKENDS, ROOT, laa, postgres_database
+from tests.fixtures import acting
+from tests.helpers import national_file
 
 ROUNDS = 3
 QUARTERS = [f"{y}/{(y + 1) % 100:02d} Q{q}" for y in range(1997, 2047) for q in (1, 2, 3, 4)][:50]
@@ -283,3 +294,164 @@ def check_store(url: str, files: dict, rows: dict[str, int], processes: list[Pro
     with engine.connect() as conn:
         stored = conn.scalar(select(func.count()).select_from(PeriodValue).where(PeriodValue.is_current))
     assert stored == sum(rows.values())
+
+
+# The national import: 30 areas x 198 indicators x 5 quarters stored first, every actual 120 against a target of
+# 100 (green); then a file of 36 areas x 6 quarters that changes every one of those 29,700 figures to 97 (amber:
+# within the 5 % tolerance) and adds a sixth quarter at 50 (red) and six new areas: 42,768 rows, 13,068 of them
+# new. As at its latest quarter every target is green before the batch and red after it; a read that saw part
+# of it would count some other way.
+STORED_AREAS, NATIONAL_AREAS, QUARTERS_STORED = 30, 36, 5
+
+
+@dataclass(frozen=True)
+class Read:
+    what: str
+    started: float
+    ended: float
+    seen: tuple
+
+
+# (as at, targets, red, amber, green, data awaited): `laa summary --all-areas`'s total, through the read function.
+STATUSES_BEFORE = ("2007/08 Q1", 5_940, 0, 0, 5_940, 0)
+STATUSES_AFTER = ("2007/08 Q2", 7_128, 7_128, 0, 0, 0)
+# (current values from the stored batch, current values from any later batch, periods with two current values)
+COUNTS_BEFORE = (29_700, 0, 0)
+COUNTS_AFTER = (0, 42_768, 0)
+SEEN = {"statuses": (STATUSES_BEFORE, STATUSES_AFTER), "counts": (COUNTS_BEFORE, COUNTS_AFTER)}
+PAUSE = 0.2
+"""Seconds between one pair of reads and the next: the import keeps most of the machine's two cores."""
+
+# `laa import ...` as the command line runs it, printing when it starts writing the batch, when it has written
+# it all and is about to commit, and when the commit is done: the window in which a read must see none of it.
+MARKED_IMPORT = """
+import sys, time
+from contextlib import contextmanager
+from dashboard.write import importer
+from dashboard.cli import main
+
+def mark(what):
+    print(f"laa-mark {what} {time.time():.6f}", file=sys.stderr, flush=True)
+
+_write_plan, _writing = importer.write_plan, importer.writing
+
+def write_plan(conn, plan, uploaded_by):
+    mark("writing")
+    return _write_plan(conn, plan, uploaded_by)
+
+@contextmanager
+def writing(engine):
+    with _writing(engine) as conn:
+        yield conn
+        mark("committing")
+    mark("committed")
+
+importer.write_plan, importer.writing = write_plan, writing
+sys.argv = ["laa", *sys.argv[1:]]
+main()
+"""
+
+
+def read_statuses(engine: Engine) -> Read:
+    """The all-areas total as `laa summary --all-areas` reads it (every_area_statuses, rule 3 per area)."""
+    started = time.time()
+    statuses, as_at = every_area_statuses(engine)
+    _, total = area_breakdown(statuses)
+    seen = (as_at and as_at.label, *(total[k] for k in ("targets", "red", "amber", "green", "data_awaited")))
+    return Read("statuses", started, time.time(), seen)
+
+
+def read_counts(engine: Engine) -> Read:
+    """Current values from the first batch and from later ones, and keys with more than one current version: one
+    statement, so one view of the store on either backend."""
+    started = time.time()
+    current = select(func.count()).select_from(PeriodValue).where(PeriodValue.is_current)
+    keys = select(PeriodValue.target_id, PeriodValue.period_end).where(PeriodValue.is_current)
+    doubled = keys.group_by(PeriodValue.target_id, PeriodValue.period_end).having(func.count() > 1).subquery()
+    stmt = select(
+        current.where(PeriodValue.batch_id == 1).scalar_subquery(),
+        current.where(PeriodValue.batch_id != 1).scalar_subquery(),
+        select(func.count()).select_from(doubled).scalar_subquery(),
+    )
+    with engine.connect() as conn:
+        seen = tuple(conn.execute(stmt).one())
+    return Read("counts", started, time.time(), seen)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_reads_during_a_national_import_see_all_of_its_batch_or_none(backend, request, tmp_path, monkeypatch):
+    stored, national = tmp_path / "national_2007.csv", tmp_path / "national_2008.csv"
+    assert national_file(stored, STORED_AREAS, QUARTERS_STORED, lambda q: 120) == 29_700
+    assert national_file(national, NATIONAL_AREAS, QUARTERS_STORED + 1, lambda q: 50 if q == 5 else 97) == 42_768
+    with fresh_database(backend, request, tmp_path) as url, store_at(url, monkeypatch):
+        assert laa("init").code == 0
+        first = laa("import", str(stored))
+        assert first.code == 0 and "stored as batch 1" in first.out, first.err
+        engine = make_engine(url)
+        assert (read_statuses(engine).seen, read_counts(engine).seen) == (STATUSES_BEFORE, COUNTS_BEFORE)
+
+        env = {**os.environ, "LAA_DATABASE_URL": url}
+        command = [sys.executable, "-c", MARKED_IMPORT, "import", str(national), "--new-boards", "--format", "json"]
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            reads = []
+            while proc.poll() is None:  # reading all the while, from before the import starts writing to its end
+                reads += [read_statuses(engine), read_counts(engine)]
+                time.sleep(PAUSE)
+            out, err = proc.communicate(timeout=180)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        reads += [read_statuses(engine), read_counts(engine)]
+        engine.dispose()
+
+    marks = {line.split()[1]: float(line.split()[2]) for line in err.splitlines() if line.startswith("laa-mark ")}
+    assert proc.returncode == 0, err
+    outcome = json.loads(out)
+    assert (outcome["batch"], outcome["rows_new"], outcome["rows_changed"]) == (2, 13_068, 29_700)
+
+    # Every read saw the store before the batch or with all of it.
+    for read in reads:
+        assert read.seen in SEEN[read.what], f"{read.what} read part of the batch: {read.seen} {read}"
+    # One ending before the commit began saw none of it; one starting after the commit saw all of it.
+    for read in reads:
+        before, after = SEEN[read.what]
+        if read.ended < marks["committing"]:
+            assert read.seen == before, read
+        if read.started > marks["committed"]:
+            assert read.seen == after, read
+    # Reads answered while the batch was being written (all of them started and ended inside the write), so the
+    # checks above ran against the half-written batch and readers did not wait for the import.
+    during = [r for r in reads if marks["writing"] < r.started and r.ended < marks["committing"]]
+    writing = marks["committing"] - marks["writing"]
+    print(f"\n{backend}: {len(reads)} reads; the import wrote for {writing:.2f} s, {len(during)} reads within it")
+    assert {r.what for r in during} == {"statuses", "counts"}, (writing, reads)
+
+
+def test_an_all_areas_read_sees_one_moment_when_an_import_commits_between_its_queries(engine, tmp_path, monkeypatch):
+    # Two areas green as at 2006/07 Q2, then a batch making them amber, adding 2006/07 Q3 (red) and a third area:
+    # committed, here for certain, after the all-areas read has taken the areas and the quarter but before it
+    # takes the targets and the values.
+    stored, later = tmp_path / "two_areas.csv", tmp_path / "three_areas.csv"
+    national_file(stored, 2, 2, lambda q: 120)
+    national_file(later, 3, 3, lambda q: 50 if q == 2 else 97)
+    assert import_file(engine, stored, acting()).batch_id == 1
+    targets_frame = position.targets_frame
+
+    def import_then_read_targets(conn, ids):
+        monkeypatch.setattr(position, "targets_frame", targets_frame)
+        assert import_file(engine, later, acting(), new_boards=True).batch_id == 2
+        return targets_frame(conn, ids)
+
+    monkeypatch.setattr(position, "targets_frame", import_then_read_targets)
+    statuses, as_at = every_area_statuses(engine)
+    assert (as_at.label, area_breakdown(statuses)[1]) == ("2006/07 Q2", total(396, green=396))
+    statuses, as_at = every_area_statuses(engine)  # the next read sees all of the batch
+    assert (as_at.label, area_breakdown(statuses)[1]) == ("2006/07 Q3", total(594, red=594))
+
+
+def total(targets: int, red: int = 0, green: int = 0) -> dict:
+    """Rule 3's total of targets all red or all green."""
+    pct = {"red_pct": 100.0 if red else 0.0, "amber_pct": 0.0, "green_pct": 100.0 if green else 0.0}
+    return {"targets": targets, "red": red, "amber": 0, "green": green, "data_awaited": 0, **pct,
+            "data_awaited_pct": 0.0}  # fmt: skip

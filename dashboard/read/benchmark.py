@@ -13,6 +13,7 @@ from dashboard.domain.names import normalise_code
 from dashboard.domain.periods import Period, quarter_of
 from dashboard.domain.rules import DEFAULT_POLARITY, Polarity, rate_frame
 from dashboard.read.position import Position
+from dashboard.store.engine import reading
 from dashboard.store.queries import area_groups, area_names, group_areas, indicator_values, period_actuals_frame
 from dashboard.store.schema import require_ready
 
@@ -52,7 +53,7 @@ def benchmark(engine: Engine, code: str, period: Period | None = None, group: st
     comparator group, among that group's areas only."""
     require_ready(engine)
     wanted = normalise_code(code)
-    with engine.connect() as conn:
+    with reading(engine) as conn:  # the figures and the group's areas as of one moment
         held = indicator_values(conn, wanted)
         members = group_areas(conn, group) if group else None
     if group and members is None:
@@ -154,7 +155,7 @@ def chosen_group(choice: str) -> str | None:
 def area_quartiles(engine: Engine, area: Position, period: Period, group: str | None = None) -> AreaQuartiles:
     """Each of the area's targets ranked among the areas that reported its indicator in the period (within a
     comparator group, or all areas), with its quartile: every indicator at once, by the rule benchmark() uses."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:  # the figures and the group's areas as of one moment
         actuals = period_actuals_frame(conn, area.area_id, period.end)
         members = group_areas(conn, group) if group else None
     if group and members is None:

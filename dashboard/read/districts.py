@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from dashboard.domain.periods import Period
 from dashboard.domain.rules import rate_frame
 from dashboard.read.breakdown import area_breakdown, status_as_at
 from dashboard.read.position import NO_DATA, NoData, latest_reported
+from dashboard.store.engine import reading
 from dashboard.store.queries import current_values_frame, districts_of, resolve_area, targets_frame
 from dashboard.store.schema import require_ready
 
@@ -24,28 +25,25 @@ def districts(engine: Engine, county: str | None) -> tuple[tuple[int, str], list
     an area that has none, NoSuchArea for one not held, NoData on an empty store."""
     require_ready(engine)
     with engine.connect() as conn:
-        found = resolve_area(conn, county)
-        if found is None:
-            raise NoData(NO_DATA)
-        held = districts_of(conn, found[0])
+        return _held(conn, county)
+
+
+def _held(conn: Connection, county: str | None) -> tuple[tuple[int, str], list[tuple[int, str]]]:
+    found = resolve_area(conn, county)
+    if found is None:
+        raise NoData(NO_DATA)
+    held = districts_of(conn, found[0])
     if not held:
         raise NoDistricts(f"{found[1]} has no districts: an import names a district's county in parent_area")
     return found, held
 
 
-def has_districts(engine: Engine, county: str) -> bool:
-    try:
-        districts(engine, county)
-    except (NoDistricts, LookupError):
-        return False
-    return True
-
-
 def district_statuses(engine: Engine, county: str, as_at: Period | None = None) -> tuple[pd.DataFrame, Period | None]:
     """Rule 2 for every district's own targets, as at a quarter (default: the latest any district reported)."""
-    _, held = districts(engine, county)
-    ids = [area_id for area_id, _ in held]
-    with engine.connect() as conn:
+    require_ready(engine)
+    with reading(engine) as conn:  # one view: the districts and their figures of one moment
+        _, held = _held(conn, county)
+        ids = [area_id for area_id, _ in held]
         targets, values = targets_frame(conn, ids), current_values_frame(conn, ids)
     as_at = as_at or latest_reported(values)
     return status_as_at(targets, values, as_at.end if as_at else None), as_at
@@ -65,9 +63,10 @@ def district_figures(engine: Engine, county: str, code: str, period: Period) -> 
     district's actual, its own target and status, and the status its actual has against the county's target
     (with the county's polarity and tolerance; a district's reported status speaks of its own target, so it is
     left out). A district without the indicator, or without a figure for the period, is data awaited."""
-    (county_id, name), held = districts(engine, county)
-    ids = [area_id for area_id, _ in held]
-    with engine.connect() as conn:
+    require_ready(engine)
+    with reading(engine) as conn:  # one view: the county's and the districts' figures of one moment
+        (county_id, name), held = _held(conn, county)
+        ids = [area_id for area_id, _ in held]
         county_targets = targets_frame(conn, [county_id])
         county_values = current_values_frame(conn, [county_id])
         targets, values = targets_frame(conn, ids), current_values_frame(conn, ids)

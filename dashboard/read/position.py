@@ -11,6 +11,7 @@ from dashboard.domain.names import find_code, normalise_code
 from dashboard.domain.periods import Period, YearWindow, parse_period, quarter_of
 from dashboard.domain.rules import rate_frame
 from dashboard.read.breakdown import status_as_at
+from dashboard.store.engine import reading
 from dashboard.store.queries import (
     NoSuchArea,
     area_ids,
@@ -81,7 +82,7 @@ def load_position(engine: Engine, area: str | None = None) -> Position:
     """Raises NoData on an empty store, NoSuchArea for an area that is not held, SchemaNotReady (run `laa init`)
     on a database without the newest schema."""
     require_ready(engine)
-    with engine.connect() as conn:
+    with reading(engine) as conn:  # one view: an import committing meanwhile shows all of its batch or none
         found = resolve_area(conn, area)
         if found is None:
             raise NoData(NO_DATA)
@@ -94,7 +95,7 @@ def every_area_statuses(engine: Engine, as_at: Period | None = None) -> tuple[pd
     quarter: the rows of area_breakdown. The latest row of each target is chosen in the database
     (latest_values_frame). Raises NoData on an empty store."""
     require_ready(engine)
-    with engine.connect() as conn:
+    with reading(engine) as conn:  # one view: the areas, the quarter, the targets and the values of one moment
         ids = area_ids(conn)
         if not ids:
             raise NoData(NO_DATA)

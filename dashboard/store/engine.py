@@ -136,9 +136,17 @@ def write_if_free(engine: Engine, statement) -> bool:
 @contextmanager
 def reading(engine: Engine) -> Iterator[Connection]:
     """A read transaction: one consistent view of the store that never waits for an import under way
-    (SQLite's WAL readers do not block on a writer; PostgreSQL readers never do)."""
-    with engine.connect() as conn, conn.begin():
-        yield conn
+    (SQLite's WAL readers do not block on a writer; PostgreSQL readers never do).
+
+    On PostgreSQL it is REPEATABLE READ, so every statement sees the store as the first one did: at the default
+    READ COMMITTED each statement sees the latest commit, and an import committing between two of them showed an
+    all-areas read the old targets with the new batch's figures. Writes stay READ COMMITTED: they must see what
+    the import before them committed once they hold the lock."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            yield conn
 
 
 def check_intact(engine: Engine) -> None:
