@@ -97,3 +97,55 @@ def test_what_an_escalation_row_holds(position):
     assert (row["kind"], row["theme_board"], row["lead_partner"], row["remedial_action"]) == (
         "escalate", "People", None, ACTION
     )  # fmt: skip
+
+
+def test_laa_escalations_lists_what_the_rules_raise_for_a_board(position):
+    from tests.conftest import laa
+
+    found = laa("escalations", "--board", "places", "--as-at", "2009/10 Q3", "--format", "json").json()
+    assert found["as_at"] == "2009/10 Q3"
+    assert [(e["kind"], e["indicator_code"], e["why"]) for e in found["escalations"]] == [
+        ("escalate", "NI 10", "red in 2007/08 and 2008/09"),
+        ("escalate", "NI 4", "no figures for 2009/10 Q2 and Q3"),
+        ("recognise", "NI 5", "green in 2008/09 Q4, 2009/10 Q1, Q2 and Q3"),
+        ("recognise", "NI 6", "red in 2009/10 Q2, green in 2009/10 Q3"),
+        ("recognise", "NI 8", "red in 2009/10 Q2, amber in 2009/10 Q3"),
+        ("recognise", "NI 7", "amber in 2009/10 Q2, green in 2009/10 Q3"),
+    ]
+    wrong = laa("escalations", "--kind", "praise")
+    assert (wrong.code, wrong.err) == (2, "error: --kind 'praise': use escalate or recognise\n")
+
+
+def test_only_an_administrator_sets_a_rule_and_every_change_is_audited(position, engine):
+    from dashboard.access.permissions import Actor, PermissionDenied, Role
+    from dashboard.read.escalations import rules_of
+    from dashboard.write.rules import RuleProblem, set_rule
+    from tests.conftest import laa
+    from tests.helpers import assert_unchanged, snapshot
+
+    before = snapshot(engine)
+    for role in (Role.ANALYST, Role.CHAIR, Role.EXECUTIVE, Role.PARTNER):
+        with pytest.raises(PermissionDenied):
+            set_rule(engine, Actor("someone", role, partner="P"), None, Rule.RED_RUN, count=3)
+    with pytest.raises(RuleProblem, match="^red_run takes a count from 1 to 20, not 21$"):
+        set_rule(engine, acting(), None, Rule.RED_RUN, count=21)
+    with pytest.raises(RuleProblem, match="^red_no_action takes no count: switch it on or off$"):
+        set_rule(engine, acting(), None, Rule.RED_NO_ACTION, count=2)
+    assert_unchanged(engine, before)
+    run = laa("rules", "red-run", "--count", "3")
+    assert run.code == 0, run.err
+    assert laa("rules", "most_improved", "--off").code == 0
+    rules = rules_of(engine, position.area_id)
+    assert (rules[Rule.RED_RUN], rules[Rule.MOST_IMPROVED]) == (RuleSetting(True, 3), RuleSetting(False, 3))
+    # The pages and the command read the partnership's rules: NI 1's two red quarters no longer raise it.
+    codes = [e["indicator_code"] for e in laa("escalations", "--as-at", "2009/10 Q3", "--format", "json").json()[
+        "escalations"]]  # fmt: skip
+    assert "NI 1" not in codes and "NI 6" not in codes and "NI 10" not in codes
+    audit = [(e["action"], e["field"], e["old"], e["new"]) for e in laa("audit", "--format", "json").json()["audit"]]
+    assert ("set a rule", "red_run", "on, 2", "on, 3") in audit
+    assert ("set a rule", "most_improved", "on, 3", "off, 3") in audit
+    unknown = laa("rules", "red-ish", "--on")
+    assert unknown.err == (
+        "error: no rule named 'red-ish': use one of red_run, green_to_red, red_no_action, awaited_run, green_run, "
+        "most_improved\n"
+    )

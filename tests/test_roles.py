@@ -75,6 +75,13 @@ def _set_groups(engine, actor):
     set_groups(engine, b"group,area\nLondon,Haringey\n", actor, "groups.csv")
 
 
+def _set_rules(engine, actor):
+    from dashboard.read.escalations import Rule
+    from dashboard.write.rules import set_rule
+
+    set_rule(engine, actor, None, Rule.RED_RUN, count=3)
+
+
 DONE = {
     Action.VIEW: lambda engine, actor: load_position(engine),
     Action.UPLOAD: _upload,
@@ -87,12 +94,13 @@ DONE = {
     Action.MANAGE_USERS: _manage_users,
     Action.READ_AUDIT: _read_audit,
     Action.SET_GROUPS: _set_groups,
+    Action.SET_RULES: _set_rules,
 }
 ALLOWED = {
     Role.EXECUTIVE: {Action.VIEW},
     Role.CHAIR: {Action.VIEW, Action.EDIT_COMMENTARY, Action.SIGN_OFF, Action.REOPEN},
     Role.PARTNER: {Action.VIEW, Action.UPLOAD, Action.ENTER_VALUE, Action.EDIT_COMMENTARY},
-    Role.ANALYST: set(Action) - {Action.SIGN_OFF, Action.MANAGE_USERS},
+    Role.ANALYST: set(Action) - {Action.SIGN_OFF, Action.MANAGE_USERS, Action.SET_RULES},
     Role.ADMIN: set(Action),
 }
 

@@ -32,6 +32,7 @@ class Action(StrEnum):
     MANAGE_USERS = "manage users"
     READ_AUDIT = "read the audit trail"
     SET_GROUPS = "set comparator groups"
+    SET_RULES = "set the escalation rules"
 
 
 # What each role may do; a chair and a partner only for their own boards or targets (see require).

@@ -10,7 +10,7 @@ No `from __future__ import annotations` here: Typer would compile every command'
 each start (a tenth of Python's own start). The few annotations naming what is imported only for type checkers
 are quoted instead."""
 
-from dashboard.cli import boards, reads, serve, setup, users
+from dashboard.cli import boards, escalate, reads, serve, setup, users
 from dashboard.cli.base import Command, app
 from dashboard.logs import quiet_driver_logs
 
@@ -21,6 +21,8 @@ app.command("import", cls=Command)(setup.import_)
 app.command(cls=Command)(reads.summary)
 app.command(cls=Command)(reads.ranking)
 app.command("exceptions", cls=Command)(reads.exceptions_)
+app.command("escalations", cls=Command)(escalate.escalations_)
+app.command(cls=Command)(escalate.rules)
 app.command(cls=Command)(reads.history)
 app.command(cls=Command)(reads.benchmark)
 app.command(cls=Command)(reads.areas)

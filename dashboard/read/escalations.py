@@ -12,12 +12,15 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 import pandas as pd
+from sqlalchemy import Engine
 
 from dashboard.domain.missing import missing
 from dashboard.domain.periods import Period, previous_quarter
 from dashboard.domain.rules import Polarity, Status, rate_frame
 from dashboard.read.position import Position
 from dashboard.read.quality import Frequency, cycle_of, due_period, frequency_of, is_overdue
+from dashboard.store.queries import escalation_rules
+from dashboard.store.schema import require_ready
 
 
 class Kind(StrEnum):
@@ -62,6 +65,23 @@ class RuleSetting:
 
 def default_rules() -> dict[Rule, RuleSetting]:
     return {rule: RuleSetting(True, spec.count) for rule, spec in RULES.items()}
+
+
+def rules_of(engine: Engine, area_id: int) -> dict[Rule, RuleSetting]:
+    """A partnership's rules: each one's stored setting, else its default."""
+    require_ready(engine)
+    with engine.connect() as conn:
+        return settings_from(escalation_rules(conn, area_id))
+
+
+def settings_from(stored: dict[str, tuple[bool, int | None]]) -> dict[Rule, RuleSetting]:
+    """Stored settings (queries.escalation_rules) over the defaults; a rule no longer known is left out."""
+    rules = default_rules()
+    for name, (on, count) in stored.items():
+        if name in {r.value for r in Rule}:
+            rule = Rule(name)
+            rules[rule] = RuleSetting(on, count if RULES[rule].count is not None else None)
+    return rules
 
 
 def rule_sentence(rule: Rule, setting: RuleSetting) -> str:

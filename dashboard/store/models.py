@@ -224,6 +224,19 @@ class ComparatorArea(Base):
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
 
 
+class EscalationRule(Base):
+    """A partnership's setting of one escalation or recognition rule (read.escalations.RULES): switched on or off,
+    and its count. A rule with no row here runs with its default."""
+
+    __tablename__ = "escalation_rules"
+    __table_args__ = (UniqueConstraint("area_id", "rule"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
+    rule: Mapped[str] = mapped_column(String(LIMITS["field"]))
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    count: Mapped[int | None] = mapped_column(Integer)
+
+
 class AuditEvent(Base):
     """One change and who made it. Figures changed by an upload or a browser entry are read from their versions
     (dashboard/read/audit.py), so an event here names the batch rather than repeating every value."""

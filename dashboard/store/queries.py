@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import Connection, func, select
 
 from dashboard.domain.names import find_name, name_key
-from dashboard.store.models import Area, ComparatorArea, PeriodValue, Target, ThemeBoard, UploadBatch
+from dashboard.store.models import Area, ComparatorArea, EscalationRule, PeriodValue, Target, ThemeBoard, UploadBatch
 
 TARGET_COLUMNS = [
     "target_id",
@@ -300,3 +300,11 @@ def batches_frame(conn: Connection) -> pd.DataFrame:
 def _frame(conn: Connection, stmt, columns: list[str]) -> pd.DataFrame:
     # Plain tuples: pandas probes SQLAlchemy Row objects attribute by attribute, which is slow.
     return pd.DataFrame.from_records([tuple(row) for row in conn.execute(stmt)], columns=columns)
+
+
+def escalation_rules(conn: Connection, area_id: int) -> dict[str, tuple[bool, int | None]]:
+    """A partnership's stored rule settings: rule → (switched on, count)."""
+    stmt = select(EscalationRule.rule, EscalationRule.enabled, EscalationRule.count).where(
+        EscalationRule.area_id == area_id
+    )
+    return {rule: (bool(on), count) for rule, on, count in conn.execute(stmt)}

@@ -14,7 +14,16 @@ from dashboard.domain.fileformat import FILE_COLUMN, TARGET_FIELDS, VALUE_COLUMN
 from dashboard.domain.missing import missing
 from dashboard.read.audit import keep_history
 from dashboard.store.audit import BROWSER, record, record_all
-from dashboard.store.models import Area, PeriodValue, Target, TargetChange, ThemeBoard, UploadBatch
+from dashboard.store.models import (
+    Area,
+    ComparatorArea,
+    EscalationRule,
+    PeriodValue,
+    Target,
+    TargetChange,
+    ThemeBoard,
+    UploadBatch,
+)
 from dashboard.store.queries import targets_frame
 from dashboard.write.importer.districts import withdraw_placements, write_placements
 from dashboard.write.importer.plan import ImportPlan
@@ -305,13 +314,12 @@ def rollback_batch(conn: Connection, batch_id: int, by: str, plan: ImportPlan | 
         conn.execute(delete(Target).where(Target.id.in_(created)))
     record_all(conn, by, "roll back", withdraw_placements(conn, batch_id))
     conn.execute(delete(ThemeBoard).where(ThemeBoard.id.not_in(select(Target.theme_board_id))))
-    # An emptied area goes, unless districts a later batch placed still name it as their county.
-    counties = select(Area.parent_id).where(Area.parent_id.is_not(None)).scalar_subquery()
-    conn.execute(
-        delete(Area).where(
-            Area.id.not_in(select(ThemeBoard.area_id)), Area.id.not_in(select(Target.area_id)), Area.id.not_in(counties)
-        )
-    )
+    # An emptied area goes, unless something else still names it: districts a later batch placed in it, a
+    # comparator group, or its escalation rules.
+    counties = select(Area.parent_id).where(Area.parent_id.is_not(None))
+    named = [select(ThemeBoard.area_id), select(Target.area_id), counties, select(ComparatorArea.area_id),
+             select(EscalationRule.area_id)]  # fmt: skip
+    conn.execute(delete(Area).where(*[Area.id.not_in(ids) for ids in named]))
     conn.execute(
         update(UploadBatch)
         .where(UploadBatch.id == batch_id)
