@@ -18,6 +18,7 @@ from dashboard.read.views import (
 )
 from dashboard.write.signoff import reopen, sign_off, sign_off_question, sign_off_sentence, signed_off
 from laa_app.ui import partnership, people, pickers, reads, widgets
+from laa_app.ui.escalation import escalation_section
 from laa_app.ui.quartiles import paper_quartiles
 
 DOWNLOADS = (
@@ -143,6 +144,8 @@ for column, (label, kind, make, mime, icon) in zip(downloads, DOWNLOADS, strict=
         key=f"paper_{kind}",
         on_click="ignore",
     )
+
+escalation_section(position, as_at, board)
 
 st.header("Commentary and remedial action")
 for row in rows.to_dict("records"):

@@ -17,6 +17,7 @@ from dashboard.read.views import (
     status_label,
 )
 from laa_app.ui import partnership, pickers, reads, widgets
+from laa_app.ui.escalation import escalation_section
 from laa_app.ui.quartiles import quartile_section
 
 position = partnership.require_position()
@@ -63,6 +64,8 @@ st.dataframe(
 st.header("Each board's targets by status")
 st.caption("Counts and each status as a percentage of the board's targets (Haringey's Tables 1 and 2).")
 st.dataframe(widgets.style_breakdown(breakdown_table(boards, total)), hide_index=True, width="stretch")
+
+escalation_section(position, as_at)
 
 if (districts := reads.district_mix(position.area, as_at)) is not None:
     rows, district_total = districts

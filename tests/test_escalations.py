@@ -149,3 +149,31 @@ def test_only_an_administrator_sets_a_rule_and_every_change_is_audited(position,
         "error: no rule named 'red-ish': use one of red_run, green_to_red, red_no_action, awaited_run, green_run, "
         "most_improved\n"
     )
+
+
+@pytest.fixture
+def demo_app(tmp_path, monkeypatch):
+    from tests.fixtures import app_test, new_store
+    from tests.test_app_pages import use_database
+
+    use_database(monkeypatch, new_store(f"sqlite:///{tmp_path / 'demo.sqlite3'}", demo=True))
+    return app_test()
+
+
+def test_the_helicopter_view_and_a_board_page_list_what_the_rules_raise(demo_app):
+    from tests.test_app_pages import frame_with, no_exception
+
+    at = no_exception(demo_app.run())
+    assert "Escalated and recognised, as at 2009/10 Q3" in [h.value for h in at.header]
+    # The demo as at 2009/10 Q3: 9 red two quarters or more running, 22 with no figures for two quarters or
+    # overdue annual outturns; 15 green four quarters running; nothing improved since 2009/10 Q2.
+    assert [s.value for s in at.subheader][-2:] == ["To escalate: 31", "To recognise: 15"]
+    first = frame_with(at, "Why").iloc[0]
+    assert (first["Code"], first["Why"], first["Since"], first["Theme board"]) == (
+        "NI 151", "red in 2009/10 Q2 and Q3", "2009/10 Q2", "Enterprise"
+    )  # fmt: skip
+    at.switch_page("board.py").run()
+    at.selectbox(key="pick_board").select("Children's Trust").run()
+    no_exception(at)
+    assert [s.value for s in at.subheader][-2:] == ["To escalate: 8", "To recognise: 5"]
+    assert "Theme board" not in frame_with(at, "Why").columns

@@ -405,3 +405,34 @@ def _text(value) -> str:
     if missing(value):
         return ""
     return str(value).strip()
+
+
+ESCALATION_HEADINGS = {
+    "indicator_code": "Code",
+    "why": "Why",
+    "since": "Since",
+    "theme_board": "Theme board",
+    "lead_partner": "Lead partner",
+    "remedial_action": "Remedial action",
+    "indicator_name": "Indicator",
+}
+
+
+def escalation_table(rows: pd.DataFrame, kind: str, board: bool = True) -> pd.DataFrame:
+    """One kind of what the rules raise (read.escalations), as a page lists it; board=False leaves out the board
+    (a board's own page)."""
+    chosen = rows[rows["kind"] == kind]
+    columns = [c for c in ESCALATION_HEADINGS if board or c != "theme_board"]
+    if kind != "escalate":
+        columns.remove("remedial_action")
+    return chosen[columns].rename(columns=ESCALATION_HEADINGS).reset_index(drop=True).fillna("")
+
+
+def escalation_caption(rows: pd.DataFrame, as_at: str) -> str:
+    """'3 targets escalated and 5 recognised as at 2009/10 Q3 by the partnership's rules.'"""
+    up = int((rows["kind"] == "escalate").sum())
+    noted = int((rows["kind"] == "recognise").sum())
+    return (
+        f"{plural(up, 'target')} escalated and {noted} recognised as at {as_at} by the partnership's rules "
+        "(`laa rules` lists them; an administrator switches and tunes them)."
+    )

@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard.domain.periods import Period
 from dashboard.read.benchmark import AreaQuartiles, Benchmark, NoBenchmark, area_quartiles, benchmark, quartile_choices
 from dashboard.read.districts import NoDistricts, district_breakdown, district_figures
+from dashboard.read.escalations import escalations, rules_of
 from dashboard.read.position import NoData, NoSuchArea, Position, every_area_statuses, load_position, target_history
 from dashboard.settings import Settings
 from dashboard.store import queries
@@ -188,3 +189,14 @@ def _quartiles(url: str, area: str, period_end, period_label: str, group: str | 
 def quartiles_of(position: Position, period: Period, group: str | None) -> AreaQuartiles:
     """Each of the area's targets' quartile in the period within the group (None: all areas); cached."""
     return _quartiles(database_url(), position.area, period.end, period.label, group, data_version_now())
+
+
+@st.cache_data(show_spinner=False, **CACHED)
+def _escalations(url: str, area: str, period_end, period_label: str, version: int) -> pd.DataFrame:
+    position = _position(url, area, version)
+    return escalations(position, Period(period_end, period_label), rules_of(engine(), position.area_id))
+
+
+def escalations_of(position: Position, period: Period) -> pd.DataFrame:
+    """What the partnership's rules escalate and recognise as at the period (read.escalations); cached."""
+    return _escalations(database_url(), position.area, period.end, period.label, data_version_now())

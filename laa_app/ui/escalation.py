@@ -1,0 +1,28 @@
+"""The escalations and recognitions section, on the helicopter view (every board) and a board's page (its own)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.domain.periods import Period
+from dashboard.read.position import Position
+from dashboard.read.views import escalation_caption, escalation_table
+from laa_app.ui import reads, widgets
+
+
+def escalation_section(position: Position, as_at: Period, board: str | None = None) -> None:
+    rows = reads.escalations_of(position, as_at)
+    if board is not None:
+        rows = rows[rows["theme_board"] == board]
+    st.header(f"Escalated and recognised, as at {as_at.label}")
+    st.caption(escalation_caption(rows, as_at.label))
+    for kind, title, empty in (
+        ("escalate", "To escalate", "Nothing to escalate: no target meets an escalation rule."),
+        ("recognise", "To recognise", "Nothing to recognise yet: no target meets a recognition rule."),
+    ):
+        table = escalation_table(rows, kind, board=board is None)
+        st.subheader(f"{title}: {len(table)}")
+        if table.empty:
+            st.caption(empty)
+        else:
+            widgets.targets_table(table, key=f"{kind}_{board or 'all'}", height=widgets.table_height(len(table)))
