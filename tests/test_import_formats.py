@@ -232,7 +232,7 @@ def test_quoted_commentary_with_commas_and_newlines(demo, tmp_path):
 
 UNKNOWN_HINT = (
     "use one of: indicator_code, theme_board, period, indicator_name, area, parent_area, target_type, lead_partner, "
-    "polarity, tolerance_pct, frequency, target, actual, rag, commentary, remedial_action, unit; or delete it"
+    "polarity, tolerance_pct, frequency, target, actual, rag, commentary, remedial_action, unit, measure; or delete it"
 )
 
 

@@ -69,6 +69,7 @@ FORMAT = (
         text=True,
     ),
     FileColumn("unit", Part.SETTING, text=True, limit=50),
+    FileColumn("measure", Part.SETTING, limit=20),
 )
 """In the order problems are listed (the required columns first, then the rest in this order)."""
 

@@ -68,6 +68,8 @@ class Target(Base):
     frequency: Mapped[str | None] = mapped_column(String(LIMITS["frequency"]))
     """How often figures are due: quarterly (also when empty), annual or monthly."""
     unit: Mapped[str | None] = mapped_column(String(LIMITS["unit"]))
+    measure: Mapped[str | None] = mapped_column(String(LIMITS["measure"]))
+    """How figures add up over a year: level (also when empty) or cumulative (running totals), for forecasts."""
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 

@@ -25,6 +25,7 @@ TARGET_COLUMNS = [
     "tolerance_pct",
     "frequency",
     "unit",
+    "measure",
     "position",
 ]
 VALUE_COLUMNS = [
@@ -117,6 +118,7 @@ def targets_frame(conn: Connection, area_ids: list[int]) -> pd.DataFrame:
             Target.tolerance_pct,
             Target.frequency,
             Target.unit,
+            Target.measure,
             Target.position,
         )
         .join(Area, Area.id == Target.area_id)

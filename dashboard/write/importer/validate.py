@@ -14,6 +14,7 @@ from dashboard.domain.fileformat import KNOWN, LIMITS, REQUIRED, TEXT_LIMITS, co
 from dashboard.domain.names import normalise_code
 from dashboard.domain.periods import PERIOD_FORMATS, BadPeriod, Period, YearWindow, parse_period
 from dashboard.domain.rules import parse_polarity, parse_status
+from dashboard.read.forecast import MEASURE_FIX, parse_measure
 from dashboard.read.quality import FREQUENCY_FIX, parse_frequency
 from dashboard.write.importer.problems import ImportProblem
 from dashboard.write.importer.table import RawTable
@@ -393,6 +394,13 @@ def _status_or_error(text: str) -> tuple[object, bool]:
     return (status.value, False) if status else (None, True)
 
 
+def _measure_or_error(text: str) -> tuple[object, bool]:
+    if not text:
+        return None, False
+    measure = parse_measure(text)
+    return (measure.value, False) if measure else (None, True)
+
+
 CHOICES = {
     "target_type": (
         _target_type_or_error,
@@ -401,6 +409,7 @@ CHOICES = {
     ),
     "polarity": (_polarity_or_error, "not a polarity", "use higher_is_better or lower_is_better, or leave it empty"),
     "frequency": (_frequency_or_error, "not a frequency", FREQUENCY_FIX),
+    "measure": (_measure_or_error, "not a measure", MEASURE_FIX),
     "rag": (
         _status_or_error,
         "not a status word",

@@ -1,0 +1,75 @@
+"""Year-end forecasts on hand-built histories: a level and a cumulative target projected by hand, and a target
+with too little data saying why it has none."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.domain.periods import parse_period
+from dashboard.read.forecast import forecast_mix, forecasts
+from dashboard.read.position import load_position
+from dashboard.write.importer import ImportRejected, import_bytes
+from tests.fixtures import acting
+
+HEADER = "indicator_code,theme_board,measure,frequency,polarity,period,target,actual\n"
+HISTORY = HEADER + (
+    # Level, higher is better: 80 then 90 → the line 70 + 10 × quarter reaches 110 at Q4 against 100: on track;
+    # ± the average change (10) for each of the 2 quarters left.
+    "NI 1,People,,,,2009/10 Q1,100,80\nNI 1,People,,,,2009/10 Q2,100,90\nNI 1,People,,,,2009/10 Q4,100,\n"
+    # Cumulative: 30 by Q1, 50 by Q2 (added 30 and 20, on average 25) → 50 + 2 × 25 = 100 against 120, below the
+    # amber edge of 114: off track; ± half the spread of the amounts added (5) for each quarter left.
+    "NI 2,People,cumulative,,,2009/10 Q1,120,30\nNI 2,People,Cumulative,,,2009/10 Q2,120,50\n"
+    # Level, lower is better: 10, 12, 11 → least squares 10 + 0.5 × quarter = 12 at Q4 against 12: on track.
+    "NI 3,Places,level,,lower_is_better,2009/10 Q1,12,10\nNI 3,Places,level,,lower_is_better,2009/10 Q2,12,12\n"
+    "NI 3,Places,level,,lower_is_better,2009/10 Q3,12,11\n"
+    # One actual this year (the one before is last year's): no forecast.
+    "NI 4,Places,,,,2008/09 Q4,50,40\nNI 4,Places,,,,2009/10 Q1,50,45\n"
+    # Annual: nothing to project from.
+    "NI 5,Places,,annual,,2008/09,50,45\n"
+)
+
+
+@pytest.fixture
+def position(engine):
+    import_bytes(engine, HISTORY.encode(), "history.csv", acting())
+    return load_position(engine)
+
+
+def test_a_level_and_a_cumulative_target_are_projected_as_by_hand(position):
+    found = forecasts(position, parse_period("2009/10 Q3")).set_index("indicator_code")
+    columns = ["measure", "periods", "projected", "low", "high", "year_target", "outlook"]
+    assert [tuple(found.loc[code, columns]) for code in ("NI 1", "NI 2", "NI 3")] == [
+        ("level", 2, pytest.approx(110.0), pytest.approx(90.0), pytest.approx(130.0), 100.0, "on track"),
+        ("cumulative", 2, pytest.approx(100.0), pytest.approx(90.0), pytest.approx(110.0), 120.0, "off track"),
+        ("level", 3, pytest.approx(12.0), pytest.approx(10.5), pytest.approx(13.5), 12.0, "on track"),
+    ]
+    assert found.loc["NI 2", "method"] == (
+        "the total so far plus the average added each period (25) for each of the 2 left; ± half the spread of the "
+        "amounts added (5) for each"
+    )
+    assert found.loc["NI 1", "method"] == (
+        "the straight line through 2 periods' actuals, carried to the year's end; ± the average change between "
+        "periods (10) for each of the 2 left"
+    )
+
+
+def test_a_target_with_too_little_data_has_no_forecast_and_says_why(position):
+    found = forecasts(position, parse_period("2009/10 Q3")).set_index("indicator_code")
+    assert found.loc["NI 4", "reason"] == "one actual in 2009/10 so far: a forecast needs two"
+    assert found.loc["NI 5", "reason"] == "an annual target reports once a year: there is nothing to project from"
+    assert found.loc[["NI 4", "NI 5"], ["projected", "outlook"]].isna().all().all()
+    # As at Q1 nobody has two actuals this year yet.
+    early = forecasts(position, parse_period("2009/10 Q1")).set_index("indicator_code")
+    assert early.loc["NI 1", "reason"] == "one actual in 2009/10 so far: a forecast needs two"
+    assert forecast_mix(forecasts(position, parse_period("2009/10 Q3"))) == {
+        "on track": 2, "at risk": 0, "off track": 1, "no forecast": 2
+    }  # fmt: skip
+
+
+def test_a_measure_that_is_not_one_is_refused(engine):
+    with pytest.raises(ImportRejected) as rejected:
+        import_bytes(engine, (HEADER + "NI 1,People,running,,,2009/10 Q1,100,80\n").encode(), "m.csv", acting())
+    assert [p.message() for p in rejected.value.problems] == [
+        "line 2, column measure, value 'running': not a measure. Fix: use level (rates and percentages) or "
+        "cumulative (running totals for the year), or leave it empty."
+    ]
