@@ -1,5 +1,6 @@
 """Target drill-down: history of actual against target, every period's status, every stored version."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.domain.names import find_code
@@ -54,6 +55,22 @@ if found is not None and len(found.rows) > 1:
     st.header(f"Against the other areas, {found.period}")
     st.caption(f"Quartiles {QUARTILE_METHOD}. `laa benchmark` gives the same within a comparator group.")
     widgets.chart(charts.benchmark_chart(found, position.area), charts.benchmark_text(found, position.area))
+
+st.header("Year-end forecast")
+as_at = position.latest_quarter()
+ahead = reads.forecasts_of(position, as_at)
+found = ahead[ahead["target_id"] == target["target_id"]].iloc[0]
+if found["outlook"] is None or pd.isna(found["projected"]):
+    st.caption(f"No forecast as at {as_at.label}: {md_escape(found['reason'])}.")
+else:
+    this_year = versions[versions["is_current"].astype(bool) & versions["actual"].notna()]
+    this_year = this_year[this_year["period_end"].map(lambda d: quarter_of(d).label[:7]) == as_at.label[:7]]
+    this_year = this_year[this_year["period_end"] <= as_at.end].sort_values("period_end")
+    st.caption(f"As at {as_at.label}, a {found['measure']} measure: {md_escape(found['method'])}.")
+    widgets.chart(
+        charts.forecast_chart(this_year, found, found["year_end"]),
+        charts.forecast_text(this_year, found, found["year_end"]),
+    )
 
 latest_period = Period(latest["period_end"], latest["period_label"])
 if (in_districts := reads.district_figures_of(position.area, code, latest_period)) is not None:

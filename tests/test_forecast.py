@@ -73,3 +73,26 @@ def test_a_measure_that_is_not_one_is_refused(engine):
         "line 2, column measure, value 'running': not a measure. Fix: use level (rates and percentages) or "
         "cumulative (running totals for the year), or leave it empty."
     ]
+
+
+def test_the_target_page_shows_the_projection_or_why_there_is_none(tmp_path, monkeypatch):
+    from dashboard.store.engine import make_engine
+    from tests.fixtures import app_test, new_store, plain
+    from tests.test_app_pages import no_exception, use_database
+
+    url = new_store(f"sqlite:///{tmp_path / 'forecast.sqlite3'}")
+    engine = make_engine(url)
+    import_bytes(engine, HISTORY.encode(), "history.csv", acting())
+    engine.dispose()
+    use_database(monkeypatch, url)
+    at = no_exception(app_test().run())
+    at.switch_page("target.py").run()
+    at.selectbox(key="pick_target").select("NI 2").run()
+    no_exception(at)
+    assert "Year-end forecast" in [h.value for h in at.header]
+    captions = [plain(c.value) for c in at.caption]
+    assert "Projected for 2009/10 Q4: 100 (90 to 110) against the year's target of 120: off track." in captions
+    at.selectbox(key="pick_target").select("NI 4").run()
+    assert "No forecast as at 2009/10 Q3: one actual in 2009/10 so far: a forecast needs two." in [
+        plain(c.value) for c in at.caption
+    ]

@@ -283,6 +283,54 @@ def benchmark_chart(found: Benchmark, area: str) -> go.Figure:
     return _readable(fig)
 
 
+def forecast_chart(actuals: pd.DataFrame, found: pd.Series, year_end: str) -> go.Figure:
+    """This year's actuals as a solid line, the projection to the year's end dashed from the latest actual, its band
+    as an error bar, and the year's target as a dotted line."""
+    x = actuals["period_label"].tolist()
+    y = actuals["actual"].astype(float).tolist()
+    fig = go.Figure(go.Scatter(x=x, y=y, mode="lines+markers", line=dict(color=ACTUAL_COLOUR, width=2),
+                               name="actual", hovertemplate="%{x}: %{y}<extra></extra>"))  # fmt: skip
+    fig.add_trace(
+        go.Scatter(
+            x=[x[-1], year_end],
+            y=[y[-1], float(found["projected"])],
+            mode="lines+markers",
+            line=dict(color=ACTUAL_COLOUR, width=2, dash="dash"),
+            marker=dict(symbol=["circle", "diamond-open"], size=[6, 12]),
+            error_y=dict(type="data", symmetric=False, array=[0, float(found["high"]) - float(found["projected"])],
+                         arrayminus=[0, float(found["projected"]) - float(found["low"])], color=ACTUAL_COLOUR),
+            name=f"projection ({found['outlook'] or 'no target'})",
+            hovertemplate="%{x}: projected %{y}<extra></extra>",
+        )
+    )  # fmt: skip
+    if _given(found.get("year_target")):
+        fig.add_trace(go.Scatter(x=[x[0], year_end], y=[float(found["year_target"])] * 2, mode="lines",
+                                 line=dict(color=TARGET_COLOUR, dash="dot", width=2), name="the year's target",
+                                 hovertemplate="target %{y}<extra></extra>"))  # fmt: skip
+    fig.update_layout(height=300, margin=dict(l=10, r=10, t=30, b=30), font=FONT,
+                      legend=dict(orientation="h", y=1.12), xaxis=dict(title="period"))  # fmt: skip
+    return _readable(fig)
+
+
+def forecast_text(actuals: pd.DataFrame, found: pd.Series, year_end: str) -> ChartText:
+    """forecast_chart's alternative: the sentence the page gives and the figures drawn."""
+    rows = [{"Period": p, "Actual": _figure(a), "Projected": "", "Band": ""}
+            for p, a in zip(actuals["period_label"], actuals["actual"].astype(float), strict=True)]  # fmt: skip
+    rows.append({"Period": year_end, "Actual": "", "Projected": _figure(found["projected"]),
+                 "Band": f"{_figure(found['low'])} to {_figure(found['high'])}"})  # fmt: skip
+    return ChartText(forecast_sentence(found, year_end), pd.DataFrame(rows))
+
+
+def forecast_sentence(found: pd.Series, year_end: str) -> str:
+    """'Projected for 2009/10 Q4: 110 (90 to 130) against the year's target of 100: on track.'"""
+    said = (
+        f"Projected for {year_end}: {_figure(found['projected'])} ({_figure(found['low'])} to {_figure(found['high'])})"
+    )
+    if _given(found.get("year_target")):
+        said += f" against the year's target of {_figure(found['year_target'])}: {found['outlook']}"
+    return said + "."
+
+
 def _readable(fig: go.Figure) -> go.Figure:
     """Axis labels in the page's text colour: Streamlit's chart theme greys them below a 4.5:1 contrast."""
     for axes in (fig.update_xaxes, fig.update_yaxes):

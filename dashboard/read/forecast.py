@@ -36,7 +36,7 @@ DEFAULT_MEASURE = Measure.LEVEL
 OUTLOOK = {Status.GREEN.value: "on track", Status.AMBER.value: "at risk", Status.RED.value: "off track"}
 PER_YEAR = {Frequency.QUARTERLY: 4, Frequency.MONTHLY: 12}
 COLUMNS = ["target_id", "indicator_code", "measure", "periods", "projected", "low", "high", "year_target",
-           "outlook", "method", "reason"]  # fmt: skip
+           "outlook", "year_end", "method", "reason"]  # fmt: skip
 
 
 def parse_measure(word: str) -> Measure | None:
@@ -90,7 +90,7 @@ def _forecast(target, rows: pd.DataFrame, year: Period, as_at: Period) -> dict:
     frequency, measure = frequency_of(target.frequency), measure_of(getattr(target, "measure", None))
     out = {"target_id": target.target_id, "indicator_code": target.indicator_code, "measure": measure.value,
            "periods": 0, "projected": None, "low": None, "high": None, "year_target": None, "outlook": None,
-           "method": None, "reason": None}  # fmt: skip
+           "year_end": None, "method": None, "reason": None}  # fmt: skip
     if frequency not in PER_YEAR:
         return out | {"reason": "an annual target reports once a year: there is nothing to project from"}
     per_year = PER_YEAR[frequency]
@@ -114,6 +114,7 @@ def _forecast(target, rows: pd.DataFrame, year: Period, as_at: Period) -> dict:
         "high": projection.high,
         "year_target": goal,
         "outlook": OUTLOOK.get(status) if status else None,
+        "year_end": cycle_of(year.end, frequency).label,
         "method": projection.method,
         "reason": None if goal is not None else f"no target is held for {year.label}",
     }

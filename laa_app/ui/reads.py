@@ -9,6 +9,7 @@ from dashboard.domain.periods import Period
 from dashboard.read.benchmark import AreaQuartiles, Benchmark, NoBenchmark, area_quartiles, benchmark, quartile_choices
 from dashboard.read.districts import NoDistricts, district_breakdown, district_figures
 from dashboard.read.escalations import escalations, rules_of
+from dashboard.read.forecast import forecasts
 from dashboard.read.position import NoData, NoSuchArea, Position, every_area_statuses, load_position, target_history
 from dashboard.settings import Settings
 from dashboard.store import queries
@@ -200,3 +201,13 @@ def _escalations(url: str, area: str, period_end, period_label: str, version: in
 def escalations_of(position: Position, period: Period) -> pd.DataFrame:
     """What the partnership's rules escalate and recognise as at the period (read.escalations); cached."""
     return _escalations(database_url(), position.area, period.end, period.label, data_version_now())
+
+
+@st.cache_data(show_spinner=False, **CACHED)
+def _forecasts(url: str, area: str, period_end, period_label: str, version: int) -> pd.DataFrame:
+    return forecasts(_position(url, area, version), Period(period_end, period_label))
+
+
+def forecasts_of(position: Position, period: Period) -> pd.DataFrame:
+    """Each target's year-end forecast as at the period (read.forecast); cached."""
+    return _forecasts(database_url(), position.area, period.end, period.label, data_version_now())
