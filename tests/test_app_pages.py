@@ -252,7 +252,9 @@ def test_target_page_shows_every_version_of_a_corrected_value(demo_app):
     periods = frame_with(at, "Remedial action")
     assert periods["Period"].tolist() == ["2008/09 Q4", "2009/10 Q1", "2009/10 Q2", "2009/10 Q3"]
     assert periods["Status"].tolist() == ["▲ amber", "▲ amber", "✖ red", "✖ red"]
-    assert len(at.get("plotly_chart")) == 1
+    # The history against target, and the year-end forecast from 2009/10 Q1 to Q3 (a single area: no benchmark).
+    assert len(at.get("plotly_chart")) == 2
+    assert "Year-end forecast" in [h.value for h in at.header]
 
 
 def test_target_page_unknown_code_says_so(demo_app):
