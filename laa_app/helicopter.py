@@ -5,10 +5,12 @@ import streamlit as st
 from dashboard.papers import charts
 from dashboard.read import movement
 from dashboard.read.breakdown import board_breakdown, rank_boards
+from dashboard.read.forecast import forecast_mix
 from dashboard.read.views import (
     bases_note,
     breakdown_table,
     district_mix_table,
+    forecast_mix_sentence,
     md_escape,
     mix_caption,
     ranking_line,
@@ -38,6 +40,8 @@ earlier = movement.earlier_quarter(position, as_at)
 
 st.caption(mix_caption(as_at.label, earlier.label if earlier else None))
 widgets.status_tiles(tiles)
+ahead = reads.forecasts_of(position, as_at)
+st.caption(md_escape(forecast_mix_sentence(forecast_mix(ahead), f"{as_at.label[:7]} Q4")))
 
 heading = st.columns([3, 2], vertical_alignment="bottom")
 heading[0].header(f"Boards ranked, best first, as at {as_at.label}")

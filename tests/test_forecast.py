@@ -86,6 +86,9 @@ def test_the_target_page_shows_the_projection_or_why_there_is_none(tmp_path, mon
     engine.dispose()
     use_database(monkeypatch, url)
     at = no_exception(app_test().run())
+    assert "Forecast for the year's end (2009/10 Q4): 2 on track, 0 at risk, 1 off track; 2 without a forecast." in [
+        plain(c.value) for c in at.caption
+    ]
     at.switch_page("target.py").run()
     at.selectbox(key="pick_target").select("NI 2").run()
     no_exception(at)

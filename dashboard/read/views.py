@@ -436,3 +436,9 @@ def escalation_caption(rows: pd.DataFrame, as_at: str) -> str:
         f"{plural(up, 'target')} escalated and {noted} recognised as at {as_at} by the partnership's rules "
         "(`laa rules` lists them; an administrator switches and tunes them)."
     )
+
+
+def forecast_mix_sentence(mix: dict[str, int], year_end: str) -> str:
+    """'Forecast for 2009/10 Q4: 12 on track, 5 at risk, 20 off track; 37 without a forecast.'"""
+    told = ", ".join(f"{mix[word]} {word}" for word in ("on track", "at risk", "off track"))
+    return f"Forecast for the year's end ({year_end}): {told}; {mix['no forecast']} without a forecast."
