@@ -38,6 +38,7 @@ boards, total = board_breakdown(statuses)
 tiles = movement.headline(position, as_at)
 earlier = movement.earlier_quarter(position, as_at)
 
+st.markdown("\n".join(f"- {md_escape(sentence)}" for sentence in reads.brief_of(position, as_at)))
 st.caption(mix_caption(as_at.label, earlier.label if earlier else None))
 widgets.status_tiles(tiles)
 ahead = reads.forecasts_of(position, as_at)

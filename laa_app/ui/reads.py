@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard.domain.periods import Period
 from dashboard.read.benchmark import AreaQuartiles, Benchmark, NoBenchmark, area_quartiles, benchmark, quartile_choices
+from dashboard.read.brief import executive_brief
 from dashboard.read.districts import NoDistricts, district_breakdown, district_figures
 from dashboard.read.escalations import escalations, rules_of
 from dashboard.read.forecast import forecasts
@@ -211,3 +212,14 @@ def _forecasts(url: str, area: str, period_end, period_label: str, version: int)
 def forecasts_of(position: Position, period: Period) -> pd.DataFrame:
     """Each target's year-end forecast as at the period (read.forecast); cached."""
     return _forecasts(database_url(), position.area, period.end, period.label, data_version_now())
+
+
+@st.cache_data(show_spinner=False, **CACHED)
+def _brief(url: str, area: str, period_end, period_label: str, version: int) -> list[str]:
+    position = _position(url, area, version)
+    return executive_brief(position, Period(period_end, period_label), rules_of(engine(), position.area_id))
+
+
+def brief_of(position: Position, period: Period) -> list[str]:
+    """The executive brief as at the period (read.brief); cached."""
+    return _brief(database_url(), position.area, period.end, period.label, data_version_now())
