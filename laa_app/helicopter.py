@@ -39,6 +39,15 @@ tiles = movement.headline(position, as_at)
 earlier = movement.earlier_quarter(position, as_at)
 
 st.markdown("\n".join(f"- {md_escape(sentence)}" for sentence in reads.brief_of(position, as_at)))
+stem, pdf, xlsx = reads.executive_files(position, as_at)
+papers = st.columns([1, 1, 3])
+papers[0].download_button(
+    "Executive paper (PDF)", pdf, f"{stem}.pdf", "application/pdf", icon=":material/picture_as_pdf:"
+)
+papers[1].download_button(
+    "Executive paper (Excel)", xlsx, f"{stem}.xlsx", icon=":material/table:",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)  # fmt: skip
 st.caption(mix_caption(as_at.label, earlier.label if earlier else None))
 widgets.status_tiles(tiles)
 ahead = reads.forecasts_of(position, as_at)

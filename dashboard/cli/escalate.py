@@ -1,6 +1,7 @@
 """The commands of escalation and recognition: `laa escalations` lists what the rules raise, `laa rules` shows and
 sets a partnership's rules."""
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -9,6 +10,8 @@ from dashboard.cli.base import (
     AreaOpt,
     AsAtOpt,
     AsUserOpt,
+    Command,
+    CommandGroup,
     Format,
     FormatOpt,
     UserError,
@@ -96,3 +99,32 @@ def rules(
     table["count"] = table["count"].astype("Int64")
     emit(fmt, {"area": found[1], "rules": records(table, list(table.columns))}, table,
          {"rule": "Rule", "kind": "Kind", "on": "On", "count": "Count", "says": "Raises a target that is"})  # fmt: skip
+
+
+report_app = typer.Typer(cls=CommandGroup, help="Papers for the partnership's boards.", no_args_is_help=True)
+
+
+@report_app.command(cls=Command)
+def executive(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("--output", "-o", help="a .pdf (one A4 page) or .xlsx file to write")],
+    area: AreaOpt = None,
+    as_at: AsAtOpt = None,
+) -> None:
+    """The executive paper: the brief, the breakdown, the ranking, what moved, what the rules raise, the forecast."""
+    from dashboard.papers.executive import executive_paper, executive_pdf, executive_xlsx
+    from dashboard.read.escalations import rules_of
+    from dashboard.read.position import load_position
+
+    writers = {".pdf": executive_pdf, ".xlsx": executive_xlsx}
+    if output.suffix.lower() not in writers:
+        raise UserError(f"--output {output.name}: end the name with .pdf or .xlsx")
+    engine = engine_of(ctx)
+    position = load_position(engine, area)
+    period = as_at_of(ctx, as_at, position) or position.latest_quarter()
+    paper = executive_paper(position, period, rules_of(engine, position.area_id))
+    try:
+        output.write_bytes(writers[output.suffix.lower()](paper))
+    except OSError as exc:
+        raise UserError(f"cannot write {output}: {exc.strerror}") from exc
+    typer.echo(f"{output}: the executive paper of {position.area} as at {period.label} ({len(paper.brief)} sentences)")

@@ -108,7 +108,7 @@ def paper_xlsx(paper: BoardPaper) -> bytes:
         cell.border = Border(bottom=thin)
     status_columns = [i for i, name in enumerate(frame.columns, start=1) if _is_status_column(name)]
     for record in frame.itertuples(index=False):
-        sheet.append([_xlsx_cell(v) for v in record])
+        sheet.append([xlsx_cell(v) for v in record])
         line = sheet[sheet.max_row]
         for cell in line:
             if cell.data_type == "f":  # a commentary starting with = is text, never a formula
@@ -161,6 +161,6 @@ def _xlsx_text(value: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
-def _xlsx_cell(value):
+def xlsx_cell(value):
     value = plain(value)
     return _xlsx_text(value) if isinstance(value, str) else value

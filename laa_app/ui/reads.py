@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.domain.periods import Period
+from dashboard.papers.executive import executive_file_name, executive_paper, executive_pdf, executive_xlsx
 from dashboard.read.benchmark import AreaQuartiles, Benchmark, NoBenchmark, area_quartiles, benchmark, quartile_choices
 from dashboard.read.brief import executive_brief
 from dashboard.read.districts import NoDistricts, district_breakdown, district_figures
@@ -223,3 +224,15 @@ def _brief(url: str, area: str, period_end, period_label: str, version: int) -> 
 def brief_of(position: Position, period: Period) -> list[str]:
     """The executive brief as at the period (read.brief); cached."""
     return _brief(database_url(), position.area, period.end, period.label, data_version_now())
+
+
+@st.cache_data(show_spinner="Writing the executive paper…", **CACHED)
+def _executive(url: str, area: str, period_end, period_label: str, version: int) -> tuple[str, bytes, bytes]:
+    position = _position(url, area, version)
+    paper = executive_paper(position, Period(period_end, period_label), rules_of(engine(), position.area_id))
+    return executive_file_name(paper, ""), executive_pdf(paper), executive_xlsx(paper)
+
+
+def executive_files(position: Position, period: Period) -> tuple[str, bytes, bytes]:
+    """The executive paper's file stem, PDF and workbook as at the period; cached."""
+    return _executive(database_url(), position.area, period.end, period.label, data_version_now())
