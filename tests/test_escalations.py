@@ -177,3 +177,7 @@ def test_the_helicopter_view_and_a_board_page_list_what_the_rules_raise(demo_app
     no_exception(at)
     assert [s.value for s in at.subheader][-2:] == ["To escalate: 8", "To recognise: 5"]
     assert "Theme board" not in frame_with(at, "Why").columns
+    # NI 117 (lower is better): 10.9, 11.45, 11.76 in Q1 to Q3 → the line reaches 12.23 in Q4 against 10.5, past
+    # the amber edge of 11.025: off track.
+    outlook = frame_with(at, "Year-end forecast").set_index("Code")["Year-end forecast"]
+    assert outlook["NI 117"] == "off track"

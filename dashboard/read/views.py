@@ -442,3 +442,10 @@ def forecast_mix_sentence(mix: dict[str, int], year_end: str) -> str:
     """'Forecast for 2009/10 Q4: 12 on track, 5 at risk, 20 off track; 37 without a forecast.'"""
     told = ", ".join(f"{mix[word]} {word}" for word in ("on track", "at risk", "off track"))
     return f"Forecast for the year's end ({year_end}): {told}; {mix['no forecast']} without a forecast."
+
+
+def with_forecast(table: pd.DataFrame, ahead: pd.DataFrame) -> pd.DataFrame:
+    """A board table (board_table) with each target's year-end outlook (read.forecast), '—' where it has none."""
+    outlook = ahead.set_index("target_id")["outlook"]
+    shown = [o if isinstance(o, str) else "—" for o in table["target_id"].map(outlook)]
+    return table.assign(**{"Year-end forecast": shown})
