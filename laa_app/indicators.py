@@ -3,7 +3,15 @@ administrators)."""
 
 import streamlit as st
 
-from dashboard.write.indicators import FREQUENCIES, POLARITIES, SETTINGS, TARGET_TYPES, settings_file, settings_table
+from dashboard.write.indicators import (
+    FREQUENCIES,
+    MEASURES,
+    POLARITIES,
+    SETTINGS,
+    TARGET_TYPES,
+    settings_file,
+    settings_table,
+)
 from laa_app import _edits
 from laa_app.ui import partnership, widgets
 
@@ -37,6 +45,7 @@ edited = widgets.fixed_rows_editor(
         "Polarity": st.column_config.SelectboxColumn(options=POLARITIES),
         "Frequency": st.column_config.SelectboxColumn(options=FREQUENCIES),
         "Target type": st.column_config.SelectboxColumn(options=TARGET_TYPES),
+        "Measure": st.column_config.SelectboxColumn(options=MEASURES),
         "Tolerance %": st.column_config.NumberColumn(min_value=0, max_value=100, help="The amber band, % of target"),
     },
 )

@@ -42,7 +42,7 @@ def test_the_settings_table_writes_only_what_changed_as_an_upload(store):
     table = settings_table(position)
     assert table.columns.tolist() == [
         "Code", "Indicator", "Theme board", "Lead partner", "Polarity", "Tolerance %", "Frequency", "Unit",
-        "Target type",
+        "Target type", "Measure",
     ]  # fmt: skip
     after = table.copy()
     after.loc[after["Code"] == "NI 115", "Tolerance %"] = 2

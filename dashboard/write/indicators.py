@@ -9,6 +9,7 @@ import math
 import pandas as pd
 
 from dashboard.domain.periods import Period, parse_period
+from dashboard.read.forecast import Measure
 from dashboard.read.position import Position
 from dashboard.write.edits import Edits, edits_file, file_cell
 from dashboard.write.importer.validate import TARGET_TYPES as FILE_TARGET_TYPES
@@ -22,10 +23,12 @@ SETTINGS = {
     "frequency": "Frequency",
     "unit": "Unit",
     "target_type": "Target type",
+    "measure": "Measure",
 }
 """A target's setting (the import file's column) → the Indicators table's heading."""
 POLARITIES = ["higher_is_better", "lower_is_better"]
 FREQUENCIES = ["quarterly", "annual", "monthly"]
+MEASURES = [m.value for m in Measure]
 TARGET_TYPES = list(FILE_TARGET_TYPES)
 """The Indicators table's choices of target type: the words an import file may give."""
 QUARTERS = ["Q1", "Q2", "Q3", "Q4"]
