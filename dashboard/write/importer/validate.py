@@ -248,14 +248,26 @@ def _text_problems(frame: pd.DataFrame, out: pd.DataFrame) -> list[ImportProblem
     """Text PostgreSQL would refuse at the write (NUL, over-long names), refused here alike for every backend."""
     problems = []
     for column in (c for c in TEXT_LIMITS if c in frame):
-        raw = frame[column].to_numpy(dtype=object)
-        # The length that counts is the stored one: codes and names have their spaces tidied first.
-        stored = np.array([v if isinstance(v, str) else "" for v in out[column].to_numpy(dtype=object)], dtype=object)
+        raw, stored, rows = _text_of(frame[column], out[column])
         for i in _suspect_rows(raw, stored, max_length(column)):
             found = text_problem(column, raw[i]) if CONTROL.search(raw[i]) else text_problem(column, stored[i])
-            if found:
-                problems.append(ImportProblem(int(frame["line"].iat[i]), column, shown_value(raw[i]), *found))
+            for row in rows(i):
+                if found:
+                    problems.append(ImportProblem(int(frame["line"].iat[row]), column, shown_value(raw[i]), *found))
     return problems
+
+
+def _text_of(raw: pd.Series, stored: pd.Series) -> tuple[np.ndarray, np.ndarray, Callable[[int], np.ndarray]]:
+    """(cells, stored texts ('' for none), the rows holding the i-th of them) as Python strings: for coded columns
+    each distinct pair of cell and stored text once, since a file repeats its few names on every row."""
+    if isinstance(raw.dtype, pd.CategoricalDtype) and isinstance(stored.dtype, pd.CategoricalDtype):
+        pairs = raw.cat.codes.to_numpy(np.int64) * (len(stored.cat.categories) + 1) + stored.cat.codes.to_numpy()
+        _, first, inverse = np.unique(pairs, return_index=True, return_inverse=True)
+        texts = [v if isinstance(v, str) else "" for v in stored.iloc[first].to_numpy(dtype=object)]
+        cells = raw.iloc[first].to_numpy(dtype=object)
+        return cells, np.array(texts, dtype=object), lambda i: np.flatnonzero(inverse == i)
+    texts = np.array([v if isinstance(v, str) else "" for v in stored.to_numpy(dtype=object)], dtype=object)
+    return raw.to_numpy(dtype=object), texts, lambda i: np.array([i])
 
 
 def _suspect_rows(raw: np.ndarray, stored: np.ndarray, limit: int | None) -> np.ndarray:
