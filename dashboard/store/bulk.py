@@ -3,9 +3,9 @@ tuples, never SQLAlchemy's per-row parameter dicts (half an import's time at a m
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import JSON, Connection, Table
 
 
 def insert_columns(conn: Connection, table: Table, columns: dict[str, Sequence]) -> None:
@@ -54,10 +54,11 @@ def _converted(conn: Connection, table: Table, name: str, values: Sequence) -> S
     convert = table.c[name].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
     if convert is None:
         return values
-    if not values or not isinstance(values[0], Hashable):  # JSON documents: each one converted
-        return [None if v is None else convert(v) for v in values]
+    # None is converted too: a JSON column stores it as JSON null, as SQLAlchemy's own insert does.
+    if isinstance(table.c[name].type, JSON):  # documents: each one converted
+        return [convert(v) for v in values]
     done: dict = {}
-    return [None if v is None else done[v] if v in done else done.setdefault(v, convert(v)) for v in values]
+    return [done[v] if v in done else done.setdefault(v, convert(v)) for v in values]
 
 
 def insert_records(conn: Connection, table: Table, records: list[dict]) -> None:

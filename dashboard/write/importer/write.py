@@ -156,8 +156,7 @@ def _write_targets(
         {"batch_id": batch_id, "target_id": ids[key], "before": None, "after": settings}
         for key, settings in created.items()
     ]
-    if made or changes:
-        conn.execute(insert(TargetChange), made + changes)
+    insert_records(conn, TargetChange.__table__, made + changes)
     return ids
 
 
