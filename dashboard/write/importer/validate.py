@@ -327,18 +327,22 @@ def _cell_array(cells: pd.Series | np.ndarray) -> pd.api.extensions.ExtensionArr
     """What to factorize: the reader's categorical or Arrow cells as they are (no Python string per row)."""
     if isinstance(cells, pd.Series) and isinstance(cells.dtype, pd.CategoricalDtype | pd.StringDtype):
         return cells.array
+    if isinstance(cells, pd.Categorical):
+        return cells
     return np.asarray(cells, dtype=object)
 
 
-def _map_unique(series: pd.Series, parse: Callable[[str], tuple[object, bool]]) -> tuple[np.ndarray, np.ndarray]:
+def _map_unique(series: pd.Series, parse: Callable[[str], tuple[object, bool]]) -> tuple[pd.Categorical, np.ndarray]:
     """Parse each distinct cell once (files repeat periods, boards and statuses on every row).
 
-    Returns (parsed value of each row, bad mask); the rows share the distinct cells' parsed objects."""
+    Returns (parsed value of each row, bad mask): a categorical of the distinct cells' parsed objects (None →
+    missing), so what is made of them next is made once per distinct value too, never once a row."""
     codes, distinct = pd.factorize(_cell_array(series), use_na_sentinel=False)
     values, bad = np.empty(len(distinct), dtype=object), np.zeros(len(distinct), dtype=bool)
     for i, cell in enumerate(distinct):
         values[i], bad[i] = parse(cell)
-    return values[codes], bad[codes]
+    merged, parsed = pd.factorize(values)  # two cells may parse alike ('2009/10 Q3', '31/12/2009')
+    return pd.Categorical.from_codes(merged[codes], categories=parsed), bad[codes]
 
 
 def _period_or_error(text: str, window: YearWindow) -> tuple[Period | BadPeriod, bool]:
@@ -348,7 +352,7 @@ def _period_or_error(text: str, window: YearWindow) -> tuple[Period | BadPeriod,
         return error, True
 
 
-def _period_problems(frame: pd.DataFrame, periods: list, mask: np.ndarray) -> list[ImportProblem]:
+def _period_problems(frame: pd.DataFrame, periods: pd.Categorical, mask: np.ndarray) -> list[ImportProblem]:
     """Each unreadable period with parse_period's own reason: not a period, no such date, an ambiguous quarter."""
     return [
         ImportProblem(int(frame["line"].iat[i]), "period", frame["period"].iat[i], periods[i].problem, periods[i].fix)
