@@ -148,6 +148,7 @@ def current_values_frame(conn: Connection, area_ids: list[int]) -> pd.DataFrame:
     try:
         # The driver's own rows: a million SQLAlchemy rows, each date parsed on its own, take seconds. SQLite gives
         # a date as its ISO text, so the few distinct ones are parsed once each below.
+        # (Never with stream_results: SQLAlchemy then buffers the first rows itself, and the cursor would skip them.)
         # In pieces, each made a frame at once: a million rows as tuples are half a GB.
         parts = [pd.DataFrame.from_records(rows, columns=VALUE_COLUMNS) for rows in _pieces(result.cursor)]
         frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=VALUE_COLUMNS)
@@ -184,6 +185,7 @@ def latest_values_frame(conn: Connection, as_at_end: date | None) -> pd.DataFram
     try:
         # The driver's own rows: a million SQLAlchemy rows, each date parsed on its own, take seconds. SQLite gives
         # a date as its ISO text, so the few distinct ones are parsed once each below.
+        # (Never with stream_results: SQLAlchemy then buffers the first rows itself, and the cursor would skip them.)
         # In pieces, each made a frame at once: a million rows as tuples are half a GB.
         parts = [pd.DataFrame.from_records(rows, columns=VALUE_COLUMNS) for rows in _pieces(result.cursor)]
         frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=VALUE_COLUMNS)
