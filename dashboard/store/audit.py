@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, insert
 
 from dashboard.domain.output import cell_text
+from dashboard.store.bulk import insert_records
 from dashboard.store.models import AuditEvent
 
 BROWSER = "entered in the browser by "
@@ -74,4 +75,4 @@ def record_all(conn: Connection, who: str, action: str, events: list[dict], at: 
                 "detail": e.get("detail"),
             }
         )
-    conn.execute(insert(AuditEvent), rows)
+    insert_records(conn, AuditEvent.__table__, rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 import pandas as pd
@@ -158,9 +159,25 @@ def current_values_frame(conn: Connection, area_ids: list[int]) -> pd.DataFrame:
         .where(Target.area_id.in_(area_ids), PeriodValue.is_current)
         .order_by(PeriodValue.target_id, PeriodValue.period_end)
     )
-    frame = _frame(conn, stmt, VALUE_COLUMNS)
-    frame["period_end"] = pd.to_datetime(frame["period_end"]).dt.date
+    result = conn.execute(stmt)
+    try:
+        # The driver's own rows: a million SQLAlchemy rows, each date parsed on its own, take seconds. SQLite gives
+        # a date as its ISO text, so the few distinct ones are parsed once each below.
+        # (Never with stream_results: SQLAlchemy then buffers the first rows itself, and the cursor would skip them.)
+        # In pieces, each made a frame at once: a million rows as tuples are half a GB.
+        parts = [pd.DataFrame.from_records(rows, columns=VALUE_COLUMNS) for rows in _pieces(result.cursor)]
+        frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=VALUE_COLUMNS)
+    finally:
+        result.close()
+    codes, ends = pd.factorize(frame["period_end"])
+    dates = pd.to_datetime(pd.Series(ends, dtype=object)).dt.date.to_numpy(dtype=object)
+    frame["period_end"] = pd.Series(dates[codes] if len(codes) else codes.astype(object), index=frame.index)
     return frame
+
+
+def _pieces(cursor, size: int = 100_000) -> Iterator[list[tuple]]:
+    while rows := cursor.fetchmany(size):
+        yield rows
 
 
 def latest_values_frame(conn: Connection, as_at_end: date | None) -> pd.DataFrame:
@@ -179,8 +196,19 @@ def latest_values_frame(conn: Connection, as_at_end: date | None) -> pd.DataFram
         .where(PeriodValue.is_current)
         .order_by(PeriodValue.target_id)
     )
-    frame = _frame(conn, stmt, VALUE_COLUMNS)
-    frame["period_end"] = pd.to_datetime(frame["period_end"]).dt.date
+    result = conn.execute(stmt)
+    try:
+        # The driver's own rows: a million SQLAlchemy rows, each date parsed on its own, take seconds. SQLite gives
+        # a date as its ISO text, so the few distinct ones are parsed once each below.
+        # (Never with stream_results: SQLAlchemy then buffers the first rows itself, and the cursor would skip them.)
+        # In pieces, each made a frame at once: a million rows as tuples are half a GB.
+        parts = [pd.DataFrame.from_records(rows, columns=VALUE_COLUMNS) for rows in _pieces(result.cursor)]
+        frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=VALUE_COLUMNS)
+    finally:
+        result.close()
+    codes, ends = pd.factorize(frame["period_end"])
+    dates = pd.to_datetime(pd.Series(ends, dtype=object)).dt.date.to_numpy(dtype=object)
+    frame["period_end"] = pd.Series(dates[codes] if len(codes) else codes.astype(object), index=frame.index)
     return frame
 
 

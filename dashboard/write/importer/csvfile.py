@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import BinaryIO
 
+from dashboard.write.importer.fastcsv import fast_table
 from dashboard.write.importer.problems import ImportProblem
 from dashboard.write.importer.table import (
     MAX_CELL,
@@ -181,6 +182,9 @@ def read_csv(source: BinaryIO) -> RawTable:
     stream = io.TextIOWrapper(source, encoding=encoding, newline="")
     try:
         delimiter = _sniff(stream)
+        if encoding == "utf-8-sig" and (table := fast_table(source, delimiter, MAX_ROWS, MAX_LINE)) is not None:
+            return table
+        stream.seek(0)  # the quick reader could not vouch for the file: read it here, line by line
         lines = _Lines(stream)
         return _records(csv.reader(lines, delimiter=delimiter), lines, encoding, delimiter)
     except _LineTooLong as error:

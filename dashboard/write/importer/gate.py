@@ -236,17 +236,31 @@ def board_changes(conn: Connection, plan: ImportPlan) -> list[BoardChange]:
     (The first boards of an area are not listed: there is nothing yet to misspell.)"""
     if plan.targets.empty:
         return []
-    held = _boards_held(conn, plan.targets["area"].unique().tolist())
+    targets = plan.targets
+    held = _boards_held(conn, targets["area"].unique().tolist())
     keys = {area: {name_key(b): b for b in boards} for area, boards in held.items()}
+    # Each distinct board name is keyed once: a national file names its few boards on tens of thousands of rows.
+    codes, names = pd.factorize(targets["theme_board"], use_na_sentinel=False)
+    key = pd.Series(np.array([name_key(n) for n in names], dtype=object)[codes], index=targets.index)
+    new = np.array(
+        [bool(keys.get(a)) and k not in keys[a] for a, k in zip(targets["area"], key, strict=True)], dtype=bool
+    )
+    first = new & ~pd.DataFrame({"area": targets["area"], "key": key}).duplicated().to_numpy()
+    moved = (
+        (targets["kind"] == "changed").to_numpy()
+        & targets["stored_theme_board"].notna().to_numpy()
+        & (targets["theme_board"].to_numpy(dtype=object) != targets["stored_theme_board"].to_numpy(dtype=object))
+    )
     out: list[BoardChange] = []
-    seen = set()
-    for r in plan.targets.itertuples():
-        boards, key = keys.get(r.area, {}), name_key(r.theme_board)
-        if boards and key not in boards and (r.area, key) not in seen:
-            seen.add((r.area, key))
-            near = difflib.get_close_matches(key, list(boards), n=1, cutoff=0.6)
+    looked_at = np.flatnonzero(first | moved)  # the few rows that make a board or move a target
+    for r, k, is_new, is_move in zip(
+        targets.iloc[looked_at].itertuples(), key.iloc[looked_at], first[looked_at], moved[looked_at], strict=True
+    ):
+        if is_new:
+            boards = keys[r.area]
+            near = difflib.get_close_matches(k, list(boards), n=1, cutoff=0.6)
             out.append(BoardChange(_line(r.line), r.area, None, None, r.theme_board, boards[near[0]] if near else None))
-        if r.kind == "changed" and pd.notna(r.stored_theme_board) and r.theme_board != r.stored_theme_board:
+        if is_move:
             out.append(BoardChange(_line(r.line), r.area, r.indicator_code, r.stored_theme_board, r.theme_board, None))
     return out
 

@@ -24,7 +24,7 @@ MAX_CELL = 32_767
 EXCEL_MAX_ROWS = 1_048_576
 
 _CHUNK = 8192
-_SHARED = 65_536
+SHARED = 65_536
 """Distinct values coded per column; past that a column is mostly unique figures, not worth a lookup table."""
 
 
@@ -142,7 +142,7 @@ class _Column:
         codes = np.array([seen.setdefault(cell, len(seen)) for cell in cells], dtype=np.int32)
         self.codes.append(codes)
         self.count += len(codes)
-        if len(seen) > _SHARED or len(seen) * 2 > self.count:  # a lookup table would cost more than it saves
+        if len(seen) > SHARED or len(seen) * 2 > self.count:  # a lookup table would cost more than it saves
             self._to_text()
 
     def _to_text(self) -> None:

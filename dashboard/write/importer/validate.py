@@ -270,14 +270,26 @@ def _text_problems(frame: pd.DataFrame, out: pd.DataFrame) -> list[ImportProblem
     """Text PostgreSQL would refuse at the write (NUL, over-long names), refused here alike for every backend."""
     problems = []
     for column in (c for c in TEXT_LIMITS if c in frame):
-        raw = frame[column].to_numpy(dtype=object)
-        # The length that counts is the stored one: codes and names have their spaces tidied first.
-        stored = np.array([v if isinstance(v, str) else "" for v in out[column].to_numpy(dtype=object)], dtype=object)
+        raw, stored, rows = _text_of(frame[column], out[column])
         for i in _suspect_rows(raw, stored, max_length(column)):
             found = text_problem(column, raw[i]) if CONTROL.search(raw[i]) else text_problem(column, stored[i])
-            if found:
-                problems.append(ImportProblem(int(frame["line"].iat[i]), column, shown_value(raw[i]), *found))
+            for row in rows(i):
+                if found:
+                    problems.append(ImportProblem(int(frame["line"].iat[row]), column, shown_value(raw[i]), *found))
     return problems
+
+
+def _text_of(raw: pd.Series, stored: pd.Series) -> tuple[np.ndarray, np.ndarray, Callable[[int], np.ndarray]]:
+    """(cells, stored texts ('' for none), the rows holding the i-th of them) as Python strings: for coded columns
+    each distinct pair of cell and stored text once, since a file repeats its few names on every row."""
+    if isinstance(raw.dtype, pd.CategoricalDtype) and isinstance(stored.dtype, pd.CategoricalDtype):
+        pairs = raw.cat.codes.to_numpy(np.int64) * (len(stored.cat.categories) + 1) + stored.cat.codes.to_numpy()
+        _, first, inverse = np.unique(pairs, return_index=True, return_inverse=True)
+        texts = [v if isinstance(v, str) else "" for v in stored.iloc[first].to_numpy(dtype=object)]
+        cells = raw.iloc[first].to_numpy(dtype=object)
+        return cells, np.array(texts, dtype=object), lambda i: np.flatnonzero(inverse == i)
+    texts = np.array([v if isinstance(v, str) else "" for v in stored.to_numpy(dtype=object)], dtype=object)
+    return raw.to_numpy(dtype=object), texts, lambda i: np.array([i])
 
 
 def _suspect_rows(raw: np.ndarray, stored: np.ndarray, limit: int | None) -> np.ndarray:
@@ -337,18 +349,22 @@ def _cell_array(cells: pd.Series | np.ndarray) -> pd.api.extensions.ExtensionArr
     """What to factorize: the reader's categorical or Arrow cells as they are (no Python string per row)."""
     if isinstance(cells, pd.Series) and isinstance(cells.dtype, pd.CategoricalDtype | pd.StringDtype):
         return cells.array
+    if isinstance(cells, pd.Categorical):
+        return cells
     return np.asarray(cells, dtype=object)
 
 
-def _map_unique(series: pd.Series, parse: Callable[[str], tuple[object, bool]]) -> tuple[np.ndarray, np.ndarray]:
+def _map_unique(series: pd.Series, parse: Callable[[str], tuple[object, bool]]) -> tuple[pd.Categorical, np.ndarray]:
     """Parse each distinct cell once (files repeat periods, boards and statuses on every row).
 
-    Returns (parsed value of each row, bad mask); the rows share the distinct cells' parsed objects."""
+    Returns (parsed value of each row, bad mask): a categorical of the distinct cells' parsed objects (None →
+    missing), so what is made of them next is made once per distinct value too, never once a row."""
     codes, distinct = pd.factorize(_cell_array(series), use_na_sentinel=False)
     values, bad = np.empty(len(distinct), dtype=object), np.zeros(len(distinct), dtype=bool)
     for i, cell in enumerate(distinct):
         values[i], bad[i] = parse(cell)
-    return values[codes], bad[codes]
+    merged, parsed = pd.factorize(values)  # two cells may parse alike ('2009/10 Q3', '31/12/2009')
+    return pd.Categorical.from_codes(merged[codes], categories=parsed), bad[codes]
 
 
 def _period_or_error(text: str, window: YearWindow) -> tuple[Period | BadPeriod, bool]:
@@ -358,7 +374,7 @@ def _period_or_error(text: str, window: YearWindow) -> tuple[Period | BadPeriod,
         return error, True
 
 
-def _period_problems(frame: pd.DataFrame, periods: list, mask: np.ndarray) -> list[ImportProblem]:
+def _period_problems(frame: pd.DataFrame, periods: pd.Categorical, mask: np.ndarray) -> list[ImportProblem]:
     """Each unreadable period with parse_period's own reason: not a period, no such date, an ambiguous quarter."""
     return [
         ImportProblem(int(frame["line"].iat[i]), "period", frame["period"].iat[i], periods[i].problem, periods[i].fix)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from datetime import UTC, datetime
 
 import numpy as np
@@ -14,6 +13,7 @@ from dashboard.domain.fileformat import FILE_COLUMN, TARGET_FIELDS, VALUE_COLUMN
 from dashboard.domain.missing import missing
 from dashboard.read.audit import keep_history
 from dashboard.store.audit import BROWSER, record, record_all
+from dashboard.store.bulk import insert_columns, insert_records, update_by_id
 from dashboard.store.models import (
     Area,
     ComparatorArea,
@@ -30,8 +30,8 @@ from dashboard.write.importer.plan import ImportPlan
 
 SETTINGS = [f for f in TARGET_FIELDS if f != "theme_board"]
 VALUES = ["period_label", *VALUE_COLUMN.values()]
-INSERT_ROWS = 25_000
-"""Rows a statement is executed for at a time: few enough that their parameters stay a few tens of MB."""
+INSERT_ROWS = 100_000
+"""Rows inserted at a time: few enough that their Python values stay a few tens of MB."""
 
 
 class RollbackRefused(Exception):
@@ -130,12 +130,13 @@ def _write_targets(
     board_ids: dict[tuple[int, str], int],
     batch_id: int,
 ) -> dict[tuple[str, str], int]:
-    new, changed, changes = [], [], []
+    new, changed, changes, created = [], [], [], {}
     positions = dict(conn.execute(select(Target.area_id, Target.position).order_by(Target.position)).all())
     for row in targets.itertuples(index=False):
         area_id = area_ids[row.area]
         settings = _settings_row(row, board_ids[(area_id, row.theme_board)])
         if row.kind == "new":
+            created[(row.area, row.indicator_code)] = settings
             positions[area_id] = positions.get(area_id, -1) + 1
             new.append(
                 {
@@ -150,8 +151,7 @@ def _write_targets(
             before["theme_board_id"] = int(row.stored_theme_board_id)
             changed.append({"tid": int(row.target_id), **settings})
             changes.append({"batch_id": batch_id, "target_id": int(row.target_id), "before": before, "after": settings})
-    if new:
-        conn.execute(insert(Target), new)
+    insert_records(conn, Target.__table__, new)
     if changed:
         columns = {f: bindparam(f) for f in [*SETTINGS, "theme_board_id"]}
         conn.execute(update(Target).where(Target.id == bindparam("tid")).values(columns), changed)
@@ -163,17 +163,11 @@ def _write_targets(
             .where(Target.area_id.in_(list(area_ids.values())))
         )
     }
-    created = [
-        {
-            "batch_id": batch_id,
-            "target_id": ids[(r.area, r.indicator_code)],
-            "before": None,
-            "after": _settings_row(r, board_ids[(area_ids[r.area], r.theme_board)]),
-        }
-        for r in targets[targets["kind"] == "new"].itertuples(index=False)
+    made = [
+        {"batch_id": batch_id, "target_id": ids[key], "before": None, "after": settings}
+        for key, settings in created.items()
     ]
-    if created or changes:
-        conn.execute(insert(TargetChange), created + changes)
+    insert_records(conn, TargetChange.__table__, made + changes)
     return ids
 
 
@@ -184,31 +178,37 @@ def _write_values(
     moving = np.flatnonzero((values["kind"] != "unchanged").to_numpy())
     chunks = [moving[start : start + INSERT_ROWS] for start in range(0, len(moving), INSERT_ROWS)]
     # Every stored version is superseded before any new one is inserted: only one version of a key is current.
-    supersede = update(PeriodValue).where(PeriodValue.id == bindparam("vid"))
-    supersede = supersede.values(is_current=False, superseded_by_batch_id=bindparam("batch"))
+    superseded = values["value_id"].to_numpy(dtype=object, na_value=None)[moving]
+    update_by_id(
+        conn,
+        PeriodValue.__table__,
+        {"is_current": False, "superseded_by_batch_id": batch_id},
+        (v for v in superseded if v is not None),
+    )
+    wanted = values[["area", "indicator_code", "period_end", *VALUES, "value_id"]]
     for rows in chunks:
-        superseded = [{"vid": int(v), "batch": batch_id} for v in values["value_id"].iloc[rows].dropna()]
-        if superseded:
-            conn.execute(supersede, superseded)
-    for rows in chunks:
-        conn.execute(insert(PeriodValue), _value_records(values.iloc[rows], target_ids, batch_id))
+        insert_columns(conn, PeriodValue.__table__, _value_columns(wanted.iloc[rows], target_ids, batch_id))
 
 
-def _value_records(rows: pd.DataFrame, target_ids: dict[tuple[str, str], int], batch_id: int) -> list[dict]:
-    """The INSERT parameters of some rows of the plan, one dict a row (SQLAlchemy Core's executemany form)."""
-    # Column by column: a Python loop over pandas 3's Arrow-backed strings pays per element.
-    keys = zip(rows["area"].tolist(), rows["indicator_code"].tolist(), strict=True)
-    columns = {"target_id": [target_ids[key] for key in keys], "period_end": rows["period_end"].tolist()}
+def _value_columns(rows: pd.DataFrame, target_ids: dict[tuple[str, str], int], batch_id: int) -> dict[str, list]:
+    """The new versions of some rows of the plan, column by column as Python values (None for NULL)."""
+    known = pd.MultiIndex.from_tuples(list(target_ids), names=["area", "indicator_code"])
+    found = known.get_indexer(pd.MultiIndex.from_arrays([rows["area"], rows["indicator_code"]]))
+    if (found < 0).any():
+        raise KeyError("a row of the plan has no target")  # the targets are written first: this cannot happen
+    ids = np.fromiter(target_ids.values(), dtype=np.int64, count=len(target_ids))[found]
+    columns: dict[str, list | object] = {"target_id": ids.tolist(), "period_end": _column(rows["period_end"])}
     columns |= {c: _column(rows[c]) for c in VALUES}
-    columns["replaces_id"] = _column(rows["value_id"])
-    names = [*columns, "batch_id", "is_current"]
-    constants = itertools.repeat(batch_id), itertools.repeat(True)
-    return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), *constants, strict=False)]
+    columns |= {"replaces_id": _column(rows["value_id"]), "batch_id": batch_id, "is_current": True}
+    return columns
 
 
 def _column(series: pd.Series) -> list:
-    """A column as driver-ready Python values, with NULL for every missing value."""
-    return [_plain(v) for v in series.astype(object).where(series.notna(), None).tolist()]
+    """A column as driver-ready Python values, with None for every missing value."""
+    values = series.to_numpy(dtype=object, na_value=None).tolist()
+    if series.dtype == object:  # an object column may hold numpy scalars, which the drivers do not take
+        values = [v.item() if isinstance(v, np.generic) else v for v in values]
+    return values
 
 
 def rollback_plan(conn: Connection, batch_id: int) -> ImportPlan:
