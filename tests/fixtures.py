@@ -89,6 +89,15 @@ def new_store(url: str, *, demo: bool = False, second_area: bool = False) -> str
     return url
 
 
+def store_of(path: Path, text: str) -> str:
+    """A new SQLite store at path holding an import file's rows (imported by the local administrator); its URL."""
+    url = new_store(f"sqlite:///{path}")
+    engine = make_engine(url)
+    import_bytes(engine, text.encode(), path.with_suffix(".csv").name, acting())
+    engine.dispose()
+    return url
+
+
 def _build(url: str, *, demo: bool = False) -> None:
     """The store as `laa init` (and `laa demo`, when asked) leave it, built from nothing."""
     engine = make_engine(url)

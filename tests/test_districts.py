@@ -175,15 +175,10 @@ def test_a_file_that_only_places_districts_is_stored_as_a_change(engine):
 
 @pytest.fixture
 def county_app(tmp_path, monkeypatch):
-    from dashboard.store.engine import make_engine
-    from tests.fixtures import new_store
+    from tests.fixtures import store_of
     from tests.test_app_pages import use_database
 
-    url = new_store(f"sqlite:///{tmp_path / 'county.sqlite3'}")
-    engine = make_engine(url)
-    import_bytes(engine, COUNTY.encode(), "county.csv", acting())
-    engine.dispose()
-    use_database(monkeypatch, url)
+    use_database(monkeypatch, store_of(tmp_path / "county.sqlite3", COUNTY))
 
 
 def _open(area: str, page: str = "helicopter.py"):

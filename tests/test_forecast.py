@@ -76,15 +76,10 @@ def test_a_measure_that_is_not_one_is_refused(engine):
 
 
 def test_the_target_page_shows_the_projection_or_why_there_is_none(tmp_path, monkeypatch):
-    from dashboard.store.engine import make_engine
-    from tests.fixtures import app_test, new_store, plain
+    from tests.fixtures import app_test, plain, store_of
     from tests.test_app_pages import no_exception, use_database
 
-    url = new_store(f"sqlite:///{tmp_path / 'forecast.sqlite3'}")
-    engine = make_engine(url)
-    import_bytes(engine, HISTORY.encode(), "history.csv", acting())
-    engine.dispose()
-    use_database(monkeypatch, url)
+    use_database(monkeypatch, store_of(tmp_path / "forecast.sqlite3", HISTORY))
     at = no_exception(app_test().run())
     assert "Forecast for the year's end (2009/10 Q4): 2 on track, 0 at risk, 1 off track; 2 without a forecast." in [
         plain(c.value) for c in at.caption

@@ -54,13 +54,7 @@ def benchmark(engine: Engine, code: str, period: Period | None = None, group: st
     require_ready(engine)
     wanted = normalise_code(code)
     with reading(engine) as conn:  # the figures and the group's areas as of one moment
-        held = indicator_values(conn, wanted)
-        members = group_areas(conn, group) if group else None
-    if group and members is None:
-        raise NoBenchmark(f"no comparator group {group!r} is held: `laa groups` lists them")
-    if members is not None:
-        group, areas = members
-        held = held[held["area"].isin(areas)]
+        held, group = _within(conn, indicator_values(conn, wanted), group)
     if held.empty:
         raise NoBenchmark(f"no area {'of ' + group + ' ' if group else ''}holds {wanted}")
     reported = held[held["actual"].notna()]
@@ -134,6 +128,17 @@ class AreaQuartiles:
         return None if found.empty or pd.isna(found.iloc[0]) else int(found.iloc[0])
 
 
+def _within(conn, rows: pd.DataFrame, group: str | None) -> tuple[pd.DataFrame, str | None]:
+    """The rows of the comparator group's areas (all rows without a group), and the group's name as held."""
+    if not group:
+        return rows, None
+    members = group_areas(conn, group)
+    if members is None:
+        raise NoBenchmark(f"no comparator group {group!r} is held: `laa groups` lists them")
+    held, areas = members
+    return rows[rows["area"].isin(areas)], held
+
+
 def several_areas(engine: Engine) -> bool:
     """Whether the store holds more than one area: with one, there is nothing to rank a target among."""
     with engine.connect() as conn:
@@ -156,13 +161,7 @@ def area_quartiles(engine: Engine, area: Position, period: Period, group: str | 
     """Each of the area's targets ranked among the areas that reported its indicator in the period (within a
     comparator group, or all areas), with its quartile: every indicator at once, by the rule benchmark() uses."""
     with reading(engine) as conn:  # the figures and the group's areas as of one moment
-        actuals = period_actuals_frame(conn, area.area_id, period.end)
-        members = group_areas(conn, group) if group else None
-    if group and members is None:
-        raise NoBenchmark(f"no comparator group {group!r} is held: `laa groups` lists them")
-    if members is not None:
-        group, names = members
-        actuals = actuals[actuals["area"].isin(names)]
+        actuals, group = _within(conn, period_actuals_frame(conn, area.area_id, period.end), group)
     by = actuals["indicator_code"]
     # The way most of the ranked areas' targets say is better, per indicator, as benchmark() decides it.
     # Counted per indicator in the order first said (as _polarity counts one indicator): 198 small counts, not a

@@ -159,6 +159,11 @@ def current_values_frame(conn: Connection, area_ids: list[int]) -> pd.DataFrame:
         .where(Target.area_id.in_(area_ids), PeriodValue.is_current)
         .order_by(PeriodValue.target_id, PeriodValue.period_end)
     )
+    return _values(conn, stmt)
+
+
+def _values(conn: Connection, stmt) -> pd.DataFrame:
+    """The rows of a statement selecting _VALUE_ROW, as a frame of VALUE_COLUMNS with period_end as dates."""
     result = conn.execute(stmt)
     try:
         # The driver's own rows: a million SQLAlchemy rows, each date parsed on its own, take seconds. SQLite gives
@@ -196,20 +201,7 @@ def latest_values_frame(conn: Connection, as_at_end: date | None) -> pd.DataFram
         .where(PeriodValue.is_current)
         .order_by(PeriodValue.target_id)
     )
-    result = conn.execute(stmt)
-    try:
-        # The driver's own rows: a million SQLAlchemy rows, each date parsed on its own, take seconds. SQLite gives
-        # a date as its ISO text, so the few distinct ones are parsed once each below.
-        # (Never with stream_results: SQLAlchemy then buffers the first rows itself, and the cursor would skip them.)
-        # In pieces, each made a frame at once: a million rows as tuples are half a GB.
-        parts = [pd.DataFrame.from_records(rows, columns=VALUE_COLUMNS) for rows in _pieces(result.cursor)]
-        frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=VALUE_COLUMNS)
-    finally:
-        result.close()
-    codes, ends = pd.factorize(frame["period_end"])
-    dates = pd.to_datetime(pd.Series(ends, dtype=object)).dt.date.to_numpy(dtype=object)
-    frame["period_end"] = pd.Series(dates[codes] if len(codes) else codes.astype(object), index=frame.index)
-    return frame
+    return _values(conn, stmt)
 
 
 def latest_reported_end(conn: Connection) -> date | None:

@@ -13,11 +13,9 @@ try:
 except ImportError:  # the browser fixture skips (or fails under LAA_REQUIRE_BROWSER) without Playwright
     expect = None
 
-from dashboard.store.engine import make_engine
-from dashboard.write.importer import import_bytes
 from tests.browser.conftest import idle, new_tab, running_dashboard, screenshot
 from tests.browser.test_accessibility import WIDTHS, axe_violations, report
-from tests.fixtures import acting, new_store
+from tests.fixtures import store_of
 from tests.test_districts import COUNTY
 
 pytestmark = pytest.mark.browser
@@ -25,10 +23,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def county(tmp_path):
-    url = new_store(f"sqlite:///{tmp_path / 'county.sqlite3'}")
-    engine = make_engine(url)
-    import_bytes(engine, COUNTY.encode(), "county.csv", acting())
-    engine.dispose()
+    url = store_of(tmp_path / "county.sqlite3", COUNTY)
     with running_dashboard(url, tmp_path / "county.log") as base:
         yield base, url
 
