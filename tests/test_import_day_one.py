@@ -216,6 +216,7 @@ ALIASES = {
     "theme_board": ["Theme", "Board"],
     "period": ["Quarter", "Reporting period"],
     "indicator_name": ["Description"],
+    "parent_area": ["County", "Parent area name"],
     "lead_partner": ["Lead"],
     "tolerance_pct": ["Tolerance"],
     "target": ["Target value"],
