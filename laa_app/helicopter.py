@@ -38,20 +38,8 @@ boards, total = board_breakdown(statuses)
 tiles = movement.headline(position, as_at)
 earlier = movement.earlier_quarter(position, as_at)
 
-st.markdown("\n".join(f"- {md_escape(sentence)}" for sentence in reads.brief_of(position, as_at)))
-stem, pdf, xlsx = reads.executive_files(position, as_at)
-papers = st.columns([1, 1, 3])
-papers[0].download_button(
-    "Executive paper (PDF)", pdf, f"{stem}.pdf", "application/pdf", icon=":material/picture_as_pdf:"
-)
-papers[1].download_button(
-    "Executive paper (Excel)", xlsx, f"{stem}.xlsx", icon=":material/table:",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-)  # fmt: skip
 st.caption(mix_caption(as_at.label, earlier.label if earlier else None))
 widgets.status_tiles(tiles)
-ahead = reads.forecasts_of(position, as_at)
-st.caption(md_escape(forecast_mix_sentence(forecast_mix(ahead), f"{as_at.label[:7]} Q4")))
 
 heading = st.columns([3, 2], vertical_alignment="bottom")
 heading[0].header(f"Boards ranked, best first, as at {as_at.label}")
@@ -74,6 +62,20 @@ st.dataframe(
     width="stretch",
     column_config={c: st.column_config.NumberColumn(format="%.1f") for c in ranks.columns if c.endswith("%")},
 )
+
+st.header(f"In brief, as at {as_at.label}")
+st.markdown("\n".join(f"- {md_escape(sentence)}" for sentence in reads.brief_of(position, as_at)))
+stem, pdf, xlsx = reads.executive_files(position, as_at)
+papers = st.columns([1, 1, 3])
+papers[0].download_button(
+    "Executive paper (PDF)", pdf, f"{stem}.pdf", "application/pdf", icon=":material/picture_as_pdf:"
+)
+papers[1].download_button(
+    "Executive paper (Excel)", xlsx, f"{stem}.xlsx", icon=":material/table:",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)  # fmt: skip
+ahead = reads.forecasts_of(position, as_at)
+st.caption(md_escape(forecast_mix_sentence(forecast_mix(ahead), f"{as_at.label[:7]} Q4")))
 
 st.header("Each board's targets by status")
 st.caption("Counts and each status as a percentage of the board's targets (Haringey's Tables 1 and 2).")

@@ -43,13 +43,15 @@ def test_the_brief_says_what_the_summary_ranking_escalations_and_forecast_say(de
     assert mix == {"on track": 20, "at risk": 1, "off track": 19, "no forecast": 34}
 
 
-def test_the_helicopter_view_leads_with_the_brief_and_offers_the_executive_paper(tmp_path, monkeypatch):
+def test_the_helicopter_view_gives_the_brief_and_offers_the_executive_paper(tmp_path, monkeypatch):
     from tests.fixtures import app_test, new_store, plain
     from tests.test_app_pages import no_exception, use_database
 
     use_database(monkeypatch, new_store(f"sqlite:///{tmp_path / 'demo.sqlite3'}", demo=True))
     at = no_exception(app_test().run())
-    first = plain(at.markdown[0].value.splitlines()[0])
+    assert "In brief, as at 2009/10 Q3" in [h.value for h in at.header]
+    brief = next(m.value for m in at.markdown if m.value.startswith("- 18 of 74"))
+    first = plain(brief.splitlines()[0])
     assert first == "- 18 of 74 targets (24.3 %) are red, 4 more than in 2009/10 Q2; 24 (32.4 %) are awaiting data."
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels[:2] == ["Executive paper (PDF)", "Executive paper (Excel)"]
