@@ -4,7 +4,7 @@ summary, the ranking, the escalations and the forecast give."""
 from __future__ import annotations
 
 from dashboard.read.brief import executive_brief
-from dashboard.read.escalations import rules_of
+from dashboard.read.escalations import escalations, rules_of
 from dashboard.read.forecast import forecast_mix, forecasts
 from dashboard.read.position import load_position
 from tests.conftest import laa
@@ -12,7 +12,9 @@ from tests.conftest import laa
 
 def test_the_brief_says_what_the_summary_ranking_escalations_and_forecast_say(demo):
     position = load_position(demo)
-    brief = executive_brief(position, position.latest_quarter(), rules_of(demo, position.area_id))
+    as_at = position.latest_quarter()
+    raised = escalations(position, as_at, rules_of(demo, position.area_id))
+    brief = executive_brief(position, as_at, raised, forecast_mix(forecasts(position, as_at)))
     assert brief == [
         "18 of 74 targets (24.3 %) are red, 4 more than in 2009/10 Q2; 24 (32.4 %) are awaiting data.",
         "Enterprise has the highest red share (57.1 %) and no green target.",

@@ -54,18 +54,19 @@ def executive_paper(
     earlier = earlier_quarter(position, as_at)
     moved = moves(position, as_at) if earlier is not None else None
     raised = escalations(position, as_at, rules)
+    mix = forecast_mix(forecasts(position, as_at))
     fired = [(r.value, rule_sentence(r, rules[r]), RULES[r].kind.value) for r in RULES if (raised["rule"] == r).any()]
     return ExecutivePaper(
         area=position.area,
         as_at=as_at.label,
-        brief=executive_brief(position, as_at, rules),
+        brief=executive_brief(position, as_at, raised, mix),
         breakdown=with_total(boards, total),
         ranking=rank_boards(boards, basis),
         basis=basis,
         moved=[(MOVE_TEXT[m], moved[m]["indicator_code"].tolist()) for m in SHOWN_MOVES] if moved else [],
         raised=raised,
         rules=fired,
-        forecast=forecast_mix(forecasts(position, as_at)),
+        forecast=mix,
         since=earlier.label if earlier else None,
     )
 

@@ -8,8 +8,7 @@ import pandas as pd
 from dashboard.domain.periods import Period
 from dashboard.domain.words import plural
 from dashboard.read.breakdown import board_breakdown, rank_boards
-from dashboard.read.escalations import Rule, RuleSetting, escalations
-from dashboard.read.forecast import forecast_mix, forecasts
+from dashboard.read.escalations import Rule
 from dashboard.read.movement import earlier_quarter
 from dashboard.read.position import Position
 
@@ -17,12 +16,13 @@ SHOWN_CODES = 5
 """At most this many targets are named in a sentence; more are counted."""
 
 
-def executive_brief(position: Position, as_at: Period, rules: dict[Rule, RuleSetting] | None = None) -> list[str]:
-    """The brief as at a quarter, one sentence a list item, in the order an executive reads them."""
+def executive_brief(position: Position, as_at: Period, raised: pd.DataFrame, mix: dict[str, int]) -> list[str]:
+    """The brief as at a quarter, one sentence a list item, in the order an executive reads them: from what the
+    rules raise (read.escalations.escalations) and the forecast mix (read.forecast.forecast_mix), which the
+    caller has already worked out for its page or paper."""
     boards, total = board_breakdown(position.statuses(as_at))
-    raised = escalations(position, as_at, rules)
     sentences = [_red(position, as_at, total), _worst_board(boards), _best_board(boards)]
-    sentences += [_escalated(raised), _recognised(raised), _forecast(position, as_at)]
+    sentences += [_escalated(raised), _recognised(raised), _forecast(mix)]
     return [s for s in sentences if s]
 
 
@@ -91,8 +91,7 @@ def _recognised(raised: pd.DataFrame) -> str | None:
     return f"{_are(noted['target_id'].nunique())} recognised: {_codes(noted.drop_duplicates('target_id'))}."
 
 
-def _forecast(position: Position, as_at: Period) -> str | None:
-    mix = forecast_mix(forecasts(position, as_at))
+def _forecast(mix: dict[str, int]) -> str | None:
     projected = mix["on track"] + mix["at risk"] + mix["off track"]
     if not projected:
         return None

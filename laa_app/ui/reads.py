@@ -11,7 +11,7 @@ from dashboard.read.benchmark import AreaQuartiles, Benchmark, NoBenchmark, area
 from dashboard.read.brief import executive_brief
 from dashboard.read.districts import NoDistricts, district_breakdown, district_figures
 from dashboard.read.escalations import escalations, rules_of
-from dashboard.read.forecast import forecasts
+from dashboard.read.forecast import forecast_mix, forecasts
 from dashboard.read.position import NoData, NoSuchArea, Position, every_area_statuses, load_position, target_history
 from dashboard.settings import Settings
 from dashboard.store import queries
@@ -218,7 +218,9 @@ def forecasts_of(position: Position, period: Period) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, **CACHED)
 def _brief(url: str, area: str, period_end, period_label: str, version: int) -> list[str]:
     position = _position(url, area, version)
-    return executive_brief(position, Period(period_end, period_label), rules_of(engine(), position.area_id))
+    raised = _escalations(url, area, period_end, period_label, version)
+    mix = forecast_mix(_forecasts(url, area, period_end, period_label, version))
+    return executive_brief(position, Period(period_end, period_label), raised, mix)
 
 
 def brief_of(position: Position, period: Period) -> list[str]:
