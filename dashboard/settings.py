@@ -36,6 +36,22 @@ class Settings(BaseSettings):
     """Where a user reports an accessibility problem (an e-mail address, a telephone number or a web page), named
     in the accessibility statement at /accessibility; unset means the partnership's dashboard administrator."""
 
+    smtp_url: str | None = None
+    """The mail server for reminders and digests: smtp://host:25 (plain, a relay on the local network),
+    smtp+starttls://user:password@host:587 (STARTTLS, then the credentials) or smtps://user:password@host:465 (TLS
+    from the start); the password percent-encoded. Unset means no e-mail is sent, and the dashboard says so."""
+    mail_from: str = "LAA dashboard <laa-dashboard@localhost>"
+    """The From of every e-mail."""
+    public_url: str | None = None
+    """The dashboard's address as its users open it (https://laa.example.org), for the links in e-mails; unset
+    means the e-mails name the page instead of linking to it."""
+    smtp_timeout_seconds: float = Field(10.0, gt=0, le=300)
+    """How long one e-mail waits for the mail server before it is retried later."""
+    figures_due_days: int = Field(42, ge=0, le=366)
+    """A quarter's figures are due this many days after it ends (six weeks)."""
+    remind_days_before: int = Field(7, ge=0, le=90)
+    """Partners are reminded of the figures they have still to enter this many days before they are due."""
+
     log_file: Path | None = None
     """Where the package logs what went wrong, tracebacks included; unset means db/laa.log under the current
     directory. The dashboard server logs warnings to stderr as well."""

@@ -4,6 +4,7 @@ a chair the commentary and remedial action of their boards. Saving is an import,
 import streamlit as st
 
 from dashboard.domain.words import plural
+from dashboard.mail.server import after_change_words
 from dashboard.read.views import literal_cells, md_escape
 from dashboard.write.entry import (
     OPEN,
@@ -33,6 +34,7 @@ st.title("My targets")
 
 if done := st.session_state.pop("entry_done", None):
     st.success(done, icon=":material/check_circle:")
+    st.caption(after_change_words(reads.settings()))
 
 quarters = entry_quarters(position, who)
 label, _ = pickers.choice("Quarter", [q.label for q in quarters], "quarter", default=quarters[0].label)

@@ -6,6 +6,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard.access.permissions import Action, Change, allows, may_change
 from dashboard.domain.words import plural
 from dashboard.logs import log
+from dashboard.mail.server import after_change_words
 from dashboard.read.views import (
     batch_labels,
     batches_table,
@@ -38,6 +39,7 @@ st.caption(
 
 if done := st.session_state.pop("upload_done", None):
     st.success(done, icon=":material/check_circle:")
+    st.caption(after_change_words(reads.settings()))
     st.page_link(sidebar.HELICOPTER, label="See the helicopter view", icon=":material/travel_explore:")
 
 area = partnership.area()

@@ -86,10 +86,18 @@ class State:
                 if not self.settings.database_url:
                     path.parent.mkdir(parents=True, exist_ok=True)
             self._engine = make_engine(url, self.settings.sqlite_busy_timeout_ms)
+            from dashboard.mail.watch import watch
+
+            watch(self._engine, self.settings)  # digests after every change this command commits, if e-mail is set up
         return self._engine
 
     def close(self) -> None:
         if self._engine is not None:
+            from dashboard.mail.watch import settle
+
+            # The digests of what this command changed are sent before it exits; a mail server that does not answer
+            # holds it for at most the e-mail timeout, and what it did not take is tried again later.
+            settle(self._engine, self.settings.smtp_timeout_seconds * 2)
             self._engine.dispose()  # SQLite checkpoints its write-ahead log into the file
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import time
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
@@ -73,16 +75,39 @@ def _use_wal(cur, busy_timeout_ms: int) -> None:
 
 
 @contextmanager
-def writing(engine: Engine, *, figures: bool = True) -> Iterator[Connection]:
+def writing(engine: Engine, *, figures: bool = True, news: bool | None = None) -> Iterator[Connection]:
     """The one way to change the store: a transaction that holds the database's write lock (SQLite) or import
     lock (PostgreSQL) and moves the data version on as it commits, so every dashboard server reads again.
 
     A block that rolls back (nothing to store) leaves the version as it was, and so does one that changes no
-    figure the pages show (figures=False: an account, a sign-in), which would otherwise empty every cache."""
+    figure the pages show (figures=False: an account, a sign-in), which would otherwise empty every cache.
+
+    news: whether the change may be news for the e-mailed digests (default: when it changes figures); once it has
+    committed, whatever watches the engine (on_news) is told."""
     with locked(engine) as conn:
         yield conn
-        if figures and conn.in_transaction():
+        committing = conn.in_transaction()
+        if figures and committing:
             conn.exec_driver_sql(BUMP_VERSION)
+    if committing and (figures if news is None else news):
+        _tell(engine)
+
+
+_WATCHERS: weakref.WeakKeyDictionary[Engine, list[Callable[[], None]]] = weakref.WeakKeyDictionary()
+
+
+def on_news(engine: Engine, watcher: Callable[[], None]) -> None:
+    """Call watcher after each committed change that may be news (writing's news): the entry point that makes
+    the engine sets up the e-mails this way, so that every write path tells them and none can go round."""
+    _WATCHERS.setdefault(engine, []).append(watcher)
+
+
+def _tell(engine: Engine) -> None:
+    for watcher in _WATCHERS.get(engine, []):
+        try:
+            watcher()
+        except Exception:  # the change has committed: a watcher's failure is logged, never the writer's
+            logging.getLogger(__name__).exception("a watcher of the store's changes failed")
 
 
 BUMP_VERSION = "UPDATE data_version SET version = version + 1 WHERE id = 1"

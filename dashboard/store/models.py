@@ -239,6 +239,39 @@ class EscalationRule(Base):
     count: Mapped[int | None] = mapped_column(Integer)
 
 
+class MailNotice(Base):
+    """What the digests have told of one area: a target red, escalated or recognised (by a rule, since a period),
+    or a reminder sent; a notice gone from the area's position is deleted, so that its return is news again. The
+    area's "baseline" notice marks its first digest, which tells nothing and records what stood then."""
+
+    __tablename__ = "mail_notices"
+    __table_args__ = (UniqueConstraint("area_id", "notice"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"), index=True)
+    notice: Mapped[str] = mapped_column(String(LIMITS["notice"]))
+    told_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class MailLetter(Base):
+    """One e-mail to send (a digest or a reminder), kept after it is sent: its tries, the last error, when to try
+    again. Written after the change it tells of has committed, and sent after that."""
+
+    __tablename__ = "mail_letters"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(String(LIMITS["field"]))
+    area: Mapped[str | None] = mapped_column(String(LIMITS["area"]))
+    user_name: Mapped[str] = mapped_column(String(LIMITS["user"]))
+    address: Mapped[str] = mapped_column(String(LIMITS["email"]))
+    subject: Mapped[str] = mapped_column(String(LIMITS["subject"]))
+    body: Mapped[str] = mapped_column(Text)
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    next_try_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    """When to try (again); None once sent or given up."""
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
 class AuditEvent(Base):
     """One change and who made it. Figures changed by an upload or a browser entry are read from their versions
     (dashboard/read/audit.py), so an event here names the batch rather than repeating every value."""

@@ -29,6 +29,7 @@ OPEN = "Open to you"
 """The column saying, before anyone types, whether the row can take this user's entry."""
 CONTEXT = [OPEN, "Period", "Status", "Target", "Last period", "Last status", "Theme board", "Lead partner"]
 LOCKED = "🔒"
+NO_TARGET_YET = "no target yet"
 ANNUAL_NOTE = "annual"
 
 
@@ -152,7 +153,7 @@ def _openness(actor: Actor, signed: bool, has_target: bool, period: Period, toda
     if actor.role in OWNED and not begun(period.end, today):
         return f"{LOCKED} opens {quarter_of(period.end).label}"
     if not has_target and may_change(actor, Change.ACTUAL) and not may_change(actor, Change.TARGET):
-        return "✎ text only: no target yet"
+        return f"✎ text only: {NO_TARGET_YET}"
     return "✎ open"
 
 

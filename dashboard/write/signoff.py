@@ -39,7 +39,7 @@ class SignedOff:
 def sign_off(engine: Engine, actor: Actor, area: str | None, board: str, period: Period) -> SignedOff:
     """The chair (or an administrator) signs off one board's quarter."""
     require_ready(engine)
-    with writing(engine, figures=False) as conn:
+    with writing(engine, figures=False, news=True) as conn:  # a signed-off quarter may be the digests' news
         area_name, board_id, board_name = _board(conn, area, board)
         require(actor, Action.SIGN_OFF, TargetScope(board_name, None))
         held = _open_sign_off(conn, board_id, period.end)

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.domain.periods import Period
+from dashboard.mail.watch import watch
 from dashboard.papers.executive import executive_file_name, executive_paper, executive_pdf, executive_xlsx
 from dashboard.read.benchmark import AreaQuartiles, Benchmark, NoBenchmark, area_quartiles, benchmark, quartile_choices
 from dashboard.read.brief import executive_brief
@@ -35,8 +36,11 @@ def database_url() -> str:
 
 @st.cache_resource(show_spinner=False)
 def _engine(url: str, busy_timeout_ms: int):
-    """One engine per database URL for the whole server: the app is the entry point that makes it."""
-    return make_engine(url, busy_timeout_ms)
+    """One engine per database URL for the whole server: the app is the entry point that makes it, and sets up
+    its e-mail (digests after each change, reminders when due) when LAA_SMTP_URL is set."""
+    made = make_engine(url, busy_timeout_ms)
+    watch(made, settings(), remind=True)
+    return made
 
 
 def engine():
