@@ -65,7 +65,7 @@ st.dataframe(
 
 st.header(f"In brief, as at {as_at.label}")
 st.markdown("\n".join(f"- {md_escape(sentence)}" for sentence in reads.brief_of(position, as_at)))
-stem, pdf, xlsx = reads.executive_files(position, as_at)
+stem, pdf, xlsx = reads.executive_downloads(position, as_at)  # written when a download is clicked
 papers = st.columns([1, 1, 3])
 papers[0].download_button(
     "Executive paper (PDF)", pdf, f"{stem}.pdf", "application/pdf", icon=":material/picture_as_pdf:"

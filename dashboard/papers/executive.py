@@ -212,5 +212,10 @@ def executive_xlsx(paper: ExecutivePaper) -> bytes:
 
 
 def executive_file_name(paper: ExecutivePaper, suffix: str) -> str:
-    stem = "".join(c if c.isalnum() else "-" for c in f"{paper.area} executive {paper.as_at}".lower())
-    return "-".join(filter(None, stem.split("-"))) + suffix
+    return executive_stem(paper.area, paper.as_at) + suffix
+
+
+def executive_stem(area: str, as_at: str) -> str:
+    """'haringey-executive-2009-10-q3': the paper's file name without its suffix."""
+    stem = "".join(c if c.isalnum() else "-" for c in f"{area} executive {as_at}".lower())
+    return "-".join(filter(None, stem.split("-")))

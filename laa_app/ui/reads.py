@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
+
 import pandas as pd
 import streamlit as st
 
 from dashboard.domain.periods import Period
 from dashboard.mail.watch import watch
-from dashboard.papers.executive import executive_file_name, executive_paper, executive_pdf, executive_xlsx
+from dashboard.papers.executive import ExecutivePaper, executive_paper, executive_pdf, executive_stem, executive_xlsx
 from dashboard.read.benchmark import AreaQuartiles, Benchmark, NoBenchmark, area_quartiles, benchmark, quartile_choices
 from dashboard.read.brief import executive_brief
 from dashboard.read.districts import NoDistricts, district_breakdown, district_figures
@@ -232,13 +235,14 @@ def brief_of(position: Position, period: Period) -> list[str]:
     return _brief(database_url(), position.area, period.end, period.label, data_version_now())
 
 
-@st.cache_data(show_spinner="Writing the executive paper…", **CACHED)
-def _executive(url: str, area: str, period_end, period_label: str, version: int) -> tuple[str, bytes, bytes]:
-    position = _position(url, area, version)
-    paper = executive_paper(position, Period(period_end, period_label), rules_of(engine(), position.area_id))
-    return executive_file_name(paper, ""), executive_pdf(paper), executive_xlsx(paper)
+def executive_downloads(position: Position, period: Period) -> tuple[str, Callable[[], bytes], Callable[[], bytes]]:
+    """The executive paper's file stem, and the makers of its PDF and workbook: run only when a download is clicked
+    (on Streamlit's download thread, so they use what this run read and never the session), the paper written
+    once for both."""
+    rules = rules_of(engine(), position.area_id)
 
+    @cache
+    def paper() -> ExecutivePaper:
+        return executive_paper(position, period, rules)
 
-def executive_files(position: Position, period: Period) -> tuple[str, bytes, bytes]:
-    """The executive paper's file stem, PDF and workbook as at the period; cached."""
-    return _executive(database_url(), position.area, period.end, period.label, data_version_now())
+    return executive_stem(position.area, period.label), lambda: executive_pdf(paper()), lambda: executive_xlsx(paper())
