@@ -295,6 +295,10 @@ def test_upload_commits_a_good_file_and_the_helicopter_view_shows_it(fresh_app):
     at.button(key="commit").click().run()
     no_exception(at)
     assert at.success[0].value == "Stored q3\\_fix\\.csv as batch 3: 0 new, 1 changed, 0 unchanged rows."
+    # No mail server is set: the page says the change's digest was not sent, rather than nothing.
+    assert "E-mail is not set up (LAA_SMTP_URL is unset), so no reminder or digest is sent." in [
+        c.value for c in at.caption
+    ]
     # The committed file has left the uploader: no second preview of it saying there is nothing to change.
     assert at.file_uploader[0].value is None
     assert not at.info and "Preview of q3\\_fix\\.csv" not in [s.value for s in at.subheader]
