@@ -21,6 +21,7 @@ from dashboard.read.views import (
 from laa_app.ui import partnership, pickers, reads, widgets
 from laa_app.ui.escalation import escalation_section
 from laa_app.ui.quartiles import quartile_section
+from laa_app.ui.rules import rules_section
 
 position = partnership.require_position()
 
@@ -82,6 +83,7 @@ st.caption("Counts and each status as a percentage of the board's targets (Harin
 st.dataframe(widgets.style_breakdown(breakdown_table(boards, total)), hide_index=True, width="stretch")
 
 escalation_section(position, as_at)
+rules_section(position)
 
 if (districts := reads.district_mix(position.area, as_at)) is not None:
     rows, district_total = districts

@@ -3,13 +3,17 @@ early, and says why in words."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
+from dashboard.access.permissions import Role
 from dashboard.domain.periods import parse_period
-from dashboard.read.escalations import Rule, RuleSetting, default_rules, escalations
+from dashboard.read.escalations import Rule, RuleSetting, default_rules, escalations, rules_of
 from dashboard.read.position import load_position
+from dashboard.read.views import md_escape
+from dashboard.store.engine import make_engine
 from dashboard.write.importer import import_bytes
-from tests.fixtures import acting
+from tests.fixtures import acting, app_test, new_store
 
 HEADER = "indicator_code,theme_board,frequency,period,target,actual,remedial_action\n"
 ACTION = "Recovery plan agreed"
@@ -181,3 +185,40 @@ def test_the_helicopter_view_and_a_board_page_list_what_the_rules_raise(demo_app
     # the amber edge of 11.025: off track.
     outlook = frame_with(at, "Year-end forecast").set_index("Code")["Year-end forecast"]
     assert outlook["NI 117"] == "off track"
+
+
+def test_an_administrator_switches_and_tunes_the_rules_on_the_helicopter_view_and_others_only_read_them(
+    tmp_path, monkeypatch
+):
+    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    new_store(url, demo=True)
+    monkeypatch.setenv("LAA_DATABASE_URL", url)
+    at = app_test(Role.ADMIN)
+    at.run()
+    assert not at.exception
+    before = escalated(at)
+    at.toggle(key="on_red_no_action").set_value(False)
+    at.number_input(key="n_red_run").set_value(3)
+    at.button[[b.label for b in at.button].index("Save the rules")].click().run()
+    assert not at.exception
+    assert at.success[-1].value == md_escape(
+        "Saved (in the audit trail): red_run: on, 2 → on, 3; red_no_action: on → off"
+    )
+    engine = make_engine(url)
+    assert rules_of(engine, 1)[Rule.RED_RUN] == RuleSetting(True, 3)
+    assert rules_of(engine, 1)[Rule.RED_NO_ACTION] == RuleSetting(False, None)
+    at.run()
+    assert escalated(at) < before
+
+    reader = app_test(Role.EXECUTIVE)
+    reader.run()
+    assert not reader.exception
+    assert not [t for t in reader.toggle if t.key == "on_red_run"]
+    rules = next(d.value for d in reader.dataframe if "Raises a target that is" in d.value.columns)
+    assert rules[["Rule", "On", "Count"]].values.tolist()[:2] == [["red_run", "on", 3], ["green_to_red", "on", pd.NA]]
+
+
+def escalated(at) -> int:
+    """How many targets the helicopter view lists to escalate."""
+    heading = next(s.value for s in at.subheader if s.value.startswith("To escalate: "))
+    return int(heading.removeprefix("To escalate: "))

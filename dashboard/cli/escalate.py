@@ -73,10 +73,9 @@ def rules(
 ) -> None:
     """The escalation and recognition rules of a partnership; with RULE, switch it on or off or tune its count (an
     administrator; audited)."""
-    import pandas as pd
 
     from dashboard.domain.output import records
-    from dashboard.read.escalations import RULES, rule_sentence, rules_of
+    from dashboard.read.escalations import rules_frame, rules_of
     from dashboard.store.queries import resolve_area
     from dashboard.write.rules import RuleProblem, parse_rule, set_rule
 
@@ -92,11 +91,7 @@ def rules(
     if found is None:
         raise UserError("no partnership is held yet: import its figures first")
     settings = rules_of(engine, found[0])
-    table = pd.DataFrame(
-        [{"rule": r.value, "kind": spec.kind.value, "on": "on" if settings[r].on else "off", "count": settings[r].count,
-          "says": rule_sentence(r, settings[r])} for r, spec in RULES.items()]
-    )  # fmt: skip
-    table["count"] = table["count"].astype("Int64")
+    table = rules_frame(settings)
     emit(fmt, {"area": found[1], "rules": records(table, list(table.columns))}, table,
          {"rule": "Rule", "kind": "Kind", "on": "On", "count": "Count", "says": "Raises a target that is"})  # fmt: skip
 

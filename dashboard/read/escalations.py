@@ -88,6 +88,16 @@ def rule_sentence(rule: Rule, setting: RuleSetting) -> str:
     return RULES[rule].says.format(n=setting.count)
 
 
+def rules_frame(settings: dict[Rule, RuleSetting]) -> pd.DataFrame:
+    """Every rule with its setting (rule, kind, on, count, says): `laa rules` and the helicopter view's list."""
+    table = pd.DataFrame(
+        [{"rule": r.value, "kind": spec.kind.value, "on": "on" if settings[r].on else "off", "count": settings[r].count,
+          "says": rule_sentence(r, settings[r])} for r, spec in RULES.items()]
+    )  # fmt: skip
+    table["count"] = table["count"].astype("Int64")
+    return table
+
+
 COLUMNS = ["kind", "rule", "target_id", "indicator_code", "indicator_name", "theme_board", "lead_partner",
            "since", "why", "remedial_action"]  # fmt: skip
 

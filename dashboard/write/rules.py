@@ -62,3 +62,22 @@ def _check_count(rule: Rule, count: int) -> None:
 def _words(setting: RuleSetting) -> str:
     state = "on" if setting.on else "off"
     return state if setting.count is None else f"{state}, {setting.count}"
+
+
+def set_rules(engine: Engine, actor: Actor, area: str | None, wanted: dict[Rule, RuleSetting]) -> list[str]:
+    """Set each rule whose wanted setting differs from the partnership's (each audited); returns what changed, in
+    words ("red_run: on, 2 → on, 3")."""
+    require(actor, Action.SET_RULES)
+    require_ready(engine)
+    with engine.connect() as conn:
+        found = resolve_area(conn, area)
+        held = settings_from(escalation_rules(conn, found[0])) if found else {}
+    changed = []
+    for rule, setting in wanted.items():
+        before = held.get(rule)
+        if before == setting:
+            continue
+        count = setting.count if RULES[rule].count is not None else None
+        after = set_rule(engine, actor, area, rule, on=setting.on, count=count)
+        changed.append(f"{rule.value}: {_words(before) if before else 'default'} → {_words(after)}")
+    return changed
