@@ -12,14 +12,20 @@ from dashboard.read.views import md_escape
 from dashboard.write.rules import MOST, MOST_PERIODS, RuleProblem, set_rules
 from laa_app.ui import people, reads
 
+SAVED = "_rules_saved"
 HEADINGS = {"rule": "Rule", "kind": "Kind", "on": "On", "count": "Count", "says": "Raises a target that is"}
 
 
 def rules_section(position: Position) -> None:
     settings = rules_of(reads.engine(), position.area_id)
     who = people.actor()
-    with st.expander(f"The rules of {position.area}"):
-        st.dataframe(rules_frame(settings).rename(columns=HEADINGS), hide_index=True, width="stretch")
+    saved = st.session_state.pop(SAVED, None)
+    with st.expander(f"The rules of {position.area}", expanded=saved is not None):
+        if saved:
+            st.success(md_escape(saved), icon=":material/check:")
+        table = rules_frame(settings)
+        table["count"] = table["count"].astype(object).where(table["count"].notna(), "–")  # a rule with no count
+        st.dataframe(table.rename(columns=HEADINGS), hide_index=True, width="stretch")
         if not allows(who, Action.SET_RULES):
             st.caption("An administrator switches a rule on or off or changes its count (`laa rules` too).")
             return
@@ -39,7 +45,9 @@ def rules_section(position: Position) -> None:
                 except RuleProblem as problem:
                     st.error(md_escape(problem), icon=":material/block:")
                     return
-                if changed:
-                    st.success(md_escape("Saved (in the audit trail): " + "; ".join(changed)), icon=":material/check:")
-                else:
+                if not changed:
                     st.info("Nothing to save: every rule is as it was.", icon=":material/info:")
+                    return
+                # Run the page again, so that the lists above the form follow the new rules at once.
+                st.session_state[SAVED] = "Saved (in the audit trail): " + "; ".join(changed)
+                st.rerun()
