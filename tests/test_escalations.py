@@ -214,7 +214,7 @@ def test_an_administrator_switches_and_tunes_the_rules_on_the_helicopter_view_an
     assert not reader.exception
     assert not [t for t in reader.toggle if t.key == "on_red_run"]
     rules = next(d.value for d in reader.dataframe if "Raises a target that is" in d.value.columns)
-    assert rules[["Rule", "On", "Count"]].values.tolist()[:2] == [["red_run", "on", 3], ["green_to_red", "on", "–"]]
+    assert rules[["Rule", "On", "Count"]].values.tolist()[:2] == [["red_run", "on", "3"], ["green_to_red", "on", "–"]]
 
 
 def escalated(at) -> int:
