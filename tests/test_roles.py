@@ -82,6 +82,12 @@ def _set_rules(engine, actor):
     set_rule(engine, actor, None, Rule.RED_RUN, count=3)
 
 
+def _annotate(engine, actor):
+    from dashboard.write.annotations import annotate
+
+    annotate(engine, actor, None, Q3, "New definition from this quarter", target="NI 112", change_of_process=True)
+
+
 DONE = {
     Action.VIEW: lambda engine, actor: load_position(engine),
     Action.UPLOAD: _upload,
@@ -95,10 +101,11 @@ DONE = {
     Action.READ_AUDIT: _read_audit,
     Action.SET_GROUPS: _set_groups,
     Action.SET_RULES: _set_rules,
+    Action.ANNOTATE: _annotate,
 }
 ALLOWED = {
     Role.EXECUTIVE: {Action.VIEW},
-    Role.CHAIR: {Action.VIEW, Action.EDIT_COMMENTARY, Action.SIGN_OFF, Action.REOPEN},
+    Role.CHAIR: {Action.VIEW, Action.EDIT_COMMENTARY, Action.SIGN_OFF, Action.REOPEN, Action.ANNOTATE},
     Role.PARTNER: {Action.VIEW, Action.UPLOAD, Action.ENTER_VALUE, Action.EDIT_COMMENTARY},
     Role.ANALYST: set(Action) - {Action.SIGN_OFF, Action.MANAGE_USERS, Action.SET_RULES},
     Role.ADMIN: set(Action),

@@ -33,12 +33,13 @@ class Action(StrEnum):
     READ_AUDIT = "read the audit trail"
     SET_GROUPS = "set comparator groups"
     SET_RULES = "set the escalation rules"
+    ANNOTATE = "annotate a target or board"
 
 
 # What each role may do; a chair and a partner only for their own boards or targets (see require).
 ALLOWED: dict[Role, frozenset[Action]] = {
     Role.EXECUTIVE: frozenset({Action.VIEW}),
-    Role.CHAIR: frozenset({Action.VIEW, Action.EDIT_COMMENTARY, Action.SIGN_OFF, Action.REOPEN}),
+    Role.CHAIR: frozenset({Action.VIEW, Action.EDIT_COMMENTARY, Action.SIGN_OFF, Action.REOPEN, Action.ANNOTATE}),
     Role.PARTNER: frozenset({Action.VIEW, Action.UPLOAD, Action.ENTER_VALUE, Action.EDIT_COMMENTARY}),
     Role.ANALYST: frozenset(
         {
@@ -51,6 +52,7 @@ ALLOWED: dict[Role, frozenset[Action]] = {
             Action.ROLL_BACK,
             Action.READ_AUDIT,
             Action.SET_GROUPS,
+            Action.ANNOTATE,
         }
     ),
     Role.ADMIN: frozenset(set(Action)),
@@ -58,12 +60,13 @@ ALLOWED: dict[Role, frozenset[Action]] = {
 
 RULES: dict[Role, str] = {
     Role.EXECUTIVE: "an executive sees everything and changes nothing",
-    Role.CHAIR: "a chair edits commentary and remedial action of their own boards' targets, and signs off and "
-    "re-opens their boards' quarter",
+    Role.CHAIR: "a chair edits commentary and remedial action of their own boards' targets, annotates them and their "
+    "boards, and signs off and re-opens their boards' quarter",
     Role.PARTNER: "a partner updates actuals, commentary and remedial action of the targets it leads, and never "
     "targets, tolerances, polarity or other partners' rows",
     Role.ANALYST: "an analyst changes any figures, targets included, by upload or in the browser, rolls back "
-    "batches, re-opens a signed-off quarter, reads the audit trail and sets the comparator groups",
+    "batches, re-opens a signed-off quarter, reads the audit trail, sets the comparator groups and annotates "
+    "targets and boards",
     Role.ADMIN: "an administrator manages users, roles, boards, indicator settings and targets",
 }
 

@@ -10,7 +10,7 @@ No `from __future__ import annotations` here: Typer would compile every command'
 each start (a tenth of Python's own start). The few annotations naming what is imported only for type checkers
 are quoted instead."""
 
-from dashboard.cli import boards, escalate, mailing, reads, serve, setup, users
+from dashboard.cli import boards, escalate, mailing, notes, reads, serve, setup, users
 from dashboard.cli.base import Command, app
 from dashboard.logs import quiet_driver_logs
 
@@ -34,6 +34,7 @@ app.add_typer(users.user_app, name="user")
 app.command("signoff", cls=Command)(boards.signoff_)
 app.command("reopen", cls=Command)(boards.reopen_)
 app.command("audit", cls=Command)(boards.audit_)
+app.add_typer(notes.note_app, name="note")
 app.command(cls=Command)(mailing.digest)
 app.command(cls=Command)(mailing.remind)
 app.command(cls=Command)(serve.serve)

@@ -100,6 +100,7 @@ LIMITS = {c.name: c.limit for c in (*FORMAT, *GROUP_FORMAT) if c.limit is not No
     "sha256": 64,
     "client": 64,
     "notice": 120,
+    "annotation": 500,
     "subject": 300,
 }
 """The length of every text column of the store, by what it holds: the import file's columns (a choice column
@@ -108,8 +109,8 @@ dashboard.domain.periods writes it ('2009/10 Q3'); an upload's file name; a user
 signs off); who made a change as an upload and the audit trail record it ("who": a username with room to spare);
 an audit event's action and field; a user's role, e-mail and password hash; a SHA-256 in hex (a file's checksum,
 a token's or a throttled name's hash); a throttled client's address; what an e-mail told ("notice": a kind, a rule,
-a target's id and a period's label) and an e-mail's subject. The store's columns take their lengths from
-here, and every check before a write its limit."""
+a target's id and a period's label), an e-mail's subject, and an annotation's note. The store's columns take their
+lengths from here, and every check before a write its limit."""
 VALUE_COLUMN = {c.name: c.store_column for c in FORMAT if c.part is Part.FIGURE}
 """A figure's file column → its store column: {'target': 'target_value', 'rag': 'reported_status', …}."""
 FILE_COLUMN = {stored: name for name, stored in VALUE_COLUMN.items()}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -13,7 +13,9 @@ from dashboard.domain.rules import rate_frame
 from dashboard.read.breakdown import status_as_at
 from dashboard.store.engine import reading
 from dashboard.store.queries import (
+    ANNOTATION_COLUMNS,
     NoSuchArea,
+    annotations_frame,
     area_ids,
     current_values_frame,
     latest_reported_end,
@@ -40,6 +42,8 @@ class Position:
     area: str
     targets: pd.DataFrame
     values: pd.DataFrame
+    annotations: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ANNOTATION_COLUMNS))
+    """The notes on the area's targets and boards (store.queries.annotations_frame), oldest first."""
 
     def statuses(self, as_at: Period | None = None) -> pd.DataFrame:
         """Rule 2 as at a period; with none, as at the latest quarter reported (latest_quarter)."""
@@ -87,7 +91,8 @@ def load_position(engine: Engine, area: str | None = None) -> Position:
         if found is None:
             raise NoData(NO_DATA)
         area_id, name = found
-        return Position(area_id, name, targets_frame(conn, [area_id]), current_values_frame(conn, [area_id]))
+        targets, values = targets_frame(conn, [area_id]), current_values_frame(conn, [area_id])
+        return Position(area_id, name, targets, values, annotations_frame(conn, [area_id]))
 
 
 def every_area_statuses(engine: Engine, as_at: Period | None = None) -> tuple[pd.DataFrame, Period | None]:

@@ -239,6 +239,28 @@ class EscalationRule(Base):
     count: Mapped[int | None] = mapped_column(Integer)
 
 
+class Annotation(Base):
+    """A note tied to a period of one target, or of a whole board: an event that explains a break in the figures. A
+    change of process (a new definition, an intervention) starts new control limits from its period. Removed
+    ones are kept, with who removed them, for the audit trail."""
+
+    __tablename__ = "annotations"
+    __table_args__ = (Index("ix_annotations_area_period", "area_id", "period_end"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"))
+    theme_board_id: Mapped[int] = mapped_column(ForeignKey("theme_boards.id", ondelete="CASCADE"))
+    target_id: Mapped[int | None] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"))
+    """None: the note is about the whole board."""
+    period_end: Mapped[date] = mapped_column(Date)
+    period_label: Mapped[str] = mapped_column(String(LIMITS["period_label"]))
+    note: Mapped[str] = mapped_column(String(LIMITS["annotation"]))
+    change_of_process: Mapped[bool] = mapped_column(Boolean)
+    noted_by: Mapped[str] = mapped_column(String(LIMITS["who"]))
+    noted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    removed_by: Mapped[str | None] = mapped_column(String(LIMITS["who"]))
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class MailNotice(Base):
     """What the digests have told of one area: a target red, escalated or recognised (by a rule, since a period),
     or a reminder sent; a notice gone from the area's position is deleted, so that its return is news again. The

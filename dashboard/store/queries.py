@@ -9,7 +9,16 @@ import pandas as pd
 from sqlalchemy import Connection, func, select
 
 from dashboard.domain.names import find_name, name_key
-from dashboard.store.models import Area, ComparatorArea, EscalationRule, PeriodValue, Target, ThemeBoard, UploadBatch
+from dashboard.store.models import (
+    Annotation,
+    Area,
+    ComparatorArea,
+    EscalationRule,
+    PeriodValue,
+    Target,
+    ThemeBoard,
+    UploadBatch,
+)
 
 TARGET_COLUMNS = [
     "target_id",
@@ -128,6 +137,34 @@ def targets_frame(conn: Connection, area_ids: list[int]) -> pd.DataFrame:
         .order_by(ThemeBoard.position, Target.position)
     )
     return _frame(conn, stmt, TARGET_COLUMNS)
+
+
+ANNOTATION_COLUMNS = ["note_id", "theme_board", "target_id", "indicator_code", "period_end", "period_label", "note",
+                      "change_of_process", "noted_by", "noted_at"]  # fmt: skip
+
+
+def annotations_frame(conn: Connection, area_ids: list[int]) -> pd.DataFrame:
+    """The notes on these areas' targets and boards (not removed), by period, oldest first; a board's note has no
+    target."""
+    stmt = (
+        select(
+            Annotation.id.label("note_id"),
+            ThemeBoard.name.label("theme_board"),
+            Annotation.target_id,
+            Target.indicator_code,
+            Annotation.period_end,
+            Annotation.period_label,
+            Annotation.note,
+            Annotation.change_of_process,
+            Annotation.noted_by,
+            Annotation.noted_at,
+        )
+        .join(ThemeBoard, ThemeBoard.id == Annotation.theme_board_id)
+        .outerjoin(Target, Target.id == Annotation.target_id)
+        .where(Annotation.area_id.in_(area_ids), Annotation.removed_at.is_(None))
+        .order_by(Annotation.period_end, Annotation.id)
+    )
+    return _frame(conn, stmt, ANNOTATION_COLUMNS)
 
 
 _FIGURES = (
