@@ -6,6 +6,7 @@ import streamlit as st
 from dashboard.domain.names import find_code
 from dashboard.domain.periods import Period, quarter_of
 from dashboard.papers import charts
+from dashboard.read.annotations import notes_on
 from dashboard.read.benchmark import QUARTILE_METHOD
 from dashboard.read.views import (
     district_caption,
@@ -19,6 +20,7 @@ from dashboard.read.views import (
     versions_table,
 )
 from laa_app.ui import partnership, pickers, reads, widgets
+from laa_app.ui.notes import notes_section
 
 position = partnership.require_position()
 codes = target_options(position.targets)
@@ -48,7 +50,8 @@ if versions.empty:
 latest = versions[versions["is_current"].astype(bool)].sort_values("period_end").iloc[-1]
 st.markdown(f"Latest: **{md_escape(latest['period_label'])}** · {md_escape(status_label(latest['status']))}")
 
-widgets.chart(charts.target_history(target, versions), charts.target_history_text(target, versions))
+notes = notes_on(position, target=code)
+widgets.chart(charts.target_history(target, versions, notes), charts.target_history_text(target, versions, notes))
 
 found = reads.benchmark_of(code, quarter_of(latest["period_end"]))
 if found is not None and len(found.rows) > 1:
@@ -78,6 +81,8 @@ if (in_districts := reads.district_figures_of(position.area, code, latest_period
     st.header(f"In each district, {latest_period.label}")
     st.caption(md_escape(district_caption(position.area, county_target, latest_period.label)))
     st.dataframe(district_table(rows), hide_index=True, width="stretch")
+
+notes_section(position.area, code, target["theme_board"], notes, position.quarters())
 
 st.header("Every period")
 st.dataframe(periods_table(versions), hide_index=True, width="stretch")

@@ -3,6 +3,7 @@ removed ones leave the charts but not the trail; a change of process names where
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -12,10 +13,12 @@ from dashboard.access.permissions import Actor, PermissionDenied, Role
 from dashboard.domain.periods import parse_period
 from dashboard.read.annotations import notes_on, process_changes
 from dashboard.read.position import load_position
+from dashboard.read.views import md_escape
+from dashboard.store.engine import make_engine
 from dashboard.store.models import AuditEvent
 from dashboard.write.annotations import AnnotationProblem, annotate, remove_annotation
 from tests.conftest import laa
-from tests.fixtures import acting
+from tests.fixtures import acting, app_test, new_store
 from tests.helpers import assert_unchanged, snapshot
 
 Q1, Q3 = parse_period("2009/10 Q1"), parse_period("2009/10 Q3")
@@ -106,3 +109,33 @@ def test_the_note_commands_add_list_and_remove(demo):
     assert laa("note", "remove", "2").out == "removed note 2 on the PMG board at 2009/10 Q3: Winter\n"
     refused = laa("note", "add", "x", "--period", "2009/10 Q9", "--board", "PMG")
     assert refused.code == 2 and refused.err.startswith("error: --period '2009/10 Q9': ")
+
+
+def test_the_target_page_marks_each_note_on_its_chart_and_a_chair_adds_one(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    new_store(url, demo=True)
+    monkeypatch.setenv("LAA_DATABASE_URL", url)
+    engine = make_engine(url)
+    annotate(engine, acting(), None, Q1, "New definition <b>from</b> here", target="NI 117", change_of_process=True)
+    at = app_test(Role.CHAIR)
+    at.query_params["target"] = "NI 117"
+    at.switch_page("target.py").run()
+    assert not at.exception
+    assert any(m.value.startswith("**Note 1, 2009/10 Q1** · change of process") for m in at.markdown)
+    assert [t.value for t in at.text][:1] == ["New definition <b>from</b> here"]  # shown as text, never as HTML
+    chart = next(c for c in at.get("plotly_chart"))
+    figure = json.loads(chart.proto.spec)
+    marks = [(a["text"], a["hovertext"]) for a in figure["layout"]["annotations"]]
+    assert marks == [("note 1", "note 1, 2009/10 Q1 (change of process): New definition &lt;b&gt;from&lt;/b&gt; here")]
+
+    at.text_input(key="note_text_NI 117").input("Winter pressures")
+    at.checkbox(key="note_board_NI 117").check()
+    at.button[[b.label for b in at.button].index("Add the note")].click().run()
+    assert not at.exception
+    assert at.success[0].value == md_escape(
+        "Added note 2 on the Children's Trust board at 2009/10 Q3: Winter pressures (in the audit trail)."
+    )
+    assert notes_on(load_position(engine), board="Children's Trust")["note"].tolist() == [
+        "New definition <b>from</b> here",
+        "Winter pressures",
+    ]

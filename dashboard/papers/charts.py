@@ -147,9 +147,10 @@ def mix_trend(mix: pd.DataFrame) -> go.Figure:
     return _readable(fig)
 
 
-def target_history(target: pd.Series, versions: pd.DataFrame) -> go.Figure:
+def target_history(target: pd.Series, versions: pd.DataFrame, notes: pd.DataFrame | None = None) -> go.Figure:
     """Actual against target over the periods, the amber tolerance band shaded, each point marked by status;
-    superseded versions of a corrected value shown as hollow points (rolled-back values are not drawn)."""
+    superseded versions of a corrected value shown as hollow points (rolled-back values are not drawn); each note
+    (read.annotations.notes_on) a dotted line at its period, numbered, its words on hover."""
     current = versions[versions["is_current"].astype(bool)].sort_values("period_end")
     # A rolled-back value was withdrawn, not corrected: it is listed with the versions, not drawn.
     withdrawn = versions["rolled_back_at"].notna() if "rolled_back_at" in versions else False
@@ -230,6 +231,7 @@ def target_history(target: pd.Series, versions: pd.DataFrame) -> go.Figure:
             )
         )
     order = current["period_label"].tolist()
+    _mark_notes(fig, notes, current)
     fig.update_layout(
         height=380,
         xaxis=dict(type="category", categoryorder="array", categoryarray=order, title="period"),
@@ -239,6 +241,36 @@ def target_history(target: pd.Series, versions: pd.DataFrame) -> go.Figure:
         font=FONT,
     )
     return _readable(fig)
+
+
+NOTE_COLOUR = "#595959"
+
+
+def _noted_at(notes: pd.DataFrame | None, current: pd.DataFrame) -> list[tuple[str, pd.Series]]:
+    """Each note with the period on the chart it stands at: its own, else the first drawn after it."""
+    if notes is None or notes.empty or current.empty:
+        return []
+    ends = current[["period_end", "period_label"]].sort_values("period_end")
+    placed = []
+    for note in notes.sort_values("period_end").itertuples(index=False):
+        after = ends[ends["period_end"] >= note.period_end]
+        if len(after):
+            placed.append((after["period_label"].iloc[0], note))
+    return placed
+
+
+def _note_words(note) -> str:
+    kind = " (change of process)" if bool(note.change_of_process) else ""
+    about = "" if isinstance(note.indicator_code, str) else f" (the {note.theme_board} board)"
+    return f"note {note.note_id}, {note.period_label}{about}{kind}: {note.note}"
+
+
+def _mark_notes(fig: go.Figure, notes: pd.DataFrame | None, current: pd.DataFrame) -> None:
+    for label, note in _noted_at(notes, current):
+        fig.add_shape(type="line", x0=label, x1=label, xref="x", y0=0, y1=1, yref="paper",
+                      line=dict(color=NOTE_COLOUR, width=1.5, dash="dot"))  # fmt: skip
+        fig.add_annotation(x=label, y=1, yref="paper", yanchor="bottom", showarrow=False, text=f"note {note.note_id}",
+                           hovertext=literal(_note_words(note)), font=dict(size=12, color=NOTE_COLOUR))  # fmt: skip
 
 
 OTHER_AREAS = "#C8C8C8"
@@ -434,7 +466,7 @@ def mix_trend_text(mix: pd.DataFrame) -> ChartText:
     return ChartText(sentence + "; ".join(described) + ".", pd.DataFrame(rows))
 
 
-def target_history_text(target: pd.Series, versions: pd.DataFrame) -> ChartText:
+def target_history_text(target: pd.Series, versions: pd.DataFrame, notes: pd.DataFrame | None = None) -> ChartText:
     """target_history's alternative: each period's target, amber band, actual and status, and the earlier
     version of any value corrected since (rolled-back values are not drawn, so not described)."""
     current = versions[versions["is_current"].astype(bool)].sort_values("period_end")
@@ -470,7 +502,15 @@ def target_history_text(target: pd.Series, versions: pd.DataFrame) -> ChartText:
         f"period{'' if len(rows) == 1 else 's'} ({better} is better; amber within {tol:g}% of target)"
     )
     sentence = (f"{lead}: " + "; ".join(described) + ".") if rows else f"{lead}."
-    return ChartText(sentence, pd.DataFrame(rows))
+    table = pd.DataFrame(rows)
+    placed = _noted_at(notes, current)
+    if placed:
+        sentence += " Notes: " + "; ".join(_note_words(note) for _, note in placed) + "."
+        words = {}
+        for label, note in placed:
+            words[label] = "; ".join(filter(None, [words.get(label), _note_words(note)]))
+        table["Notes"] = table["Period"].map(words).fillna("")
+    return ChartText(sentence, table)
 
 
 def _value(value) -> float | None:
