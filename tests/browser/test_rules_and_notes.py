@@ -67,3 +67,26 @@ def test_an_administrator_switches_a_rule_off_by_keyboard_and_the_escalations_fo
         assert rules_of(engine, 1)[Rule.RED_RUN] == RuleSetting(False, 2)
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("role", [Role.CHAIR])
+def test_a_chair_notes_a_change_of_process_and_the_chart_marks_it(writing_page):
+    from tests.browser.test_accessibility import axe_violations
+
+    page = writing_page
+    page.goto("/target?target=NI+117")
+    expect(page.get_by_role("heading", name="Notes")).to_be_visible()
+    page.get_by_text("Add a note, or take one off").click()
+    page.get_by_label("What happened").fill("New <i>definition</i> from this quarter")
+    page.get_by_text("A change of process: control limits start again here").click()
+    page.get_by_role("button", name="Add the note").click()
+    expect(page.get_by_text(re.compile("Added note 1 on NI 117 at 2009/10 Q3"))).to_be_visible()
+    expect(page.get_by_text("New <i>definition</i> from this quarter", exact=True)).to_be_visible()
+    chart = page.locator(".js-plotly-plot").first
+    expect(chart.locator(".annotation-text", has_text="note 1")).to_be_visible()
+    idle(page)
+    screenshot(page, "target_notes")
+    page.reload()
+    expect(page.get_by_text("New <i>definition</i> from this quarter", exact=True)).to_be_visible()
+    idle(page)
+    assert axe_violations(page) == []
