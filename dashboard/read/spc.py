@@ -177,7 +177,7 @@ def xmr_chart(
                 "rules": ", ".join(c.value for c in SpecialCause if c in causes[i]),
                 "signal": signals[i].value if signals[i] else None,
             })  # fmt: skip
-    chart.points = pd.DataFrame(rows, columns=POINT_COLUMNS)
+    chart.points = _frame(rows, POINT_COLUMNS, numbers=["actual", "target", "mean", "upper", "lower"], counts=["phase"])
     chart.variation = _variation(signals[-1])
     chart.assurance = _assurance(chart.phases[-1], target, polarity, chart.reasons)
     return chart
@@ -190,7 +190,13 @@ def _polarity(polarity: Polarity | str | None) -> Polarity:
 
 
 def _empty_points() -> pd.DataFrame:
-    return pd.DataFrame(columns=POINT_COLUMNS)
+    return _frame([], POINT_COLUMNS, numbers=["actual", "target", "mean", "upper", "lower"], counts=["phase"])
+
+
+def _frame(rows: list[dict], columns: list[str], numbers: list[str], counts: list[str]) -> pd.DataFrame:
+    """Rows as a frame whose text columns keep None for no value (not NaN), numbers as floats, counts as ints."""
+    frame = pd.DataFrame(rows, columns=columns, dtype=object)
+    return frame.astype(dict.fromkeys(numbers, "float64") | dict.fromkeys(counts, "int64"))
 
 
 def _phase_starts(ends: list[date], changes: list[date], reasons: list[str], frequency: Frequency) -> list[int]:
@@ -360,4 +366,4 @@ def spc_summary(
             "assurance": chart.assurance.value if chart.assurance else None,
             "reason": "; ".join(chart.reasons) or None,
         })  # fmt: skip
-    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+    return _frame(rows, SUMMARY_COLUMNS, numbers=[], counts=["target_id", "points"])
