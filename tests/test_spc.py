@@ -166,6 +166,13 @@ def test_two_of_three_in_the_outer_third_on_one_side_flags_those_two_and_one_alo
     assert phase.upper == pytest.approx(15.461149, abs=1e-6)
     assert flags(result) == {20: "two_of_three", 22: "two_of_three"}
     assert list(result.points["signal"][19:22]) == ["improving", None, "improving"]
+    # Its mirror image, 22 − x: mean 22 − 10.966667 = 11.033333, the same moving ranges and limits' half-width, the
+    # 7s beyond the outer third below: the same two points, a concern when higher is better.
+    mirrored = chart([22 - x for x in TWO_OF_THREE])
+    assert mirrored.phases[0].mean == pytest.approx(11.033333, abs=1e-6)
+    assert mirrored.phases[0].lower == pytest.approx(11.033333 - 4.494483, abs=1e-6)
+    assert flags(mirrored) == {20: "two_of_three", 22: "two_of_three"}
+    assert list(mirrored.points["signal"][19:22]) == ["concerning", None, "concerning"]
 
 
 # Re-phased: SERIES_A, then SERIES_A + 10 from point 13, a change of process at point 13's period.
