@@ -1,4 +1,4 @@
-"""The commands that read the partnership's position: `laa summary`, `ranking`, `exceptions`, `history`,
+"""The commands that read the partnership's position: `laa summary`, `ranking`, `exceptions`, `history`, `spc`,
 `areas`, `batches`."""
 
 from pathlib import Path
@@ -413,6 +413,65 @@ def benchmark(
         payload["area"] = name
     footer += f"\nQuartiles: {QUARTILE_METHOD}."
     emit(fmt, payload, rows, BENCHMARK_HEADINGS, footer=footer)
+
+
+def spc(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="the indicator code, e.g. 'NI 117'")],
+    fmt: FormatOpt = Format.table,
+    area: AreaOpt = None,
+    as_at: AsAtOpt = None,
+) -> None:
+    """One target's statistical process control chart (XmR): each period's actual with the mean, the natural process
+    limits and the special causes it belongs to; the variation and assurance under it."""
+    from dashboard.domain.names import find_code, normalise_code
+    from dashboard.domain.output import cell_text, plain, records
+    from dashboard.read.position import load_position
+    from dashboard.read.spc import target_chart
+
+    position = load_position(engine_of(ctx), area)
+    period = as_at_of(ctx, as_at, position)
+    codes = position.targets["indicator_code"]
+    match = position.targets[codes == find_code(codes, code)]
+    if match.empty:
+        raise UserError(f"no target {normalise_code(code)!r} in {position.area}")
+    target = match.iloc[0]
+    chart = target_chart(position, int(target["target_id"]), period)
+    points = chart.points.drop(columns="period_end")
+    better = "lower" if chart.polarity.value == "lower_is_better" else "higher"
+    payload = {
+        "area": position.area,
+        "indicator_code": target["indicator_code"],
+        "indicator_name": plain(target["indicator_name"]),
+        "theme_board": target["theme_board"],
+        "as_at": as_at_label(period),
+        "frequency": chart.frequency.value,
+        "better": better,
+        "points_held": chart.held,
+        "points_needed": chart.needed,
+        "target": plain(chart.target),
+        "variation": chart.variation.value if chart.variation else None,
+        "assurance": chart.assurance.value if chart.assurance else None,
+        "reasons": chart.reasons,
+        "points": records(points, list(points.columns)),
+    }
+    name = plain(target["indicator_name"])
+    footer = f"\n{target['indicator_code']}{' ' + name if name else ''} ({target['theme_board']}), "
+    footer += f"{chart.frequency.value}, {better} is better: {chart.held} actuals held"
+    footer += f" up to {period.label}." if period else "."
+    if chart.variation:
+        footer += f"\nVariation: {chart.variation.value}."
+    if chart.assurance:
+        footer += f" Assurance against the target of {cell_text(chart.target)}: {chart.assurance.value}."
+    for reason in chart.reasons:
+        footer += f"\n{reason[0].upper()}{reason[1:]}."
+    if fmt is Format.table:
+        points = points.assign(**{c: points[c].round(2) for c in ("mean", "upper", "lower")})
+    emit(fmt, payload, points, SPC_HEADINGS, footer=footer)
+
+
+SPC_HEADINGS = {"mean": "Mean", "upper": "Upper", "lower": "Lower", "phase": "Phase", "rules": "Special cause",
+                "signal": "Signal"}  # fmt: skip
 
 
 BENCHMARK_HEADINGS = {"rank": "Rank", "area": "Area", "actual": "Actual", "quartile": "Quartile", "status": "Status"}
