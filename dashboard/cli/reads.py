@@ -74,7 +74,7 @@ def _breakdown(
     """Rule 3 for one area's boards, with --all-areas for every area, or with --by-district for a county's
     districts: (rows, total, the rows' column, what they are of, the period as at)."""
     from dashboard.read import breakdown
-    from dashboard.read.position import every_area_statuses, load_position
+    from dashboard.read.position import every_area_statuses
 
     if by_district:
         return _by_district(ctx, area, as_at, all_areas)
@@ -84,10 +84,20 @@ def _breakdown(
         statuses, period = every_area_statuses(engine_of(ctx), as_at_of(ctx, as_at))
         areas, total = breakdown.area_breakdown(statuses)
         return areas, total, "area", f"{len(areas)} areas", period
+    statuses, scope, period = _board_statuses(ctx, area, as_at)
+    boards, total = breakdown.board_breakdown(statuses)
+    return boards, total, "theme_board", scope, period
+
+
+def _board_statuses(
+    ctx: typer.Context, area: str | None, as_at: str | None
+) -> "tuple[pd.DataFrame, str, Period | None]":
+    """One area's targets with their statuses as at --as-at (rule 2): (statuses, the area, the period as at)."""
+    from dashboard.read.position import load_position
+
     position = load_position(engine_of(ctx), area)
     period = as_at_of(ctx, as_at, position) or position.latest_quarter()
-    boards, total = breakdown.board_breakdown(position.statuses(period))
-    return boards, total, "theme_board", position.area, period
+    return position.statuses(period), position.area, period
 
 
 def _by_district(
@@ -115,6 +125,14 @@ def ranking(
     as_at: AsAtOpt = None,
     all_areas: AllAreasOpt = False,
     by_district: ByDistrictOpt = False,
+    what_if: Annotated[
+        bool,
+        typer.Option(
+            "--what-if",
+            help="for each board, the fewest red or data-awaited targets that would have to turn amber or green "
+            "for it to pass the board above, and which (one area's boards only)",
+        ),
+    ] = False,
 ) -> None:
     """Boards ranked by the share of targets green or amber; ties by red share, then name. With --all-areas, the
     areas; with --by-district, a county's districts."""
@@ -124,7 +142,15 @@ def ranking(
 
     if basis not in breakdown.BASES:
         raise UserError(f"--basis {basis!r}: use all or rated")
-    rows, _, by, scope, period = _breakdown(ctx, area, as_at, all_areas, by_district)
+    if what_if and (all_areas or by_district):
+        raise UserError("--what-if ranks one area's boards: not with --all-areas or --by-district")
+    statuses = None
+    if what_if:
+        statuses, scope, period = _board_statuses(ctx, area, as_at)
+        rows, _ = breakdown.board_breakdown(statuses)
+        by = "theme_board"
+    else:
+        rows, _, by, scope, period = _breakdown(ctx, area, as_at, all_areas, by_district)
     other = breakdown.OTHER_BASIS[basis]
     ranked, others = breakdown.rank_boards(rows, basis, by), breakdown.rank_boards(rows, other, by)
     moved = breakdown.bases_disagree(rows, by)
@@ -151,7 +177,37 @@ def ranking(
         "rated": "Rated",
         "other_basis_rank": OTHER_RANK_HEADING[basis],
     }
-    emit(fmt, payload, shown, headers, footer=_ranking_note(basis, others[by], moved))
+    footer = _ranking_note(basis, others[by], moved)
+    if statuses is not None:
+        payload["ranking"], shown, footer = _with_what_if(statuses, basis, payload["ranking"], shown, footer)
+        headers |= {"moves_needed": "Moves needed", "to_move": "To move"}
+    emit(fmt, payload, shown, headers, footer=footer)
+
+
+def _with_what_if(
+    statuses: "pd.DataFrame", basis: str, ranking: list[dict], shown: "pd.DataFrame", footer: str
+) -> "tuple[list[dict], pd.DataFrame, str]":
+    """--what-if: each board's moves_needed and to_move (its codes; JSON also gives the sentence as what_if), as
+    keys of its ranking entry and columns of the table, and the sentences under the table."""
+    from dashboard.domain.output import plain
+    from dashboard.read.whatif import what_if
+
+    answers = what_if(statuses, basis).set_index("theme_board")
+    ranking = [
+        entry
+        | {
+            "moves_needed": plain(answers.at[entry["theme_board"], "moves_needed"]),
+            "to_move": list(answers.at[entry["theme_board"], "to_move"]),
+            "what_if": answers.at[entry["theme_board"], "sentence"],
+        }
+        for entry in ranking
+    ]
+    shown = shown.assign(
+        moves_needed=shown["theme_board"].map(answers["moves_needed"]).astype("Int64"),
+        to_move=shown["theme_board"].map(lambda board: ", ".join(answers.at[board, "to_move"])),
+    )
+    footer += "\nWhat it would take to move up a place:\n" + "\n".join(answers["sentence"])
+    return ranking, shown, footer
 
 
 BASIS_WORDS = {"all": "all targets", "rated": "rated targets only (data awaited left out)"}

@@ -75,8 +75,6 @@ def rank_boards(breakdown: pd.DataFrame, basis: str = "all", by: str = "theme_bo
     rows = []
     for b in breakdown.itertuples(index=False):
         denominator = b.targets if basis == "all" else b.targets - b.data_awaited
-        share = Fraction(b.green + b.amber, denominator) if denominator else None
-        red = Fraction(b.red, denominator) if denominator else None
         rows.append(
             {
                 by: getattr(b, by),
@@ -84,7 +82,7 @@ def rank_boards(breakdown: pd.DataFrame, basis: str = "all", by: str = "theme_bo
                 "red_pct": pct(b.red, denominator) if denominator else None,
                 "targets": int(b.targets),
                 "rated": int(b.targets - b.data_awaited),
-                "_key": (share is None, -(share or 0), red or 0, getattr(b, by).casefold()),
+                "_key": rank_key(getattr(b, by), b.green + b.amber, b.red, b.data_awaited, b.targets, basis),
             }
         )
     rows.sort(key=lambda r: r["_key"])
@@ -92,6 +90,15 @@ def rank_boards(breakdown: pd.DataFrame, basis: str = "all", by: str = "theme_bo
         row["rank"] = rank
         del row["_key"]
     return pd.DataFrame(rows, columns=["rank", by, "green_amber_pct", "red_pct", "targets", "rated"])
+
+
+def rank_key(name: str, green_amber: int, red: int, data_awaited: int, targets: int, basis: str) -> tuple:
+    """Rule 4's sort key of one board (or area), exact (Fractions): the lower key ranks higher. A board with no
+    target on the basis (none rated) ranks below every board that has one."""
+    denominator = targets if basis == "all" else targets - data_awaited
+    share = Fraction(green_amber, denominator) if denominator else None
+    red_share = Fraction(red, denominator) if denominator else None
+    return (share is None, -(share or 0), red_share or 0, name.casefold())
 
 
 def bases_disagree(breakdown: pd.DataFrame, by: str = "theme_board") -> list[str]:
