@@ -6,14 +6,16 @@ import streamlit as st
 from dashboard.domain.names import find_code
 from dashboard.domain.periods import Period, quarter_of
 from dashboard.papers import charts
-from dashboard.read.annotations import notes_on
+from dashboard.read.annotations import notes_on, process_changes
 from dashboard.read.benchmark import QUARTILE_METHOD
+from dashboard.read.spc import target_chart
 from dashboard.read.views import (
     district_caption,
     district_table,
     echoed,
     md_escape,
     periods_table,
+    spc_words,
     status_label,
     target_caption,
     target_options,
@@ -81,6 +83,20 @@ if (in_districts := reads.district_figures_of(position.area, code, latest_period
     st.header(f"In each district, {latest_period.label}")
     st.caption(md_escape(district_caption(position.area, county_target, latest_period.label)))
     st.dataframe(district_table(rows), hide_index=True, width="stretch")
+
+st.header("Signal or noise")
+spc = target_chart(position, int(target["target_id"]), changes=process_changes(position, code))
+if not spc.charted:
+    st.caption(f"No XmR chart yet: {md_escape('; '.join(spc.reasons))}.")
+else:
+    variation, assurance = spc_words(spc.variation, spc.assurance, "; ".join(spc.reasons))
+    st.markdown(f"**Variation:** {md_escape(variation)} · **Assurance:** {md_escape(assurance)}")
+    st.caption(
+        "The mean and natural process limits (mean ± 2.66 × the mean moving range) of the actuals; a point is a "
+        "special cause when it is outside the limits, in a run of 7 on one side of the mean or rising or falling, "
+        "or two of three in the outer third on one side. A note marked a change of process starts new limits."
+    )
+    widgets.chart(charts.xmr_figure(spc, notes), charts.xmr_text(spc, code, notes))
 
 notes_section(position.area, code, target["theme_board"], notes, position.quarters())
 

@@ -20,6 +20,7 @@ from dashboard.domain.rules import (
 )
 from dashboard.read.benchmark import Benchmark
 from dashboard.read.breakdown import COUNT_COLUMNS
+from dashboard.read.spc import Chart
 
 # The same colours are the theme in .streamlit/config.toml (redColor, orangeColor, greenColor, grayColor).
 STATUS_COLOURS = {
@@ -522,3 +523,81 @@ def _figure(value: float) -> str:
     """10.5, 11.025, 1,200: a figure as the tables write it."""
     value = float(value)
     return f"{value:,.0f}" if value.is_integer() else f"{value:,.3f}".rstrip("0").rstrip(".")
+
+
+LIMIT_COLOUR = "#595959"
+SIGNAL_STYLE = {
+    "improving": dict(symbol="circle", size=13, color="#1F5FA8", line=dict(color="#0B2E59", width=1)),
+    "concerning": dict(symbol="diamond", size=14, color="#E07B00", line=dict(color="#5C3200", width=1)),
+}
+"""A special cause's points: blue circles when improving, orange diamonds when concerning (never colour alone)."""
+
+
+def xmr_figure(chart: Chart, notes: pd.DataFrame | None = None) -> go.Figure:
+    """A target's XmR chart: its actuals, each phase's mean and natural process limits, the target, special-cause
+    points marked improving or concerning, and each note a dotted line at its period."""
+    points = chart.points
+    x = points["period"].tolist()
+    fig = go.Figure()
+    for number, phase in enumerate(chart.phases):
+        span = x[phase.start : phase.stop]
+        first = number == 0
+        for y, name, dash in ((phase.upper, "process limits", "dash"), (phase.lower, None, "dash"),
+                              (phase.mean, "mean", "solid")):  # fmt: skip
+            fig.add_trace(go.Scatter(x=span, y=[y] * len(span), mode="lines", name=name or "process limits",
+                                     line=dict(color=LIMIT_COLOUR, dash=dash, width=1.5),
+                                     showlegend=first and name is not None, legendgroup=name or "process limits",
+                                     hovertemplate=f"{name or 'lower limit'} %{{y:.4g}}<extra></extra>"))  # fmt: skip
+    if chart.target is not None:
+        line = dict(color=TARGET_COLOUR, dash="dashdot", width=2)
+        fig.add_trace(go.Scatter(x=x, y=[chart.target] * len(x), mode="lines", name="target", line=line,
+                                 hoverinfo="skip"))  # fmt: skip
+    fig.add_trace(go.Scatter(x=x, y=points["actual"].astype(float).tolist(), mode="lines+markers", name="actual",
+                             line=dict(color=ACTUAL_COLOUR, width=2), marker=dict(size=6, color=ACTUAL_COLOUR),
+                             hovertemplate="%{x}<br>actual %{y}<extra></extra>"))  # fmt: skip
+    for signal, style in SIGNAL_STYLE.items():
+        rows = points[points["signal"] == signal]
+        if len(rows):
+            fig.add_trace(go.Scatter(x=rows["period"].tolist(), y=rows["actual"].astype(float).tolist(),
+                                     mode="markers", marker=style, name=f"special cause, {signal}",
+                                     customdata=rows["rules"].tolist(),
+                                     hovertemplate="%{x}<br>%{y}: %{customdata}<extra></extra>"))  # fmt: skip
+    _mark_notes(fig, notes, points.rename(columns={"period": "period_label"}))
+    fig.update_layout(
+        height=380,
+        xaxis=dict(type="category", categoryorder="array", categoryarray=x, title="period"),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, traceorder="normal"),
+        margin=dict(l=10, r=10, t=50, b=40),
+        font=FONT,
+    )
+    return _readable(fig)
+
+
+def xmr_text(chart: Chart, code: str, notes: pd.DataFrame | None = None) -> ChartText:
+    """xmr_figure's alternative: each point with its phase's mean and limits and any special cause, and the
+    variation and assurance in words."""
+    points = chart.points
+    table = pd.DataFrame({
+        "Period": points["period"], "Actual": points["actual"].map(_figure),
+        "Mean": points["mean"].map(_figure), "Lower limit": points["lower"].map(_figure),
+        "Upper limit": points["upper"].map(_figure), "Special cause": points["rules"].fillna(""),
+        "Signal": points["signal"].fillna(""),
+    })  # fmt: skip
+    phases = "; ".join(
+        f"from {points['period'].iloc[p.start]}: mean {_figure(p.mean)}, "
+        f"limits {_figure(p.lower)} to {_figure(p.upper)}"
+        for p in chart.phases
+    )
+    flagged = [f"{period} ({rules}, {signal})" for period, rules, signal
+               in zip(points["period"], points["rules"], points["signal"], strict=True) if signal]  # fmt: skip
+    assurance = chart.assurance.value if chart.assurance else f"none ({'; '.join(chart.reasons)})"
+    variation = chart.variation.value if chart.variation else "none"
+    sentence = (
+        f"{code}'s XmR chart over {len(points)} points ({phases}). Variation: {variation}. Assurance: {assurance}."
+    )
+    if flagged:
+        sentence += " Special causes: " + "; ".join(flagged) + "."
+    placed = _noted_at(notes, points.rename(columns={"period": "period_label"}))
+    if placed:
+        sentence += " Notes: " + "; ".join(_note_words(note) for _, note in placed) + "."
+    return ChartText(sentence, table)

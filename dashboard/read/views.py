@@ -449,3 +449,18 @@ def with_forecast(table: pd.DataFrame, ahead: pd.DataFrame) -> pd.DataFrame:
     outlook = ahead.set_index("target_id")["outlook"]
     shown = [o if isinstance(o, str) else "—" for o in table["target_id"].map(outlook)]
     return table.assign(**{"Year-end forecast": shown})
+
+
+VARIATION_MARKS = {"common cause": "● common cause", "special cause, improving": "▲ special cause, improving",
+                   "special cause, concerning": "▼ special cause, concerning"}  # fmt: skip
+ASSURANCE_MARKS = {"always met": "✔ always met", "never met unless the process changes":
+                   "✖ never met unless the process changes", "hit and miss": "↕ hit and miss"}  # fmt: skip
+"""Variation and assurance (read.spc) as the pages show them: a symbol, then the words (never colour alone)."""
+
+
+def spc_words(variation: str | None, assurance: str | None, reason: str | None = None) -> tuple[str, str]:
+    """A target's variation and assurance as marks with words; where there is none, why (too few points)."""
+    return (
+        VARIATION_MARKS.get(variation or "", reason or "–"),
+        ASSURANCE_MARKS.get(assurance or "", "–" if variation else (reason or "–")),
+    )
