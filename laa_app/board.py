@@ -16,6 +16,7 @@ from dashboard.read.views import (
     mix_caption,
     unknown_filters_sentence,
     with_forecast,
+    with_spc,
 )
 from dashboard.write.signoff import reopen, sign_off, sign_off_question, sign_off_sentence, signed_off
 from laa_app.ui import partnership, people, pickers, reads, widgets
@@ -103,7 +104,7 @@ if unknown_types or unknown_partners:
 
 shown = board_targets(statuses, board, show_all=show_all, target_types=types, lead_partners=partners)
 rows = board_table(shown, movement.compare(position, as_at), movement.actual_trends(position, as_at))
-rows = with_forecast(rows, reads.forecasts_of(position, as_at))
+rows = with_spc(with_forecast(rows, reads.forecasts_of(position, as_at)), reads.spc_of(position, as_at))
 what = board_targets_title(shown, show_all)
 st.header(f"{what}{'' if show_all else ' (exception mode)'} as at {as_at.label}")
 if rows.empty:

@@ -16,8 +16,10 @@ from dashboard.read.views import (
     ranking_line,
     ranking_sentence,
     ranking_table,
+    spc_board_counts,
     status_label,
 )
+from dashboard.read.whatif import what_if
 from laa_app.ui import partnership, pickers, reads, widgets
 from laa_app.ui.escalation import escalation_section
 from laa_app.ui.quartiles import quartile_section
@@ -84,6 +86,21 @@ st.dataframe(widgets.style_breakdown(breakdown_table(boards, total)), hide_index
 
 escalation_section(position, as_at)
 rules_section(position)
+
+st.header(f"What it would take to move up a place, as at {as_at.label}")
+st.caption(
+    f"On the ranking's basis ({basis}): for each board, the fewest red or data-awaited targets that would have to "
+    "turn amber or green for it to pass the board above, nearest their amber boundary first."
+)
+st.markdown("\n".join(f"- {md_escape(sentence)}" for sentence in what_if(statuses, basis)["sentence"]))
+
+st.header(f"Signal or noise, as at {as_at.label}")
+st.caption(
+    "The two lists a board should discuss: its targets whose figures show a concerning special cause, and those "
+    "that will never meet their target unless the process changes (statistical process control, from 12 points "
+    "of a target's own figures; a target's page shows its XmR chart)."
+)
+st.dataframe(spc_board_counts(reads.spc_of(position, as_at)), hide_index=True, width="stretch")
 
 if (districts := reads.district_mix(position.area, as_at)) is not None:
     rows, district_total = districts

@@ -162,3 +162,18 @@ def test_the_target_page_draws_the_xmr_chart_with_its_special_cause_and_note(tmp
     flagged = next(t for t in xmr["data"] if t.get("name") == "special cause, improving")
     assert flagged["x"] == ["2009/10 Q2"]
     assert [a["text"] for a in xmr["layout"]["annotations"]] == ["note 1"]
+
+    at.query_params.clear()
+    at.switch_page("helicopter.py").run()
+    assert not at.exception
+    lists = next(d.value for d in at.dataframe if "▼ Concerning special cause" in d.value.columns)
+    assert lists.values.tolist() == [["People", "0", "0"]]
+    assert "- People is already first\\." in [m.value for m in at.markdown]
+    at.query_params["board"] = "People"
+    at.query_params["statuses"] = "all"
+    at.switch_page("board.py").run()
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "Variation" in d.value.columns)
+    assert table[["Code", "Variation", "Assurance"]].values.tolist() == [
+        ["NI 1", "▲ special cause, improving", "↕ hit and miss"]
+    ]

@@ -37,3 +37,16 @@ def process_changes(position: Position, code: str) -> list[date]:
     a change of process, oldest first."""
     notes = notes_on(position, target=code)
     return sorted(set(notes.loc[notes["change_of_process"].astype(bool), "period_end"]))
+
+
+def process_changes_by_target(position: Position) -> dict[int, list[date]]:
+    """process_changes of every target that has one (read.spc.spc_summary's changes)."""
+    notes = position.annotations
+    marked = notes[notes["change_of_process"].astype(bool)] if len(notes) else notes
+    out: dict[int, list[date]] = {}
+    for target in position.targets.itertuples(index=False) if len(marked) else []:
+        own = marked["indicator_code"] == target.indicator_code
+        board_wide = marked["indicator_code"].isna() & (marked["theme_board"] == target.theme_board)
+        if (own | board_wide).any():
+            out[int(target.target_id)] = sorted(set(marked.loc[own | board_wide, "period_end"]))
+    return out

@@ -464,3 +464,40 @@ def spc_words(variation: str | None, assurance: str | None, reason: str | None =
         VARIATION_MARKS.get(variation or "", reason or "–"),
         ASSURANCE_MARKS.get(assurance or "", "–" if variation else (reason or "–")),
     )
+
+
+def with_spc(table: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
+    """A board table with each target's variation and assurance (read.spc.spc_summary) as marks and words; a target
+    with too few points says how many it has."""
+    by_id = summary.set_index("target_id")
+    variation, assurance = [], []
+    for target_id in table["target_id"]:
+        row = by_id.loc[target_id] if target_id in by_id.index else None
+        if row is None or not isinstance(row["variation"], str):
+            held = int(row["points"]) if row is not None else 0
+            variation.append(f"– ({held} of 12 points)")
+            assurance.append("–")
+            continue
+        words = spc_words(row["variation"], row["assurance"] if isinstance(row["assurance"], str) else None)
+        variation.append(words[0])
+        assurance.append(words[1])
+    return table.assign(Variation=variation, Assurance=assurance)
+
+
+def spc_board_counts(summary: pd.DataFrame) -> pd.DataFrame:
+    """Per board, the two lists a board should discuss: targets with a concerning special cause, and targets that
+    will never meet their target unless the process changes (their codes after the count)."""
+    rows = []
+    for board, targets in summary.groupby("theme_board", sort=False):
+        concern = targets.loc[targets["variation"] == "special cause, concerning", "indicator_code"].tolist()
+        never = targets.loc[targets["assurance"] == "never met unless the process changes", "indicator_code"].tolist()
+        rows.append({"Theme board": board, CONCERNING: _counted(concern), NEVER_MET: _counted(never)})
+    return pd.DataFrame(rows, columns=["Theme board", CONCERNING, NEVER_MET])
+
+
+CONCERNING = "▼ Concerning special cause"
+NEVER_MET = "✖ Never met unless the process changes"
+
+
+def _counted(codes: list[str]) -> str:
+    return f"{len(codes)}: {', '.join(codes)}" if codes else "0"

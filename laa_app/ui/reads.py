@@ -11,12 +11,14 @@ import streamlit as st
 from dashboard.domain.periods import Period
 from dashboard.mail.watch import watch
 from dashboard.papers.executive import ExecutivePaper, executive_paper, executive_pdf, executive_stem, executive_xlsx
+from dashboard.read.annotations import process_changes_by_target
 from dashboard.read.benchmark import AreaQuartiles, Benchmark, NoBenchmark, area_quartiles, benchmark, quartile_choices
 from dashboard.read.brief import executive_brief
 from dashboard.read.districts import NoDistricts, district_breakdown, district_figures
 from dashboard.read.escalations import escalations, rules_of
 from dashboard.read.forecast import forecast_mix, forecasts
 from dashboard.read.position import NoData, NoSuchArea, Position, every_area_statuses, load_position, target_history
+from dashboard.read.spc import spc_summary
 from dashboard.settings import Settings
 from dashboard.store import queries
 from dashboard.store.engine import make_engine
@@ -215,6 +217,18 @@ def escalations_of(position: Position, period: Period) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, **CACHED)
 def _forecasts(url: str, area: str, period_end, period_label: str, version: int) -> pd.DataFrame:
     return forecasts(_position(url, area, version), Period(period_end, period_label))
+
+
+@st.cache_data(show_spinner=False, **CACHED)
+def _spc(url: str, area: str, period_end, period_label: str, version: int) -> pd.DataFrame:
+    position = _position(url, area, version)
+    return spc_summary(position, Period(period_end, period_label), process_changes_by_target(position))
+
+
+def spc_of(position: Position, period: Period) -> pd.DataFrame:
+    """Every target's variation and assurance as at the period (read.spc), limits re-phased at changes of
+    process; cached."""
+    return _spc(database_url(), position.area, period.end, period.label, data_version_now())
 
 
 def forecasts_of(position: Position, period: Period) -> pd.DataFrame:
