@@ -376,3 +376,17 @@ def login_name() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return os.environ.get("USER", "unknown")
+
+
+def quarter_option(ctx: typer.Context, text: str, option: str, why: str = "") -> "Period":
+    """The quarter an option names (--period of a sign-off, --quarter of a reminder): a UserError for a period that
+    is not one, or one that is not a quarter (why says what takes quarters)."""
+    from dashboard.domain.periods import BadPeriod, YearWindow, parse_period, quarter_of
+
+    try:
+        period = parse_period(text, YearWindow.of_settings(ctx.obj.settings))
+    except BadPeriod as exc:
+        raise UserError(f"{option} {text!r}: {exc}") from exc
+    if quarter_of(period.end) != period:
+        raise UserError(f"{option} {text!r}: {why}give one such as 2009/10 Q3")
+    return period

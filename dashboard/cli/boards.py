@@ -7,7 +7,16 @@ import typer
 if TYPE_CHECKING:
     from dashboard.domain.periods import Period
 
-from dashboard.cli.base import AreaOpt, AsUserOpt, Format, FormatOpt, UserError, acting_as, emit, engine_of
+from dashboard.cli.base import (
+    AreaOpt,
+    AsUserOpt,
+    Format,
+    FormatOpt,
+    acting_as,
+    emit,
+    engine_of,
+    quarter_option,
+)
 
 
 def signoff_(
@@ -46,15 +55,7 @@ def reopen_(
 
 def _period(ctx: typer.Context, text: str) -> "Period":
     """The quarter --period names (a board signs off quarters)."""
-    from dashboard.domain.periods import BadPeriod, YearWindow, parse_period, quarter_of
-
-    try:
-        period = parse_period(text, YearWindow.of_settings(ctx.obj.settings))
-    except BadPeriod as exc:
-        raise UserError(f"--period {text!r}: {exc}") from exc
-    if quarter_of(period.end) != period:
-        raise UserError(f"--period {text!r}: a board signs off a quarter: give one such as 2009/10 Q3")
-    return period
+    return quarter_option(ctx, text, "--period", "a board signs off a quarter: ")
 
 
 AUDIT_HEADINGS = {

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dashboard.cli.base import UserError, engine_of
+from dashboard.cli.base import UserError, engine_of, quarter_option
 
 if TYPE_CHECKING:
     from dashboard.mail.letters import Letter
@@ -65,7 +65,7 @@ def remind(
         raise UserError(f"{not_set_up}: set it to your mail server, or add --dry-run to see what would be sent")
     today = date.today()
     days = settings.figures_due_days, settings.remind_days_before
-    due = due_of(_quarter(ctx, quarter), *days) if quarter else next_due(today, *days)
+    due = due_of(quarter_option(ctx, quarter, "--quarter"), *days) if quarter else next_due(today, *days)
     if quarter is None and today < due.remind_from:
         _print([], [f"{due.sentence()}: reminders go out from {day(due.remind_from)} (give --quarter to send "
                     "them now)"], None, dry_run, json, not_set_up)  # fmt: skip
@@ -76,18 +76,6 @@ def remind(
         notes.append(f"already reminded of {due.quarter.label}: {', '.join(found.already)}")
     delivery = None if dry_run else send_due(engine, settings)
     _print(found.letters, notes, delivery, dry_run, json, not_set_up)
-
-
-def _quarter(ctx: typer.Context, text: str):
-    from dashboard.domain.periods import BadPeriod, YearWindow, parse_period, quarter_of
-
-    try:
-        period = parse_period(text, YearWindow.of_settings(ctx.obj.settings))
-    except BadPeriod as exc:
-        raise UserError(f"--quarter {text!r}: {exc}") from exc
-    if quarter_of(period.end) != period:
-        raise UserError(f"--quarter {text!r}: give a quarter such as 2009/10 Q3")
-    return period
 
 
 def _print(
