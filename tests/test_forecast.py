@@ -94,3 +94,28 @@ def test_the_target_page_shows_the_projection_or_why_there_is_none(tmp_path, mon
     assert "No forecast as at 2009/10 Q3: one actual in 2009/10 so far: a forecast needs two." in [
         plain(c.value) for c in at.caption
     ]
+
+
+def test_the_forecast_chart_keeps_a_place_for_each_period_of_the_year(position):
+    """NI 1's latest actual is Q2's, as at Q3: the projection to Q4 is drawn over Q3, not as one step after Q2."""
+    from datetime import date
+
+    import pandas as pd
+
+    from dashboard.papers import charts
+
+    found = forecasts(position, parse_period("2009/10 Q3")).set_index("indicator_code").loc["NI 1"]
+    actuals = pd.DataFrame(
+        {"period_end": [date(2009, 6, 30), date(2009, 9, 30)], "period_label": ["2009/10 Q1", "2009/10 Q2"],
+         "actual": [80.0, 90.0]}
+    )  # fmt: skip
+    fig = charts.forecast_chart(actuals, found, found["year_end"])
+    assert list(fig.layout.xaxis.categoryarray) == ["2009/10 Q1", "2009/10 Q2", "2009/10 Q3", "2009/10 Q4"]
+    assert list(fig.data[1].x) == ["2009/10 Q2", "2009/10 Q4"]  # the projection, from the latest actual
+    monthly = pd.DataFrame(
+        {"period_end": [date(2009, 4, 30), date(2009, 6, 30)], "period_label": ["Apr 2009", "Jun 2009"],
+         "actual": [1.0, 3.0]}
+    )  # fmt: skip
+    assert charts.year_periods(monthly, "2010-03") == [
+        "Apr 2009", "2009-05", "Jun 2009", *[f"2009-{m:02d}" for m in range(7, 13)], "2010-01", "2010-02", "2010-03"
+    ]  # fmt: skip
