@@ -119,3 +119,18 @@ def test_the_forecast_chart_keeps_a_place_for_each_period_of_the_year(position):
     assert charts.year_periods(monthly, "2010-03") == [
         "Apr 2009", "2009-05", "Jun 2009", *[f"2009-{m:02d}" for m in range(7, 13)], "2010-01", "2010-02", "2010-03"
     ]  # fmt: skip
+
+
+def test_a_boards_table_gives_the_year_end_forecast_beside_the_trend():
+    import pandas as pd
+
+    from dashboard.read.views import with_forecast
+
+    table = pd.DataFrame(
+        {"target_id": [1, 2], "Code": ["NI 1", "NI 2"], "Trend": [[1, 2], [3]], "Indicator": ["a", "b"]}
+    )
+    ahead = pd.DataFrame({"target_id": [1, 2], "outlook": ["on track", None]})
+    shown = with_forecast(table, ahead)
+    assert list(shown.columns) == ["target_id", "Code", "Trend", "Year-end forecast", "Indicator"]
+    assert shown["Year-end forecast"].tolist() == ["on track", "—"]
+    assert list(table.columns) == ["target_id", "Code", "Trend", "Indicator"]  # the table given is left as it was
