@@ -44,12 +44,12 @@ def test_a_level_and_a_cumulative_target_are_projected_as_by_hand(position):
         ("level", 3, pytest.approx(12.0), pytest.approx(10.5), pytest.approx(13.5), 12.0, "on track"),
     ]
     assert found.loc["NI 2", "method"] == (
-        "the total so far plus the average added each period (25) for each of the 2 left; ± half the spread of the "
-        "amounts added (5) for each"
+        "the total so far plus the average added each period (25) for each of the 2 periods left; ± half the spread "
+        "of the amounts added (5) for each"
     )
     assert found.loc["NI 1", "method"] == (
         "the straight line through 2 periods' actuals, carried to the year's end; ± the average change between "
-        "periods (10) for each of the 2 left"
+        "periods (10) for each of the 2 periods left"
     )
 
 
@@ -134,3 +134,12 @@ def test_a_boards_table_gives_the_year_end_forecast_beside_the_trend():
     assert list(shown.columns) == ["target_id", "Code", "Trend", "Year-end forecast", "Indicator"]
     assert shown["Year-end forecast"].tolist() == ["on track", "—"]
     assert list(table.columns) == ["target_id", "Code", "Trend", "Indicator"]  # the table given is left as it was
+
+
+def test_the_method_says_one_period_left_in_words(position):
+    """As at Q3 a quarterly target has one quarter left: 'for the 1 period left', never 'for each of the 1 left'."""
+    found = forecasts(position, parse_period("2009/10 Q3")).set_index("indicator_code")
+    assert found.loc["NI 3", "method"] == (
+        "the straight line through 3 periods' actuals, carried to the year's end; ± the average change between "
+        "periods (1.5) for the 1 period left"
+    )
