@@ -112,6 +112,7 @@ def test_the_forecast_chart_keeps_a_place_for_each_period_of_the_year(position):
     fig = charts.forecast_chart(actuals, found, found["year_end"])
     assert list(fig.layout.xaxis.categoryarray) == ["2009/10 Q1", "2009/10 Q2", "2009/10 Q3", "2009/10 Q4"]
     assert list(fig.data[1].x) == ["2009/10 Q2", "2009/10 Q4"]  # the projection, from the latest actual
+    assert (fig.layout.legend.yanchor, fig.layout.legend.y) == ("bottom", 1.02)  # above the plot, never on it
     monthly = pd.DataFrame(
         {"period_end": [date(2009, 4, 30), date(2009, 6, 30)], "period_label": ["Apr 2009", "Jun 2009"],
          "actual": [1.0, 3.0]}

@@ -315,7 +315,7 @@ def forecast_chart(actuals: pd.DataFrame, found: pd.Series, year_end: str) -> go
                                  line=dict(color=TARGET_COLOUR, dash="dot", width=2), name="the year's target",
                                  hovertemplate="target %{y}<extra></extra>"))  # fmt: skip
     fig.update_layout(height=300, margin=dict(l=10, r=10, t=30, b=30), font=FONT,
-                      legend=dict(orientation="h", y=1.12),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02),  # above the plot, however many rows
                       xaxis=dict(title="period", categoryorder="array", categoryarray=periods))  # fmt: skip
     return _readable(fig)
 

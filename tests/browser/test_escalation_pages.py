@@ -403,3 +403,16 @@ def test_the_focus_stays_on_a_download_button_after_enter(open_tab, path, button
     idle(page)
     expect(target).to_be_focused(timeout=5_000)
     focus_seen(page)
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_the_forecast_charts_legend_sits_above_its_plot(open_tab, width):
+    """On a phone the legend takes three rows: hung from a fixed height it lay over the plot's top gridline."""
+    page = open_tab(Role.ANALYST, viewport=WIDTHS[width])
+    page.goto("/target?target=NI+117")
+    settle(page, "Projected for 2009/10 Q4")
+    chart = page.locator('[data-testid="stPlotlyChart"]').nth(1)
+    chart.scroll_into_view_if_needed()
+    idle(page)
+    legend, plot = chart.locator(".legend").bounding_box(), chart.locator(".nsewdrag").first.bounding_box()
+    assert legend["y"] + legend["height"] <= plot["y"] + 1, (legend, plot)
