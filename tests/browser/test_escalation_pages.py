@@ -73,7 +73,7 @@ BRIEF = {
     "2009/10 Q3": [
         "18 of 74 targets (24.3 %) are red, 4 more than in 2009/10 Q2; 24 (32.4 %) are awaiting data.",
         "Enterprise has the highest red share (57.1 %) and no green target.",
-        "Wellbeing is ranked first, with 71.4 % of its targets green or amber.",
+        "Wellbeing is ranked first on all targets, with 71.4 % of its targets green or amber.",
         "31 targets are escalated, 9 for red periods running: NI 151, NI 152, NI 153, NI 59, NI 60 and 4 more.",
         "15 targets are recognised: NI 40, NI 135, NI 136, NI 142, NI 20 and 10 more.",
         "By the year's end 20 of the 40 targets with a forecast are on track, 1 at risk and 19 off track.",
@@ -81,7 +81,7 @@ BRIEF = {
     "2009/10 Q2": [
         "14 of 74 targets (18.9 %) are red, 2 more than in 2009/10 Q1; 22 (29.7 %) are awaiting data.",
         "Enterprise has the highest red share (42.9 %) and no green target.",
-        "Safer Communities is ranked first, with 80.0 % of its targets green or amber.",
+        "Safer Communities is ranked first on all targets, with 80.0 % of its targets green or amber.",
         "28 targets are escalated, 6 for red periods running: NI 152, NI 153, NI 59, NI 60, NI 112 and 1 more.",
         "2 targets are recognised: NI 30, NI 16.",
         "By the year's end 18 of the 40 targets with a forecast are on track, 6 at risk and 16 off track.",
@@ -89,7 +89,7 @@ BRIEF = {
     "2009/10 Q1": [
         "12 of 74 targets (16.2 %) are red, 1 more than in 2008/09 Q4; 22 (29.7 %) are awaiting data.",
         "Children's Trust has the highest red share (30.8 %).",
-        "Wellbeing is ranked first, with 78.6 % of its targets green or amber.",
+        "Wellbeing is ranked first on all targets, with 78.6 % of its targets green or amber.",
         "27 targets are escalated, 5 for red periods running: NI 153, NI 30, NI 59, NI 112, NI 7.",
         "3 targets are recognised: NI 19, NI 123, NI 130.",
     ],
@@ -416,3 +416,17 @@ def test_the_forecast_charts_legend_sits_above_its_plot(open_tab, width):
     idle(page)
     legend, plot = chart.locator(".legend").bounding_box(), chart.locator(".nsewdrag").first.bounding_box()
     assert legend["y"] + legend["height"] <= plot["y"] + 1, (legend, plot)
+
+
+def test_the_brief_names_the_basis_it_ranks_on(open_tab):
+    """Ranked on rated targets only, Integrated Housing is first: the brief, ranking on all targets, says so rather
+    than contradict the ranking beside it."""
+    page = open_tab(Role.EXECUTIVE)
+    page.goto("/?basis=rated")
+    settle(page, "In brief, as at 2009/10 Q3")
+    expect(page.locator('[data-testid="stPageLink"] a', has_text="Integrated Housing —")).to_contain_text(
+        "1 · Integrated Housing"
+    )
+    assert "Wellbeing is ranked first on all targets, with 71.4 % of its targets green or amber." in brief_items(
+        page, "2009/10 Q3"
+    )
