@@ -69,14 +69,16 @@ st.dataframe(
 st.header(f"In brief, as at {as_at.label}")
 st.markdown("\n".join(f"- {md_escape(sentence)}" for sentence in reads.brief_of(position, as_at)))
 stem, pdf, xlsx = reads.executive_downloads(position, as_at)  # written when a download is clicked
-papers = st.columns([1, 1, 3])
-papers[0].download_button(
-    "Executive paper (PDF)", pdf, f"{stem}.pdf", "application/pdf", icon=":material/picture_as_pdf:"
-)
-papers[1].download_button(
-    "Executive paper (Excel)", xlsx, f"{stem}.xlsx", icon=":material/table:",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-)  # fmt: skip
+with st.container(horizontal=True):  # each button as wide as its whole label
+    # on_click="ignore", as on the board page: a download is a file, not a change, so the page is not run again
+    st.download_button(
+        "Executive paper (PDF)", pdf, f"{stem}.pdf", "application/pdf", icon=":material/picture_as_pdf:",
+        on_click="ignore",
+    )  # fmt: skip
+    st.download_button(
+        "Executive paper (Excel)", xlsx, f"{stem}.xlsx", icon=":material/table:",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore",
+    )  # fmt: skip
 ahead = reads.forecasts_of(position, as_at)
 st.caption(md_escape(forecast_mix_sentence(forecast_mix(ahead), f"{as_at.label[:7]} Q4")))
 

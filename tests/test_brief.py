@@ -18,7 +18,7 @@ def test_the_brief_says_what_the_summary_ranking_escalations_and_forecast_say(de
     assert brief == [
         "18 of 74 targets (24.3 %) are red, 4 more than in 2009/10 Q2; 24 (32.4 %) are awaiting data.",
         "Enterprise has the highest red share (57.1 %) and no green target.",
-        "Wellbeing is ranked first, with 71.4 % of its targets green or amber.",
+        "Wellbeing is ranked first on all targets, with 71.4 % of its targets green or amber.",
         "31 targets are escalated, 9 for red periods running: NI 151, NI 152, NI 153, NI 59, NI 60 and 4 more.",
         "15 targets are recognised: NI 40, NI 135, NI 136, NI 142, NI 20 and 10 more.",
         "By the year's end 20 of the 40 targets with a forecast are on track, 1 at risk and 19 off track.",

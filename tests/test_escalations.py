@@ -221,3 +221,15 @@ def escalated(at) -> int:
     """How many targets the helicopter view lists to escalate."""
     heading = next(s.value for s in at.subheader if s.value.startswith("To escalate: "))
     return int(heading.removeprefix("To escalate: "))
+
+
+def test_the_why_column_is_wide_enough_for_its_words(demo_app):
+    """The grid sizes a column by its first rows: without a width, the helicopter view cut "figures for 2008/09 were
+    due; none have come" short under the red runs' shorter words."""
+    import json
+
+    from tests.test_app_pages import no_exception
+
+    at = no_exception(demo_app.run())
+    widths = [json.loads(d.proto.columns).get("Why", {}).get("width") for d in at.dataframe if "Why" in d.proto.columns]
+    assert widths == ["large", "large"]  # to escalate, to recognise

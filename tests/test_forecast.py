@@ -44,12 +44,12 @@ def test_a_level_and_a_cumulative_target_are_projected_as_by_hand(position):
         ("level", 3, pytest.approx(12.0), pytest.approx(10.5), pytest.approx(13.5), 12.0, "on track"),
     ]
     assert found.loc["NI 2", "method"] == (
-        "the total so far plus the average added each period (25) for each of the 2 left; ± half the spread of the "
-        "amounts added (5) for each"
+        "the total so far plus the average added each period (25) for each of the 2 periods left; ± half the spread "
+        "of the amounts added (5) for each"
     )
     assert found.loc["NI 1", "method"] == (
         "the straight line through 2 periods' actuals, carried to the year's end; ± the average change between "
-        "periods (10) for each of the 2 left"
+        "periods (10) for each of the 2 periods left"
     )
 
 
@@ -94,3 +94,53 @@ def test_the_target_page_shows_the_projection_or_why_there_is_none(tmp_path, mon
     assert "No forecast as at 2009/10 Q3: one actual in 2009/10 so far: a forecast needs two." in [
         plain(c.value) for c in at.caption
     ]
+
+
+def test_the_forecast_chart_keeps_a_place_for_each_period_of_the_year(position):
+    """NI 1's latest actual is Q2's, as at Q3: the projection to Q4 is drawn over Q3, not as one step after Q2."""
+    from datetime import date
+
+    import pandas as pd
+
+    from dashboard.papers import charts
+
+    found = forecasts(position, parse_period("2009/10 Q3")).set_index("indicator_code").loc["NI 1"]
+    actuals = pd.DataFrame(
+        {"period_end": [date(2009, 6, 30), date(2009, 9, 30)], "period_label": ["2009/10 Q1", "2009/10 Q2"],
+         "actual": [80.0, 90.0]}
+    )  # fmt: skip
+    fig = charts.forecast_chart(actuals, found, found["year_end"])
+    assert list(fig.layout.xaxis.categoryarray) == ["2009/10 Q1", "2009/10 Q2", "2009/10 Q3", "2009/10 Q4"]
+    assert list(fig.data[1].x) == ["2009/10 Q2", "2009/10 Q4"]  # the projection, from the latest actual
+    assert (fig.layout.legend.yanchor, fig.layout.legend.y) == ("bottom", 1.02)  # above the plot, never on it
+    monthly = pd.DataFrame(
+        {"period_end": [date(2009, 4, 30), date(2009, 6, 30)], "period_label": ["Apr 2009", "Jun 2009"],
+         "actual": [1.0, 3.0]}
+    )  # fmt: skip
+    assert charts.year_periods(monthly, "2010-03") == [
+        "Apr 2009", "2009-05", "Jun 2009", *[f"2009-{m:02d}" for m in range(7, 13)], "2010-01", "2010-02", "2010-03"
+    ]  # fmt: skip
+
+
+def test_a_boards_table_gives_the_year_end_forecast_beside_the_trend():
+    import pandas as pd
+
+    from dashboard.read.views import with_forecast
+
+    table = pd.DataFrame(
+        {"target_id": [1, 2], "Code": ["NI 1", "NI 2"], "Trend": [[1, 2], [3]], "Indicator": ["a", "b"]}
+    )
+    ahead = pd.DataFrame({"target_id": [1, 2], "outlook": ["on track", None]})
+    shown = with_forecast(table, ahead)
+    assert list(shown.columns) == ["target_id", "Code", "Trend", "Year-end forecast", "Indicator"]
+    assert shown["Year-end forecast"].tolist() == ["on track", "—"]
+    assert list(table.columns) == ["target_id", "Code", "Trend", "Indicator"]  # the table given is left as it was
+
+
+def test_the_method_says_one_period_left_in_words(position):
+    """As at Q3 a quarterly target has one quarter left: 'for the 1 period left', never 'for each of the 1 left'."""
+    found = forecasts(position, parse_period("2009/10 Q3")).set_index("indicator_code")
+    assert found.loc["NI 3", "method"] == (
+        "the straight line through 3 periods' actuals, carried to the year's end; ± the average change between "
+        "periods (1.5) for the 1 period left"
+    )

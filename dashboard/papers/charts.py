@@ -4,7 +4,9 @@ alternative (WCAG 1.1.1): a sentence saying what it shows and the table of its f
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -20,6 +22,7 @@ from dashboard.domain.rules import (
 )
 from dashboard.read.benchmark import Benchmark
 from dashboard.read.breakdown import COUNT_COLUMNS
+from dashboard.read.quality import Frequency, cycle_of
 from dashboard.read.spc import Chart
 
 # The same colours are the theme in .streamlit/config.toml (redColor, orangeColor, greenColor, grayColor).
@@ -319,10 +322,14 @@ def benchmark_chart(found: Benchmark, area: str) -> go.Figure:
 def forecast_chart(actuals: pd.DataFrame, found: pd.Series, year_end: str) -> go.Figure:
     """This year's actuals as a solid line, the projection to the year's end dashed from the latest actual, its band
     as an error bar, and the year's target as a dotted line."""
-    x = actuals["period_label"].tolist()
-    y = actuals["actual"].astype(float).tolist()
+    # Every period from the first actual's on has its place on the axis, one without an actual too: a projection
+    # from Q2 to Q4 is drawn over Q3, not as one step.
+    held = dict(zip(actuals["period_label"], actuals["actual"].astype(float), strict=True))
+    periods = year_periods(actuals, year_end)
+    x = periods[: periods.index(actuals["period_label"].iloc[-1]) + 1]
+    y = [held.get(label) for label in x]
     fig = go.Figure(go.Scatter(x=x, y=y, mode="lines+markers", line=dict(color=ACTUAL_COLOUR, width=2),
-                               name="actual", hovertemplate="%{x}: %{y}<extra></extra>"))  # fmt: skip
+                               connectgaps=True, name="actual", hovertemplate="%{x}: %{y}<extra></extra>"))  # fmt: skip
     fig.add_trace(
         go.Scatter(
             x=[x[-1], year_end],
@@ -341,8 +348,25 @@ def forecast_chart(actuals: pd.DataFrame, found: pd.Series, year_end: str) -> go
                                  line=dict(color=TARGET_COLOUR, dash="dot", width=2), name="the year's target",
                                  hovertemplate="target %{y}<extra></extra>"))  # fmt: skip
     fig.update_layout(height=300, margin=dict(l=10, r=10, t=30, b=30), font=FONT,
-                      legend=dict(orientation="h", y=1.12), xaxis=dict(title="period"))  # fmt: skip
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02),  # above the plot, however many rows
+                      xaxis=dict(title="period", categoryorder="array", categoryarray=periods))  # fmt: skip
     return _readable(fig)
+
+
+def year_periods(actuals: pd.DataFrame, year_end: str) -> list[str]:
+    """The label of every period from the first actual's to the year's end, in order (a quarterly or a monthly
+    target's, by the year end's label): a held period keeps its own label, one without an actual gets its
+    cycle's."""
+    frequency = Frequency.QUARTERLY if re.search(r"Q[1-4]$", year_end) else Frequency.MONTHLY
+    labels = dict(zip(actuals["period_end"], actuals["period_label"], strict=True))
+    first = actuals["period_end"].iloc[0]
+    last_day = cycle_of(first, Frequency.ANNUAL).end
+    periods, day = [], first
+    while day <= last_day:
+        cycle = cycle_of(day, frequency)
+        periods.append(labels.get(cycle.end, cycle.label))
+        day = cycle.end + timedelta(days=1)
+    return [*periods[:-1], year_end]
 
 
 def forecast_text(actuals: pd.DataFrame, found: pd.Series, year_end: str) -> ChartText:

@@ -57,7 +57,9 @@ def _best_board(boards: pd.DataFrame) -> str | None:
     if len(boards) < 2:
         return None
     best = rank_boards(boards).iloc[0]
-    return f"{best['theme_board']} is ranked first, with {_pct(best['green_amber_pct'])} of its targets green or amber."
+    # The basis is named: on rated targets only (the helicopter view's other basis) another board can be first.
+    share = _pct(best["green_amber_pct"])
+    return f"{best['theme_board']} is ranked first on all targets, with {share} of its targets green or amber."
 
 
 def _codes(rows: pd.DataFrame) -> str:

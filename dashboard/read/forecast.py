@@ -133,7 +133,7 @@ def _level(index: np.ndarray, values: np.ndarray, per_year: int) -> Projection:
     step = float(np.mean(np.abs(np.diff(values) / np.diff(index))))
     method = (
         f"the straight line through {len(values)} periods' actuals, carried to the year's end; "
-        f"± the average change between periods ({_plain(step)}) for each of the {int(left)} left"
+        f"± the average change between periods ({_plain(step)}) for {_left(int(left))}"
     )
     return Projection(projected, projected - step * left, projected + step * left, method)
 
@@ -144,10 +144,16 @@ def _cumulative(index: np.ndarray, values: np.ndarray, per_year: int) -> Project
     projected = float(values[-1] + added.mean() * left)
     half = float((added.max() - added.min()) / 2)
     method = (
-        f"the total so far plus the average added each period ({_plain(float(added.mean()))}) for each of the "
-        f"{int(left)} left; ± half the spread of the amounts added ({_plain(half)}) for each"
+        f"the total so far plus the average added each period ({_plain(float(added.mean()))}) for "
+        f"{_left(int(left))}; ± half the spread of the amounts added ({_plain(half)}) for "
+        f"{'it' if left == 1 else 'each'}"
     )
     return Projection(projected, projected - half * left, projected + half * left, method)
+
+
+def _left(periods: int) -> str:
+    """'each of the 2 periods left', 'the 1 period left' (not 'each of the 1 left')."""
+    return "the 1 period left" if periods == 1 else f"each of the {periods} periods left"
 
 
 def _year_target(rows: pd.DataFrame, frequency: Frequency, per_year: int) -> float | None:

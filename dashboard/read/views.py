@@ -445,10 +445,13 @@ def forecast_mix_sentence(mix: dict[str, int], year_end: str) -> str:
 
 
 def with_forecast(table: pd.DataFrame, ahead: pd.DataFrame) -> pd.DataFrame:
-    """A board table (board_table) with each target's year-end outlook (read.forecast), '—' where it has none."""
+    """A board table (board_table) with each target's year-end outlook (read.forecast), '—' where it has none,
+    after its Trend: among the figures a chair reads first, not past the long text columns off the table's edge."""
     outlook = ahead.set_index("target_id")["outlook"]
     shown = [o if isinstance(o, str) else "—" for o in table["target_id"].map(outlook)]
-    return table.assign(**{"Year-end forecast": shown})
+    out = table.copy()
+    out.insert(list(out.columns).index("Trend") + 1, "Year-end forecast", shown)
+    return out
 
 
 VARIATION_MARKS = {"common cause": "● common cause", "special cause, improving": "▲ special cause, improving",

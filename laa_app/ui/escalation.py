@@ -9,6 +9,10 @@ from dashboard.read.position import Position
 from dashboard.read.views import escalation_caption, escalation_table
 from laa_app.ui import reads, widgets
 
+WHY = st.column_config.TextColumn("Why", width="large")
+"""Wide enough for the longest reason in words ("figures for 2008/09 were due; the latest are for 2007/08"): the
+grid sizes a column by its first rows, which cut the overdue rows' words short under the red runs."""
+
 
 def escalation_section(position: Position, as_at: Period, board: str | None = None) -> None:
     rows = reads.escalations_of(position, as_at)
@@ -25,4 +29,9 @@ def escalation_section(position: Position, as_at: Period, board: str | None = No
         if table.empty:
             st.caption(empty)
         else:
-            widgets.targets_table(table, key=f"{kind}_{board or 'all'}", height=widgets.table_height(len(table)))
+            widgets.targets_table(
+                table,
+                key=f"{kind}_{board or 'all'}",
+                height=widgets.table_height(len(table)),
+                column_config={"Why": WHY},
+            )
