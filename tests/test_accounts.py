@@ -54,12 +54,12 @@ PASSWORD = "correct horse battery"
 MATRIX = {
     Role.EXECUTIVE: {Action.VIEW: (True, True)},
     Role.CHAIR: {Action.VIEW: (True, True), Action.EDIT_COMMENTARY: (True, False), Action.SIGN_OFF: (True, False),
-                 Action.REOPEN: (True, False)},
+                 Action.REOPEN: (True, False), Action.ANNOTATE: (True, False)},
     Role.PARTNER: {Action.VIEW: (True, True), Action.UPLOAD: (True, False), Action.ENTER_VALUE: (True, False),
                    Action.EDIT_COMMENTARY: (True, False)},
     Role.ANALYST: {a: (True, True) for a in (Action.VIEW, Action.UPLOAD, Action.ENTER_VALUE, Action.CHANGE_TARGET,
                                              Action.EDIT_COMMENTARY, Action.REOPEN, Action.ROLL_BACK,
-                                             Action.READ_AUDIT, Action.SET_GROUPS)},
+                                             Action.READ_AUDIT, Action.SET_GROUPS, Action.ANNOTATE)},
     Role.ADMIN: {a: (True, True) for a in Action},
 }  # fmt: skip
 ACTORS = {

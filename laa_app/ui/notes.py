@@ -37,7 +37,7 @@ def notes_section(area: str, code: str, board: str, notes: pd.DataFrame, periods
             labels = [p.label for p in periods]
             label = st.selectbox("Period", labels, index=len(labels) - 1, key=f"note_period_{code}")
             text = st.text_input("What happened", max_chars=LIMITS["annotation"], key=f"note_text_{code}")
-            whole_board = st.checkbox(f"A note on the whole {board} board", key=f"note_board_{code}")
+            whole_board = st.checkbox(f"A note on the whole {md_escape(board)} board", key=f"note_board_{code}")
             change = st.checkbox("A change of process: control limits start again here", key=f"note_change_{code}")
             if st.form_submit_button("Add the note", icon=":material/add_comment:"):
                 period = next(p for p in periods if p.label == label)

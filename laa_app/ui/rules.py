@@ -20,7 +20,7 @@ def rules_section(position: Position) -> None:
     settings = rules_of(reads.engine(), position.area_id)
     who = people.actor()
     saved = st.session_state.pop(SAVED, None)
-    with st.expander(f"The rules of {position.area}", expanded=saved is not None):
+    with st.expander(f"The rules of {md_escape(position.area)}", expanded=saved is not None):
         if saved:
             st.success(md_escape(saved), icon=":material/check:")
         table = rules_frame(settings)
