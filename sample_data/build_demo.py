@@ -4,9 +4,15 @@ with the package, so `laa demo` works from a wheel).
 Each target (sample_data/demo/targets.csv) has the status path the partnership reported, quarter by quarter
 (2008/09 Q4 to 2009/10 Q3) for quarterly targets, or its 2008/09 outturn for annual ones (frequency `annual`), so
 the latest position is Table 1 of the Haringey audit (section 2.5.7) and every earlier quarter is as the
-partnership saw it. Each target also has its own figures, quarter by quarter, chosen by hand to fall in that status
-under the brief's rules (polarity, 5% tolerance): reds from 6% to 30% short, ambers and greens spread through their
-bands, figures that improve and worsen. Commentary and remedial action are the lead partner's own for that target
+partnership saw it. Five quarterly targets (sample_data/demo/history.csv) also have the eleven quarters before,
+2006/07 Q1 to 2008/09 Q3, against the same target, so that their XmR charts (read/spc.py, which needs 12 points)
+show each kind of variation and assurance: NI 151 employment steady, then falling with the recession (special
+cause, concerning; hit and miss), NI 156 temporary accommodation falling below its old range (special cause,
+improving), NI 153 never near its stretch target (never met unless the process changes), NI 142 always above its
+target (always met; common cause), NI 115 wobbling either side of it (common cause; hit and miss). Each target
+also has its own figures, quarter by quarter, chosen by hand to fall in that status under the brief's rules
+(polarity, 5% tolerance): reds from 6% to 30% short, ambers and greens spread through their bands, figures that
+improve and worsen. Commentary and remedial action are the lead partner's own for that target
 (sample_data/demo/why.csv, actions.csv, awaited.csv). Nothing is random.
 
 Run `python sample_data/build_demo.py` to write the files again; it refuses to write a figure whose status is not
@@ -26,6 +32,8 @@ from dashboard.domain.rules import Polarity, Status, rate  # noqa: E402
 from dashboard.settings import SAMPLE_DATA  # noqa: E402
 
 QUARTERS = ("2008/09 Q4", "2009/10 Q1", "2009/10 Q2", "2009/10 Q3")
+EARLIER = tuple(f"{y}/{(y + 1) % 100:02d} Q{q}" for y in (2006, 2007, 2008) for q in (1, 2, 3, 4))[:-1]
+"""The quarters before QUARTERS that history.csv gives a target figures for: 2006/07 Q1 to 2008/09 Q3."""
 YEAR = ("2008/09",)
 STATUS = {"R": Status.RED, "A": Status.AMBER, "G": Status.GREEN, "D": Status.DATA_AWAITED}
 DATA = HERE / "demo"
@@ -37,7 +45,9 @@ DATA = HERE / "demo"
 - why.csv: why a target is where it is, in the lead partner's words, by period where the story changes, else by
   status. A rated target with no word for its status gets its figure against target.
 - actions.csv: what the partnership is doing about a red or amber target.
-- awaited.csv: why figures are awaited, in the lead partner's words."""
+- awaited.csv: why figures are awaited, in the lead partner's words.
+- history.csv: a quarterly target's actuals for the EARLIER quarters, rated against its target; their commentary
+  is the figure against the target (the lead partners' words are about the current year), with no remedial action."""
 
 
 def number(text: str) -> int | float | None:
@@ -58,6 +68,7 @@ for _row in table("why"):
     WHY.setdefault(_row["indicator_code"], {})[_row["status_or_period"]] = _row["why"]
 ACTION = {row["indicator_code"]: row["remedial_action"] for row in table("actions")}
 AWAITED = {row["indicator_code"]: row["why_awaited"] for row in table("awaited")}
+HISTORY = {row["indicator_code"]: [number(a) for a in row["actuals"].split()] for row in table("history")}
 
 LEAD_IN = {"R": "Off track", "A": "Behind target", "G": "On track"}
 
@@ -78,7 +89,7 @@ def figure(value: float, unit: str) -> str:
 def commentary(code: str, unit: str, target: float, status: str, period: str, actual, reported: bool) -> str:
     if status == "D":
         return f"Data awaited at {period}: {AWAITED[code]}."
-    words = WHY.get(code, {})
+    words = WHY.get(code, {}) if period not in EARLIER else {}
     why = words.get(period) or words.get(status) or f"{figure(actual, unit)} against a target of {figure(target, unit)}"
     lead = f"Assessed {STATUS[status].value}" if reported else LEAD_IN[status]
     return f"{lead} at {period}: {why}."
@@ -96,6 +107,14 @@ def rows() -> list[dict]:
         for period, status, actual in zip(periods, statuses, actuals, strict=True):
             if not reported and rate(actual, target, sense) is not STATUS[status]:
                 raise SystemExit(f"{code} {period}: {actual} is not {STATUS[status].value} against {target}")
+        frequency = "quarterly" if periods is QUARTERS else "annual"
+        earlier = HISTORY.get(code, [])
+        if earlier and (frequency == "annual" or reported or len(earlier) != len(EARLIER)):
+            raise SystemExit(f"{code}: history.csv is {len(EARLIER)} actuals of a quarterly target rated by figures")
+        letters = {s: k for k, s in STATUS.items()}
+        statuses = "".join(letters[rate(a, target, sense)] for a in earlier) + statuses
+        periods, actuals = (*EARLIER[: len(earlier)], *periods), [*earlier, *actuals]
+        for period, status, actual in zip(periods, statuses, actuals, strict=True):
             out.append(
                 {
                     "indicator_code": code,
@@ -104,14 +123,14 @@ def rows() -> list[dict]:
                     "target_type": t["target_type"],
                     "lead_partner": t["lead_partner"],
                     "polarity": sense.value,
-                    "frequency": "quarterly" if periods is QUARTERS else "annual",
+                    "frequency": frequency,
                     "unit": unit,
                     "period": period,
                     "target": target,
                     "actual": "" if actual is None else actual,
                     "rag": STATUS[status].value if reported and status != "D" else "",
                     "commentary": commentary(code, unit, target, status, period, actual, reported),
-                    "remedial_action": ACTION[code] if status in "RA" and not reported else "",
+                    "remedial_action": ACTION[code] if status in "RA" and not (reported or period in EARLIER) else "",
                 }
             )
     return out

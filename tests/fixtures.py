@@ -118,7 +118,7 @@ def demo_copy(engine: Engine) -> Engine:
 def store_copy(engine: Engine, *, demo: bool) -> Engine:
     """The store as `laa init` (and `laa demo`, when demo) leave it, in engine's database (a SQLite file not yet
     made, or an unused PostgreSQL database), as a copy of one built once per test process and backend: the same
-    store, without migrating (and loading 209 rows) for every test."""
+    store, without migrating (and loading 264 rows) for every test."""
     engine.dispose()
     kind = "demo" if demo else "empty"
     if engine.dialect.name == "sqlite":

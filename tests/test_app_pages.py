@@ -189,15 +189,24 @@ def test_board_page_opens_with_the_boards_own_mix_and_its_change_since_last_quar
         "Children's Trust's targets by status as at 2009/10 Q3, with each status's share of the board's targets; "
         "the change since 2009/10 Q2." in [c.value for c in at.caption]
     )
-    # Another board, another mix; at the first quarter held there is no change to show.
+    # Another board, another mix; at the first quarter held (2006/07 Q1: five targets of other boards have
+    # figures from then) there is no change to show, and PMG's targets are all awaited (rule 2).
     at.selectbox(key="pick_board").select("PMG").run()
     at.selectbox(key="pick_as_at").select("2008/09 Q4").run()
     assert {m.label: (m.value, m.delta) for m in no_exception(at).metric} == {
+        "Targets": ("4", "0"),
+        "✖ Red · 25.0%": ("1", "+1"),
+        "▲ Amber · 0.0%": ("0", "0"),
+        "✔ Green · 0.0%": ("0", "0"),
+        "… Awaited · 75.0%": ("3", "-1"),
+    }
+    at.selectbox(key="pick_as_at").select("2006/07 Q1").run()
+    assert {m.label: (m.value, m.delta) for m in no_exception(at).metric} == {
         "Targets": ("4", ""),
-        "✖ Red · 25.0%": ("1", ""),
+        "✖ Red · 0.0%": ("0", ""),
         "▲ Amber · 0.0%": ("0", ""),
         "✔ Green · 0.0%": ("0", ""),
-        "… Awaited · 75.0%": ("3", ""),
+        "… Awaited · 100.0%": ("4", ""),
     }
 
 

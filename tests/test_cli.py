@@ -108,7 +108,7 @@ def test_as_at_before_the_first_period_held_says_nothing_is_held(demo, command):
     run = laa(command, "--as-at", "2001/02 Q1")
     assert (run.code, run.out) == (2, "")
     assert run.err == (
-        "error: --as-at '2001/02 Q1': nothing is held for 2001/02 Q1 in Haringey: the first period held is 2008/09 Q4\n"
+        "error: --as-at '2001/02 Q1': nothing is held for 2001/02 Q1 in Haringey: the first period held is 2006/07 Q1\n"
     )
 
 

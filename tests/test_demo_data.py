@@ -15,12 +15,15 @@ from dashboard.domain.rules import Status
 from dashboard.read import movement
 from dashboard.read.breakdown import exceptions, shortfall_frame
 from dashboard.read.position import load_position, target_history
+from dashboard.read.spc import spc_summary
 from dashboard.settings import SAMPLE_DATA
 from dashboard.store.engine import make_engine
 from tests.conftest import ROOT
 from tests.fixtures import new_store
 
 Q3 = parse_period("2009/10 Q3")
+EARLIER = 11
+"""Quarters held before the partnership's path: 2006/07 Q1 to 2008/09 Q3, five targets' figures for their XmR charts."""
 LETTER = {"red": "R", "amber": "A", "green": "G", "data awaited": "D"}
 
 # Every target's status as at 2008/09 Q4, 2009/10 Q1, Q2 and Q3 (after the corrections): the partnership's path.
@@ -62,10 +65,32 @@ def reds(position):
 
 def test_every_target_keeps_the_partnerships_status_path(position):
     paths = {}
-    for quarter in position.quarters():
+    for quarter in position.quarters()[EARLIER:]:
         for code, status in position.statuses(quarter).set_index("indicator_code")["status"].items():
             paths[code] = paths.get(code, "") + LETTER[status]
     assert paths == PATHS
+
+
+def test_five_targets_have_the_history_of_each_kind_of_variation_and_assurance(position):
+    summary = spc_summary(position).set_index("indicator_code")
+    charted = summary[summary["variation"].notna()]
+    assert charted[["points", "variation", "assurance"]].to_dict("index") == {
+        "NI 151": {"points": 15, "variation": "special cause, concerning", "assurance": "hit and miss"},
+        "NI 153": {"points": 15, "variation": "special cause, concerning",
+                   "assurance": "never met unless the process changes"},
+        "NI 142": {"points": 15, "variation": "common cause", "assurance": "always met"},
+        "NI 115": {"points": 15, "variation": "common cause", "assurance": "hit and miss"},
+        "NI 156": {"points": 15, "variation": "special cause, improving", "assurance": "hit and miss"},
+    }  # fmt: skip
+    assert summary.loc["NI 117", "reason"] == "needs 8 more quarters of actuals: has 4 of 12"
+    # As at a quarter before a target's first row, it has no points (and the chart of the others still reads).
+    first = spc_summary(position, parse_period("2006/07 Q1")).set_index("indicator_code")
+    assert first.loc["NI 117", "reason"] == "needs 12 more quarters of actuals: has 0 of 12"
+    assert first.loc["NI 151", "reason"] == "needs 11 more quarters of actuals: has 1 of 12"
+    # Before 2008/09 Q4 only these five hold figures, each rated against the same target.
+    early = position.values[position.values["period_end"] < parse_period("2008/09 Q4").end]
+    codes = position.targets.set_index("target_id").loc[early["target_id"], "indicator_code"]
+    assert sorted(set(codes)) == ["NI 115", "NI 142", "NI 151", "NI 153", "NI 156"] and len(early) == 55
 
 
 def test_red_shortfalls_vary(reds):

@@ -204,7 +204,8 @@ def test_an_excel_date_cell_is_the_quarter_it_ends(demo, tmp_path):
     assert (run.code, run.err) == (0, "")
     stored(run.out, "q4.xlsx (sheet 'Sheet')", 2, 0, 0)
     assert [h["period"] for h in history("NI 117")] == [*NI117_HISTORY, "2009/10 Q4"]
-    assert list(current("NI 151")) == ["2008/09 Q4", "2009/10 Q1", "2009/10 Q2", "2009/10 Q3", "2010-02-28"]
+    held = list(current("NI 151"))  # from 2006/07 Q1 in the demo
+    assert (len(held), held[-5:]) == (16, ["2008/09 Q4", "2009/10 Q1", "2009/10 Q2", "2009/10 Q3", "2010-02-28"])
 
 
 # --- 15. The headings analysts use ---

@@ -80,7 +80,7 @@ def test_batches_lists_every_upload_newest_first(demo, tmp_path):
         (4, "ni117_q3.csv", LOGIN, 0, 1, 0, 0, None),
         (3, "good_q4_update.csv", LOGIN, 5, 0, 0, 0, None),
         (2, "haringey_corrections.csv", "demo", 0, 2, 0, 0, None),
-        (1, "haringey_demo.csv", "demo", 209, 0, 0, 74, None),
+        (1, "haringey_demo.csv", "demo", 264, 0, 0, 74, None),
     ]
 
 

@@ -65,7 +65,7 @@ def test_the_wheel_runs_init_demo_summary_and_serve_from_an_empty_directory(inst
     assert init.stdout == f"database ready (sqlite:///{folder}/db/laa.sqlite3, schema {head_revision()})\n"
     demo = laa(installed, folder, "demo")
     assert demo.returncode == 0, demo.stderr
-    assert demo.stdout.splitlines()[0] == "haringey_demo.csv: 209 new, 0 changed, 0 unchanged (batch 1)"
+    assert demo.stdout.splitlines()[0] == "haringey_demo.csv: 264 new, 0 changed, 0 unchanged (batch 1)"
     summary = laa(installed, folder, "summary")
     assert summary.returncode == 0, summary.stderr
     total = next(line for line in summary.stdout.splitlines() if line.startswith("Total"))

@@ -159,8 +159,9 @@ def moves(position: Position, as_at: Period | None = None) -> dict[Move, pd.Data
 
 def headline(position: Position, as_at: Period | None = None, board: str | None = None) -> dict[str, dict]:
     """Tiles: targets, red, amber, green, data awaited now, the change since the previous quarter (None at the
-    first quarter held: there is nothing to compare with), and the count as at each quarter held up to now; of
-    the whole partnership, or of one theme board (any case) when board is given."""
+    first quarter held: there is nothing to compare with), and the count as at each quarter of the trend
+    (Position.trend_quarters) up to now; of the whole partnership, or of one theme board (any case) when board is
+    given."""
     now = resolve_as_at(position, as_at)
     if now is None:
         return {}
@@ -174,7 +175,7 @@ def headline(position: Position, as_at: Period | None = None, board: str | None 
     current = mix(now)
     then = earlier_quarter(position, now)
     before = mix(then) if then else None
-    held = [q for q in position.quarters() if q.end <= now.end]
+    held = [q for q in position.trend_quarters() if q.end <= now.end] or [now]
     past = [mix(q) for q in held]
     keys = ["targets", *COUNT_COLUMNS]
     return {
@@ -189,9 +190,10 @@ def headline(position: Position, as_at: Period | None = None, board: str | None 
 
 
 def mix_over_time(position: Position) -> pd.DataFrame:
-    """The partnership's status mix as at each quarter held: one row per quarter and status."""
+    """The partnership's status mix as at each quarter of its trend (Position.trend_quarters): one row per quarter
+    and status."""
     rows = []
-    for quarter in position.reported_quarters():
+    for quarter in position.trend_quarters():
         status = position.statuses(quarter)["status"]
         total = len(status)
         for s in STATUSES:

@@ -61,6 +61,17 @@ class Position:
             out.append(nxt)
         return out
 
+    def trend_quarters(self) -> list[Period]:
+        """reported_quarters() from the first in which at least half of the targets have a row on or before its
+        end: the partnership's mix over time, which a few targets with a long history (figures from before the
+        agreement) would otherwise draw back to quarters when most targets had not begun, all of them awaited."""
+        quarters = self.reported_quarters()
+        if self.targets.empty or self.values.empty:
+            return quarters
+        begun = self.values.groupby("target_id")["period_end"].min().sort_values()
+        half = begun.iloc[(len(self.targets) + 1) // 2 - 1] if len(begun) * 2 >= len(self.targets) else begun.iloc[-1]
+        return [q for q in quarters if q.end >= half] or quarters[-1:]
+
     def latest_quarter(self) -> Period | None:
         """The latest quarter holding an actual or a reported status: the one every page opens at. A quarter
         holding only targets (set ahead for the year) or a comment is never it; with no figure reported at all,

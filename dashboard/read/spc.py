@@ -326,7 +326,9 @@ def _chart_of(target, values: pd.DataFrame, as_at: Period | None, changes: list[
     frequency = frequency_of(target["frequency"])
     if as_at is not None:
         values = values[values["period_end"] <= as_at.end]
-    held = values[values["actual"].map(lambda a: not missing(a))].sort_values("period_end", kind="stable")
+    # A mask as an array: an empty Series of objects would be read as a list of column names, giving no columns.
+    held = values[values["actual"].map(lambda a: not missing(a)).to_numpy(dtype=bool)]
+    held = held.sort_values("period_end", kind="stable")
     cycles: dict[Period, tuple[float, object]] = {}
     for end, actual, target_value in zip(held["period_end"], held["actual"], held["target_value"], strict=True):
         cycle = cycle_of(end, frequency)
