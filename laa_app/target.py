@@ -101,7 +101,7 @@ else:
 notes_section(position.area, code, target["theme_board"], notes, position.quarters())
 
 st.header("Every period")
-st.dataframe(periods_table(versions), hide_index=True, width="stretch")
+st.dataframe(periods_table(versions, notes, target["frequency"]), hide_index=True, width="stretch")
 
 corrected = versions_table(versions, corrected_only=True)
 st.header("Corrected values: every stored version")

@@ -98,6 +98,23 @@ def store_of(path: Path, text: str) -> str:
     return url
 
 
+def quarters_from(first_year: int, count: int) -> list[str]:
+    """'2006/07 Q1', '2006/07 Q2', …: count quarters from the first of first_year's financial year."""
+    return [f"{first_year + (i // 4)}/{(first_year + (i // 4) + 1) % 100:02d} Q{i % 4 + 1}" for i in range(count)]
+
+
+XMR_ACTUALS = [50, 52, 49, 51, 50, 48, 52, 50, 51, 49, 50, 52, 51, 80]
+"""NI 1 (People, target 60, higher is better) from 2006/07 Q1 to 2009/10 Q2: 13 quarters around 50, then 80, outside
+the limits: variation special cause, improving; assurance hit and miss (60 lies between the limits)."""
+
+
+def xmr_store(path: Path) -> str:
+    """A store (store_of) holding one target with an XmR chart: XMR_ACTUALS; its URL."""
+    quarters = quarters_from(2006, len(XMR_ACTUALS))
+    rows = "".join(f"NI 1,People,{q},60,{a}\n" for q, a in zip(quarters, XMR_ACTUALS, strict=True))
+    return store_of(path, "indicator_code,theme_board,period,target,actual\n" + rows)
+
+
 def _build(url: str, *, demo: bool = False) -> None:
     """The store as `laa init` (and `laa demo`, when asked) leave it, built from nothing."""
     engine = make_engine(url)

@@ -18,7 +18,7 @@ from dashboard.store.engine import make_engine
 from dashboard.store.models import AuditEvent
 from dashboard.write.annotations import AnnotationProblem, annotate, remove_annotation
 from tests.conftest import laa
-from tests.fixtures import acting, app_test, new_store, store_of
+from tests.fixtures import acting, app_test, new_store, xmr_store
 from tests.helpers import assert_unchanged, snapshot
 
 Q1, Q3 = parse_period("2009/10 Q1"), parse_period("2009/10 Q3")
@@ -141,15 +141,8 @@ def test_the_target_page_marks_each_note_on_its_chart_and_a_chair_adds_one(tmp_p
     ]
 
 
-def quarters_from(first_year: int, count: int) -> list[str]:
-    return [f"{first_year + (i // 4)}/{(first_year + (i // 4) + 1) % 100:02d} Q{i % 4 + 1}" for i in range(count)]
-
-
 def test_the_target_page_draws_the_xmr_chart_with_its_special_cause_and_note(tmp_path, monkeypatch):
-    # 14 quarters around 50, then a jump to 80 in the last: outside the limits, improving (higher is better).
-    actuals = [50, 52, 49, 51, 50, 48, 52, 50, 51, 49, 50, 52, 51, 80]
-    rows = "".join(f"NI 1,People,{q},60,{a}\n" for q, a in zip(quarters_from(2006, 14), actuals, strict=True))
-    url = store_of(tmp_path / "spc.sqlite3", "indicator_code,theme_board,period,target,actual\n" + rows)
+    url = xmr_store(tmp_path / "spc.sqlite3")  # a jump to 80 in the last quarter: outside the limits, improving
     monkeypatch.setenv("LAA_DATABASE_URL", url)
     annotate(make_engine(url), acting(), None, parse_period("2009/10 Q2"), "Outreach began", target="NI 1")
     at = app_test(Role.ANALYST)
@@ -162,6 +155,10 @@ def test_the_target_page_draws_the_xmr_chart_with_its_special_cause_and_note(tmp
     flagged = next(t for t in xmr["data"] if t.get("name") == "special cause, improving")
     assert flagged["x"] == ["2009/10 Q2"]
     assert [a["text"] for a in xmr["layout"]["annotations"]] == ["note 1"]
+    periods = next(d.value for d in at.dataframe if "Notes" in d.value.columns)
+    assert periods.loc[periods["Notes"] != "", ["Period", "Notes"]].values.tolist() == [
+        ["2009/10 Q2", "Outreach began (analyst)"]
+    ]
 
     at.query_params.clear()
     at.switch_page("helicopter.py").run()

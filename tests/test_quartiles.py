@@ -94,11 +94,11 @@ def _paper(engine, area: str, group: str | None):
 def test_the_board_paper_shows_each_targets_quartile_and_the_group_it_is_measured_in(six, tmp_path):
     paper = _paper(six, "Ashford", "East")
     header, *rows = csv_rows(reports.paper_csv(paper))
-    assert header[:10] == [
-        "Code", "Indicator", "Theme board", "Status", "Direction of travel", "Unit", "Target", "Actual",
-        "Shortfall %", "Quartile",
+    assert header[:12] == [
+        "Code", "Indicator", "Theme board", "Status", "Direction of travel", "Variation", "Assurance", "Unit",
+        "Target", "Actual", "Shortfall %", "Quartile",
     ]  # fmt: skip
-    assert [(r[0], r[9]) for r in rows] == [("NI 1", "4 (bottom)"), ("NI 2", "1 (top)"), ("NI 3", "1 (top)")]
+    assert [(r[0], r[11]) for r in rows] == [("NI 1", "4 (bottom)"), ("NI 2", "1 (top)"), ("NI 3", "1 (top)")]
     note = (
         "Quartile: each target ranked among the areas of comparator group East that reported it in 2009/10 Q3 "
         "(ties share the better rank), 1 the top quarter and 4 the bottom; —: not reported, or fewer than two areas "
@@ -109,16 +109,16 @@ def test_the_board_paper_shows_each_targets_quartile_and_the_group_it_is_measure
     assert "quartile: 4 (bottom)" in pdf and "quartile: 1 (top)" in pdf
     sheet, header_row, table = sheet_rows(reports.paper_xlsx(paper))
     assert sheet.cell(row=header_row - 2, column=1).value == note
-    assert [(r[0], r[9]) for r in table] == [("Code", "Quartile"), *[(r[0], r[9]) for r in rows]]
+    assert [(r[0], r[11]) for r in table] == [("Code", "Quartile"), *[(r[0], r[11]) for r in rows]]
     table = reports.paper_table(_paper(six, "Ashford", "South"))
     assert table["Quartile"].tolist() == ["4 (bottom)", "1 (top)", "—"]
     # The command line's paper: the area's first group by name (East) unless --group names another.
     path = tmp_path / "ashford.csv"
     assert laa("exceptions", "--area", "Ashford", "--status", "green", "--output", str(path)).code == 0
-    assert [(r[0], r[9]) for r in csv_rows(path.read_bytes())[1:]] == [("NI 1", "4 (bottom)"), ("NI 3", "1 (top)")]
+    assert [(r[0], r[11]) for r in csv_rows(path.read_bytes())[1:]] == [("NI 1", "4 (bottom)"), ("NI 3", "1 (top)")]
     run = laa("exceptions", "--area", "Ashford", "--status", "green", "--group", "all areas", "--output", str(path))
     assert run.code == 0
-    assert [(r[0], r[9]) for r in csv_rows(path.read_bytes())[1:]] == [("NI 1", "4 (bottom)"), ("NI 3", "2")]
+    assert [(r[0], r[11]) for r in csv_rows(path.read_bytes())[1:]] == [("NI 1", "4 (bottom)"), ("NI 3", "2")]
     run = laa("exceptions", "--area", "Ashford", "--group", "North", "--output", str(path))
     assert (run.code, run.err) == (
         2,

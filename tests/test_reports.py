@@ -104,6 +104,11 @@ def test_pdf_is_the_board_paper(demo, tmp_path):
     assert "Target -36% change from 1998 · actual -25.9% change from 1998 · 28.1% behind target" in text
     assert "Actual (%) 24.6 (2008/09) 24.6 (2008/09) 24.6 (2008/09) 24.6 (2008/09)" in text  # NI 56: a year's figure
     assert "Figure for 2009/10 Q3 · lead partner: CHENEL · type: designated" in text
+    # Four quarters held, or a year's figures: no XmR chart, and the block says why.
+    assert text.count("No variation or assurance: needs 8 more quarters of actuals: has 4 of 12") == 4
+    annual = "No variation or assurance: an annual target has no XmR chart: it needs quarterly or monthly actuals"
+    assert text.count(annual) == 5
+    assert "Notes up to" not in text  # no notes, no section
     assert "Commentary: Off track at 2009/10 Q3: the recession has cut the jobs and apprenticeships open" in text
     assert "Remedial action: Connexions to trace every young person whose activity is not known" in text
     # A block is never split across pages: each page holds whole blocks only.
@@ -208,27 +213,30 @@ def test_excel_has_the_mix_an_autofilter_status_fills_and_a_print_setup(demo, tm
     assert [c.value for c in sheet[5]][:5] == ["% of targets", 34.6, 11.5, 38.5, 15.4]
     assert header == 7
     assert rows[0] == (
-        "Code", "Indicator", "Theme board", "Status", "Direction of travel", "Unit", "Target", "Actual",
-        "Shortfall %", "Period", "Target type", "Lead partner", "Commentary", "Remedial action",
-        "2008/09 Q4 actual", "2008/09 Q4 status", "2009/10 Q1 actual", "2009/10 Q1 status",
+        "Code", "Indicator", "Theme board", "Status", "Direction of travel", "Variation", "Assurance", "Unit",
+        "Target", "Actual", "Shortfall %", "Period", "Target type", "Lead partner", "Commentary", "Remedial action",
+        "Notes", "2008/09 Q4 actual", "2008/09 Q4 status", "2009/10 Q1 actual", "2009/10 Q1 status",
         "2009/10 Q2 actual", "2009/10 Q2 status", "2009/10 Q3 actual", "2009/10 Q3 status",
     )  # fmt: skip
     by_code = {r[0]: r for r in rows[1:]}
     assert list(by_code) == CT_RED
     neet = by_code["NI 117"]
-    assert (neet[3], neet[5:9]) == ("red", ("%", 10.5, 11.76, 12))
+    assert (neet[3], neet[7:11]) == ("red", ("%", 10.5, 11.76, 12))
     assert neet[4] == "↓ worse"
-    assert neet[14:] == (10.62, "amber", 10.9, "amber", 11.45, "red", 11.76, "red")
+    # Four quarters held: no XmR chart yet, and the variation says how many quarters it has and needs.
+    assert neet[5:7] == ("needs 8 more quarters of actuals: has 4 of 12", "–")
+    assert neet[16] is None  # no notes
+    assert neet[17:] == (10.62, "amber", 10.9, "amber", 11.45, "red", 11.76, "red")
     # The formula stays text.
     neet_row = header + 1 + CT_RED.index("NI 117")
-    assert neet[12] == '=HYPERLINK("x")'
-    assert sheet.cell(row=neet_row, column=13).data_type == "s"
+    assert neet[14] == '=HYPERLINK("x")'
+    assert sheet.cell(row=neet_row, column=15).data_type == "s"
     # Autofilter over the header and the data; frozen header; status cells filled with the status colour.
-    assert sheet.auto_filter.ref == "A7:V16"
+    assert sheet.auto_filter.ref == "A7:Y16"
     assert sheet.freeze_panes == "C8"
     red, amber = "00ECB78C", "00F4D48C"  # #D55E00 and #E69F00 lightened for print
     assert sheet.cell(row=neet_row, column=4).fill.fgColor.rgb == red
-    assert sheet.cell(row=neet_row, column=16).fill.fgColor.rgb == amber
+    assert sheet.cell(row=neet_row, column=19).fill.fgColor.rgb == amber
     assert sheet["B3"].fill.fgColor.rgb == red
     # Print: A4 landscape, one page wide, the header row on every page.
     assert sheet.page_setup.orientation == "landscape"

@@ -236,6 +236,8 @@ EXCEPTION_COLUMNS = [
     "commentary",
     "remedial_action",
     "lead_partner",
+    "variation",
+    "assurance",
 ]
 
 
@@ -258,7 +260,8 @@ def exceptions_(
         ),
     ] = None,
 ) -> None:
-    """The exception report: targets at one status (red by default) with commentary and remedial action.
+    """The exception report: targets at one status (red by default) with commentary and remedial action, and each
+    target's variation and assurance (`laa spc`), or why it has none (fewer than 12 points).
 
     With --output, the board paper of exactly these targets is written and one line says what it holds; with more
     than one area held, it shows each target's quartile."""
@@ -283,7 +286,7 @@ def exceptions_(
         quartiles = _paper_quartiles(engine_of(ctx), position, period, group)
         _write_report(output, position, period, board, rows, reports.describe(len(rows), wanted), signed, quartiles)
         return
-    rows = rows.rename(columns={"period_label": "period", "target_value": "target"})
+    rows = _with_spc_words(rows.rename(columns={"period_label": "period", "target_value": "target"}), position, period)
     payload = {
         "as_at": as_at_label(period),
         "area": position.area,
@@ -300,12 +303,25 @@ def exceptions_(
             "period",
             "target",
             "actual",
+            "Variation",
+            "Assurance",
             "lead_partner",
             "commentary",
         ]
     ]
     title = f"\n{len(rows)} target(s) {status_label(wanted)}" + (f". {signed}." if signed else "")
     emit(fmt, payload, rows[EXCEPTION_COLUMNS] if fmt is Format.csv else shown, footer=title)
+
+
+def _with_spc_words(rows: "pd.DataFrame", position: "Position", period: "Period | None") -> "pd.DataFrame":
+    """The exceptions with their variation and assurance: in words (variation, assurance: for CSV and JSON) and with
+    their marks as the board page shows them (Variation, Assurance: for the table)."""
+    from dashboard.read.spc import spc_as_at
+    from dashboard.read.views import spc_columns, with_spc
+
+    summary = spc_as_at(position, period)
+    variation, assurance = spc_columns(rows["target_id"], summary, marks=False)
+    return with_spc(rows.assign(variation=variation, assurance=assurance), summary)
 
 
 def _no_such_board(board: str, boards: list[str]) -> NoReturn:

@@ -4,6 +4,7 @@ targets it holds (describe) and the file name (file_stem)."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -16,10 +17,13 @@ from dashboard.domain.names import same_name
 from dashboard.domain.output import plain
 from dashboard.domain.periods import Period, previous_quarter
 from dashboard.domain.rules import Status
+from dashboard.read.annotations import WHOLE_BOARD, notes_up_to
 from dashboard.read.benchmark import AreaQuartiles, quartile_note
 from dashboard.read.breakdown import COUNT_COLUMNS, board_breakdown, shortfall_frame
 from dashboard.read.movement import Direction, compare, earlier_quarter, resolve_as_at
 from dashboard.read.position import Position
+from dashboard.read.spc import spc_as_at
+from dashboard.read.views import note_said
 
 HISTORY_PERIODS = 4
 
@@ -55,6 +59,26 @@ class PaperRow:
     remedial_action: str
     history: tuple[PeriodFigure, ...] = ()  # one per BoardPaper.periods, oldest first
     quartile: int | None = None  # among the areas BoardPaper.quartiles names; None: none
+    variation: str | None = None  # read.spc's words ("common cause"); None: none, spc_reason says why
+    assurance: str | None = None  # read.spc's words ("hit and miss"); None: none, spc_reason says why
+    spc_reason: str | None = None  # why a variation or assurance is missing ("needs 8 more quarters …")
+    notes: tuple[str, ...] = ()  # the target's and its board's notes up to the as-at period (views.note_said)
+
+
+@dataclass(frozen=True)
+class PaperNote:
+    """One note the paper lists: at a period, on a target (its code) or on its whole board (target None)."""
+
+    period: str
+    board: str
+    target: str | None
+    note: str
+    by: str
+
+    @property
+    def about(self) -> str:
+        """'NI 117' or 'whole board'."""
+        return self.target or WHOLE_BOARD
 
 
 @dataclass(frozen=True)
@@ -80,6 +104,7 @@ class BoardPaper:
     produced: date = field(default_factory=date.today)
     sign_off: str | None = None  # "Children's Trust 2009/10 Q3 was signed off by … on …", or that it is not yet
     quartiles: str | None = None  # what the rows' quartiles are measured in (quartile_note); None: not shown
+    notes: tuple[PaperNote, ...] = ()  # the board's and its targets' notes up to the as-at period, oldest first
 
     def summary(self) -> str:
         """'9 red targets, Children's Trust, as at 2009/10 Q3'."""
@@ -138,6 +163,8 @@ def board_paper(
     shown = by_id.loc[ids].reset_index() if ids else statuses.iloc[0:0]
     shown = shown.assign(shortfall_pct=shortfall_frame(shown) if len(shown) else pd.Series(dtype=float))
     periods = _last_periods(position, now)
+    spc = spc_as_at(position, now)
+    notes = notes_up_to(position, now, board)
     directions = {}
     histories = {}
     if now is not None:
@@ -151,13 +178,43 @@ def board_paper(
         as_at=now.label if now else "the latest period held",
         what=what if what is not None else describe(len(ids)),
         mix=_mix(statuses, board),
-        rows=tuple(_paper_rows(shown, directions, histories, quartiles)),
+        rows=tuple(_with_notes(_with_spc(_paper_rows(shown, directions, histories, quartiles), spc), notes)),
         periods=tuple(p.label for p in periods),
         since=earlier.label if (earlier := earlier_quarter(position, now)) else None,
         produced=produced or date.today(),
         sign_off=sign_off,
         quartiles=quartile_note(quartiles) if quartiles is not None else None,
+        notes=tuple(_paper_notes(notes)),
     )
+
+
+def _with_spc(rows: Iterable[PaperRow], summary: pd.DataFrame) -> Iterable[PaperRow]:
+    """Each row with its target's variation and assurance (read.spc.spc_summary), or why it has none."""
+    by_id = summary.set_index("target_id")
+    for row in rows:
+        if row.target_id not in by_id.index:
+            yield row
+            continue
+        found = by_id.loc[row.target_id]
+        said = {k: _str(found[c]) or None for k, c in SPC_FIELDS.items()}
+        yield dataclasses.replace(row, **said)
+
+
+SPC_FIELDS = {"variation": "variation", "assurance": "assurance", "spc_reason": "reason"}
+
+
+def _with_notes(rows: Iterable[PaperRow], notes: pd.DataFrame) -> Iterable[PaperRow]:
+    """Each row with its own notes and its board's (the paper's notes: up to the as-at period)."""
+    for row in rows:
+        mine = notes[(notes["indicator_code"] == row.code)
+                     | (notes["indicator_code"].isna() & (notes["theme_board"] == row.board))]  # fmt: skip
+        yield dataclasses.replace(row, notes=tuple(note_said(n) for n in mine.to_dict("records")))
+
+
+def _paper_notes(notes: pd.DataFrame) -> Iterable[PaperNote]:
+    for n in notes.to_dict("records"):
+        code = n["indicator_code"] if isinstance(n["indicator_code"], str) else None
+        yield PaperNote(_str(n["period_label"]), _str(n["theme_board"]), code, _str(n["note"]), _str(n["noted_by"]))
 
 
 def _board_name(position: Position, board: str | None) -> str | None:

@@ -9,9 +9,10 @@ from dashboard.domain.output import visible_controls
 from dashboard.domain.rules import STATUS_SYMBOL, STATUSES, Status, status_label
 from dashboard.papers.charts import STATUS_COLOURS
 from dashboard.papers.fonts import UNPRINTABLE, drawing_font
-from dashboard.papers.paper import BoardPaper, Mix, PaperRow, percent
+from dashboard.papers.paper import BoardPaper, Mix, PaperNote, PaperRow, percent
 from dashboard.read.benchmark import quartile_label
 from dashboard.read.movement import DIRECTION_ARROW, Direction
+from dashboard.read.views import ASSURANCE_MARKS, VARIATION_MARKS, spc_words
 
 PAGE_MARGIN = 12
 HISTORY_LABEL_W, HISTORY_CELL_W = 18, 26  # mm: the last periods' table beside a target's figures
@@ -38,7 +39,8 @@ def paper_pdf(paper: BoardPaper) -> bytes:
 def _paper_chars(paper: BoardPaper) -> frozenset[str]:
     """Every character the paper's data may put on the page (control characters as their pictures)."""
     texts = [v for v in _strings(dataclasses.astuple(paper))]
-    texts += [*STATUS_SYMBOL.values(), *DIRECTION_ARROW.values(), UNPRINTABLE]
+    texts += [*STATUS_SYMBOL.values(), *DIRECTION_ARROW.values(), *VARIATION_MARKS.values(), *ASSURANCE_MARKS.values()]
+    texts.append(UNPRINTABLE)
     return frozenset(visible_controls("".join(texts)))
 
 
@@ -98,6 +100,8 @@ def _render_pdf(paper: BoardPaper, chars: frozenset[str], unprintable: frozenset
         if trial.page_break_triggered:
             pdf.add_page()
         _target_block(pdf, font, clean, row, paper)
+    if paper.notes:
+        _notes_section(pdf, font, clean, paper)
     return pdf
 
 
@@ -196,6 +200,7 @@ def _target_block(pdf, font: str, clean, row: PaperRow, paper: BoardPaper) -> No
         f"Target {_with_unit(row.target, row.unit)}  ·  actual {_with_unit(row.actual, row.unit)}"
         f"  ·  {_shortfall(row.shortfall_pct)}{quartile}  ·  unit: {row.unit or 'not given'}"
     )
+    facts.append(_spc_line(row))
     facts.append(
         f"Figure for {row.period or 'no period yet'}  ·  lead partner: {row.lead_partner or 'not given'}"
         f"  ·  type: {row.target_type or 'not given'}"
@@ -218,6 +223,41 @@ def _target_block(pdf, font: str, clean, row: PaperRow, paper: BoardPaper) -> No
     pdf.set_line_width(0.2)
     pdf.ln(1.5)
     _rule(pdf)
+
+
+def _spc_line(row: PaperRow) -> str:
+    """'Variation: ▲ special cause, improving  ·  assurance: ↕ hit and miss', or why there is none."""
+    if row.variation is None:
+        return f"No variation or assurance: {row.spc_reason or 'none worked out'}"
+    variation, assurance = spc_words(row.variation, row.assurance, row.spc_reason)
+    return f"Variation: {variation}  ·  assurance: {assurance}"
+
+
+def _notes_section(pdf, font: str, clean, paper: BoardPaper) -> None:
+    """The board's and its targets' notes up to the as-at period, one line each: period, what about, note, who; the
+    heading kept on one page with the first note."""
+    with pdf.offset_rendering() as trial:
+        _notes_heading(trial, font, clean, paper)
+        _note_line(trial, font, clean, paper, paper.notes[0])
+    if trial.page_break_triggered:
+        pdf.add_page()
+    _notes_heading(pdf, font, clean, paper)
+    for note in paper.notes:
+        _note_line(pdf, font, clean, paper, note)
+
+
+def _notes_heading(pdf, font: str, clean, paper: BoardPaper) -> None:
+    pdf.ln(1)
+    pdf.set_font(font, "B", 11)
+    pdf.cell(0, 6, clean(f"Notes up to {paper.as_at}"), new_x="LMARGIN", new_y="NEXT")
+
+
+def _note_line(pdf, font: str, clean, paper: BoardPaper, note: PaperNote) -> None:
+    """'2009/10 Q2  ·  NI 1  ·  Outreach began  ·  analyst'; on a paper of every board, a board's note names it."""
+    about = note.about if paper.board is not None or note.target else f"{note.about} ({note.board})"
+    pdf.set_font(font, "", 9.5)
+    pdf.multi_cell(0, 5, clean(f"{note.period}  ·  {about}  ·  {note.note}  ·  {note.by}"), align="L",
+                   new_x="LMARGIN", new_y="NEXT")  # fmt: skip
 
 
 def _history_table(pdf, font: str, clean, row: PaperRow, x: float, y: float) -> None:

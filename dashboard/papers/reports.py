@@ -4,11 +4,11 @@
 `paper_csv` (tables.py) render it as bytes. Nothing here imports streamlit."""
 
 from dashboard.papers.fonts import UNPRINTABLE
-from dashboard.papers.paper import BoardPaper, Mix, PaperRow, PeriodFigure, board_paper, describe, file_stem
+from dashboard.papers.paper import BoardPaper, Mix, PaperNote, PaperRow, PeriodFigure, board_paper, describe, file_stem
 from dashboard.papers.pdf import paper_pdf
 from dashboard.papers.tables import paper_csv, paper_table, paper_xlsx
 
 __all__ = (
-    "UNPRINTABLE", "BoardPaper", "Mix", "PaperRow", "PeriodFigure", "board_paper", "describe", "file_stem",
+    "UNPRINTABLE", "BoardPaper", "Mix", "PaperNote", "PaperRow", "PeriodFigure", "board_paper", "describe", "file_stem",
     "paper_csv", "paper_pdf", "paper_table", "paper_xlsx",
 )  # fmt: skip

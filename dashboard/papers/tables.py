@@ -13,16 +13,20 @@ from dashboard.papers.charts import status_tint
 from dashboard.papers.paper import BoardPaper
 from dashboard.read.benchmark import quartile_label
 from dashboard.read.movement import DIRECTION_ARROW
+from dashboard.read.views import spc_words
 
 TABLE_COLUMNS = (
-    "Code", "Indicator", "Theme board", "Status", "Direction of travel", "Unit", "Target", "Actual",
-    "Shortfall %", "Period", "Target type", "Lead partner", "Commentary", "Remedial action",
+    "Code", "Indicator", "Theme board", "Status", "Direction of travel", "Variation", "Assurance", "Unit", "Target",
+    "Actual", "Shortfall %", "Period", "Target type", "Lead partner", "Commentary", "Remedial action", "Notes",
 )  # fmt: skip
+NOTE_COLUMNS = ("Period", "Theme board", "About", "Note", "By")
+"""The paper's notes sheet: a note on a whole board is about 'whole board'."""
 
 
 def paper_table(paper: BoardPaper) -> pd.DataFrame:
     """One row per target, in the paper's order (with its quartile after its shortfall, when the paper measures
-    them); then each last period's actual and status."""
+    them): its variation and assurance in words (or why it has none), its and its board's notes; then each last
+    period's actual and status."""
     columns = [*TABLE_COLUMNS]
     if paper.quartiles is not None:
         columns.insert(columns.index("Shortfall %") + 1, "Quartile")
@@ -30,12 +34,15 @@ def paper_table(paper: BoardPaper) -> pd.DataFrame:
         columns += [f"{label} actual", f"{label} status"]
     records = []
     for row in paper.rows:
+        variation, assurance = spc_words(row.variation, row.assurance, row.spc_reason, marks=False)
         record = {
             "Code": row.code,
             "Indicator": row.indicator,
             "Theme board": row.board,
             "Status": row.status.value,
             "Direction of travel": DIRECTION_ARROW[row.direction] if row.direction else "",
+            "Variation": variation,
+            "Assurance": assurance,
             "Unit": row.unit,
             "Target": row.target,
             "Actual": row.actual,
@@ -45,6 +52,7 @@ def paper_table(paper: BoardPaper) -> pd.DataFrame:
             "Lead partner": row.lead_partner,
             "Commentary": row.commentary,
             "Remedial action": row.remedial_action,
+            "Notes": "; ".join(row.notes),
         }
         if paper.quartiles is not None:
             record["Quartile"] = quartile_label(row.quartile)
@@ -108,13 +116,7 @@ def paper_xlsx(paper: BoardPaper) -> bytes:
         cell.border = Border(bottom=thin)
     status_columns = [i for i, name in enumerate(frame.columns, start=1) if _is_status_column(name)]
     for record in frame.itertuples(index=False):
-        sheet.append([xlsx_cell(v) for v in record])
-        line = sheet[sheet.max_row]
-        for cell in line:
-            if cell.data_type == "f":  # a commentary starting with = is text, never a formula
-                cell.data_type = "s"
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            cell.border = Border(bottom=thin)
+        line = _text_row(sheet, record, Alignment, Border(bottom=thin))
         for index in status_columns:
             cell = line[index - 1]
             if cell.value:
@@ -123,16 +125,47 @@ def paper_xlsx(paper: BoardPaper) -> bytes:
     last_row = max(sheet.max_row, header_row)
     sheet.auto_filter.ref = f"A{header_row}:{last_column}{last_row}"
     sheet.freeze_panes = f"C{header_row + 1}"
-    widths = {"Code": 10, "Indicator": 40, "Theme board": 18, "Direction of travel": 16, "Unit": 14,
-              "Lead partner": 18, "Commentary": 55, "Remedial action": 55, "Target type": 14}  # fmt: skip
+    widths = {"Code": 10, "Indicator": 40, "Theme board": 18, "Direction of travel": 16, "Variation": 24,
+              "Assurance": 24, "Unit": 14, "Lead partner": 18, "Commentary": 55, "Remedial action": 55,
+              "Notes": 40, "Target type": 14}  # fmt: skip
     for index, name in enumerate(frame.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = widths.get(name, 12)
     for cell in sheet[3][1:] if mix is not None else ():
         cell.alignment = Alignment(horizontal="center")
     _print_setup(sheet, paper, header_row, last_column, last_row)
+    _notes_sheet(book, paper)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _text_row(sheet, values, alignment, border) -> tuple:
+    """Append one row of cells, wrapped and ruled; text that starts with = stays text, never a formula."""
+    sheet.append([xlsx_cell(v) for v in values])
+    line = sheet[sheet.max_row]
+    for cell in line:
+        if cell.data_type == "f":
+            cell.data_type = "s"
+        cell.alignment = alignment(wrap_text=True, vertical="top")
+        cell.border = border
+    return line
+
+
+def _notes_sheet(book, paper: BoardPaper) -> None:
+    """A second sheet, "Notes": the board's and its targets' notes up to the as-at period, oldest first."""
+    from openpyxl.styles import Alignment, Border, Font
+    from openpyxl.utils import get_column_letter
+
+    sheet = book.create_sheet("Notes")
+    sheet.append(list(NOTE_COLUMNS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for note in paper.notes:
+        _text_row(sheet, (note.period, note.board, note.about, note.note, note.by), Alignment, Border())
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(NOTE_COLUMNS))}{max(sheet.max_row, 1)}"
+    for letter, width in zip("ABCDE", (12, 18, 14, 60, 14), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
 
 
 def _print_setup(sheet, paper: BoardPaper, header_row: int, last_column: str, last_row: int) -> None:

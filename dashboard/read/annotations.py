@@ -8,7 +8,11 @@ from datetime import date
 import pandas as pd
 
 from dashboard.domain.names import find_code, find_name
+from dashboard.domain.periods import Period
 from dashboard.read.position import Position
+
+WHOLE_BOARD = "whole board"
+"""What a note on a board, not one of its targets, is about, in a table or a paper."""
 
 
 def notes_on(position: Position, *, target: str | None = None, board: str | None = None) -> pd.DataFrame:
@@ -29,6 +33,15 @@ def notes_on(position: Position, *, target: str | None = None, board: str | None
         if found is None:
             raise LookupError(f"there is no theme board {board!r} in {position.area}")
         notes = notes[notes["theme_board"] == found]
+    return notes.reset_index(drop=True)
+
+
+def notes_up_to(position: Position, as_at: Period | None, board: str | None = None) -> pd.DataFrame:
+    """The notes a board paper lists: on the board and on its targets (every board's when board is None), at the
+    as-at period or before it (None: every note), oldest first."""
+    notes = notes_on(position, board=board)
+    if as_at is not None:
+        notes = notes.loc[[end <= as_at.end for end in notes["period_end"]]]
     return notes.reset_index(drop=True)
 
 

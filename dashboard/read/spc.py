@@ -42,6 +42,7 @@ import pandas as pd
 from dashboard.domain.missing import missing
 from dashboard.domain.periods import Period
 from dashboard.domain.rules import Polarity
+from dashboard.read.annotations import process_changes_by_target
 from dashboard.read.position import Position
 from dashboard.read.quality import Frequency, cycle_of, frequency_of
 
@@ -369,3 +370,9 @@ def spc_summary(
             "reason": "; ".join(chart.reasons) or None,
         })  # fmt: skip
     return _frame(rows, SUMMARY_COLUMNS, numbers=[], counts=["target_id", "points"])
+
+
+def spc_as_at(position: Position, as_at: Period | None = None) -> pd.DataFrame:
+    """spc_summary with each target's limits started again at its notes' changes of process: what the board page,
+    the board paper and `laa exceptions` show."""
+    return spc_summary(position, as_at, process_changes_by_target(position))

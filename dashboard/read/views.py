@@ -4,6 +4,9 @@ No streamlit here; the pages only lay these out."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from functools import partial
 
 import pandas as pd
 
@@ -11,6 +14,7 @@ from dashboard.domain.missing import missing
 from dashboard.domain.names import same_name
 from dashboard.domain.rules import DEFAULT_POLARITY, DEFAULT_TOLERANCE_PCT, STATUS_SYMBOL, Status, status_label
 from dashboard.domain.words import plural
+from dashboard.read.annotations import WHOLE_BOARD
 from dashboard.read.breakdown import (
     COUNT_COLUMNS,
     OTHER_BASIS,
@@ -21,7 +25,7 @@ from dashboard.read.breakdown import (
     worst_first,
 )
 from dashboard.read.movement import DIRECTION_ARROW, Direction
-from dashboard.read.quality import DEFAULT_FREQUENCY
+from dashboard.read.quality import DEFAULT_FREQUENCY, cycle_of, frequency_of
 
 NO_DATA_MESSAGE = (
     "No data yet. Upload the quarter's CSV or Excel file on the Upload page, "
@@ -290,10 +294,11 @@ def target_caption(target: pd.Series) -> dict[str, str]:
     }
 
 
-def periods_table(versions: pd.DataFrame) -> pd.DataFrame:
-    """Every period's current figures and status, oldest first."""
+def periods_table(versions: pd.DataFrame, notes: pd.DataFrame | None = None, frequency: object = None) -> pd.DataFrame:
+    """Every period's current figures and status, oldest first; with notes (read.annotations.notes_on), the notes
+    at each period (of the target's frequency: an annual target's row holds the notes of its year's quarters)."""
     current = versions[versions["is_current"].astype(bool)].sort_values("period_end")
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "Period": current["period_label"],
             "Target": pd.to_numeric(current["target_value"], errors="coerce"),
@@ -304,6 +309,30 @@ def periods_table(versions: pd.DataFrame) -> pd.DataFrame:
             "Upload": [f"batch {int(b)}" for b in current["batch_id"]],
         }
     ).reset_index(drop=True)
+    if notes is not None:
+        table.insert(
+            list(table.columns).index("Upload"), "Notes", notes_by_period(current["period_end"], notes, frequency)
+        )
+    return table
+
+
+def notes_by_period(ends: Iterable, notes: pd.DataFrame, frequency: object = None) -> list[str]:
+    """For each period end, the notes at that period (note_said, oldest first, joined by '; '); '' for none."""
+    cycle = partial(cycle_of, frequency=frequency_of(frequency))
+    at: dict = {}
+    for note in notes.to_dict("records"):
+        at.setdefault(cycle(_day(note["period_end"])), []).append(note_said(note))
+    return ["; ".join(at.get(cycle(_day(end)), [])) for end in ends]
+
+
+def note_said(note: Mapping) -> str:
+    """'Outreach began (analyst)', 'whole board: Winter pressures (chris)': one note in a table's cell."""
+    about = "" if isinstance(note["indicator_code"], str) else f"{WHOLE_BOARD}: "
+    return f"{about}{note['note']} ({note['noted_by']})"
+
+
+def _day(value) -> date:
+    return value.date() if isinstance(value, datetime) else value
 
 
 def version_state(row) -> str:
@@ -461,29 +490,35 @@ ASSURANCE_MARKS = {"always met": "✔ always met", "never met unless the process
 """Variation and assurance (read.spc) as the pages show them: a symbol, then the words (never colour alone)."""
 
 
-def spc_words(variation: str | None, assurance: str | None, reason: str | None = None) -> tuple[str, str]:
-    """A target's variation and assurance as marks with words; where there is none, why (too few points)."""
-    return (
-        VARIATION_MARKS.get(variation or "", reason or "–"),
-        ASSURANCE_MARKS.get(assurance or "", "–" if variation else (reason or "–")),
-    )
+def spc_words(
+    variation: str | None, assurance: str | None, reason: str | None = None, marks: bool = True
+) -> tuple[str, str]:
+    """A target's variation and assurance as marks with words (marks=False: the words alone, for a spreadsheet to
+    filter); with no variation, the variation says why (too few points: how many it has and needs), and an
+    assurance that is missing is '–'."""
+    shown = (VARIATION_MARKS.get(variation, variation) if marks else variation) if variation else None
+    assured = (ASSURANCE_MARKS.get(assurance, assurance) if marks else assurance) if assurance else None
+    return shown or reason or "–", assured or "–"
+
+
+def spc_columns(target_ids: Iterable, summary: pd.DataFrame, marks: bool = True) -> tuple[list[str], list[str]]:
+    """The variation and assurance (spc_words) of each target, in the order given, from read.spc.spc_summary."""
+    by_id = summary.set_index("target_id")
+    said = [_spc_words_of(by_id.loc[t] if t in by_id.index else None, marks) for t in target_ids]
+    return [v for v, _ in said], [a for _, a in said]
+
+
+def _spc_words_of(row: pd.Series | None, marks: bool) -> tuple[str, str]:
+    if row is None:
+        return spc_words(None, None, None, marks)
+    return spc_words(_text(row["variation"]) or None, _text(row["assurance"]) or None, _text(row["reason"]) or None,
+                     marks)  # fmt: skip
 
 
 def with_spc(table: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
     """A board table with each target's variation and assurance (read.spc.spc_summary) as marks and words; a target
-    with too few points says how many it has."""
-    by_id = summary.set_index("target_id")
-    variation, assurance = [], []
-    for target_id in table["target_id"]:
-        row = by_id.loc[target_id] if target_id in by_id.index else None
-        if row is None or not isinstance(row["variation"], str):
-            held = int(row["points"]) if row is not None else 0
-            variation.append(f"– ({held} of 12 points)")
-            assurance.append("–")
-            continue
-        words = spc_words(row["variation"], row["assurance"] if isinstance(row["assurance"], str) else None)
-        variation.append(words[0])
-        assurance.append(words[1])
+    with too few points says how many it has and needs (spc_words)."""
+    variation, assurance = spc_columns(table["target_id"], summary)
     return table.assign(Variation=variation, Assurance=assurance)
 
 

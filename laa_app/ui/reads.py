@@ -11,14 +11,13 @@ import streamlit as st
 from dashboard.domain.periods import Period
 from dashboard.mail.watch import watch
 from dashboard.papers.executive import ExecutivePaper, executive_paper, executive_pdf, executive_stem, executive_xlsx
-from dashboard.read.annotations import process_changes_by_target
 from dashboard.read.benchmark import AreaQuartiles, Benchmark, NoBenchmark, area_quartiles, benchmark, quartile_choices
 from dashboard.read.brief import executive_brief
 from dashboard.read.districts import NoDistricts, district_breakdown, district_figures
 from dashboard.read.escalations import escalations, rules_of
 from dashboard.read.forecast import forecast_mix, forecasts
 from dashboard.read.position import NoData, NoSuchArea, Position, every_area_statuses, load_position, target_history
-from dashboard.read.spc import spc_summary
+from dashboard.read.spc import spc_as_at
 from dashboard.settings import Settings
 from dashboard.store import queries
 from dashboard.store.engine import make_engine
@@ -222,7 +221,7 @@ def _forecasts(url: str, area: str, period_end, period_label: str, version: int)
 @st.cache_data(show_spinner=False, **CACHED)
 def _spc(url: str, area: str, period_end, period_label: str, version: int) -> pd.DataFrame:
     position = _position(url, area, version)
-    return spc_summary(position, Period(period_end, period_label), process_changes_by_target(position))
+    return spc_as_at(position, Period(period_end, period_label))
 
 
 def spc_of(position: Position, period: Period) -> pd.DataFrame:
