@@ -293,3 +293,14 @@ def test_laa_spc_gives_the_points_limits_variation_and_assurance(position):
     assert "Variation: common cause. Assurance against the target of 12: hit and miss." in table.out
     unknown = laa("spc", "NI 99")
     assert unknown.code == 2 and "NI 99" in unknown.err
+
+
+def test_laa_spc_starts_the_limits_again_at_a_change_of_process_as_the_target_page_does(engine, position):
+    from dashboard.write.annotations import annotate
+    from tests.conftest import laa
+
+    annotate(engine, acting(), None, quarter_period(2008, 1), "New definition", target="NI 1", change_of_process=True)
+    found = laa("spc", "NI 1", "--format", "json").json()
+    assert found["reasons"] == [
+        "the change of process from 2008-06-30 is not applied: the phase before it would hold 8 of 12 points"
+    ]

@@ -498,6 +498,7 @@ def spc(
     limits and the special causes it belongs to; the variation and assurance under it."""
     from dashboard.domain.names import find_code, normalise_code
     from dashboard.domain.output import cell_text, plain, records
+    from dashboard.read.annotations import process_changes
     from dashboard.read.position import load_position
     from dashboard.read.spc import target_chart
 
@@ -508,7 +509,9 @@ def spc(
     if match.empty:
         raise UserError(f"no target {normalise_code(code)!r} in {position.area}")
     target = match.iloc[0]
-    chart = target_chart(position, int(target["target_id"]), period)
+    # As the target page draws it: limits start again at its (and its board's) changes of process.
+    changes = process_changes(position, target["indicator_code"])
+    chart = target_chart(position, int(target["target_id"]), period, changes=changes)
     points = chart.points.drop(columns="period_end")
     better = "lower" if chart.polarity.value == "lower_is_better" else "higher"
     payload = {
