@@ -23,7 +23,7 @@ from dashboard.domain.rules import (
 from dashboard.read.benchmark import Benchmark
 from dashboard.read.breakdown import COUNT_COLUMNS
 from dashboard.read.quality import Frequency, cycle_of
-from dashboard.read.spc import Chart
+from dashboard.read.spc import Chart, causes_in_words
 
 # The same colours are the theme in .streamlit/config.toml (redColor, orangeColor, greenColor, grayColor).
 STATUS_COLOURS = {
@@ -584,7 +584,7 @@ def xmr_figure(chart: Chart, notes: pd.DataFrame | None = None) -> go.Figure:
         if len(rows):
             fig.add_trace(go.Scatter(x=rows["period"].tolist(), y=rows["actual"].astype(float).tolist(),
                                      mode="markers", marker=style, name=f"special cause, {signal}",
-                                     customdata=rows["rules"].tolist(),
+                                     customdata=[literal(causes_in_words(r)) for r in rows["rules"]],
                                      hovertemplate="%{x}<br>%{y}: %{customdata}<extra></extra>"))  # fmt: skip
     _mark_notes(fig, notes, points.rename(columns={"period": "period_label"}))
     fig.update_layout(
@@ -604,7 +604,7 @@ def xmr_text(chart: Chart, code: str, notes: pd.DataFrame | None = None) -> Char
     table = pd.DataFrame({
         "Period": points["period"], "Actual": points["actual"].map(_figure),
         "Mean": points["mean"].map(_figure), "Lower limit": points["lower"].map(_figure),
-        "Upper limit": points["upper"].map(_figure), "Special cause": points["rules"].fillna(""),
+        "Upper limit": points["upper"].map(_figure), "Special cause": points["rules"].map(causes_in_words),
         "Signal": points["signal"].fillna(""),
     })  # fmt: skip
     phases = "; ".join(
@@ -612,8 +612,7 @@ def xmr_text(chart: Chart, code: str, notes: pd.DataFrame | None = None) -> Char
         f"limits {_figure(p.lower)} to {_figure(p.upper)}"
         for p in chart.phases
     )
-    flagged = [f"{period} ({rules}, {signal})" for period, rules, signal
-               in zip(points["period"], points["rules"], points["signal"], strict=True) if signal]  # fmt: skip
+    flagged = _flagged_runs(points)
     assurance = chart.assurance.value if chart.assurance else f"none ({'; '.join(chart.reasons)})"
     variation = chart.variation.value if chart.variation else "none"
     sentence = (
@@ -625,3 +624,29 @@ def xmr_text(chart: Chart, code: str, notes: pd.DataFrame | None = None) -> Char
     if placed:
         sentence += " Notes: " + "; ".join(_note_words(note) for _, note in placed) + "."
     return ChartText(sentence, table)
+
+
+def _flagged_runs(points: pd.DataFrame) -> list[str]:
+    """The flagged points in words, consecutive points of the same signal and causes together: '2006/07 Q1 to
+    2008/09 Q3 (11 points): improving, in a run of 7 on one side of the mean', '2009/10 Q2 and 2009/10 Q3:
+    concerning, outside the limits'."""
+    runs: list[tuple[list[str], str, str]] = []
+    before = None
+    for i, (period, rules, signal) in enumerate(zip(points["period"], points["rules"], points["signal"], strict=True)):
+        if not isinstance(signal, str) or not signal:
+            continue
+        if runs and before == i - 1 and runs[-1][1:] == (signal, rules):
+            runs[-1][0].append(period)
+        else:
+            runs.append(([period], signal, rules))
+        before = i
+    said = []
+    for periods, signal, rules in runs:
+        if len(periods) == 1:
+            when = periods[0]
+        elif len(periods) == 2:
+            when = f"{periods[0]} and {periods[1]}"
+        else:
+            when = f"{periods[0]} to {periods[-1]} ({len(periods)} points)"
+        said.append(f"{when}: {signal}, {causes_in_words(rules)}")
+    return said

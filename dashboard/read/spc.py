@@ -62,11 +62,19 @@ class SpecialCause(StrEnum):
 
 
 CAUSE_WORDS = {
-    SpecialCause.OUTSIDE_LIMITS: "a point outside the limits",
-    SpecialCause.SHIFT: f"a run of {RUN} points on one side of the mean",
-    SpecialCause.TREND: f"a run of {RUN} points rising or falling",
-    SpecialCause.TWO_OF_THREE: "two of three points in the outer third on one side",
+    SpecialCause.OUTSIDE_LIMITS: "outside the limits",
+    SpecialCause.SHIFT: f"in a run of {RUN} on one side of the mean",
+    SpecialCause.TREND: f"in a run of {RUN} rising or falling",
+    SpecialCause.TWO_OF_THREE: "two of three in the outer third on one side",
 }
+"""What a flagged point is, in the words the target page's caption uses."""
+
+
+def causes_in_words(rules: str | None) -> str:
+    """A point's rules (points["rules"], 'outside_limits, two_of_three') in words: 'outside the limits and two of
+    three in the outer third on one side'; '' for none."""
+    causes = [CAUSE_WORDS[SpecialCause(rule.strip())] for rule in (rules or "").split(",") if rule.strip()]
+    return " and ".join(causes)
 
 
 class Signal(StrEnum):
