@@ -517,9 +517,18 @@ def _spc_words_of(row: pd.Series | None, marks: bool) -> tuple[str, str]:
 
 def with_spc(table: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
     """A board table with each target's variation and assurance (read.spc.spc_summary) as marks and words; a target
-    with too few points says how many it has and needs (spc_words)."""
+    with too few points says how many it has and needs (spc_words). They stand after the year-end forecast (or the
+    Trend) where the table has one: among the figures a chair reads first, not past the long text columns off the
+    table's edge."""
     variation, assurance = spc_columns(table["target_id"], summary)
-    return table.assign(Variation=variation, Assurance=assurance)
+    after = next((c for c in ("Year-end forecast", "Trend") if c in table.columns), None)
+    if after is None:
+        return table.assign(Variation=variation, Assurance=assurance)
+    out = table.copy()
+    at = list(out.columns).index(after) + 1
+    out.insert(at, "Variation", variation)
+    out.insert(at + 1, "Assurance", assurance)
+    return out
 
 
 def spc_board_counts(summary: pd.DataFrame) -> pd.DataFrame:
