@@ -84,19 +84,21 @@ if (in_districts := reads.district_figures_of(position.area, code, latest_period
     st.caption(md_escape(district_caption(position.area, county_target, latest_period.label)))
     st.dataframe(district_table(rows), hide_index=True, width="stretch")
 
-st.header("Signal or noise")
-spc = target_chart(position, int(target["target_id"]), changes=process_changes(position, code))
-if not spc.charted:
-    st.caption(f"No XmR chart yet: {md_escape('; '.join(spc.reasons))}.")
-else:
-    variation, assurance = spc_words(spc.variation, spc.assurance, "; ".join(spc.reasons))
-    st.markdown(f"**Variation:** {md_escape(variation)} · **Assurance:** {md_escape(assurance)}")
-    st.caption(
-        "The mean and natural process limits (mean ± 2.66 × the mean moving range) of the actuals; a point is a "
-        "special cause when it is outside the limits, in a run of 7 on one side of the mean or rising or falling, "
-        "or two of three in the outer third on one side. A note marked a change of process starts new limits."
-    )
-    widgets.chart(charts.xmr_figure(spc, notes), charts.xmr_text(spc, code, notes))
+# One container, so that a link, a test or a screenshot finds the section as a whole.
+with st.container(key="signal_or_noise"):
+    st.header("Signal or noise")
+    spc = target_chart(position, int(target["target_id"]), changes=process_changes(position, code))
+    if not spc.charted:
+        st.caption(f"No XmR chart yet: {md_escape('; '.join(spc.reasons))}.")
+    else:
+        variation, assurance = spc_words(spc.variation, spc.assurance, "; ".join(spc.reasons))
+        st.markdown(f"**Variation:** {md_escape(variation)} · **Assurance:** {md_escape(assurance)}")
+        st.caption(
+            "The mean and natural process limits (mean ± 2.66 × the mean moving range) of the actuals; a point is a "
+            "special cause when it is outside the limits, in a run of 7 on one side of the mean or rising or falling, "
+            "or two of three in the outer third on one side. A note marked a change of process starts new limits."
+        )
+        widgets.chart(charts.xmr_figure(spc, notes), charts.xmr_text(spc, code, notes))
 
 notes_section(position.area, code, target["theme_board"], notes, position.quarters())
 
