@@ -167,7 +167,7 @@ def xmr_chart(
             f"needs {more} more {one if more == 1 else many} of actuals: has {len(values)} of {MIN_POINTS}"
         )
         return chart
-    starts = _phase_starts([p.end for p in periods], changes or [], chart.reasons, frequency)
+    starts = _phase_starts(periods, changes or [], chart.reasons, frequency)
     bounds = list(zip(starts, [*starts[1:], len(values)], strict=True))
     chart.phases = [_phase(values, a, b) for a, b in bounds]
     causes: list[set[SpecialCause]] = [set() for _ in values]
@@ -208,15 +208,16 @@ def _frame(rows: list[dict], columns: list[str], numbers: list[str], counts: lis
     return frame.astype(dict.fromkeys(numbers, "float64") | dict.fromkeys(counts, "int64"))
 
 
-def _phase_starts(ends: list[date], changes: list[date], reasons: list[str], frequency: Frequency) -> list[int]:
-    """The first point of each phase: 0, then each change of process that leaves both phases MIN_POINTS points."""
+def _phase_starts(periods: list[Period], changes: list[date], reasons: list[str], frequency: Frequency) -> list[int]:
+    """The first point of each phase: 0, then each change of process that leaves both phases MIN_POINTS points;
+    one that does not is named in reasons by the period its phase would start at."""
     starts = [0]
-    n = len(ends)
+    n = len(periods)
     for change in sorted(set(changes)):
-        at = next((i for i, end in enumerate(ends) if end >= change), None)
+        at = next((i for i, period in enumerate(periods) if period.end >= change), None)
         if at is None or at <= starts[-1]:
             continue  # after the last point, or not after the phase already begun
-        label = f"the change of process from {change.isoformat()}"
+        label = f"the change of process from {periods[at].label}"
         if at - starts[-1] < MIN_POINTS:
             reasons.append(
                 f"{label} is not applied: the phase before it would hold {at - starts[-1]} of {MIN_POINTS} points"
