@@ -620,6 +620,9 @@ def xmr_text(chart: Chart, code: str, notes: pd.DataFrame | None = None) -> Char
     )
     if flagged:
         sentence += " Special causes: " + "; ".join(flagged) + "."
+    if chart.assurance and chart.reasons:  # a change of process not applied yet: the page says why the limits hold
+        said = "; ".join(chart.reasons)
+        sentence += f" {said[0].upper()}{said[1:]}."
     placed = _noted_at(notes, points.rename(columns={"period": "period_label"}))
     if placed:
         sentence += " Notes: " + "; ".join(_note_words(note) for _, note in placed) + "."
