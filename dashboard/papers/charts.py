@@ -270,11 +270,14 @@ def _note_words(note) -> str:
 
 
 def _mark_notes(fig: go.Figure, notes: pd.DataFrame | None, current: pd.DataFrame) -> None:
+    """Each note a dotted line at its period, named at the top of the plot just right of the line: inside the plot,
+    on a white ground, so that it never lies over the legend above the plot."""
     for label, note in _noted_at(notes, current):
         fig.add_shape(type="line", x0=label, x1=label, xref="x", y0=0, y1=1, yref="paper",
                       line=dict(color=NOTE_COLOUR, width=1.5, dash="dot"))  # fmt: skip
-        fig.add_annotation(x=label, y=1, yref="paper", yanchor="bottom", showarrow=False, text=f"note {note.note_id}",
-                           hovertext=literal(_note_words(note)), font=dict(size=12, color=NOTE_COLOUR))  # fmt: skip
+        fig.add_annotation(x=label, y=1, yref="paper", xanchor="left", yanchor="top", xshift=3, showarrow=False,
+                           text=f"note {note.note_id}", hovertext=literal(_note_words(note)),
+                           bgcolor="rgba(255,255,255,0.9)", font=dict(size=12, color=NOTE_COLOUR))  # fmt: skip
 
 
 OTHER_AREAS = "#C8C8C8"
