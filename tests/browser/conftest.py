@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -228,11 +229,51 @@ def screenshot(page, name: str, *, whole_page: bool = True) -> None:
         idle(page)
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
         return
+    with _whole_page_in_view(page):
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def screenshot_of(part, name: str) -> None:
+    """Only part of the page (a locator: a keyed container, a table), as the whole page at the tab's width shows it."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with _whole_page_in_view(part.page, part.page.viewport_size["width"]):
+        part.screenshot(path=str(SCREENSHOTS / f"{name}.png"), animations="disabled")
+
+
+@contextlib.contextmanager
+def _whole_page_in_view(page, width: int = VIEWPORT["width"]) -> Iterator[None]:
+    """The viewport at that width grown to the height of Streamlit's scrolling main area, then set back."""
+    before = page.viewport_size
     height = page.evaluate(
         """() => Math.max(...['[data-testid="stMain"]', '[data-testid="stAppViewContainer"]']
               .map(s => document.querySelector(s)).filter(Boolean).map(e => e.scrollHeight), 900)"""
     )
-    page.set_viewport_size({"width": VIEWPORT["width"], "height": min(int(height) + 40, 12000)})
+    page.set_viewport_size({"width": width, "height": min(int(height) + 40, 12000)})
     idle(page)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-    page.set_viewport_size(VIEWPORT)
+    try:
+        yield
+    finally:
+        page.set_viewport_size(VIEWPORT if width == VIEWPORT["width"] else before)
+
+
+JOINER = "\u2060"
+"""md_escape puts an invisible word joiner after a colon (so that no address is made a link)."""
+
+
+def said(text: str, *, whole: bool = True) -> re.Pattern:
+    """The text as the page shows it, a word joiner or none after each colon."""
+    pattern = re.escape(text).replace(":", f":{JOINER}?")
+    return re.compile(f"^{pattern}$" if whole else pattern)
+
+
+def section_table(page, key: str):
+    """The st.dataframe drawn with the given key (Streamlit marks its container st-key-<key>), once it has rows."""
+    table = page.locator(f".st-key-{key} [data-testid='stDataFrame']")
+    table.scroll_into_view_if_needed()  # Glide draws a table (and its accessible copy) once it is in view
+    table.locator('[data-testid="glide-cell-1-0"]').wait_for(state="attached")  # column 0: the row's tick box
+    return table
+
+
+def cell(table, column: int, row: int):
+    """A cell of the table's accessible copy (column 0 is the row's tick box)."""
+    return table.locator(f'[data-testid="glide-cell-{column}-{row}"]')

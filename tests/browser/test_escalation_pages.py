@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.access.permissions import Role
-from tests.browser.conftest import idle, screenshot
+from tests.browser.conftest import JOINER, cell, idle, said, screenshot, section_table
 from tests.browser.test_accessibility import WIDTHS, axe_violations, report
 from tests.browser.test_browser import assert_no_exception, settle
 from tests.browser.test_keyboard import focus_seen, tab_to
@@ -113,29 +113,6 @@ Q3_BOARD_FORECASTS = {
 WATCH_RUNS = """() => { window.__runs = 0; const app = document.querySelector('[data-testid="stApp"]');
   new MutationObserver(() => { if (app.getAttribute('data-test-script-state') === 'running') window.__runs++; })
     .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']}); }"""
-
-
-JOINER = "\u2060"
-"""md_escape puts an invisible word joiner after a colon (so that no address is made a link)."""
-
-
-def said(text: str, *, whole: bool = True) -> re.Pattern:
-    """The text as the page shows it, a word joiner or none after each colon."""
-    pattern = re.escape(text).replace(":", f":{JOINER}?")
-    return re.compile(f"^{pattern}$" if whole else pattern)
-
-
-def section_table(page, key: str):
-    """The st.dataframe drawn with the given key (Streamlit marks its container st-key-<key>), once it has rows."""
-    table = page.locator(f".st-key-{key} [data-testid='stDataFrame']")
-    table.scroll_into_view_if_needed()  # Glide draws a table (and its accessible copy) once it is in view
-    table.locator('[data-testid="glide-cell-1-0"]').wait_for(state="attached")  # column 0: the row's tick box
-    return table
-
-
-def cell(table, column: int, row: int):
-    """A cell of the table's accessible copy (column 0 is the row's tick box)."""
-    return table.locator(f'[data-testid="glide-cell-{column}-{row}"]')
 
 
 def expect_row_count(table, rows: int) -> None:
