@@ -161,7 +161,7 @@ def test_every_table_fits_a_100_column_terminal(demo, monkeypatch):
         assert (run.code, run.err) == (0, ""), args
         assert [line for line in run.out.splitlines() if len(line) > 100] == [], args
     # Variation and assurance sit after the figures; the text columns give way (piped, the table is whole).
-    assert "NI 151  Overall …  Enterpri…  2009/10…    66.5    61.1  needs 8 …  –          Jobcentre…  Off track…" in (
+    assert "NI 151  Overall …  Enterpri…  2009/10…    66.5    61.1  ▼ specia…  ↕ hit an…  Jobcentre…  Off track…" in (
         laa("exceptions").out.splitlines()
     )
     # A date is kept whole, like a figure: the text columns give way.

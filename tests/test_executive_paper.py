@@ -4,7 +4,11 @@ and a workbook whose numbers are numbers and whose text never runs as a formula.
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import subprocess
 
+import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -46,3 +50,20 @@ def test_the_executive_workbook_keeps_numbers_as_numbers_and_text_inert(demo, tm
     assert (cell.value, cell.data_type) == (formula, "s")
     wrong = laa("report", "executive", "--output", str(tmp_path / "paper.docx"))
     assert (wrong.code, wrong.err) == (2, "error: --output paper.docx: end the name with .pdf or .xlsx\n")
+
+
+def test_pdfinfo_reads_the_executive_paper_as_one_a4_page(demo, tmp_path):
+    """Poppler's pdfinfo, a reader other than the one that wrote the file, counts one A4 page."""
+    if shutil.which("pdfinfo") is None:
+        missing = "pdfinfo (Debian's poppler-utils) is not installed: bash scripts/setup --test installs it"
+        if os.environ.get("LAA_REQUIRE_PDFINFO"):
+            pytest.fail(missing)
+        pytest.skip(missing)
+    out = tmp_path / "executive.pdf"
+    assert laa("report", "executive", "--as-at", "2009/10 Q2", "--output", str(out)).code == 0
+    info = dict(
+        line.split(":", 1)
+        for line in subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout.splitlines()
+    )
+    assert info["Pages"].strip() == "1"
+    assert info["Page size"].strip() == "595.28 x 841.89 pts (A4)"

@@ -129,6 +129,8 @@ def test_exceptions_for_a_board(demo):
         "remedial_action": "Connexions to trace every young person whose activity is not known, and CHENEL to run "
         "January-start courses for those who missed September.",
         "lead_partner": "CHENEL",
+        "variation": "needs 8 more quarters of actuals: has 4 of 12",
+        "assurance": "–",
     }
     amber = laa("exceptions", "--status", "A", "--format", "json").json()
     assert len(amber["exceptions"]) == 7

@@ -44,6 +44,8 @@ Q3_BOARD_ESCALATED = [
 Q3_BOARD_RECOGNISED = [
     (code, "green in 2008/09 Q4, 2009/10 Q1, Q2 and Q3") for code in ["NI 51", "NI 62", "NI 110", "NI 116", "NI 148"]
 ]
+# NI 115's demo history (from 2006/07) has it green four quarters running by 2009/10 Q2.
+Q2_BOARD_RECOGNISED = [("NI 115", "green in 2008/09 Q3, Q4, 2009/10 Q1 and Q2", "2008/09 Q3")]
 Q2_BOARD_ESCALATED = [
     ("NI 59", "red in 2008/09 Q4, 2009/10 Q1 and Q2"),
     ("NI 60", "red in 2009/10 Q1 and Q2"),
@@ -61,10 +63,13 @@ Q3_ESCALATED_FIRST = [
     ("NI 59", "red in 2008/09 Q4, 2009/10 Q1, Q2 and Q3", "2008/09 Q4", "Children's Trust", "Haringey Council"),
 ]
 Q2_RECOGNISED = [
+    ("NI 142", "green in 2006/07 Q1 to 2009/10 Q2 (14 periods)", "2006/07 Q1", "Wellbeing"),
+    ("NI 115", "green in 2008/09 Q3, Q4, 2009/10 Q1 and Q2", "2008/09 Q3", "Children's Trust"),
     ("NI 30", "red in 2009/10 Q1, amber in 2009/10 Q2", "2009/10 Q2", "Safer Communities"),
     ("NI 16", "amber in 2009/10 Q1, green in 2009/10 Q2", "2009/10 Q2", "Safer Communities"),
 ]
 Q1_RECOGNISED = [
+    ("NI 142", "green in 2006/07 Q1 to 2009/10 Q1 (13 periods)"),
     ("NI 19", "amber in 2008/09 Q4, green in 2009/10 Q1"),
     ("NI 123", "red in 2008/09 Q4, amber in 2009/10 Q1"),
     ("NI 130", "amber in 2008/09 Q4, green in 2009/10 Q1"),
@@ -83,7 +88,7 @@ BRIEF = {
         "Enterprise has the highest red share (42.9 %) and no green target.",
         "Safer Communities is ranked first on all targets, with 80.0 % of its targets green or amber.",
         "28 targets are escalated, 6 for red periods running: NI 152, NI 153, NI 59, NI 60, NI 112 and 1 more.",
-        "2 targets are recognised: NI 30, NI 16.",
+        "4 targets are recognised: NI 142, NI 115, NI 30, NI 16.",
         "By the year's end 18 of the 40 targets with a forecast are on track, 6 at risk and 16 off track.",
     ],
     "2009/10 Q1": [
@@ -91,7 +96,7 @@ BRIEF = {
         "Children's Trust has the highest red share (30.8 %).",
         "Wellbeing is ranked first on all targets, with 78.6 % of its targets green or amber.",
         "27 targets are escalated, 5 for red periods running: NI 153, NI 30, NI 59, NI 112, NI 7.",
-        "3 targets are recognised: NI 19, NI 123, NI 130.",
+        "4 targets are recognised: NI 142, NI 19, NI 123, NI 130.",
     ],
 }
 FORECAST_MIX = {
@@ -102,7 +107,7 @@ FORECAST_MIX = {
         ("2009/10 Q1", "0 on track, 0 at risk, 0 off track; 74 without a forecast"),
     ]
 }
-COUNTS = {"2009/10 Q3": (31, 15), "2009/10 Q2": (28, 2), "2009/10 Q1": (27, 3)}
+COUNTS = {"2009/10 Q3": (31, 15), "2009/10 Q2": (28, 4), "2009/10 Q1": (27, 4)}
 # The Children's Trust's red targets at 2009/10 Q3, worst first, and each one's year-end forecast ("—": none).
 Q3_BOARD_FORECASTS = {
     "NI 112": "off track", "NI 59": "off track", "NI 60": "off track", "NI 92": "—", "NI 117": "off track",
@@ -244,8 +249,8 @@ def test_a_chair_follows_a_bookmark_to_the_board_on_a_fresh_server(open_tab, wri
     escalated = section_table(page, "escalate_Children-s-Trust")
     expect_row_count(escalated, len(Q2_BOARD_ESCALATED))
     expect_rows(escalated, Q2_BOARD_ESCALATED)
-    expect(page.get_by_role("heading", name="To recognise: 0")).to_be_visible()
-    expect(page.get_by_text("Nothing to recognise yet: no target meets a recognition rule.")).to_be_visible()
+    expect(page.get_by_role("heading", name="To recognise: 1")).to_be_visible()
+    expect_rows(section_table(page, "recognise_Children-s-Trust"), Q2_BOARD_RECOGNISED)
 
     page.reload()
     settle(page, "red targets (exception mode) as at 2009/10 Q2")
