@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from laa_app.ui.widgets import STYLESHEET
+from tests.conftest import laa
 from tests.fixtures import app_test, new_store
 from tests.test_haringey import RANKING, TABLE_1, TABLE_2
 
@@ -240,6 +241,23 @@ def test_board_filters_the_board_lacks_are_named_and_left_out(demo_app):
     assert at.multiselect(key="pick_partner").value == ["HAVCO"]
 
 
+def test_a_second_choice_made_before_the_address_caught_up_with_the_first_keeps_both(demo_app):
+    """Two choices in quick succession: the browser may ask for the second's run while its address still shows
+    the board before the first. A choice changes a widget, so the address is only late; Back or a link changes
+    none, so the address decides."""
+    demo_app.query_params["board"] = "PMG"
+    at = no_exception(demo_app.run())
+    at.selectbox(key="pick_board").select("Wellbeing").run()
+    assert at.query_params["board"] == "Wellbeing"
+    at.query_params["board"] = "PMG"  # the address the browser still shows
+    at.selectbox(key="pick_as_at").select("2009/10 Q2").run()
+    assert (at.title[0].value, at.header[0].value) == ("Wellbeing", "0 red targets (exception mode) as at 2009/10 Q2")
+    assert at.query_params == {"board": "Wellbeing", "as_at": "2009/10 Q2"}
+    at.query_params["board"] = "PMG"  # Back
+    at.run()
+    assert (at.title[0].value, at.selectbox(key="pick_board").value) == ("PMG", "PMG")
+
+
 def test_board_bookmark_from_the_home_url(demo_app):
     demo_app.query_params["board"] = "children's trust"
     at = no_exception(demo_app.run())
@@ -347,12 +365,21 @@ def test_commentary_is_text_never_html(fresh_app):
     at.run()
     at.button(key="commit").click().run()
     no_exception(at)
+    assert laa("note", "add", "<b>winter</b> pressures", "--period", "2009/10 Q3", "--target", "NI 117").code == 0
     fresh_app.query_params["target"] = "NI 117"
     at.switch_page("target.py").run()
     no_exception(at)
     assert "Commentary: <img src=x onerror=alert(1)>" in [t.value for t in at.text]
-    # No HTML but the app's own stylesheet (CSS from a file of the package).
-    assert [h.proto.body for h in at.get("html")] == [f"<style>{STYLESHEET.read_text()}</style>"]
+    # No HTML but the app's own stylesheet (CSS from a file of the package) and the charts' figures tables, whose
+    # cells (the note's words among them) are escaped.
+    bodies = [h.proto.body for h in at.get("html")]
+    style = f"<style>{STYLESHEET.read_text()}</style>"
+    assert bodies.count(style) == 1
+    tables = [body for body in bodies if body != style]
+    assert len(tables) == 2
+    assert all(t.startswith('<div class="chart-figures" role="region" aria-label=') for t in tables)
+    assert "&lt;b&gt;winter&lt;/b&gt; pressures" in tables[0]
+    assert not any("<b>" in t or "<img" in t for t in tables)
 
 
 # Empty store and data quality --------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from dashboard.read.views import (
     BASIS_LABELS,
 )
 from laa_app.ui.reads import area_names
-from laa_app.ui.sidebar import address_to_write, arrived, wrote_to_url
+from laa_app.ui.sidebar import address_to_write, arrived, picked, wrote_to_url
 
 
 def choice(
@@ -41,7 +41,7 @@ def choice(
             unknown = asked
         remembered = st.session_state.get(_remembered(param))
         st.session_state[key] = wanted or (remembered if remembered in options else default)
-    chosen = st.selectbox(label, options, key=key, format_func=format_func, help=help)
+    chosen = st.selectbox(label, options, key=key, format_func=format_func, help=help, on_change=picked)
     keep_in_url(param, chosen if in_url(chosen) else None)
     st.session_state[_remembered(param)] = chosen
     return chosen, unknown
@@ -65,7 +65,7 @@ def switch_in_url(label: str, param: str, on: str, *, help: str | None = None) -
     key = f"pick_{param}"
     if arrived() or key not in st.session_state:
         st.session_state[key] = st.query_params.get(param) == on
-    chosen = st.toggle(label, key=key, help=help)
+    chosen = st.toggle(label, key=key, help=help, on_change=picked)
     keep_in_url(param, on if chosen else None)
     return chosen
 
@@ -82,7 +82,7 @@ def choices_in_url(label: str, options: list[str], param: str) -> tuple[list[str
         unknown = [value for value, match in zip(asked, found, strict=True) if match is None and value.strip()]
         st.session_state[key] = list(dict.fromkeys(match for match in found if match is not None))
     st.session_state[key] = [value for value in st.session_state[key] if value in options]
-    chosen = st.multiselect(label, options, key=key)
+    chosen = st.multiselect(label, options, key=key, on_change=picked)
     if not chosen:
         keep_in_url(param, None)
         return chosen, unknown
@@ -133,7 +133,12 @@ def basis_picker() -> str:
         remembered = st.session_state.get(_remembered("basis"))
         st.session_state[key] = next((b for b in (asked, remembered) if b in BASIS_LABELS), "all")
     basis = st.segmented_control(
-        "Ranking basis", options=list(BASIS_LABELS), format_func=BASIS_LABELS.get, key=key, required=True
+        "Ranking basis",
+        options=list(BASIS_LABELS),
+        format_func=BASIS_LABELS.get,
+        key=key,
+        required=True,
+        on_change=picked,
     )
     basis = basis or "all"
     keep_in_url("basis", None if basis == "all" else basis)

@@ -3,6 +3,7 @@ and tuned by an administrator."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.access.permissions import Action, allows
@@ -24,7 +25,8 @@ def rules_section(position: Position) -> None:
         if saved:
             st.success(md_escape(saved), icon=":material/check:")
         table = rules_frame(settings)
-        table["count"] = table["count"].astype(object).where(table["count"].notna(), "–")  # a rule with no count
+        # A rule with no count shows a dash; the column is text, so the table's Arrow form takes both.
+        table["count"] = table["count"].map(lambda c: "–" if pd.isna(c) else str(int(c)))
         st.dataframe(table.rename(columns=HEADINGS), hide_index=True, width="stretch")
         if not allows(who, Action.SET_RULES):
             st.caption("An administrator switches a rule on or off or changes its count (`laa rules` too).")

@@ -177,7 +177,11 @@ def note_page(page) -> None:
     """app.py tells which page this run shows, so the pickers know when the user has just arrived at it: from
     another page, or by a link to this page with other choices in its address (a county's district)."""
     written = st.session_state.get(_IN_URL, {})
-    followed = any(st.query_params.get_all(param) != value for param, value in written.items())
+    # A run a picker's change started is the user working on the page shown: an address unlike what the pickers
+    # wrote is then the browser's, not yet caught up with the last run's writing (two choices in quick
+    # succession), never a link followed, which changes no widget.
+    picked = st.session_state.pop(_PICKED, False)
+    followed = not picked and any(st.query_params.get_all(param) != value for param, value in written.items())
     st.session_state[_ARRIVED] = st.session_state.get(_PAGE) != page.url_path or followed
     # A link to the page shown changes the script's address but not the browser's: the pickers write it once.
     st.session_state[_FOLLOWED] = followed and st.session_state.get(_PAGE) == page.url_path
@@ -188,6 +192,14 @@ def note_page(page) -> None:
 
 
 _RUN = "_run_number"
+_PICKED = "_picked_this_run"
+
+
+def picked() -> None:
+    """A picker's on_change: the run about to start is a choice made on the page shown."""
+    st.session_state[_PICKED] = True
+
+
 _IN_URL = "_written_to_url"
 _FOLLOWED = "_followed_to_same_page"
 
