@@ -169,8 +169,9 @@ def area_quartiles(engine: Engine, area: Position, period: Period, group: str | 
     said: dict[str, Counter] = {}
     for (code, polarity), count in actuals.groupby(["indicator_code", "polarity"], sort=False).size().items():
         said.setdefault(code, Counter())[polarity] = count
-    lower = by.map({code: _most_said(c) is Polarity.LOWER_IS_BETTER for code, c in said.items()})
-    lower = lower.fillna(_most_said(Counter()) is Polarity.LOWER_IS_BETTER).astype(bool)  # none says: the default
+    says_lower = {code: _most_said(c) is Polarity.LOWER_IS_BETTER for code, c in said.items()}
+    default = _most_said(Counter()) is Polarity.LOWER_IS_BETTER  # none says: the default
+    lower = pd.Series([says_lower.get(code, default) for code in by], index=by.index, dtype=bool)
     rank, quartile = rank_and_quartile(actuals["actual"], lower, by)
     ranked = actuals.assign(rank=rank, quartile=quartile, reporting=by.map(by.value_counts()))
     # A lone reporter is not ranked among others: with fewer than two areas, no quartile.
