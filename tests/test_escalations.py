@@ -184,6 +184,10 @@ def test_the_helicopter_view_and_a_board_page_list_what_the_rules_raise(demo_app
     # the amber edge of 11.025: off track.
     outlook = frame_with(at, "Year-end forecast").set_index("Code")["Year-end forecast"]
     assert outlook["NI 117"] == "off track"
+    # As at 2009/10 Q1 the rules recognise four targets, none of them the Children's Trust's: the page says so.
+    at.selectbox(key="pick_as_at").select("2009/10 Q1").run()
+    assert [s.value for s in no_exception(at).subheader][-2:] == ["To escalate: 6", "To recognise: 0"]
+    assert "Nothing to recognise yet: no target meets a recognition rule." in [c.value for c in at.caption]
 
 
 def test_an_administrator_switches_and_tunes_the_rules_on_the_helicopter_view_and_others_only_read_them(
