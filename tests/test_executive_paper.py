@@ -4,15 +4,13 @@ and a workbook whose numbers are numbers and whose text never runs as a formula.
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import subprocess
 
-import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from tests.conftest import laa
+from tests.conftest import laa, unavailable
 from tests.test_reports import pdf_pages
 
 
@@ -55,10 +53,8 @@ def test_the_executive_workbook_keeps_numbers_as_numbers_and_text_inert(demo, tm
 def test_pdfinfo_reads_the_executive_paper_as_one_a4_page(demo, tmp_path):
     """Poppler's pdfinfo, a reader other than the one that wrote the file, counts one A4 page."""
     if shutil.which("pdfinfo") is None:
-        missing = "pdfinfo (Debian's poppler-utils) is not installed: bash scripts/setup --test installs it"
-        if os.environ.get("LAA_REQUIRE_PDFINFO"):
-            pytest.fail(missing)
-        pytest.skip(missing)
+        unavailable("pdfinfo (Debian's poppler-utils) is not installed: bash scripts/setup --test installs it",
+                    "LAA_REQUIRE_PDFINFO")  # fmt: skip
     out = tmp_path / "executive.pdf"
     assert laa("report", "executive", "--as-at", "2009/10 Q2", "--output", str(out)).code == 0
     info = dict(

@@ -18,7 +18,7 @@ import pytest
 
 from dashboard.access.permissions import Role
 from dashboard.access.sessions import COOKIE
-from tests.conftest import free_port
+from tests.conftest import free_port, unavailable
 from tests.fixtures import new_store, session_token
 
 try:
@@ -55,12 +55,6 @@ def screenshots_dir() -> Path:
 
 SCREENSHOTS = screenshots_dir()
 VIEWPORT = {"width": 1400, "height": 900}
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("LAA_REQUIRE_BROWSER"):
-        pytest.fail(f"{reason} (LAA_REQUIRE_BROWSER is set, so the browser tests must run)")
-    pytest.skip(reason)
 
 
 @contextlib.contextmanager
@@ -123,11 +117,11 @@ def dashboard_url(demo_database, tmp_path_factory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists() or not shutil.which(str(CHROMIUM)):
-        _unavailable(f"Debian chromium is not installed at {CHROMIUM}")
+        unavailable(f"Debian chromium is not installed at {CHROMIUM}", "LAA_REQUIRE_BROWSER")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _unavailable("the playwright Python package is not installed")
+        unavailable("the playwright Python package is not installed", "LAA_REQUIRE_BROWSER")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         yield chromium
