@@ -96,7 +96,10 @@ def note_form(page, period: str) -> None:
     """Open the Notes section's form and pick the note's period: typed, as a keyboard user does."""
     page.get_by_text("Add a note, or take one off").click()
     picker = page.get_by_role("combobox", name="Period")
+    expect(picker).to_be_visible()
+    idle(page)  # the section opened and drawn: a click while it still moves can leave the list shut
     picker.click()
+    expect(picker).to_be_focused()  # so the keys go to its filter, which opens the list
     page.keyboard.type(period)
     expect(page.get_by_role("option")).to_have_text([period])  # the one option left, highlighted: Enter picks it
     page.keyboard.press("Enter")
