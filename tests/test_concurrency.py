@@ -324,8 +324,10 @@ PAUSE = 0.2
 
 # `laa import ...` as the command line runs it, printing when it starts writing the batch, when it has written
 # it all and is about to commit, and when the commit is done: the window in which a read must see none of it.
+# With the whole batch written it holds the commit until the test has read (LAA_TEST_GO exists, or a minute has
+# passed): on a loaded machine the write alone was once too short for a pair of reads to fit inside it.
 MARKED_IMPORT = """
-import sys, time
+import os, pathlib, sys, time
 from contextlib import contextmanager
 from dashboard.write import importer
 from dashboard.cli import main
@@ -343,6 +345,11 @@ def write_plan(conn, plan, uploaded_by):
 def writing(engine):
     with _writing(engine) as conn:
         yield conn
+        held, go = (pathlib.Path(os.environ[name]) for name in ("LAA_TEST_HELD", "LAA_TEST_GO"))
+        held.touch()
+        deadline = time.time() + 60
+        while not go.exists() and time.time() < deadline:
+            time.sleep(0.05)
         mark("committing")
     mark("committed")
 
@@ -390,13 +397,17 @@ def test_reads_during_a_national_import_see_all_of_its_batch_or_none(backend, re
         engine = make_engine(url)
         assert (read_statuses(engine).seen, read_counts(engine).seen) == (STATUSES_BEFORE, COUNTS_BEFORE)
 
-        env = {**os.environ, "LAA_DATABASE_URL": url}
+        held, go = tmp_path / "held", tmp_path / "go"
+        env = {**os.environ, "LAA_DATABASE_URL": url, "LAA_TEST_HELD": str(held), "LAA_TEST_GO": str(go)}
         command = [sys.executable, "-c", MARKED_IMPORT, "import", str(national), "--new-boards", "--format", "json"]
         proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             reads = []
             while proc.poll() is None:  # reading all the while, from before the import starts writing to its end
+                holding = held.exists() and not go.exists()
                 reads += [read_statuses(engine), read_counts(engine)]
+                if holding:  # these two began with the whole batch written and ended before its commit
+                    go.touch()
                 time.sleep(PAUSE)
             out, err = proc.communicate(timeout=180)
         finally:
@@ -424,7 +435,9 @@ def test_reads_during_a_national_import_see_all_of_its_batch_or_none(backend, re
     # checks above ran against the half-written batch and readers did not wait for the import.
     during = [r for r in reads if marks["writing"] < r.started and r.ended < marks["committing"]]
     writing = marks["committing"] - marks["writing"]
-    print(f"\n{backend}: {len(reads)} reads; the import wrote for {writing:.2f} s, {len(during)} reads within it")
+    print(
+        f"\n{backend}: {len(reads)} reads; the import wrote (and held its commit) for {writing:.2f} s, {len(during)} reads within it"
+    )
     assert {r.what for r in during} == {"statuses", "counts"}, (writing, reads)
 
 
