@@ -11,6 +11,7 @@ from dashboard.read.views import (
     board_table,
     board_targets,
     board_targets_title,
+    board_to_open,
     echoed,
     md_escape,
     mix_caption,
@@ -34,10 +35,11 @@ ASKED = "sign_off_asked"  # the (area, board, quarter) whose sign-off awaits its
 
 position = partnership.require_position()
 boards = board_options(position.targets)
+who = people.actor()
 
 top = st.columns([2, 1], vertical_alignment="bottom")
 with top[0]:
-    board, unknown = pickers.choice("Theme board", boards, "board", default=boards[0])
+    board, unknown = pickers.choice("Theme board", boards, "board", default=board_to_open(boards, who.boards))
 with top[1]:
     as_at = pickers.as_at_picker(position)
 if unknown:
@@ -49,7 +51,6 @@ if unknown:
 st.title(md_escape(board))
 held = signed_off(reads.engine(), position.area, board, as_at)
 signed = sign_off_sentence(held, board, as_at)
-who = people.actor()
 scope = TargetScope(board, None)
 with st.container(border=True):
     st.markdown(("🔒 " if held else "") + md_escape(signed) + ".")

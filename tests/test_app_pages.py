@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.access.permissions import Role
 from laa_app.ui.widgets import STYLESHEET
 from tests.conftest import laa
-from tests.fixtures import app_test, new_store
+from tests.fixtures import app_test, new_store, signed_in_page
 from tests.test_haringey import RANKING, TABLE_1, TABLE_2
 
 APP = str(Path(__file__).resolve().parent.parent / "laa_app" / "app.py")
@@ -441,6 +442,13 @@ def test_board_page_unknown_board_says_so(demo_app):
     at = no_exception(demo_app.run())
     assert "There is no theme board “Nobody's Board”" in at.warning[0].value
     assert at.title[0].value == "Enterprise"
+
+
+def test_a_chair_opening_the_board_page_with_no_board_named_sees_their_own(demo_url, monkeypatch):
+    use_database(monkeypatch, demo_url)
+    at = signed_in_page(Role.CHAIR, "board.py")
+    assert (at.title[0].value, at.query_params["board"]) == ("Children's Trust", "Children's Trust")
+    assert signed_in_page(Role.EXECUTIVE, "board.py").title[0].value == "Enterprise"  # no board of their own
 
 
 def test_board_page_offers_the_red_exception_report(demo_app):

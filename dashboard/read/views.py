@@ -11,7 +11,7 @@ from functools import partial
 import pandas as pd
 
 from dashboard.domain.missing import missing
-from dashboard.domain.names import same_name
+from dashboard.domain.names import name_key, same_name
 from dashboard.domain.rules import DEFAULT_POLARITY, DEFAULT_TOLERANCE_PCT, STATUS_SYMBOL, Status, status_label
 from dashboard.domain.words import plural
 from dashboard.read.annotations import WHOLE_BOARD
@@ -272,6 +272,13 @@ def board_table(rows: pd.DataFrame, compared: pd.DataFrame, trends: dict[int, li
 
 def board_options(targets: pd.DataFrame) -> list[str]:
     return targets.sort_values("board_position")["theme_board"].drop_duplicates().tolist()
+
+
+def board_to_open(boards: list[str], chaired: Iterable[str]) -> str:
+    """The board a page opens with no board asked for: the first of these boards the person chairs (a chair goes
+    straight to their own), else the first board."""
+    mine = {name_key(board) for board in chaired}
+    return next((board for board in boards if name_key(board) in mine), boards[0])
 
 
 def target_options(targets: pd.DataFrame) -> list[str]:
