@@ -268,7 +268,6 @@ def exceptions_(
     from dashboard.domain.names import find_name
     from dashboard.domain.output import records
     from dashboard.domain.rules import parse_status, status_label
-    from dashboard.papers import reports
     from dashboard.read import breakdown
     from dashboard.read.position import load_position
 
@@ -283,6 +282,8 @@ def exceptions_(
     rows = breakdown.exceptions(position.statuses(period), wanted, board)
     signed = _sign_off_sentence(engine_of(ctx), position, period, board)
     if output is not None:
+        from dashboard.papers import reports  # the PDF and workbook libraries: only when a paper is asked for
+
         quartiles = _paper_quartiles(engine_of(ctx), position, period, group)
         _write_report(output, position, period, board, rows, reports.describe(len(rows), wanted), signed, quartiles)
         return

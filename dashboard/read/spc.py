@@ -36,6 +36,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import cache
 
 import pandas as pd
 
@@ -186,7 +187,7 @@ def xmr_chart(
                 "rules": ", ".join(c.value for c in SpecialCause if c in causes[i]),
                 "signal": signals[i].value if signals[i] else None,
             })  # fmt: skip
-    chart.points = _frame(rows, POINT_COLUMNS, numbers=["actual", "target", "mean", "upper", "lower"], counts=["phase"])
+    chart.points = _points(rows)
     chart.variation = _variation(signals[-1])
     chart.assurance = _assurance(chart.phases[-1], target, polarity, chart.reasons)
     return chart
@@ -198,14 +199,25 @@ def _polarity(polarity: Polarity | str | None) -> Polarity:
     return Polarity.HIGHER_IS_BETTER
 
 
+def _points(rows: list[dict]) -> pd.DataFrame:
+    return _frame(rows, POINT_COLUMNS, numbers=["actual", "target", "mean", "upper", "lower"], counts=["phase"])
+
+
+@cache
+def _no_points() -> pd.DataFrame:
+    return _points([])
+
+
 def _empty_points() -> pd.DataFrame:
-    return _frame([], POINT_COLUMNS, numbers=["actual", "target", "mean", "upper", "lower"], counts=["phase"])
+    return _no_points().copy()  # a copy: a chart's points are its own to change
 
 
 def _frame(rows: list[dict], columns: list[str], numbers: list[str], counts: list[str]) -> pd.DataFrame:
     """Rows as a frame whose text columns keep None for no value (not NaN), numbers as floats, counts as ints."""
-    frame = pd.DataFrame(rows, columns=columns, dtype=object)
-    return frame.astype(dict.fromkeys(numbers, "float64") | dict.fromkeys(counts, "int64"))
+    # Built column by column: a frame of objects cast afterwards took milliseconds a chart, and a board page or a
+    # national `laa exceptions` draws one for every target.
+    dtypes = {column: "float64" if column in numbers else "int64" if column in counts else object for column in columns}
+    return pd.DataFrame({c: pd.Series([row[c] for row in rows], dtype=t) for c, t in dtypes.items()})
 
 
 def _phase_starts(periods: list[Period], changes: list[date], reasons: list[str], frequency: Frequency) -> list[int]:
