@@ -123,6 +123,11 @@ widgets.targets_table(
         "Indicator": st.column_config.TextColumn(width="medium"),
         "Trend": st.column_config.LineChartColumn("Trend", width="small", help="Actuals, oldest first"),
         "Shortfall %": st.column_config.NumberColumn(format="%.1f", help="How far behind target, % of target"),
+        # Both at a fixed width, so that Assurance is in view at 1440 px.
+        "Variation": st.column_config.TextColumn(
+            width="medium", help="Signal or noise on the XmR chart, which needs 12 quarterly or monthly actuals"
+        ),
+        "Assurance": st.column_config.TextColumn(width="medium", help="Will the target be met without a change?"),
     },
 )
 
@@ -137,17 +142,17 @@ if quartiles is not None:
     st.caption(
         f"Its Quartile column ranks each target within {md_escape(quartiles.within())} (chosen on the helicopter view)."
     )
-downloads = st.columns([1, 1, 1, 3])
-for column, (label, kind, make, mime, icon) in zip(downloads, DOWNLOADS, strict=False):
-    column.download_button(
-        label,
-        lambda make=make: make(paper),
-        f"{stem}.{kind}",
-        mime=mime,
-        icon=icon,
-        key=f"paper_{kind}",
-        on_click="ignore",
-    )
+with st.container(horizontal=True):
+    for label, kind, make, mime, icon in DOWNLOADS:
+        st.download_button(
+            label,
+            lambda make=make: make(paper),
+            f"{stem}.{kind}",
+            mime=mime,
+            icon=icon,
+            key=f"paper_{kind}",
+            on_click="ignore",
+        )
 
 escalation_section(position, as_at, board)
 

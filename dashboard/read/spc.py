@@ -140,6 +140,16 @@ class Chart:
     def charted(self) -> bool:
         return bool(self.phases)
 
+    @property
+    def brief(self) -> str | None:
+        """Why the chart is missing in a few words, for a table's narrow column (reasons say it in full)."""
+        if self.frequency is Frequency.ANNUAL:
+            return "none for an annual target"
+        if (more := self.needed - self.held) > 0:
+            one, many = _UNIT[self.frequency]
+            return f"needs {more} more {one if more == 1 else many}"
+        return None
+
 
 def xmr_chart(
     periods: list[Period],
@@ -364,14 +374,15 @@ def _chart_of(target, values: pd.DataFrame, as_at: Period | None, changes: list[
 
 
 SUMMARY_COLUMNS = ["target_id", "indicator_code", "indicator_name", "theme_board", "frequency", "points",
-                   "variation", "assurance", "reason"]  # fmt: skip
+                   "variation", "assurance", "reason", "brief"]  # fmt: skip
 
 
 def spc_summary(
     position: Position, as_at: Period | None = None, changes: dict[int, list[date]] | None = None
 ) -> pd.DataFrame:
     """Every target's variation and assurance as at a quarter (only its periods up to it), in the partnership's
-    order (SUMMARY_COLUMNS): points is the actuals held, reason why a variation or assurance is missing."""
+    order (SUMMARY_COLUMNS): points is the actuals held, reason why a variation or assurance is missing (brief:
+    in a few words, for a table)."""
     changes = changes or {}
     values = position.values
     if as_at is not None:
@@ -388,7 +399,7 @@ def spc_summary(
             "frequency": chart.frequency.value, "points": chart.held,
             "variation": chart.variation.value if chart.variation else None,
             "assurance": chart.assurance.value if chart.assurance else None,
-            "reason": "; ".join(chart.reasons) or None,
+            "reason": "; ".join(chart.reasons) or None, "brief": chart.brief,
         })  # fmt: skip
     return _frame(rows, SUMMARY_COLUMNS, numbers=[], counts=["target_id", "points"])
 

@@ -509,7 +509,8 @@ def spc_words(
 
 
 def spc_columns(target_ids: Iterable, summary: pd.DataFrame, marks: bool = True) -> tuple[list[str], list[str]]:
-    """The variation and assurance (spc_words) of each target, in the order given, from read.spc.spc_summary."""
+    """The variation and assurance (spc_words) of each target, in the order given, from read.spc.spc_summary; with
+    marks (a table to read, not to filter), a missing chart's reason in a few words."""
     by_id = summary.set_index("target_id")
     said = [_spc_words_of(by_id.loc[t] if t in by_id.index else None, marks) for t in target_ids]
     return [v for v, _ in said], [a for _, a in said]
@@ -518,13 +519,13 @@ def spc_columns(target_ids: Iterable, summary: pd.DataFrame, marks: bool = True)
 def _spc_words_of(row: pd.Series | None, marks: bool) -> tuple[str, str]:
     if row is None:
         return spc_words(None, None, None, marks)
-    return spc_words(_text(row["variation"]) or None, _text(row["assurance"]) or None, _text(row["reason"]) or None,
-                     marks)  # fmt: skip
+    reason = (marks and _text(row.get("brief"))) or _text(row["reason"]) or None
+    return spc_words(_text(row["variation"]) or None, _text(row["assurance"]) or None, reason, marks)
 
 
 def with_spc(table: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
     """A board table with each target's variation and assurance (read.spc.spc_summary) as marks and words; a target
-    with too few points says how many it has and needs (spc_words). They stand after the year-end forecast (or the
+    with too few points says how many more it needs. They stand after the year-end forecast (or the
     Trend) where the table has one: among the figures a chair reads first, not past the long text columns off the
     table's edge."""
     variation, assurance = spc_columns(table["target_id"], summary)

@@ -53,11 +53,11 @@ NI_153 = (
 NOT_YET = " The change of process from 2008/09 Q4 is not applied: the phase before it would hold 11 of 12 points."
 LEGEND = ["process limits", "mean", "target", "actual", "special cause, improving", "special cause, concerning"]
 # Enterprise's red targets at 2009/10 Q3 in the board page's order: Variation and Assurance, each a mark and words;
-# a target without a chart says how many actuals it has.
+# a target without a chart says how many more actuals it needs.
 ENTERPRISE = {
-    "NI 171": ("needs 8 more quarters of actuals: has 4 of 12", "–"),
+    "NI 171": ("needs 8 more quarters", "–"),
     "NI 153": ("▼ special cause, concerning", "✖ never met unless the process changes"),
-    "NI 152": ("needs 8 more quarters of actuals: has 4 of 12", "–"),
+    "NI 152": ("needs 8 more quarters", "–"),
     "NI 151": ("▼ special cause, concerning", "↕ hit and miss"),
 }
 
