@@ -263,8 +263,11 @@ def test_every_target_s_variation_and_assurance_as_at_a_quarter(position):
         {"indicator_code": "NI 3", "points": 2, "variation": None, "assurance": None,
          "reason": "an annual target has no XmR chart: it needs quarterly or monthly actuals"},
     ]  # fmt: skip
+    # In a few words for a table's column (the board page, `laa exceptions`).
+    assert summary["brief"].tolist() == [None, "needs 3 more quarters", "none for an annual target"]
     earlier = spc_summary(position, parse_period("2008/09 Q3"))  # NI 1's last point is 2008/09 Q4
     assert earlier.iloc[0]["reason"] == "needs 1 more quarter of actuals: has 11 of 12"
+    assert earlier.iloc[0]["brief"] == "needs 1 more quarter"
     one = target_chart(position, int(summary.iloc[0]["target_id"]))
     assert list(one.points["target"]) == [12.0] * 12 and one.target == 12
 
