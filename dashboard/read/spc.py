@@ -36,7 +36,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from functools import cache
+from functools import cached_property
 
 import pandas as pd
 
@@ -123,7 +123,8 @@ class Chart:
     """A target's XmR chart: its points (POINT_COLUMNS), phases, variation and assurance, and the reasons for what
     it lacks (too few points, no target, a change of process not yet applied)."""
 
-    points: pd.DataFrame
+    rows: list[dict] = field(default_factory=list, repr=False)
+    """The points as records; `points` is their frame, made when first asked for (spc_summary never asks)."""
     phases: list[Phase] = field(default_factory=list)
     variation: Variation | None = None
     assurance: Assurance | None = None
@@ -135,6 +136,11 @@ class Chart:
     """The latest point's target, against which the assurance is."""
     polarity: Polarity = Polarity.HIGHER_IS_BETTER
     frequency: Frequency = Frequency.QUARTERLY
+
+    @cached_property
+    def points(self) -> pd.DataFrame:
+        return _frame(self.rows, POINT_COLUMNS, numbers=["actual", "target", "mean", "upper", "lower"],
+                      counts=["phase"])  # fmt: skip
 
     @property
     def charted(self) -> bool:
@@ -167,7 +173,7 @@ def xmr_chart(
     polarity = _polarity(polarity)
     values = [float(a) for a in actuals]
     shown_targets = targets if targets is not None else [None] * len(values)
-    chart = Chart(_empty_points(), held=len(values), target=target, polarity=polarity, frequency=frequency)
+    chart = Chart(held=len(values), target=target, polarity=polarity, frequency=frequency)
     if frequency is Frequency.ANNUAL:
         chart.reasons.append("an annual target has no XmR chart: it needs quarterly or monthly actuals")
         return chart
@@ -197,7 +203,7 @@ def xmr_chart(
                 "rules": ", ".join(c.value for c in SpecialCause if c in causes[i]),
                 "signal": signals[i].value if signals[i] else None,
             })  # fmt: skip
-    chart.points = _points(rows)
+    chart.rows = rows
     chart.variation = _variation(signals[-1])
     chart.assurance = _assurance(chart.phases[-1], target, polarity, chart.reasons)
     return chart
@@ -207,19 +213,6 @@ def _polarity(polarity: Polarity | str | None) -> Polarity:
     if isinstance(polarity, str) and polarity == Polarity.LOWER_IS_BETTER.value:
         return Polarity.LOWER_IS_BETTER
     return Polarity.HIGHER_IS_BETTER
-
-
-def _points(rows: list[dict]) -> pd.DataFrame:
-    return _frame(rows, POINT_COLUMNS, numbers=["actual", "target", "mean", "upper", "lower"], counts=["phase"])
-
-
-@cache
-def _no_points() -> pd.DataFrame:
-    return _points([])
-
-
-def _empty_points() -> pd.DataFrame:
-    return _no_points().copy()  # a copy: a chart's points are its own to change
 
 
 def _frame(rows: list[dict], columns: list[str], numbers: list[str], counts: list[str]) -> pd.DataFrame:
@@ -355,22 +348,33 @@ def target_chart(position: Position, target_id: int, as_at: Period | None = None
 
 
 def _chart_of(target, values: pd.DataFrame, as_at: Period | None, changes: list[date] | None) -> Chart:
-    frequency = frequency_of(target["frequency"])
     if as_at is not None:
         values = values[values["period_end"] <= as_at.end]
+    held = _held(values)
+    return _chart_from(target["frequency"], target["polarity"], held["period_end"].tolist(), held["actual"].tolist(),
+                       held["target_value"].tolist(), changes)  # fmt: skip
+
+
+def _held(values: pd.DataFrame) -> pd.DataFrame:
+    """The rows with an actual, oldest first per target (rows of one period end keep their order)."""
     # A mask as an array: an empty Series of objects would be read as a list of column names, giving no columns.
     held = values[values["actual"].map(lambda a: not missing(a)).to_numpy(dtype=bool)]
-    held = held.sort_values("period_end", kind="stable")
+    return held.sort_values(["target_id", "period_end"], kind="stable")
+
+
+def _chart_from(frequency: object, polarity: object, ends: list[date], actuals: list, target_values: list,
+                changes: list[date] | None) -> Chart:  # fmt: skip
+    """The chart of one target's held rows, oldest first: one point a cycle (a year for an annual target)."""
+    frequency = frequency_of(frequency)
     cycles: dict[Period, tuple[float, object]] = {}
-    for end, actual, target_value in zip(held["period_end"], held["actual"], held["target_value"], strict=True):
+    for end, actual, target_value in zip(ends, actuals, target_values, strict=True):
         cycle = cycle_of(end, frequency)
         cycles.pop(cycle, None)  # one point a cycle: the latest row in it stands for it
         cycles[cycle] = (float(actual), None if missing(target_value) else float(target_value))
     periods = list(cycles)
-    actuals = [a for a, _ in cycles.values()]
+    points = [a for a, _ in cycles.values()]
     targets = [t for _, t in cycles.values()]
-    return xmr_chart(periods, actuals, target["polarity"], targets[-1] if targets else None, changes, frequency,
-                     targets)  # fmt: skip
+    return xmr_chart(periods, points, polarity, targets[-1] if targets else None, changes, frequency, targets)
 
 
 SUMMARY_COLUMNS = ["target_id", "indicator_code", "indicator_name", "theme_board", "frequency", "points",
@@ -387,12 +391,20 @@ def spc_summary(
     values = position.values
     if as_at is not None:
         values = values[values["period_end"] <= as_at.end]
-    by_target = dict(iter(values.groupby("target_id", sort=False))) if len(values) else {}
+    # Each target's held rows as lists, from one sort of them all: per target in pandas it took a millisecond each.
+    held = _held(values)
+    columns = [held[c].tolist() for c in ("target_id", "period_end", "actual", "target_value")]
+    by_target: dict[object, tuple[list, list, list]] = {}
+    for target_id, end, actual, target_value in zip(*columns, strict=True):
+        ends, actuals, target_values = by_target.setdefault(target_id, ([], [], []))
+        ends.append(end)
+        actuals.append(actual)
+        target_values.append(target_value)
     rows = []
     targets = position.targets.sort_values(["board_position", "position"], kind="stable")
-    for _, target in targets.iterrows():
-        own = by_target.get(target["target_id"], values.iloc[0:0])
-        chart = _chart_of(target, own, None, changes.get(target["target_id"]))
+    for target in targets.to_dict("records"):
+        own = by_target.get(target["target_id"], ([], [], []))
+        chart = _chart_from(target["frequency"], target["polarity"], *own, changes.get(target["target_id"]))
         rows.append({
             "target_id": target["target_id"], "indicator_code": target["indicator_code"],
             "indicator_name": target["indicator_name"], "theme_board": target["theme_board"],
