@@ -49,7 +49,15 @@ def area_breakdown(statuses: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
 def breakdown_by(statuses: pd.DataFrame, by: str) -> tuple[pd.DataFrame, dict]:
     """Rule 3 grouped by a column, its groups in order of first appearance (boards as the partnership lists
     them), and the total over every row."""
-    rows = [{by: key, **_counts(group["status"])} for key, group in statuses.groupby(by, sort=False)]
+    # Counted in one pass for every group: a pass per group took a third of a second over 400 areas.
+    order = statuses[by].dropna().unique()
+    sizes = statuses.groupby(by, sort=False).size()
+    counted = statuses.groupby([by, "status"], sort=False).size().unstack(fill_value=0) if len(order) else None
+    rows = []
+    for key in order:
+        found = counted.loc[key] if key in counted.index else pd.Series(dtype=int)
+        counts = {name: int(found.get(s.value, 0)) for name, s in COUNT_COLUMNS.items()}
+        rows.append({by: key, **_shares(int(sizes[key]), counts)})
     return pd.DataFrame(rows, columns=[by, *BREAKDOWN_COLUMNS[1:]]), _counts(statuses["status"])
 
 
@@ -62,8 +70,11 @@ def with_total(boards: pd.DataFrame, total: dict, by: str = "theme_board") -> pd
 
 
 def _counts(status: pd.Series) -> dict:
-    n = int(len(status))
-    counts = {name: int((status == s.value).sum()) for name, s in COUNT_COLUMNS.items()}
+    return _shares(int(len(status)), {name: int((status == s.value).sum()) for name, s in COUNT_COLUMNS.items()})
+
+
+def _shares(n: int, counts: dict[str, int]) -> dict:
+    """Rule 3's row: the targets, each status's count and its share of the targets."""
     return {"targets": n, **counts, **{f"{name}_pct": pct(c, n) for name, c in counts.items()}}
 
 
