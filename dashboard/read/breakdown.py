@@ -50,14 +50,11 @@ def breakdown_by(statuses: pd.DataFrame, by: str) -> tuple[pd.DataFrame, dict]:
     """Rule 3 grouped by a column, its groups in order of first appearance (boards as the partnership lists
     them), and the total over every row."""
     # Counted in one pass for every group: a pass per group took a third of a second over 400 areas.
-    order = statuses[by].dropna().unique()
-    sizes = statuses.groupby(by, sort=False).size()
-    counted = statuses.groupby([by, "status"], sort=False).size().unstack(fill_value=0) if len(order) else None
+    counted = statuses.groupby([by, "status"]).size().to_dict()
     rows = []
-    for key in order:
-        found = counted.loc[key] if key in counted.index else pd.Series(dtype=int)
-        counts = {name: int(found.get(s.value, 0)) for name, s in COUNT_COLUMNS.items()}
-        rows.append({by: key, **_shares(int(sizes[key]), counts)})
+    for key, n in statuses.groupby(by, sort=False).size().items():
+        counts = {name: int(counted.get((key, s.value), 0)) for name, s in COUNT_COLUMNS.items()}
+        rows.append({by: key, **_shares(int(n), counts)})
     return pd.DataFrame(rows, columns=[by, *BREAKDOWN_COLUMNS[1:]]), _counts(statuses["status"])
 
 

@@ -519,7 +519,7 @@ def spc_columns(target_ids: Iterable, summary: pd.DataFrame, marks: bool = True)
 def _spc_words_of(row: pd.Series | None, marks: bool) -> tuple[str, str]:
     if row is None:
         return spc_words(None, None, None, marks)
-    reason = (marks and _text(row.get("brief"))) or _text(row["reason"]) or None
+    reason = (marks and _text(row["brief"])) or _text(row["reason"]) or None
     return spc_words(_text(row["variation"]) or None, _text(row["assurance"]) or None, reason, marks)
 
 
