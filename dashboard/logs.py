@@ -32,11 +32,26 @@ def setup_logging(log_file: Path | None, *, to_stderr: bool) -> None:
     log._laa_configured = True  # type: ignore[attr-defined]
 
 
+# psycopg logs a second line when a connection dies inside a pipeline, and SQLAlchemy's pool logs a traceback when
+# it cannot roll back on a dead connection: the error itself is reported already, so these go to the log file only.
+DRIVER_LOGS = ("psycopg", "sqlalchemy.pool")
+
+
 def quiet_driver_logs() -> None:
-    """psycopg logs a second line when a connection dies inside a pipeline; the error itself is reported already."""
-    driver = logging.getLogger("psycopg")
-    driver.addHandler(logging.NullHandler())
-    driver.propagate = False
+    """Keep the driver's and the pool's records off the user's terminal: into the package's log file, if any."""
+    for name in DRIVER_LOGS:
+        driver = logging.getLogger(name)
+        driver.addHandler(_PackageLog())
+        driver.propagate = False
+
+
+class _PackageLog(logging.Handler):
+    """Hands a record to the package log's own handlers, and drops it when there are none (never to stderr)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        for handler in log.handlers:
+            if record.levelno >= handler.level:
+                handler.handle(record)
 
 
 class _DelayedFile(logging.FileHandler):

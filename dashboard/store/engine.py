@@ -274,6 +274,9 @@ _LOST = (
     "the connection is bad",
     "ssl syscall error",
     "eof detected",
+    # A connection that dies inside psycopg's pipeline of inserts fails the next send or the pipeline's end.
+    "sending query failed",
+    "cannot exit pipeline mode",
 )
 
 
