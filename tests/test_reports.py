@@ -2,6 +2,7 @@
 page's buttons (reports.board_paper) and from `laa exceptions --output`."""
 
 import csv
+import dataclasses
 import io
 from datetime import date
 
@@ -12,6 +13,7 @@ from pypdf import PdfReader
 from dashboard.domain.periods import parse_period
 from dashboard.domain.rules import Status
 from dashboard.papers import reports
+from dashboard.papers.paper import PaperNote
 from dashboard.read.breakdown import exceptions
 from dashboard.read.movement import Direction
 from dashboard.read.position import load_position
@@ -116,6 +118,20 @@ def test_pdf_is_the_board_paper(demo, tmp_path):
         blocks = page.count("Direction of travel:")
         assert blocks == page.count("Commentary:") == page.count("Remedial action:") > 0
     assert sum(page.count("Remedial action:") for page in pages) == 9
+
+
+def test_the_notes_heading_is_never_left_at_the_foot_of_a_page(demo):
+    """With each number of target blocks above it, the heading shares its page with the whole first note (six
+    lines): when the space left cannot hold both, the heading moves to the next page with the note."""
+    paper = red_paper(load_position(demo))
+    first = PaperNote("2009/10 Q3", CT, None, "Winter pressure on the service " * 40 + "ENDOFNOTE", "chris")
+    moved = 0
+    for shown in range(len(paper.rows) + 1):
+        pages = pdf_pages(reports.paper_pdf(dataclasses.replace(paper, rows=paper.rows[:shown], notes=(first, first))))
+        heading = next(n for n, page in enumerate(pages) if "Notes up to 2009/10 Q3" in page)
+        assert "ENDOFNOTE" in pages[heading].split("Notes up to 2009/10 Q3")[1], shown
+        moved += pages[heading].split("Notes up to")[0].count("Remedial action:") == 0 and shown > 0
+    assert moved >= 1  # some number of blocks left room for the heading but not the note
 
 
 def test_pdf_direction_of_travel_and_periods_as_at_an_earlier_quarter(demo):

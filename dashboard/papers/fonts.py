@@ -49,7 +49,7 @@ def drawing_font(
     characters as pictures, what no font has as □.
 
     A fallback font is added only when the paper needs it, and only with the characters it is needed for: a
-    font's glyph table is copied for every block tried on a page (offset_rendering), and a CJK font is large.
+    CJK font is large to load, and the paper is copied once to measure its blocks.
     Without DejaVu the core font is used, with text it can draw ('?' for anything else)."""
     from fpdf.errors import FPDFException
 

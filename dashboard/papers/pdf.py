@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from collections.abc import Callable, Iterable
 
@@ -94,15 +95,32 @@ def _render_pdf(paper: BoardPaper, chars: frozenset[str], unprintable: frozenset
     if not paper.rows:
         pdf.set_font(font, "", 11)
         pdf.multi_cell(0, 7, clean(f"No targets to show: {paper.what}."), align="L", new_x="LMARGIN", new_y="NEXT")
+    sizes = _Measure(pdf)
     for row in paper.rows:
-        with pdf.offset_rendering() as trial:
-            _target_block(trial, font, clean, row, paper)
-        if trial.page_break_triggered:
+        if pdf.will_page_break(sizes.height(lambda on, row=row: _target_block(on, font, clean, row, paper))):
             pdf.add_page()
         _target_block(pdf, font, clean, row, paper)
     if paper.notes:
-        _notes_section(pdf, font, clean, paper)
+        _notes_section(pdf, font, clean, paper, sizes)
     return pdf
+
+
+class _Measure:
+    """How tall a block will be, drawn first on a page of one copy of the paper: fpdf2's offset_rendering copies
+    the whole document, fonts and pages, for every block it tries (over half a second for a short paper)."""
+
+    def __init__(self, pdf):
+        self.pdf = pdf
+        self.scratch = None
+
+    def height(self, draw: Callable[[object], None]) -> float:
+        if self.scratch is None:
+            self.scratch = copy.deepcopy(self.pdf)
+            self.scratch.auto_page_break = False  # a block taller than a page is measured whole
+        self.scratch.add_page()
+        top = self.scratch.get_y()
+        draw(self.scratch)
+        return self.scratch.get_y() - top
 
 
 def _pdf_class():
@@ -233,13 +251,15 @@ def _spc_line(row: PaperRow) -> str:
     return f"Variation: {variation}  ·  assurance: {assurance}"
 
 
-def _notes_section(pdf, font: str, clean, paper: BoardPaper) -> None:
+def _notes_section(pdf, font: str, clean, paper: BoardPaper, sizes: _Measure) -> None:
     """The board's and its targets' notes up to the as-at period, one line each: period, what about, note, who; the
     heading kept on one page with the first note."""
-    with pdf.offset_rendering() as trial:
-        _notes_heading(trial, font, clean, paper)
-        _note_line(trial, font, clean, paper, paper.notes[0])
-    if trial.page_break_triggered:
+
+    def opening(on) -> None:
+        _notes_heading(on, font, clean, paper)
+        _note_line(on, font, clean, paper, paper.notes[0])
+
+    if pdf.will_page_break(sizes.height(opening)):
         pdf.add_page()
     _notes_heading(pdf, font, clean, paper)
     for note in paper.notes:
