@@ -111,6 +111,23 @@ def test_the_note_commands_add_list_and_remove(demo):
     assert refused.code == 2 and refused.err.startswith("error: --period '2009/10 Q9': ")
 
 
+def test_laa_history_shows_each_note_at_its_period_with_the_boards(demo):
+    laa("note", "add", "New definition", "--period", "2009/10 Q1", "--target", "NI 117", "--change-of-process")
+    laa("note", "add", "Winter", "--period", "2009/10 Q3", "--board", "Children's Trust")
+    laa("note", "add", "Not ours", "--period", "2009/10 Q2", "--board", "PMG")
+    by = laa("note", "list", "--format", "json").json()["notes"][0]["noted_by"]
+    rows = laa("history", "NI 117", "--format", "json").json()["history"]
+    assert [(r["period"], r["current"], r["notes"]) for r in rows] == [
+        ("2008/09 Q4", True, ""),
+        ("2009/10 Q1", False, f"New definition ({by})"),
+        ("2009/10 Q1", True, f"New definition ({by})"),
+        ("2009/10 Q2", True, ""),
+        ("2009/10 Q3", True, f"whole board: Winter ({by})"),
+    ]
+    table = laa("history", "NI 117").out
+    assert "Notes" in table.splitlines()[0] and "whole board: Winter" in table
+
+
 def test_the_target_page_marks_each_note_on_its_chart_and_a_chair_adds_one(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
     new_store(url, demo=True)

@@ -394,7 +394,9 @@ def history(
 ) -> None:
     """Every period and every stored version of one target."""
     from dashboard.domain.output import plain, records
+    from dashboard.read.annotations import notes_on
     from dashboard.read.position import load_position, target_history
+    from dashboard.read.views import notes_by_period
 
     engine = engine_of(ctx)
     position = load_position(engine, area)
@@ -402,6 +404,8 @@ def history(
         target, versions = target_history(engine, position, code)
     except LookupError as exc:
         raise UserError(str(exc.args[0])) from exc
+    notes = notes_on(position, target=target["indicator_code"])
+    versions["notes"] = notes_by_period(versions["period_end"], notes, target.get("frequency"))
     versions = versions.rename(columns={"period_label": "period", "target_value": "target", "is_current": "current"})
     versions["current"] = versions["current"].astype(bool)
     versions["rolled_back"] = versions["rolled_back_at"].notna()
@@ -411,6 +415,7 @@ def history(
         "actual",
         "status",
         "commentary",
+        "notes",
         "recorded_at",
         "current",
         "batch_id",
@@ -562,6 +567,7 @@ HISTORY_HEADINGS = {
     "recorded": "Recorded",
     "batch_id": "Batch",
     "recorded_by": "By",
+    "notes": "Notes",
     "commentary": "Commentary",
 }
 
