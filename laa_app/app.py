@@ -46,6 +46,7 @@ if page.url_path == "":
 
 sidebar.signed_in_as(account)
 sidebar.note_page(page)
+people.warn_before_sign_in_ends()
 try:
     page.run()
 except (SQLAlchemyError, DatabaseUnusable) as exc:

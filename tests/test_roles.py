@@ -4,6 +4,7 @@ re-opening; browser entries as batches; the audit trail; a partner's day through
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
@@ -13,7 +14,16 @@ from sqlalchemy import select
 from dashboard.access.accounts import add_user, disable_user
 from dashboard.access.addresses import Page
 from dashboard.access.permissions import LOCAL_ADMIN, Action, Actor, PermissionDenied, Role, landing, may_open
-from dashboard.access.sessions import end_session, session_account, start_session
+from dashboard.access.sessions import (
+    end_session,
+    keep_session,
+    session_account,
+    session_ends_at,
+    start_session,
+    timed_out,
+    timeout_warning,
+    warning_lead,
+)
 from dashboard.domain.periods import parse_period
 from dashboard.read.audit import audit_trail
 from dashboard.read.position import load_position
@@ -260,6 +270,55 @@ def test_a_session_ends_on_sign_out_idling_or_a_disabled_account(demo):
     disable_user(demo, LOCAL_ADMIN, "chris")
     assert session_account(demo, token, idle, now) is None
     assert session_account(demo, "a token nobody was given", idle, now) is None
+
+
+def test_an_unused_sign_in_is_warned_of_two_minutes_before_it_ends_and_asking_is_not_use(demo):
+    idle, minute = timedelta(minutes=30), timedelta(minutes=1)
+    now = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+    token = start_session(demo, user_of(demo, Role.PARTNER), now)
+    assert warning_lead(idle) == 2 * minute
+    assert warning_lead(minute) == timedelta(seconds=30)  # at least 20 seconds to keep it (WCAG 2.2.1)
+    assert session_ends_at(demo, token, idle, now + 28 * minute) == now + idle
+    assert session_ends_at(demo, token, idle, now + 29 * minute) == now + idle  # asking did not move it on
+    assert keep_session(demo, token, idle, now + 29 * minute)  # "Stay signed in"
+    assert session_ends_at(demo, token, idle, now + 29 * minute) == now + 59 * minute
+    assert not timed_out(demo, token, idle, now + 59 * minute)
+    assert session_ends_at(demo, token, idle, now + 60 * minute) is None
+    assert timed_out(demo, token, idle, now + 60 * minute)  # ended unused
+    assert not keep_session(demo, token, idle, now + 60 * minute)  # too late: it is ended for good
+    assert session_account(demo, token, idle, now + 30 * minute) is None
+
+    signed_out = start_session(demo, user_of(demo, Role.PARTNER), now)
+    end_session(demo, signed_out)
+    assert session_ends_at(demo, signed_out, idle, now) is None
+    assert not timed_out(demo, signed_out, idle, now + 60 * minute)  # signing out is not timing out
+    assert not keep_session(demo, signed_out, idle, now)
+
+
+def test_any_use_once_the_warning_shows_keeps_the_sign_in_however_short_the_timeout(demo):
+    now = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+    token = start_session(demo, user_of(demo, Role.PARTNER), now)
+    seconds = timedelta(seconds=1)
+    assert session_account(demo, token, timedelta(minutes=30), now + 50 * seconds) is not None
+    assert session_ends_at(demo, token, timedelta(minutes=30), now + 50 * seconds) == now + timedelta(minutes=30)
+    # A one-minute timeout warns at 30 seconds unused: a click then counts, though TOUCH_EVERY is a minute.
+    assert session_account(demo, token, timedelta(minutes=1), now + 31 * seconds) is not None
+    assert session_ends_at(demo, token, timedelta(minutes=1), now + 31 * seconds) == now + 91 * seconds
+
+
+@pytest.mark.parametrize(
+    ("zone", "ends", "clock"),
+    [
+        (ZoneInfo("Europe/London"), datetime(2026, 12, 2, 9, 30, tzinfo=UTC), "09:30"),
+        (ZoneInfo("Europe/London"), datetime(2026, 7, 1, 9, 30, tzinfo=UTC), "10:30"),  # British Summer Time
+        (None, datetime(2026, 7, 1, 9, 30, tzinfo=UTC), "09:30 UTC"),  # the browser gave no time zone
+    ],
+)
+def test_the_warning_says_when_in_the_browsers_time_zone(zone, ends, clock):
+    assert timeout_warning(ends, zone) == (
+        f"Your sign-in ends at {clock} unless you use the dashboard before then, and anything typed and not yet "
+        "saved would then be lost. Stay signed in, or close this message, to carry on."
+    )
 
 
 def test_a_partners_quarter_through_the_command_line(demo, tmp_path):

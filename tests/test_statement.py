@@ -41,14 +41,17 @@ def test_the_statement_says_what_the_model_statement_asks():
     assert "with the Tab, Shift+Tab, Enter, Space and arrow keys alone" in page
     assert "We have not yet tested the dashboard with screen readers" in page
     assert "contact your partnership&#x27;s dashboard administrator" in page
-    assert "Your sign-in ends after 30 minutes without use" in page
+    assert "it ends after 30 minutes without use" in page
+    assert "warns you 2 minutes before it does, with a Stay signed in button" in page
+    assert "the keyboard focus goes back to the top of the page" in page  # a known gap, said as such
     assert '<a href="/">Back to the dashboard</a>' in page
 
 
 def test_the_statement_names_the_contact_and_timeout_the_partnership_set_as_text():
     page = statement_page("<b>access@haringey.gov.uk</b>", idle_minutes=1)
     assert "contact &lt;b&gt;access@haringey.gov.uk&lt;/b&gt;. Tell us" in page
-    assert "Your sign-in ends after 1 minute without use" in page
+    assert "it ends after 1 minute without use" in page
+    assert "warns you 30 seconds before it does" in page
 
 
 def test_the_sign_in_page_links_to_the_statement():

@@ -5,14 +5,19 @@ served beside the sign-in page (dashboard/access/signin.py) by the dashboard's s
 from __future__ import annotations
 
 import html
+from datetime import timedelta
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from dashboard.access.sessions import warning_lead
+from dashboard.domain.words import duration
+
 STATEMENT = "/accessibility"
 PREPARED = "4 December 2026"
-"""When the dashboard was last tested and this statement reviewed."""
+REVIEWED = "6 December 2026"
+"""When the dashboard was last tested and this statement reviewed (the warning before a sign-in ends)."""
 STANDARD = "the Web Content Accessibility Guidelines (WCAG) version 2.2, level AA"
 DEFAULT_CONTACT = "your partnership's dashboard administrator"
 
@@ -33,9 +38,10 @@ KNOWN_GAPS = [
         "1.1.1 Non-text content",
     ),
     (
-        "Your sign-in ends after {idle} without use (the administrator can change this), with no warning "
-        "before it does. Figures typed on My targets and not yet saved are then lost.",
-        "2.2.1 Timing adjustable",
+        "After a paper is downloaded with the keyboard (Enter on its PDF or Excel button), the keyboard focus goes "
+        "back to the top of the page, because Streamlit disables the button for a moment while it makes the file. "
+        "The page's 'Skip to main content' link, then Tab, leads back to the buttons.",
+        "2.4.3 Focus order",
     ),
     (
         "The board paper PDF is not a tagged PDF, so a screen reader cannot follow its tables. The Excel and CSV "
@@ -61,6 +67,8 @@ TESTED = [
     "A keyboard-only test: signing in, picking an 'as at' quarter, opening a theme board, opening a target, and "
     "entering a figure on My targets and saving it, with the Tab, Shift+Tab, Enter, Space and arrow keys alone, "
     "checking at each step that whatever has the keyboard focus shows a visible focus ring.",
+    "A test of the warning before an unused sign-in ends: it opens in time, takes the keyboard focus, and Enter on "
+    "its Stay signed in button, or Esc, keeps the sign-in and what was typed on My targets.",
     "Checks that every page has its own title, that the page language is English, and that each page's headings "
     "run in order under one main heading.",
     "These checks are automated tests that run with every change to the dashboard.",
@@ -78,7 +86,8 @@ def statement_page(contact: str | None = None, idle_minutes: int = 30) -> str:
     """The statement's HTML, naming where to report a problem (the administrator when no contact is set) and how
     long a sign-in lasts without use: every value in it escaped."""
     who = html.escape(contact or DEFAULT_CONTACT)
-    idle = f"{idle_minutes} minute{'' if idle_minutes == 1 else 's'}"
+    idle = duration(timedelta(minutes=idle_minutes))
+    lead = duration(warning_lead(timedelta(minutes=idle_minutes)))
     gaps = "\n".join(
         f'<li>{html.escape(problem.format(idle=idle))} <span class="criterion">(WCAG {html.escape(criterion)})'
         "</span></li>"
@@ -112,7 +121,10 @@ Strategic Partnership.</p>
 <li>use every page with a keyboard alone, and always see where the keyboard is;</li>
 <li>tell every status by its word and symbol (✖ red, ▲ amber, ✔ green, … data awaited), never by colour alone;</li>
 <li>read a sentence saying what each chart shows, and open a table of its figures;</li>
-<li>use the dashboard on a phone-sized screen.</li>
+<li>use the dashboard on a phone-sized screen;</li>
+<li>keep your sign-in: it ends after {idle} without use (the administrator can change this), and a message that
+takes the keyboard focus warns you {lead} before it does, with a Stay signed in button (closing the message keeps
+it too).</li>
 </ul>
 
 <h2>How accessible this dashboard is</h2>
@@ -148,7 +160,7 @@ partnership's data:</p>
 <p>{html.escape(NOT_TESTED)}</p>
 
 <h2>Preparation of this accessibility statement</h2>
-<p>This statement was prepared on {PREPARED}. It was last reviewed on {PREPARED}.</p>
+<p>This statement was prepared on {PREPARED}. It was last reviewed on {REVIEWED}.</p>
 </main></body></html>"""
 
 

@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 from streamlit import config as st_config
 
 from dashboard.access.accounts import Account
 from dashboard.access.permissions import Actor
-from dashboard.access.sessions import COOKIE, end_session, session_account
+from dashboard.access.sessions import (
+    COOKIE,
+    end_session,
+    keep_session,
+    session_account,
+    session_ends_at,
+    timed_out,
+    timeout_warning,
+    warning_lead,
+)
+from dashboard.domain.words import duration
 from dashboard.logs import log
 from laa_app.sso import identity_token, single_sign_on
 from laa_app.ui.reads import engine, settings
@@ -33,7 +44,7 @@ _HELD = "_sign_in_held"
 def signed_in() -> Account | None:
     """The account this browser signed in as, or None (never signed in, signed out, idle too long, disabled)."""
     token = _presented_token()
-    idle = timedelta(minutes=settings().idle_timeout_minutes)
+    idle = _idle()
     account = session_account(engine(), token, idle) if token else None
     if account is None and single_sign_on():  # the provider's callback started a session for its identity
         token = identity_token()
@@ -93,3 +104,77 @@ def sign_out() -> None:
     st.session_state["_signed_out"] = True
     if single_sign_on() and st.user.is_logged_in:
         st.logout()
+
+
+def _idle() -> timedelta:
+    return timedelta(minutes=settings().idle_timeout_minutes)
+
+
+# --- Before an unused sign-in ends (WCAG 2.2.1 Timing adjustable): a fragment of the page, timed by the browser to
+# run when the warning is due, opens a dialog (which takes the keyboard focus, as GOV.UK's timeout warning does)
+# saying when the sign-in ends; its button, or closing it, keeps the sign-in. The fragment's runs read the session
+# and never mark it used.
+
+
+def warn_before_sign_in_ends() -> None:
+    """Time the warning from this run (app.py calls it on every page)."""
+    idle = _idle()
+    ends = session_ends_at(engine(), _live_token(idle), idle)
+    if ends is None:
+        return
+    due = ends - warning_lead(idle) - datetime.now(UTC)
+    # A later run (any use, in any tab) times it again. Use in another tab since this run moves the end on: that
+    # tab's own warning comes when due, and this one says nothing early.
+    st.fragment(_sign_in_clock, run_every=max(due, _SOONEST))()
+
+
+_SOONEST = timedelta(seconds=5)
+
+
+def _sign_in_clock() -> None:
+    idle = _idle()
+    token = _live_token(idle)
+    ends = session_ends_at(engine(), token, idle)
+    if ends is None:  # it ended while the page stood open: the whole page runs again, and asks for a sign-in
+        st.session_state[_TIMED_OUT] = timed_out(engine(), token, idle)
+        st.rerun()
+    if ends - datetime.now(UTC) <= warning_lead(idle):
+        _about_to_end(ends)
+
+
+def _stay() -> None:
+    """Keep the sign-in: the dialog's button, or closing the dialog (Esc, its X, a click beside it)."""
+    idle = _idle()
+    st.session_state[_TIMED_OUT] = not keep_session(engine(), _live_token(idle), idle)
+
+
+@st.dialog("Your sign-in is about to end", on_dismiss=_stay)
+def _about_to_end(ends: datetime) -> None:
+    st.markdown(timeout_warning(ends, _browser_zone()))
+    if st.button("Stay signed in", key="stay_signed_in", icon=":material/login:", type="primary"):
+        _stay()
+        st.rerun()  # the whole page: the dialog closes, and the warning is timed again from now
+
+
+_TIMED_OUT = "_timed_out"
+
+
+def timed_out_after() -> str | None:
+    """The idle timeout in words ("30 minutes") when this browser's sign-in has just ended unused (not signed out or
+    disabled), said once; else None."""
+    return duration(_idle()) if st.session_state.pop(_TIMED_OUT, False) else None
+
+
+def _live_token(idle: timedelta) -> str | None:
+    """This connection's sign-in token: its session cookie, or single sign-on's identity cookie."""
+    token = _presented_token()
+    if single_sign_on() and session_ends_at(engine(), token, idle) is None:
+        return identity_token()
+    return token
+
+
+def _browser_zone() -> ZoneInfo | None:
+    try:
+        return ZoneInfo(st.context.timezone) if st.context.timezone else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return None

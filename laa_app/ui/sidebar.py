@@ -14,7 +14,7 @@ from dashboard.read.views import (
     no_page_sentence,
 )
 from laa_app.sso import single_sign_on
-from laa_app.ui.people import sign_out
+from laa_app.ui.people import sign_out, timed_out_after
 from laa_app.ui.reads import area_names, engine
 
 HELICOPTER = "helicopter.py"
@@ -33,8 +33,11 @@ USERS = "users.py"
 def sign_in_prompt() -> None:
     """What a browser that is not signed in sees: nothing of the partnership, only the way to sign in."""
     st.title("LAA performance dashboard")
+    ended = timed_out_after()
     if st.session_state.pop("_signed_out", False):
         st.success("You have signed out.", icon=":material/logout:")
+    elif ended:
+        st.info(f"Your sign-in ended after {ended} unused. Sign in again to carry on.", icon=":material/timer_off:")
     else:
         st.info("Sign in to see the partnership's targets.", icon=":material/lock:")
     st.markdown("[Sign in](/signin)")

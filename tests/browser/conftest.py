@@ -59,13 +59,18 @@ VIEWPORT = {"width": 1400, "height": 900}
 
 @contextlib.contextmanager
 def running_dashboard(
-    database_url: str, log: Path, *, port: int | None = None, options: tuple[str, ...] = ()
+    database_url: str,
+    log: Path,
+    *,
+    port: int | None = None,
+    options: tuple[str, ...] = (),
+    settings: dict[str, str] | None = None,
 ) -> Iterator[str]:
     """`streamlit run laa_app/server.py` (app.py behind its security headers, as `laa serve` runs it) on a free loopback
-    port (or port) over database_url, with Streamlit's command line options added; yields its address once it
-    answers."""
+    port (or port) over database_url, with Streamlit's command line options and the dashboard's LAA_ settings
+    added; yields its address once it answers."""
     port = port or free_port()
-    env = {**os.environ, "LAA_DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, **(settings or {}), "LAA_DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
     command = [
         sys.executable, "-m", "streamlit", "run", str(APP / "server.py"),
         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
