@@ -20,7 +20,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from dashboard.access.accounts import AccountProblem, add_user, disable_user
 from dashboard.access.permissions import LOCAL_ADMIN, Role
 from dashboard.access.sessions import COOKIE, session_account
-from dashboard.access.signin import SignIn, SignInGate, gate_account, local_path, sign_in_page
+from dashboard.access.signin import SignIn, SignInGate, gate_account, local_path, sign_in_link, sign_in_page
 from tests.fixtures import PASSWORD, user_of
 
 DATA = "NI 56 Obesity among primary school age children: 24.6"
@@ -159,6 +159,18 @@ def test_a_sign_in_never_sends_the_browser_to_another_site():
         "/"
     ] * 6
     assert local_path("/target?target=NI+117") == "/target?target=NI+117"
+
+
+@pytest.mark.parametrize(
+    ("asked", "href"),
+    [
+        ("/", "/signin"),
+        ("/my-targets?quarter=2009/10 Q3", "/signin?next=%2Fmy-targets%3Fquarter%3D2009%2F10%20Q3"),
+        ('/board?board="><script>x</script>', "/signin?next=%2Fboard%3Fboard%3D%22%3E%3Cscript%3Ex%3C%2Fscript%3E"),
+    ],
+)
+def test_the_signed_out_pages_link_returns_to_the_page_and_holds_no_markup_of_the_address(asked, href):
+    assert sign_in_link(asked) == f'<p><a href="{href}">Sign in</a></p>'
 
 
 def test_the_page_escapes_what_it_echoes():

@@ -107,6 +107,17 @@ def _render(template: str, title: str, lead: str, problem: str | None, **values:
     return page.render(title=title, lead=lead, problem=problem, statement=STATEMENT, **values)
 
 
+def sign_in_address(asked: str) -> str:
+    """The sign-in page's address that returns to `asked` (a path and query on this server) once signed in."""
+    return SIGN_IN + ("" if asked == "/" else "?next=" + quote(asked, safe=""))
+
+
+def sign_in_link(asked: str) -> str:
+    """The signed-out page's way to sign in and return to `asked`, as markup (a Markdown link would open a new tab):
+    the address percent-encoded by sign_in_address, then escaped, so nothing the browser asked for is markup."""
+    return f'<p><a href="{html.escape(sign_in_address(asked))}">Sign in</a></p>'
+
+
 def local_path(target: str | None) -> str:
     """Where to go after signing in: a path on this server, never another site."""
     if not target or len(target) > MAX_NEXT:
@@ -281,8 +292,7 @@ class SignInGate:
             await PlainTextResponse("Sign in first.", status_code=401)(scope, receive, send)
         else:
             asked = scope["path"] + ("?" + scope["query_string"].decode("latin-1") if scope["query_string"] else "")
-            where = SIGN_IN + ("" if asked == "/" else "?next=" + quote(asked, safe=""))
-            await RedirectResponse(where, status_code=303)(scope, receive, send)
+            await RedirectResponse(sign_in_address(asked), status_code=303)(scope, receive, send)
 
     def _signed_in(self, cookies: Mapping[str, str]) -> bool:
         token = cookies.get(COOKIE)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode, urlsplit
+
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard.access.accounts import Account, account_by_email
 from dashboard.access.addresses import Page
 from dashboard.access.permissions import Actor, may_open
+from dashboard.access.signin import sign_in_link
 from dashboard.access.statement import STATEMENT
 from dashboard.read.views import (
     md_escape,
@@ -40,7 +43,7 @@ def sign_in_prompt() -> None:
         st.info(f"Your sign-in ended after {ended} unused. Sign in again to carry on.", icon=":material/timer_off:")
     else:
         st.info("Sign in to see the partnership's targets.", icon=":material/lock:")
-    st.markdown("[Sign in](/signin)")
+    st.html(sign_in_link(_here()))  # and back to this page once signed in
     statement_link()
     if single_sign_on():
         email = str(st.user.get("email") or "") if st.user.is_logged_in else ""
@@ -70,11 +73,23 @@ PAGES = {
 """Each page's script: its title, icon and address (the helicopter view's is the root)."""
 
 
+def _here() -> str:
+    """The path and query of the page this browser shows ("/" for the prompt's own address)."""
+    path = urlsplit(st.context.url or "").path or "/"
+    if path.strip("/") == SIGNED_OUT:
+        return "/"
+    query = urlencode([(k, v) for k in st.query_params for v in st.query_params.get_all(k)])
+    return path + (f"?{query}" if query else "")
+
+
+SIGNED_OUT = "signed-out"
+
+
 def signed_out_navigation():
     """Nothing of the partnership, not even the page list: the sign-in prompt alone, hidden, at every page's
     address, so that a bookmark opened before signing in (single sign-on lets pages through the gate) shows the
     prompt rather than Streamlit's "Page not found"."""
-    prompts = [st.Page(sign_in_prompt, title="Sign in", url_path="signed-out", default=True)]
+    prompts = [st.Page(sign_in_prompt, title="Sign in", url_path=SIGNED_OUT, default=True)]
     paths = [path.value for _, _, path in PAGES.values() if path is not Page.HELICOPTER]
     prompts += [st.Page(sign_in_prompt, title="Sign in", url_path=path) for path in paths]
     return st.navigation(prompts, position="hidden")

@@ -190,10 +190,11 @@ class Received:
             out[f"websocket {url}"] = " ".join(texts)
         return out
 
-    def leaks(self, words: list[str]) -> list[tuple[str, str]]:
+    def leaks(self, words: list[str], asked: str = "") -> list[tuple[str, str]]:
         """(where, word) for each word found. Streamlit's front-end files are left out: they are the same for
-        everyone, open before signing in, and happen to hold words such as "Enterprise" and "-25.9"."""
-        found = self.texts().items()
+        everyone, open before signing in, and happen to hold words such as "Enterprise" and "-25.9". asked: the
+        browser's own address as a page echoes it (the sign-in link's return), not counted."""
+        found = ((where, body.replace(asked, "") if asked else body) for where, body in self.texts().items())
         return [(where, w) for where, body in found if "/static/" not in where for w in words if w in body]
 
 

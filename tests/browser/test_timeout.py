@@ -1,10 +1,12 @@
 """An unused sign-in is warned of before it ends (WCAG 2.2.1 Timing adjustable). On a dashboard whose idle timeout is
 one minute, a dialog comes thirty seconds before the end, saying when in the browser's own time zone, and takes the
 keyboard focus; the warning's own runs do not count as use; "Stay signed in", or closing the dialog with Esc, keeps
-the sign-in and the figure typed on My targets; a page left open past the end clears itself to the sign-in prompt."""
+the sign-in and the figure typed on My targets; a page left open past the end clears itself to the sign-in prompt,
+whose link signs in again and returns to the page."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,7 +19,8 @@ from dashboard.store.models import SignInSession
 from tests.browser.conftest import idle, running_dashboard, screenshot
 from tests.browser.test_accessibility import axe_violations, report
 from tests.browser.test_keyboard import tab_to
-from tests.fixtures import new_store
+from tests.browser.test_sign_in import sign_in
+from tests.fixtures import USERS, new_store
 
 try:
     from playwright.sync_api import expect
@@ -91,4 +94,11 @@ def test_an_unused_sign_in_is_warned_of_kept_with_the_keyboard_and_ends_on_scree
         expect(ended).to_be_visible(timeout=60_000)
         expect(page.get_by_label("Actual · NI 150")).to_have_count(0)
         expect(page.get_by_text("NI 150")).to_have_count(0)
+        # Signing in again returns to the page the sign-in ended on.
+        again = page.get_by_role("link", name="Sign in", exact=True)
+        expect(again).to_have_attribute("href", "/signin?next=%2Fmy-targets%3Fquarter%3D2009%252F10%2BQ3")
+        again.click()  # in this tab
+        sign_in(page, USERS[Role.PARTNER][0])
+        expect(page).to_have_url(re.compile(r"/my-targets\?quarter=2009%2F10\+Q3$"))
+        expect(page.get_by_label("Actual · NI 150")).to_be_visible()
     engine.dispose()
