@@ -117,9 +117,9 @@ def _idle() -> timedelta:
 
 
 def warn_before_sign_in_ends() -> None:
-    """Time the warning from this run (app.py calls it on every page)."""
+    """Time the warning from this run (app.py calls it on every page, after signed_in found this run's sign-in)."""
     idle = _idle()
-    ends = session_ends_at(engine(), _live_token(idle), idle)
+    ends = session_ends_at(engine(), st.session_state.get(_TOKEN), idle)
     if ends is None:
         return
     due = ends - warning_lead(idle) - datetime.now(UTC)
@@ -133,8 +133,7 @@ _SOONEST = timedelta(seconds=5)
 
 def _sign_in_clock() -> None:
     idle = _idle()
-    token = _live_token(idle)
-    ends = session_ends_at(engine(), token, idle)
+    token, ends = _this_sign_in(idle)
     if ends is None:  # it ended while the page stood open: the whole page runs again, and asks for a sign-in
         st.session_state[_TIMED_OUT] = timed_out(engine(), token, idle)
         st.rerun()
@@ -145,7 +144,7 @@ def _sign_in_clock() -> None:
 def _stay() -> None:
     """Keep the sign-in: the dialog's button, or closing the dialog (Esc, its X, a click beside it)."""
     idle = _idle()
-    st.session_state[_TIMED_OUT] = not keep_session(engine(), _live_token(idle), idle)
+    st.session_state[_TIMED_OUT] = not keep_session(engine(), _this_sign_in(idle)[0], idle)
 
 
 @st.dialog("Your sign-in is about to end", on_dismiss=_stay)
@@ -165,12 +164,16 @@ def timed_out_after() -> str | None:
     return duration(_idle()) if st.session_state.pop(_TIMED_OUT, False) else None
 
 
-def _live_token(idle: timedelta) -> str | None:
-    """This connection's sign-in token: its session cookie, or single sign-on's identity cookie."""
+def _this_sign_in(idle: timedelta) -> tuple[str | None, datetime | None]:
+    """This connection's sign-in token (its session cookie, or single sign-on's identity cookie), read afresh as
+    signed_in reads it (a fragment's run has no signed_in before it), and when it ends unused (None: it has
+    ended)."""
     token = _presented_token()
-    if single_sign_on() and session_ends_at(engine(), token, idle) is None:
-        return identity_token()
-    return token
+    ends = session_ends_at(engine(), token, idle)
+    if ends is None and single_sign_on():
+        token = identity_token()
+        ends = session_ends_at(engine(), token, idle)
+    return token, ends
 
 
 def _browser_zone() -> ZoneInfo | None:
